@@ -1,0 +1,101 @@
+package io.granary.apikey;
+
+import io.granary.common.Ids;
+import io.granary.common.Names;
+import io.granary.error.ErrorCode;
+import io.granary.error.GranaryException;
+import io.granary.security.Permission;
+import io.granary.security.Principal;
+import io.granary.security.Secrets;
+import io.granary.tenant.TenantService;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Issues, lists, revokes and verifies API keys. A credential reads {@code grk_<keyId>_<secret>}:
+ * the id finds the record in one lookup and the secret is compared by digest, so revocation
+ * (deleting the record) takes effect on the very next request.
+ */
+@Service
+public class ApiKeyService {
+
+    static final String PREFIX = "grk_";
+
+    private final ApiKeyRepository keys;
+    private final TenantService tenants;
+
+    public ApiKeyService(ApiKeyRepository keys, TenantService tenants) {
+        this.keys = keys;
+        this.tenants = tenants;
+    }
+
+    /** What a caller asks for when creating a key. */
+    public record KeySpec(String name, List<String> permissions, List<String> buckets, Instant expiresAt) {
+    }
+
+    public Mono<IssuedKey> create(String tenantId, KeySpec spec) {
+        Names.requireLabel(spec.name(), "Key name");
+        if (spec.permissions() == null || spec.permissions().isEmpty()) {
+            throw new GranaryException(ErrorCode.INVALID_REQUEST, "A key needs at least one permission.");
+        }
+        Set<String> permissions = new LinkedHashSet<>();
+        for (String permission : spec.permissions()) {
+            permissions.add(Permission.parse(permission).wireName());
+        }
+        if (spec.buckets() != null) {
+            if (spec.buckets().isEmpty()) {
+                throw new GranaryException(ErrorCode.INVALID_REQUEST, "'buckets' must name at least one bucket, or be null for all.");
+            }
+            spec.buckets().forEach(Names::requireBucketName);
+        }
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        if (spec.expiresAt() != null && !spec.expiresAt().isAfter(now)) {
+            throw new GranaryException(ErrorCode.INVALID_REQUEST, "'expiresAt' must be in the future.");
+        }
+        String id = Ids.newId();
+        String secret = Secrets.newSecret();
+        ApiKey key = new ApiKey(id, tenantId, spec.name(), List.copyOf(permissions),
+                spec.buckets() == null ? null : List.copyOf(new LinkedHashSet<>(spec.buckets())),
+                spec.expiresAt(), now, Secrets.sha256Hex(secret));
+        return tenants.get(tenantId)
+                .then(keys.insert(key))
+                .map(saved -> new IssuedKey(saved, PREFIX + id + "_" + secret));
+    }
+
+    public Flux<ApiKey> list(String tenantId) {
+        return tenants.get(tenantId).thenMany(keys.findByTenant(tenantId));
+    }
+
+    public Mono<Void> revoke(String tenantId, String keyId) {
+        return tenants.get(tenantId)
+                .then(Ids.isId(keyId) ? keys.delete(tenantId, keyId) : Mono.just(false))
+                .flatMap(deleted -> deleted ? Mono.<Void>empty()
+                        : Mono.error(new GranaryException(ErrorCode.KEY_NOT_FOUND, "No key with id '" + keyId + "'.")));
+    }
+
+    /** The principal of a tenant credential, or empty when it is unknown, wrong or expired. */
+    public Mono<Principal> authenticate(String credential) {
+        if (!credential.startsWith(PREFIX) || credential.length() < PREFIX.length() + 26) {
+            return Mono.empty();
+        }
+        String id = credential.substring(PREFIX.length(), PREFIX.length() + 24);
+        if (!Ids.isId(id) || credential.charAt(PREFIX.length() + 24) != '_') {
+            return Mono.empty();
+        }
+        String secret = credential.substring(PREFIX.length() + 25);
+        return keys.findById(id)
+                .filter(key -> Secrets.sameDigest(key.secretDigest(), secret) && !key.expiredAt(Instant.now()))
+                .map(key -> {
+                    Set<Permission> permissions = EnumSet.noneOf(Permission.class);
+                    key.permissions().forEach(p -> permissions.add(Permission.parse(p)));
+                    return new Principal.TenantKey(key.tenantId(), key.id(), Set.copyOf(permissions), key.buckets());
+                });
+    }
+}

@@ -1,0 +1,47 @@
+package io.granary.apikey;
+
+import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.index.Index;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+@Repository
+class MongoApiKeyRepository implements ApiKeyRepository {
+
+    private final ReactiveMongoTemplate mongo;
+
+    MongoApiKeyRepository(ReactiveMongoTemplate mongo) {
+        this.mongo = mongo;
+        mongo.indexOps(ApiKey.class).createIndex(new Index("tenantId", Sort.Direction.ASC)).block();
+    }
+
+    @Override
+    public Mono<ApiKey> insert(ApiKey key) {
+        return mongo.insert(key);
+    }
+
+    @Override
+    public Mono<ApiKey> findById(String id) {
+        return mongo.findById(id, ApiKey.class);
+    }
+
+    @Override
+    public Flux<ApiKey> findByTenant(String tenantId) {
+        return mongo.find(Query.query(Criteria.where("tenantId").is(tenantId)).with(Sort.by("createdAt")), ApiKey.class);
+    }
+
+    @Override
+    public Mono<Boolean> delete(String tenantId, String id) {
+        return mongo.remove(Query.query(Criteria.where("_id").is(id).and("tenantId").is(tenantId)), ApiKey.class)
+                .map(result -> result.getDeletedCount() > 0);
+    }
+
+    @Override
+    public Mono<Void> deleteByTenant(String tenantId) {
+        return mongo.remove(Query.query(Criteria.where("tenantId").is(tenantId)), ApiKey.class).then();
+    }
+}

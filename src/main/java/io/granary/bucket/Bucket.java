@@ -1,0 +1,33 @@
+package io.granary.bucket;
+
+import java.time.Instant;
+import java.util.List;
+import org.springframework.data.annotation.Id;
+import org.springframework.data.mongodb.core.mapping.Document;
+import org.springframework.util.MimeType;
+
+/**
+ * A bucket of one tenant.
+ *
+ * @param visibility {@code private} or {@code public}
+ * @param maxObjectSize largest accepted object in bytes, or {@code null} for no limit
+ * @param allowedContentTypes accepted media ranges such as {@code image/*}, or {@code null} for any
+ */
+@Document("buckets")
+public record Bucket(
+        @Id String id,
+        String tenantId,
+        String name,
+        String visibility,
+        Long maxObjectSize,
+        List<String> allowedContentTypes,
+        Instant createdAt) {
+
+    /** Whether an object of this media type may be stored here. */
+    public boolean accepts(MimeType type) {
+        if (allowedContentTypes == null || allowedContentTypes.isEmpty()) {
+            return true;
+        }
+        return allowedContentTypes.stream().map(MimeType::valueOf).anyMatch(range -> range.includes(type));
+    }
+}

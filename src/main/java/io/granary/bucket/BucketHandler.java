@@ -1,0 +1,70 @@
+package io.granary.bucket;
+
+import io.granary.web.Requests;
+import java.net.URI;
+import java.util.Map;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/** HTTP for {@code /v1/buckets}. */
+@Component
+public class BucketHandler {
+
+    /** Body of {@code POST /v1/buckets}. */
+    record CreateBucket(String name, String visibility, Long maxObjectSize, java.util.List<String> allowedContentTypes) {
+    }
+
+    private final BucketService buckets;
+
+    BucketHandler(BucketService buckets) {
+        this.buckets = buckets;
+    }
+
+    public Mono<ServerResponse> create(ServerRequest request) {
+        return Requests.json(request, CreateBucket.class)
+                .flatMap(body -> buckets.create(Requests.principal(request), body.name(),
+                        new BucketSettings(body.visibility(), body.maxObjectSize(), body.allowedContentTypes())))
+                .flatMap(b -> ServerResponse.created(URI.create("/v1/buckets/" + b.name())).bodyValue(view(b)));
+    }
+
+    public Mono<ServerResponse> list(ServerRequest request) {
+        return buckets.list(Requests.principal(request)).map(BucketHandler::view).collectList()
+                .flatMap(all -> ServerResponse.ok().bodyValue(Map.of("buckets", all)));
+    }
+
+    public Mono<ServerResponse> get(ServerRequest request) {
+        return buckets.describe(Requests.principal(request), request.pathVariable("bucket"))
+                .flatMap(b -> ServerResponse.ok().bodyValue(view(b)));
+    }
+
+    public Mono<ServerResponse> update(ServerRequest request) {
+        return request.bodyToMono(new ParameterizedTypeReference<Map<String, Object>>() { })
+                .onErrorMap(e -> !(e instanceof io.granary.error.GranaryException),
+                        e -> new io.granary.error.GranaryException(io.granary.error.ErrorCode.INVALID_JSON,
+                                "The body must be a JSON object.", e))
+                .switchIfEmpty(Mono.error(() -> new io.granary.error.GranaryException(
+                        io.granary.error.ErrorCode.INVALID_JSON, "A JSON body is required.")))
+                .flatMap(patch -> buckets.update(Requests.principal(request), request.pathVariable("bucket"), patch))
+                .flatMap(b -> ServerResponse.ok().bodyValue(view(b)));
+    }
+
+    public Mono<ServerResponse> delete(ServerRequest request) {
+        boolean force = request.queryParam("force").map("true"::equals).orElse(false);
+        return buckets.delete(Requests.principal(request), request.pathVariable("bucket"), force)
+                .then(ServerResponse.noContent().build());
+    }
+
+    /** The public shape of a bucket: internal ids of other tenants' data never leave. */
+    static Map<String, Object> view(Bucket bucket) {
+        java.util.LinkedHashMap<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("name", bucket.name());
+        body.put("visibility", bucket.visibility());
+        body.put("maxObjectSize", bucket.maxObjectSize());
+        body.put("allowedContentTypes", bucket.allowedContentTypes());
+        body.put("createdAt", bucket.createdAt());
+        return body;
+    }
+}

@@ -1,0 +1,93 @@
+package io.granary.bucket;
+
+import io.granary.common.Ids;
+import io.granary.common.Names;
+import io.granary.error.ErrorCode;
+import io.granary.error.GranaryException;
+import io.granary.object.ObjectRepository;
+import io.granary.security.Authorizer;
+import io.granary.security.Permission;
+import io.granary.security.Principal;
+import io.granary.storage.BlobStore;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** Bucket rules: naming, settings, scope of keys, and what deleting a bucket takes with it. */
+@Service
+public class BucketService {
+
+    private final BucketRepository buckets;
+    private final ObjectRepository objects;
+    private final BlobStore blobs;
+
+    public BucketService(BucketRepository buckets, ObjectRepository objects, BlobStore blobs) {
+        this.buckets = buckets;
+        this.objects = objects;
+        this.blobs = blobs;
+    }
+
+    public Mono<Bucket> create(Principal principal, String name, BucketSettings settings) {
+        Principal.TenantKey key = Authorizer.requireBucket(principal, Permission.ADMIN, name);
+        Names.requireBucketName(name);
+        Bucket bucket = new Bucket(Ids.newId(), key.tenantId(), name, settings.visibility(), settings.maxObjectSize(),
+                settings.allowedContentTypes(), Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        return buckets.insert(bucket);
+    }
+
+    /** The buckets this key can reach. */
+    public Flux<Bucket> list(Principal principal) {
+        Principal.TenantKey key = Authorizer.tenantKey(principal);
+        return buckets.findByTenant(key.tenantId()).filter(bucket -> key.reaches(bucket.name()));
+    }
+
+    /**
+     * The named bucket of the caller's tenant, after checking the permission and the key's bucket
+     * scope. Another tenant's bucket of the same name is simply not found.
+     */
+    public Mono<Bucket> resolve(Principal principal, String name, Permission permission) {
+        Principal.TenantKey key = Authorizer.requireBucket(principal, permission, name);
+        return buckets.find(key.tenantId(), name)
+                .switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.BUCKET_NOT_FOUND, "No bucket named '" + name + "'.")));
+    }
+
+    /** Any permission at all lets a key see a bucket's settings. */
+    public Mono<Bucket> describe(Principal principal, String name) {
+        Principal.TenantKey key = Authorizer.tenantKey(principal);
+        if (!key.reaches(name)) {
+            return Mono.error(new GranaryException(ErrorCode.FORBIDDEN, "This key is not valid for bucket '" + name + "'."));
+        }
+        return buckets.find(key.tenantId(), name)
+                .switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.BUCKET_NOT_FOUND, "No bucket named '" + name + "'.")));
+    }
+
+    public Mono<Bucket> update(Principal principal, String name, Map<String, Object> patch) {
+        return resolve(principal, name, Permission.ADMIN).flatMap(bucket -> {
+            BucketSettings current = new BucketSettings(bucket.visibility(), bucket.maxObjectSize(), bucket.allowedContentTypes());
+            BucketSettings next = current.patchedWith(patch);
+            return buckets.update(new Bucket(bucket.id(), bucket.tenantId(), bucket.name(), next.visibility(),
+                    next.maxObjectSize(), next.allowedContentTypes(), bucket.createdAt()));
+        }).switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.BUCKET_NOT_FOUND, "No bucket named '" + name + "'.")));
+    }
+
+    /**
+     * Deletes a bucket. Without {@code force} it must be empty; with it every object goes too:
+     * each record first (so nothing can be read any more), then its blob.
+     */
+    public Mono<Void> delete(Principal principal, String name, boolean force) {
+        return resolve(principal, name, Permission.ADMIN).flatMap(bucket -> {
+            Mono<Void> emptied = force
+                    ? objects.removeAllInBucket(bucket)
+                            .concatMap(removed -> blobs.delete(removed.location()).onErrorResume(e -> Mono.empty()), 8)
+                            .then()
+                    : objects.anyInBucket(bucket).flatMap(any -> any
+                            ? Mono.error(new GranaryException(ErrorCode.BUCKET_NOT_EMPTY,
+                                    "The bucket is not empty; delete its objects or pass ?force=true."))
+                            : Mono.empty());
+            return emptied.then(buckets.delete(bucket.tenantId(), bucket.id())).then();
+        });
+    }
+}

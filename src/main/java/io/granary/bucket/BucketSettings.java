@@ -1,0 +1,100 @@
+package io.granary.bucket;
+
+import io.granary.error.ErrorCode;
+import io.granary.error.GranaryException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.util.InvalidMimeTypeException;
+import org.springframework.util.MimeType;
+
+/**
+ * The mutable settings of a bucket, validated.
+ *
+ * @param visibility {@code private} (default) or {@code public}
+ * @param maxObjectSize positive byte count, or {@code null} for no limit
+ * @param allowedContentTypes media ranges, or {@code null} for any type
+ */
+public record BucketSettings(String visibility, Long maxObjectSize, List<String> allowedContentTypes) {
+
+    static final Set<String> VISIBILITIES = Set.of("private", "public");
+    private static final Set<String> FIELDS = Set.of("visibility", "maxObjectSize", "allowedContentTypes");
+
+    public BucketSettings {
+        if (visibility == null) {
+            visibility = "private";
+        }
+        if (!VISIBILITIES.contains(visibility)) {
+            throw new GranaryException(ErrorCode.INVALID_REQUEST, "'visibility' must be 'private' or 'public'.");
+        }
+        if (maxObjectSize != null && maxObjectSize <= 0) {
+            throw new GranaryException(ErrorCode.INVALID_REQUEST, "'maxObjectSize' must be a positive number of bytes.");
+        }
+        if (allowedContentTypes != null) {
+            if (allowedContentTypes.size() > 100) {
+                throw new GranaryException(ErrorCode.INVALID_REQUEST, "At most 100 allowed content types.");
+            }
+            for (String type : allowedContentTypes) {
+                requireMediaRange(type);
+            }
+            allowedContentTypes = List.copyOf(allowedContentTypes);
+        }
+    }
+
+    /**
+     * These settings with the fields present in a PATCH body applied; a field given as
+     * {@code null} is cleared, an absent field kept.
+     */
+    BucketSettings patchedWith(Map<String, Object> patch) {
+        for (String field : patch.keySet()) {
+            if (!FIELDS.contains(field)) {
+                throw new GranaryException(ErrorCode.INVALID_JSON, "Unknown field '" + field + "'.");
+            }
+        }
+        String newVisibility = patch.containsKey("visibility") ? asString(patch.get("visibility")) : visibility;
+        Long newMax = patch.containsKey("maxObjectSize") ? asLong(patch.get("maxObjectSize")) : maxObjectSize;
+        List<String> newTypes = patch.containsKey("allowedContentTypes") ? asStrings(patch.get("allowedContentTypes")) : allowedContentTypes;
+        return new BucketSettings(newVisibility, newMax, newTypes);
+    }
+
+    private static void requireMediaRange(String type) {
+        try {
+            if (type == null || type.isBlank()) {
+                throw new InvalidMimeTypeException(String.valueOf(type), "empty");
+            }
+            MimeType parsed = MimeType.valueOf(type);
+            if (parsed.isWildcardType() && !parsed.isWildcardSubtype()) {
+                throw new InvalidMimeTypeException(type, "wildcard type with a concrete subtype");
+            }
+        } catch (InvalidMimeTypeException e) {
+            throw new GranaryException(ErrorCode.INVALID_REQUEST, "'" + type + "' is not a media type or range such as image/*.");
+        }
+    }
+
+    private static String asString(Object value) {
+        if (value == null || value instanceof String) {
+            return (String) value;
+        }
+        throw new GranaryException(ErrorCode.INVALID_JSON, "Expected a string, got " + value + ".");
+    }
+
+    private static Long asLong(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof Integer || value instanceof Long) {
+            return ((Number) value).longValue();
+        }
+        throw new GranaryException(ErrorCode.INVALID_JSON, "'maxObjectSize' must be an integer.");
+    }
+
+    private static List<String> asStrings(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
+            return list.stream().map(String.class::cast).toList();
+        }
+        throw new GranaryException(ErrorCode.INVALID_JSON, "'allowedContentTypes' must be a list of strings.");
+    }
+}

@@ -1,0 +1,69 @@
+package io.granary.bucket;
+
+import io.granary.error.ErrorCode;
+import io.granary.error.GranaryException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.FindAndModifyOptions;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.index.Index;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+@Repository
+class MongoBucketRepository implements BucketRepository {
+
+    private final ReactiveMongoTemplate mongo;
+
+    MongoBucketRepository(ReactiveMongoTemplate mongo) {
+        this.mongo = mongo;
+        mongo.indexOps(Bucket.class)
+                .createIndex(new Index().on("tenantId", Sort.Direction.ASC).on("name", Sort.Direction.ASC).unique())
+                .block();
+    }
+
+    @Override
+    public Mono<Bucket> insert(Bucket bucket) {
+        return mongo.insert(bucket).onErrorMap(DuplicateKeyException.class,
+                e -> new GranaryException(ErrorCode.BUCKET_EXISTS, "A bucket named '" + bucket.name() + "' exists."));
+    }
+
+    @Override
+    public Mono<Bucket> find(String tenantId, String name) {
+        return mongo.findOne(byName(tenantId, name), Bucket.class);
+    }
+
+    @Override
+    public Flux<Bucket> findByTenant(String tenantId) {
+        return mongo.find(Query.query(Criteria.where("tenantId").is(tenantId)).with(Sort.by("name")), Bucket.class);
+    }
+
+    @Override
+    public Mono<Long> countByTenant(String tenantId) {
+        return mongo.count(Query.query(Criteria.where("tenantId").is(tenantId)), Bucket.class);
+    }
+
+    @Override
+    public Mono<Bucket> update(Bucket bucket) {
+        Update update = new Update()
+                .set("visibility", bucket.visibility())
+                .set("maxObjectSize", bucket.maxObjectSize())
+                .set("allowedContentTypes", bucket.allowedContentTypes());
+        return mongo.findAndModify(Query.query(Criteria.where("_id").is(bucket.id())), update,
+                FindAndModifyOptions.options().returnNew(true), Bucket.class);
+    }
+
+    @Override
+    public Mono<Boolean> delete(String tenantId, String id) {
+        return mongo.remove(Query.query(Criteria.where("_id").is(id).and("tenantId").is(tenantId)), Bucket.class)
+                .map(result -> result.getDeletedCount() > 0);
+    }
+
+    private static Query byName(String tenantId, String name) {
+        return Query.query(Criteria.where("tenantId").is(tenantId).and("name").is(name));
+    }
+}

@@ -1,0 +1,52 @@
+package io.granary.config;
+
+import com.mongodb.ConnectionString;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.mongodb.autoconfigure.MongoConnectionDetails;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The single-node default: when no MongoDB is configured ({@code spring.mongodb.uri} and
+ * {@code spring.mongodb.host} unset), an in-process MongoDB-wire server persisting to
+ * {@code <data-dir>/metadata.mv} starts on a loopback port and the ordinary reactive driver
+ * connects to it, so every request takes the same code path as in production.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnExpression("'${spring.mongodb.uri:}'.isEmpty() and '${spring.mongodb.host:}'.isEmpty()")
+class EmbeddedMongoConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedMongoConfiguration.class);
+
+    @Bean(destroyMethod = "shutdown")
+    MongoServer embeddedMongoServer(GranaryProperties properties) {
+        Path file = properties.dataDir().resolve("metadata.mv").toAbsolutePath();
+        try {
+            Files.createDirectories(file.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data directory " + file.getParent(), e);
+        }
+        MongoServer server = new MongoServer(new H2Backend(file.toString()));
+        server.bind(new InetSocketAddress("127.0.0.1", 0));
+        InetSocketAddress address = server.getLocalAddress();
+        log.info("Embedded MongoDB-wire server on {} persisting to {}", address, file);
+        return server;
+    }
+
+    @Bean
+    MongoConnectionDetails embeddedMongoConnectionDetails(MongoServer embeddedMongoServer) {
+        InetSocketAddress address = embeddedMongoServer.getLocalAddress();
+        ConnectionString uri = new ConnectionString(
+                "mongodb://" + address.getHostString() + ":" + address.getPort() + "/granary");
+        return () -> uri;
+    }
+}

@@ -1,0 +1,77 @@
+package io.granary.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Everything under {@code granary.*}. Environment variables bind by Spring Boot's relaxed rules
+ * ({@code GRANARY_DATA_DIR}, {@code GRANARY_STORE_TYPE}, {@code GRANARY_STORE_S3_ENDPOINT}, ...).
+ *
+ * @param dataDir where the embedded database, the filesystem store and the root key live
+ * @param rootKey the root credential; generated into {@code <dataDir>/root.key} when unset
+ * @param store which blob store holds object bytes
+ * @param sweeper the orphan-blob sweeper
+ */
+@ConfigurationProperties("granary")
+public record GranaryProperties(
+        @DefaultValue("./data") Path dataDir,
+        String rootKey,
+        @DefaultValue Store store,
+        @DefaultValue Sweeper sweeper) {
+
+    /** The blob store kinds. */
+    public enum StoreType { FILESYSTEM, S3 }
+
+    /**
+     * @param type {@code filesystem} (default, under the data directory) or {@code s3}
+     * @param s3 settings used when the type is {@code s3}
+     */
+    public record Store(@DefaultValue("filesystem") StoreType type, @DefaultValue S3 s3) {
+    }
+
+    /**
+     * Settings of the S3 adapter; work with AWS S3, Cloudflare R2, MinIO, Ceph, S3Proxy and others.
+     *
+     * @param endpoint endpoint override (for anything but AWS), e.g. {@code http://localhost:9000}
+     * @param region signing region
+     * @param bucket the one store bucket holding all Granary blobs
+     * @param accessKey access key id
+     * @param secretKey secret access key
+     * @param pathStyle path-style addressing (MinIO, S3Proxy, Ceph need it)
+     * @param maxConcurrency maximum open connections to the store
+     * @param connectionAcquireTimeout how long a request may wait for a pooled connection
+     * @param readTimeout longest silence on a connection before it is failed
+     * @param apiCallTimeout upper bound of one non-streaming call (head, delete, copy, list)
+     * @param checksums {@code when-supported} (the SDK default: CRC trailers on uploads) or
+     *     {@code when-required} for stores that reject trailing checksums
+     * @param partSize part size used for uploads of unknown or very large length
+     */
+    public record S3(
+            URI endpoint,
+            @DefaultValue("us-east-1") String region,
+            @DefaultValue("granary") String bucket,
+            String accessKey,
+            String secretKey,
+            @DefaultValue("true") boolean pathStyle,
+            @DefaultValue("64") int maxConcurrency,
+            @DefaultValue("10s") Duration connectionAcquireTimeout,
+            @DefaultValue("60s") Duration readTimeout,
+            @DefaultValue("5m") Duration apiCallTimeout,
+            @DefaultValue("when-supported") ChecksumMode checksums,
+            @DefaultValue("8MB") DataSize partSize) {
+    }
+
+    /** How the S3 client computes request checksums. */
+    public enum ChecksumMode { WHEN_SUPPORTED, WHEN_REQUIRED }
+
+    /**
+     * @param interval how often the sweeper runs
+     * @param safetyAge blobs younger than this are never reclaimed (an upload may be in flight)
+     */
+    public record Sweeper(@DefaultValue("1h") Duration interval, @DefaultValue("24h") Duration safetyAge) {
+    }
+}

@@ -1,0 +1,67 @@
+package io.granary.config;
+
+import io.granary.storage.BlobStore;
+import io.granary.storage.fs.FileSystemBlobStore;
+import io.granary.storage.s3.S3BlobStore;
+import io.granary.storage.s3.S3ClientFactory;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.Scheduled;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+
+/** Chooses the {@link BlobStore} adapter from {@code granary.store.type}. */
+@Configuration(proxyBeanMethods = false)
+class StorageConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(StorageConfiguration.class);
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(name = "granary.store.type", havingValue = "filesystem", matchIfMissing = true)
+    static class FileSystemStore {
+
+        private FileSystemBlobStore store;
+
+        @Bean
+        FileSystemBlobStore fileSystemBlobStore(GranaryProperties properties) {
+            store = new FileSystemBlobStore(properties.dataDir().resolve("store"));
+            log.info("Blob store: filesystem under {}", properties.dataDir().resolve("store").toAbsolutePath());
+            return store;
+        }
+
+        /** Temporary files of uploads cut off by a crash; live uploads are far younger than the safety age. */
+        @Scheduled(initialDelay = 0, fixedDelayString = "${granary.sweeper.interval:1h}")
+        void purgeTemporaryFiles() {
+            if (store != null) {
+                store.purgeTemporaryFiles(Duration.ofHours(1)).subscribe(
+                        removed -> {
+                            if (removed > 0) {
+                                log.info("Removed {} stale temporary upload file(s)", removed);
+                            }
+                        },
+                        error -> log.warn("Temporary-file purge failed: {}", error.toString()));
+            }
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(name = "granary.store.type", havingValue = "s3")
+    static class S3Store {
+
+        @Bean(destroyMethod = "close")
+        S3AsyncClient s3AsyncClient(GranaryProperties properties) {
+            return S3ClientFactory.create(properties.store().s3());
+        }
+
+        @Bean
+        S3BlobStore s3BlobStore(S3AsyncClient client, GranaryProperties properties) {
+            GranaryProperties.S3 s3 = properties.store().s3();
+            S3ClientFactory.ensureBucket(client, s3.bucket()).block(s3.apiCallTimeout());
+            log.info("Blob store: S3 bucket '{}' at {}", s3.bucket(), s3.endpoint() == null ? "AWS" : s3.endpoint());
+            return new S3BlobStore(client, s3.bucket(), s3.partSize().toBytes());
+        }
+    }
+}

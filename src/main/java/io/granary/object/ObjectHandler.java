@@ -1,0 +1,312 @@
+package io.granary.object;
+
+import io.granary.error.ErrorCode;
+import io.granary.error.GranaryException;
+import io.granary.storage.BlobContent;
+import io.granary.storage.ByteRange;
+import io.granary.web.Requests;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpRange;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ReactiveHttpOutputMessage;
+import org.springframework.http.ZeroCopyHttpOutputMessage;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.BodyInserter;
+import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/** HTTP for {@code /v1/buckets/{bucket}/objects/**}, {@code /copy} and {@code /delete}. */
+@Component
+public class ObjectHandler {
+
+    private final ObjectService objects;
+
+    ObjectHandler(ObjectService objects) {
+        this.objects = objects;
+    }
+
+    // ---- PUT ----------------------------------------------------------------------------
+
+    public Mono<ServerResponse> put(ServerRequest request) {
+        HttpHeaders headers = request.headers().asHttpHeaders();
+        long length = headers.getContentLength();
+        PutRequest put = new PutRequest(
+                headers.getFirst(HttpHeaders.CONTENT_TYPE),
+                length >= 0 ? length : null,
+                headers.getFirst(HttpHeaders.CACHE_CONTROL),
+                userMetadata(headers),
+                ExpectedDigests.parse(headers.getFirst("Content-MD5"), headers.getFirst("X-Checksum-Sha256")),
+                writeCondition(headers));
+        return objects.put(Requests.principal(request), request.pathVariable("bucket"), key(request), put,
+                        request.bodyToFlux(DataBuffer.class))
+                .flatMap(stored -> ServerResponse.ok().eTag(stored.quotedEtag()).bodyValue(view(stored)));
+    }
+
+    private static Map<String, String> userMetadata(HttpHeaders headers) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        headers.forEach((name, values) -> {
+            if (name.regionMatches(true, 0, UserMetadata.HEADER_PREFIX, 0, UserMetadata.HEADER_PREFIX.length())) {
+                metadata.put(name.substring(UserMetadata.HEADER_PREFIX.length()), String.join(",", values));
+            }
+        });
+        return metadata;
+    }
+
+    private static WriteCondition writeCondition(HttpHeaders headers) {
+        List<String> ifNoneMatch = headers.getIfNoneMatch();
+        List<String> ifMatch = headers.getIfMatch();
+        if (!ifNoneMatch.isEmpty() && !ifMatch.isEmpty()) {
+            throw new GranaryException(ErrorCode.INVALID_REQUEST, "Send If-Match or If-None-Match, not both.");
+        }
+        if (!ifNoneMatch.isEmpty()) {
+            if (!ifNoneMatch.equals(List.of("*"))) {
+                throw new GranaryException(ErrorCode.INVALID_REQUEST, "On PUT, If-None-Match supports only '*'.");
+            }
+            return new WriteCondition.Absent();
+        }
+        if (!ifMatch.isEmpty()) {
+            if (ifMatch.contains("*")) {
+                return new WriteCondition.Matching(List.of());
+            }
+            List<String> etags = new ArrayList<>();
+            for (String tag : ifMatch) {
+                etags.add(unquote(tag));
+            }
+            return new WriteCondition.Matching(etags);
+        }
+        return new WriteCondition.None();
+    }
+
+    // ---- GET / HEAD ---------------------------------------------------------------------
+
+    public Mono<ServerResponse> get(ServerRequest request) {
+        return read(request, true);
+    }
+
+    private Mono<ServerResponse> read(ServerRequest request, boolean firstAttempt) {
+        return objects.stat(Requests.principal(request), request.pathVariable("bucket"), key(request))
+                .flatMap(object -> preconditions(request, object).switchIfEmpty(Mono.defer(() -> respond(request, object))))
+                .onErrorResume(error -> firstAttempt && error instanceof GranaryException g && g.code() == ErrorCode.BLOB_NOT_FOUND,
+                        // The version was replaced or deleted between reading its metadata and
+                        // opening its bytes: evaluate the request once more against the new state.
+                        error -> read(request, false))
+                .onErrorMap(error -> error instanceof GranaryException g && g.code() == ErrorCode.BLOB_NOT_FOUND,
+                        error -> new GranaryException(ErrorCode.OBJECT_NOT_FOUND, "The object changed while being read; retry."));
+    }
+
+    private Mono<ServerResponse> respond(ServerRequest request, StoredObject object) {
+        ByteRange range = range(request, object);
+        ServerResponse.BodyBuilder builder = ServerResponse.status(range == null ? HttpStatus.OK : HttpStatus.PARTIAL_CONTENT);
+        describe(builder, request, object);
+        long length = range == null ? object.size() : range.length();
+        builder.contentLength(length);
+        if (range != null) {
+            builder.header(HttpHeaders.CONTENT_RANGE, "bytes " + range.first() + "-" + range.last() + "/" + object.size());
+        }
+        if (request.method() == HttpMethod.HEAD || object.size() == 0) {
+            return builder.build();
+        }
+        return objects.open(object, range).flatMap(content -> builder.body(inserter(content)));
+    }
+
+    /**
+     * RFC 9110 conditional GET/HEAD: If-Match and If-Unmodified-Since fail with 412 (Spring's
+     * helper evaluates them for unsafe methods only); If-None-Match and If-Modified-Since answer 304.
+     */
+    private static Mono<ServerResponse> preconditions(ServerRequest request, StoredObject object) {
+        HttpHeaders headers = request.headers().asHttpHeaders();
+        List<String> ifMatch = headers.getIfMatch();
+        boolean failed = !ifMatch.isEmpty()
+                ? !ifMatch.contains("*") && ifMatch.stream().map(ObjectHandler::unquote).noneMatch(object.etag()::equals)
+                : headers.getIfUnmodifiedSince() >= 0
+                        && object.lastModified().getEpochSecond() > headers.getIfUnmodifiedSince() / 1000;
+        if (failed) {
+            return Mono.error(new GranaryException(ErrorCode.PRECONDITION_FAILED,
+                    "The object does not match the request's precondition."));
+        }
+        return request.checkNotModified(object.lastModified(), object.quotedEtag());
+    }
+
+    /** A single satisfiable range, {@code null} for the whole object; several ranges get the whole object. */
+    private static ByteRange range(ServerRequest request, StoredObject object) {
+        String header = request.headers().firstHeader(HttpHeaders.RANGE);
+        if (header == null) {
+            return null;
+        }
+        String ifRange = request.headers().firstHeader(HttpHeaders.IF_RANGE);
+        if (ifRange != null && !ifRange.strip().equals(object.quotedEtag())) {
+            return null; // the client's copy is stale: send everything
+        }
+        List<HttpRange> ranges;
+        try {
+            ranges = HttpRange.parseRanges(header);
+        } catch (IllegalArgumentException e) {
+            return null; // RFC 9110: an invalid Range header is ignored
+        }
+        if (ranges.size() != 1) {
+            return null;
+        }
+        HttpRange only = ranges.get(0);
+        long size = object.size();
+        try {
+            long first = only.getRangeStart(size);
+            long last = only.getRangeEnd(size);
+            if (size == 0 || first >= size || last < first) {
+                throw unsatisfiable(size);
+            }
+            return new ByteRange(first, last);
+        } catch (IllegalArgumentException e) {
+            throw unsatisfiable(size);
+        }
+    }
+
+    private static GranaryException unsatisfiable(long size) {
+        return new RangeNotSatisfiable(size);
+    }
+
+    /** 416 that carries the size for the {@code Content-Range: bytes *}{@code /size} header. */
+    public static final class RangeNotSatisfiable extends GranaryException {
+        private final long size;
+
+        RangeNotSatisfiable(long size) {
+            super(ErrorCode.INVALID_RANGE, "The range lies outside the object's " + size + " bytes.");
+            this.size = size;
+        }
+
+        @Override
+        public Map<String, String> responseHeaders() {
+            return Map.of(HttpHeaders.CONTENT_RANGE, "bytes */" + size);
+        }
+    }
+
+    private static void describe(ServerResponse.BodyBuilder builder, ServerRequest request, StoredObject object) {
+        builder.contentType(MediaType.parseMediaType(object.contentType()))
+                .eTag(object.quotedEtag())
+                .lastModified(object.lastModified())
+                .header(HttpHeaders.ACCEPT_RANGES, "bytes")
+                .header("X-Version-Id", object.versionId());
+        if (object.cacheControl() != null) {
+            builder.header(HttpHeaders.CACHE_CONTROL, object.cacheControl());
+        }
+        object.metadata().forEach((name, value) -> builder.header(UserMetadata.HEADER_PREFIX + name, value));
+        request.queryParam("download").filter(name -> !name.isBlank()).ifPresent(name -> builder.header(
+                HttpHeaders.CONTENT_DISPOSITION,
+                ContentDisposition.attachment().filename(name, StandardCharsets.UTF_8).build().toString()));
+    }
+
+    /** Sends a local file region with zero-copy {@code sendfile} where the server supports it. */
+    private static BodyInserter<?, ReactiveHttpOutputMessage> inserter(BlobContent content) {
+        if (content instanceof BlobContent.LocalFile file) {
+            return (message, context) -> message instanceof ZeroCopyHttpOutputMessage zeroCopy
+                    ? zeroCopy.writeWith(file.path(), file.position(), file.count())
+                    : message.writeWith(file.stream());
+        }
+        return BodyInserters.fromDataBuffers(content.stream());
+    }
+
+    // ---- PATCH / DELETE -----------------------------------------------------------------
+
+    /** Body of {@code PATCH}: absent fields stay as they are. */
+    record MetadataPatch(String contentType, String cacheControl, Map<String, String> metadata) {
+    }
+
+    public Mono<ServerResponse> patch(ServerRequest request) {
+        return Requests.json(request, MetadataPatch.class)
+                .flatMap(patch -> objects.updateMetadata(Requests.principal(request), request.pathVariable("bucket"),
+                        key(request), patch.contentType(), patch.cacheControl(), patch.metadata()))
+                .flatMap(stored -> ServerResponse.ok().bodyValue(view(stored)));
+    }
+
+    public Mono<ServerResponse> delete(ServerRequest request) {
+        return objects.delete(Requests.principal(request), request.pathVariable("bucket"), key(request))
+                .then(ServerResponse.noContent().build());
+    }
+
+    // ---- listing, copy, bulk delete -----------------------------------------------------
+
+    public Mono<ServerResponse> list(ServerRequest request) {
+        int limit = Requests.intParam(request, "limit", 1000, 1, 1000);
+        return objects.list(Requests.principal(request), request.pathVariable("bucket"),
+                        request.queryParam("prefix").orElse(""), request.queryParam("delimiter").orElse(null), limit,
+                        request.queryParam("cursor").filter(c -> !c.isEmpty()).orElse(null))
+                .flatMap(page -> {
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("objects", page.objects().stream().map(ObjectHandler::view).toList());
+                    body.put("prefixes", page.prefixes());
+                    body.put("nextCursor", page.nextCursor());
+                    return ServerResponse.ok().bodyValue(body);
+                });
+    }
+
+    /** Body of {@code POST /v1/buckets/{bucket}/copy}. */
+    record CopyRequest(String sourceBucket, String sourceKey, String key) {
+    }
+
+    public Mono<ServerResponse> copy(ServerRequest request) {
+        String bucket = request.pathVariable("bucket");
+        return Requests.json(request, CopyRequest.class)
+                .flatMap(body -> {
+                    if (body.sourceKey() == null || body.key() == null) {
+                        return Mono.error(new GranaryException(ErrorCode.INVALID_REQUEST, "'sourceKey' and 'key' are required."));
+                    }
+                    String source = body.sourceBucket() == null ? bucket : body.sourceBucket();
+                    return objects.copy(Requests.principal(request), source, body.sourceKey(), bucket, body.key());
+                })
+                .flatMap(stored -> ServerResponse.ok().bodyValue(view(stored)));
+    }
+
+    /** Body of {@code POST /v1/buckets/{bucket}/delete}. */
+    record DeleteRequest(List<String> keys) {
+    }
+
+    public Mono<ServerResponse> deleteMany(ServerRequest request) {
+        return Requests.json(request, DeleteRequest.class)
+                .flatMap(body -> objects.deleteMany(Requests.principal(request), request.pathVariable("bucket"), body.keys()))
+                .flatMap(result -> ServerResponse.ok().bodyValue(result));
+    }
+
+    // ---- helpers --------------------------------------------------------------------------
+
+    /** The key exactly as the client encoded it in the path, decoded strictly. */
+    private static String key(ServerRequest request) {
+        String raw = request.requestPath().pathWithinApplication().value();
+        String marker = "/objects/";
+        int bucketEnd = raw.indexOf('/', "/v1/buckets/".length());
+        if (bucketEnd < 0 || !raw.startsWith(marker, bucketEnd)) {
+            throw new GranaryException(ErrorCode.INVALID_KEY, "Invalid object key: the key is empty.");
+        }
+        return ObjectKeys.fromRawPath(raw.substring(bucketEnd + marker.length()));
+    }
+
+    private static String unquote(String tag) {
+        String t = tag.strip();
+        if (t.startsWith("W/")) {
+            t = t.substring(2);
+        }
+        return t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"") ? t.substring(1, t.length() - 1) : t;
+    }
+
+    static Map<String, Object> view(StoredObject object) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("key", object.key());
+        body.put("size", object.size());
+        body.put("etag", object.quotedEtag());
+        body.put("contentType", object.contentType());
+        body.put("cacheControl", object.cacheControl());
+        body.put("metadata", object.metadata());
+        body.put("versionId", object.versionId());
+        body.put("lastModified", object.lastModified());
+        return body;
+    }
+}

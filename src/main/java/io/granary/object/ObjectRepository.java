@@ -1,0 +1,45 @@
+package io.granary.object;
+
+import io.granary.bucket.Bucket;
+import java.time.Instant;
+import java.util.Map;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Storage port for object records. Every mutation is one atomic single-document operation,
+ * so it is correct on a standalone server, a replica set, a sharded cluster and the embedded
+ * wire server alike.
+ */
+public interface ObjectRepository {
+
+    Mono<StoredObject> find(Bucket bucket, String key);
+
+    /**
+     * Makes {@code record} the current version of its key if {@code condition} holds, in one
+     * atomic step. Completes with the record it replaced, or empty when there was none; fails with
+     * {@code precondition_failed} when the condition does not hold.
+     */
+    Mono<StoredObject> commit(StoredObject record, WriteCondition condition);
+
+    /** Replaces the editable metadata without touching the bytes; empty when the object is gone. */
+    Mono<StoredObject> updateMetadata(Bucket bucket, String key, String contentType, String cacheControl,
+                                      Map<String, String> metadata, Instant lastModified);
+
+    /** Removes the current version; completes with the removed record, or empty. */
+    Mono<StoredObject> remove(Bucket bucket, String key);
+
+    /**
+     * Up to {@code limit} records of a bucket in key order, whose keys start with {@code prefix}
+     * and lie after {@code bound} (inclusive or not).
+     */
+    Flux<StoredObject> page(Bucket bucket, String prefix, String bound, boolean inclusive, int limit);
+
+    Mono<Boolean> anyInBucket(Bucket bucket);
+
+    /** Removes every record of a bucket, emitting each removed record. */
+    Flux<StoredObject> removeAllInBucket(Bucket bucket);
+
+    /** Whether any record points at this blob path. */
+    Mono<Boolean> referencesBlob(String blob);
+}

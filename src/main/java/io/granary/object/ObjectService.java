@@ -1,0 +1,261 @@
+package io.granary.object;
+
+import io.granary.bucket.Bucket;
+import io.granary.bucket.BucketService;
+import io.granary.common.Ids;
+import io.granary.error.ErrorCode;
+import io.granary.error.GranaryException;
+import io.granary.security.Permission;
+import io.granary.security.Principal;
+import io.granary.storage.BlobContent;
+import io.granary.storage.BlobLocation;
+import io.granary.storage.BlobStore;
+import io.granary.storage.ByteRange;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.stereotype.Service;
+import org.springframework.util.InvalidMimeTypeException;
+import org.springframework.util.MimeType;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Object rules and the write protocol. A write streams the body to a fresh blob, verifies
+ * length and checksums, makes the new version visible with one atomic metadata update (checking
+ * the request's precondition in the same step), and only then deletes the superseded blob. Any
+ * failure before the metadata update deletes the new blob and leaves the previous version as it
+ * was; a crash in between leaves an unreferenced blob for {@link OrphanBlobSweeper}.
+ */
+@Service
+public class ObjectService {
+
+    private static final Logger log = LoggerFactory.getLogger(ObjectService.class);
+    static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
+    static final int MAX_BULK_DELETE = 1000;
+
+    private final BucketService buckets;
+    private final ObjectRepository objects;
+    private final BlobStore blobs;
+    private final ObjectLister lister;
+
+    public ObjectService(BucketService buckets, ObjectRepository objects, BlobStore blobs) {
+        this.buckets = buckets;
+        this.objects = objects;
+        this.blobs = blobs;
+        this.lister = new ObjectLister(objects);
+    }
+
+    /** Stores {@code body} as the new version of {@code key}; every buffer of it is released. */
+    public Mono<StoredObject> put(Principal principal, String bucketName, String key, PutRequest request,
+                                  Flux<DataBuffer> body) {
+        return buckets.resolve(principal, bucketName, Permission.WRITE).flatMap(bucket -> {
+            ObjectKeys.require(key);
+            String contentType = acceptedType(bucket, request.contentType());
+            Map<String, String> metadata = UserMetadata.require(request.metadata());
+            Long declared = request.contentLength();
+            if (declared != null && bucket.maxObjectSize() != null && declared > bucket.maxObjectSize()) {
+                throw new GranaryException(ErrorCode.ENTITY_TOO_LARGE,
+                        "The object is larger than the bucket's maximum of " + bucket.maxObjectSize() + " bytes.");
+            }
+            return precheck(bucket, key, request.condition()).then(Mono.defer(() -> {
+                String versionId = Ids.newId();
+                BlobLocation location = BlobLocation.of(bucket.tenantId(), bucket.id(), versionId);
+                BodyDigest digest = new BodyDigest(bucket.maxObjectSize());
+                return blobs.put(location, digest.observe(body), declared, blobMetadata(bucket, key))
+                        .then(Mono.fromCallable(() -> {
+                            if (declared != null && digest.size() != declared) {
+                                throw new GranaryException(ErrorCode.INCOMPLETE_BODY,
+                                        "Received " + digest.size() + " bytes, Content-Length said " + declared + ".");
+                            }
+                            String md5 = digest.md5Hex();
+                            String sha256 = digest.sha256Hex();
+                            request.digests().verify(md5, sha256);
+                            return new StoredObject(null, bucket.tenantId(), bucket.id(), key, digest.size(), md5, sha256,
+                                    contentType, request.cacheControl(), metadata, versionId, location.path(), now());
+                        }))
+                        .flatMap(record -> commit(record, request.condition()))
+                        .onErrorResume(error -> discardUnlessVisible(bucket, key, location).then(Mono.error(error)))
+                        .doOnCancel(() -> discardUnlessVisible(bucket, key, location).subscribe());
+            }));
+        });
+    }
+
+    /** Fails fast, before any byte is read, when a precondition already cannot hold. */
+    private Mono<Void> precheck(Bucket bucket, String key, WriteCondition condition) {
+        if (condition instanceof WriteCondition.None) {
+            return Mono.empty();
+        }
+        return objects.find(bucket, key).map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
+                .flatMap(current -> {
+                    boolean holds = condition instanceof WriteCondition.Absent
+                            ? current.isEmpty()
+                            : current.isPresent() && (((WriteCondition.Matching) condition).etags().isEmpty()
+                                    || ((WriteCondition.Matching) condition).etags().contains(current.get().etag()));
+                    return holds ? Mono.<Void>empty()
+                            : Mono.error(new GranaryException(ErrorCode.PRECONDITION_FAILED, "Precondition failed for '" + key + "'."));
+                });
+    }
+
+    /** Makes {@code record} visible, then deletes the blob of the version it replaced. */
+    private Mono<StoredObject> commit(StoredObject record, WriteCondition condition) {
+        return objects.commit(record, condition)
+                .flatMap(previous -> deleteQuietly(previous.location()).thenReturn(record))
+                .defaultIfEmpty(record);
+    }
+
+    /**
+     * After a failed or cancelled write: deletes the new blob unless a record already points at
+     * it (the metadata update may have succeeded even though its answer was lost).
+     */
+    private Mono<Void> discardUnlessVisible(Bucket bucket, String key, BlobLocation location) {
+        return objects.find(bucket, key)
+                .map(current -> current.blob().equals(location.path()))
+                .defaultIfEmpty(false)
+                .onErrorReturn(true) // cannot tell: keep the blob, the sweeper decides later
+                .flatMap(visible -> visible ? Mono.<Void>empty() : deleteQuietly(location));
+    }
+
+    private Mono<Void> deleteQuietly(BlobLocation location) {
+        return blobs.delete(location).onErrorResume(error -> {
+            log.warn("could not delete blob {}; the orphan sweeper will reclaim it: {}", location, error.toString());
+            return Mono.empty();
+        });
+    }
+
+    /** The current version's metadata, for GET and HEAD. */
+    public Mono<StoredObject> stat(Principal principal, String bucketName, String key) {
+        return buckets.resolve(principal, bucketName, Permission.READ)
+                .flatMap(bucket -> objects.find(bucket, ObjectKeys.require(key)))
+                .switchIfEmpty(Mono.error(() -> notFound(key)));
+    }
+
+    /**
+     * The bytes of exactly the version described by {@code object}. Fails with
+     * {@code blob_not_found} when that version was replaced or deleted since it was read; callers
+     * then read the metadata again.
+     */
+    public Mono<BlobContent> open(StoredObject object, ByteRange range) {
+        return blobs.open(object.location(), range);
+    }
+
+    public Mono<StoredObject> updateMetadata(Principal principal, String bucketName, String key, String contentType,
+                                             String cacheControl, Map<String, String> metadata) {
+        return buckets.resolve(principal, bucketName, Permission.WRITE).flatMap(bucket -> {
+            ObjectKeys.require(key);
+            return objects.find(bucket, key).switchIfEmpty(Mono.error(() -> notFound(key))).flatMap(current -> {
+                String type = contentType == null ? current.contentType() : acceptedType(bucket, contentType);
+                String cache = cacheControl == null ? current.cacheControl() : cacheControl;
+                Map<String, String> meta = metadata == null ? current.metadata() : UserMetadata.require(metadata);
+                return objects.updateMetadata(bucket, key, type, cache, meta, now());
+            }).switchIfEmpty(Mono.error(() -> notFound(key)));
+        });
+    }
+
+    /** Deletes the current version; deleting an absent key succeeds too. */
+    public Mono<Void> delete(Principal principal, String bucketName, String key) {
+        return buckets.resolve(principal, bucketName, Permission.DELETE)
+                .flatMap(bucket -> remove(bucket, ObjectKeys.require(key)));
+    }
+
+    private Mono<Void> remove(Bucket bucket, String key) {
+        return objects.remove(bucket, key).flatMap(removed -> deleteQuietly(removed.location()));
+    }
+
+    /** Result of a bulk delete: what went and, per key, why not. */
+    public record BulkDeleteResult(List<String> deleted, List<Map<String, String>> errors) {
+    }
+
+    public Mono<BulkDeleteResult> deleteMany(Principal principal, String bucketName, List<String> keys) {
+        if (keys == null || keys.isEmpty() || keys.size() > MAX_BULK_DELETE) {
+            return Mono.error(new GranaryException(ErrorCode.INVALID_REQUEST, "'keys' must list 1 to " + MAX_BULK_DELETE + " keys."));
+        }
+        return buckets.resolve(principal, bucketName, Permission.DELETE).flatMap(bucket -> {
+            List<String> deleted = new ArrayList<>();
+            List<Map<String, String>> errors = new ArrayList<>();
+            return Flux.fromIterable(keys)
+                    .concatMap(key -> Mono.defer(() -> remove(bucket, ObjectKeys.require(key)))
+                            .doOnSuccess(done -> deleted.add(key))
+                            .onErrorResume(GranaryException.class, error -> {
+                                Map<String, String> failure = new LinkedHashMap<>();
+                                failure.put("key", String.valueOf(key));
+                                failure.put("code", error.code().code());
+                                failure.put("message", error.getMessage());
+                                errors.add(failure);
+                                return Mono.empty();
+                            }))
+                    .then(Mono.fromSupplier(() -> new BulkDeleteResult(deleted, errors)));
+        });
+    }
+
+    /** Server-side copy into {@code targetBucket}, following the same write protocol. */
+    public Mono<StoredObject> copy(Principal principal, String sourceBucketName, String sourceKey,
+                                   String targetBucketName, String targetKey) {
+        ObjectKeys.require(sourceKey);
+        ObjectKeys.require(targetKey);
+        return stat(principal, sourceBucketName, sourceKey).flatMap(source ->
+                buckets.resolve(principal, targetBucketName, Permission.WRITE).flatMap(target -> {
+                    acceptedType(target, source.contentType());
+                    if (target.maxObjectSize() != null && source.size() > target.maxObjectSize()) {
+                        throw new GranaryException(ErrorCode.ENTITY_TOO_LARGE,
+                                "The object is larger than the target bucket's maximum of " + target.maxObjectSize() + " bytes.");
+                    }
+                    String versionId = Ids.newId();
+                    BlobLocation location = BlobLocation.of(target.tenantId(), target.id(), versionId);
+                    StoredObject record = new StoredObject(null, target.tenantId(), target.id(), targetKey, source.size(),
+                            source.etag(), source.sha256(), source.contentType(), source.cacheControl(), source.metadata(),
+                            versionId, location.path(), now());
+                    return blobs.copy(source.location(), location, blobMetadata(target, targetKey))
+                            .onErrorMap(e -> e instanceof GranaryException g && g.code() == ErrorCode.BLOB_NOT_FOUND,
+                                    e -> notFound(sourceKey))
+                            .then(commit(record, new WriteCondition.None()))
+                            .onErrorResume(error -> discardUnlessVisible(target, targetKey, location).then(Mono.error(error)));
+                }));
+    }
+
+    public Mono<ObjectPage> list(Principal principal, String bucketName, String prefix, String delimiter, int limit,
+                                 String cursor) {
+        return buckets.resolve(principal, bucketName, Permission.LIST)
+                .flatMap(bucket -> lister.list(bucket, prefix == null ? "" : prefix, delimiter, limit, cursor));
+    }
+
+    private static String acceptedType(Bucket bucket, String declared) {
+        String type = declared == null || declared.isBlank() ? DEFAULT_CONTENT_TYPE : declared.strip();
+        MimeType parsed;
+        try {
+            parsed = MimeType.valueOf(type);
+        } catch (InvalidMimeTypeException e) {
+            throw new GranaryException(ErrorCode.INVALID_REQUEST, "Content-Type '" + type + "' is not a media type.");
+        }
+        if (parsed.isWildcardType() || parsed.isWildcardSubtype()) {
+            throw new GranaryException(ErrorCode.INVALID_REQUEST, "Content-Type must be a concrete media type.");
+        }
+        if (!bucket.accepts(parsed)) {
+            throw new GranaryException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                    "Bucket '" + bucket.name() + "' does not accept " + parsed.getType() + "/" + parsed.getSubtype() + ".");
+        }
+        return type;
+    }
+
+    /** Stored beside the bytes so the catalogue could be rebuilt from the store alone. */
+    private static Map<String, String> blobMetadata(Bucket bucket, String key) {
+        return Map.of("tenant", bucket.tenantId(), "bucket", bucket.name(),
+                "key", URLEncoder.encode(key, StandardCharsets.UTF_8));
+    }
+
+    private static GranaryException notFound(String key) {
+        return new GranaryException(ErrorCode.OBJECT_NOT_FOUND, "No object with key '" + key + "'.");
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    }
+}

@@ -1,0 +1,22 @@
+package io.granary.object;
+
+import java.util.Map;
+
+/**
+ * What a client said about an upload, besides its bytes.
+ *
+ * @param contentType media type, or {@code null} for {@code application/octet-stream}
+ * @param contentLength declared length, or {@code null} when the body is chunked
+ * @param cacheControl {@code Cache-Control} to serve the object with, or {@code null}
+ * @param metadata user metadata (names without the {@code X-Meta-} prefix)
+ * @param digests declared checksums to verify
+ * @param condition precondition for making the new version visible
+ */
+public record PutRequest(
+        String contentType,
+        Long contentLength,
+        String cacheControl,
+        Map<String, String> metadata,
+        ExpectedDigests digests,
+        WriteCondition condition) {
+}

@@ -1,0 +1,56 @@
+package io.granary.security;
+
+import io.granary.error.ErrorCode;
+import io.granary.error.GranaryException;
+
+/**
+ * The access rules in one place. Each method returns normally when access is granted and
+ * throws {@link GranaryException} ({@code forbidden}) otherwise.
+ */
+public final class Authorizer {
+
+    private Authorizer() {
+    }
+
+    /** Tenant lifecycle: root only. */
+    public static void requireRoot(Principal principal) {
+        if (!(principal instanceof Principal.Root)) {
+            throw new GranaryException(ErrorCode.FORBIDDEN, "Only the root key manages tenants.");
+        }
+    }
+
+    /** Key management of one tenant: root, or an admin key of that tenant. */
+    public static void requireTenantAdmin(Principal principal, String tenantId) {
+        if (principal instanceof Principal.Root) {
+            return;
+        }
+        Principal.TenantKey key = tenantKey(principal);
+        if (!key.tenantId().equals(tenantId)) {
+            // Another tenant's resources do not exist as far as this key can tell.
+            throw new GranaryException(ErrorCode.TENANT_NOT_FOUND, "No such tenant.");
+        }
+        if (!key.allows(Permission.ADMIN)) {
+            throw new GranaryException(ErrorCode.FORBIDDEN, "This key lacks the admin permission.");
+        }
+    }
+
+    /** Data-plane calls are made with tenant keys; returns the key. */
+    public static Principal.TenantKey tenantKey(Principal principal) {
+        if (principal instanceof Principal.TenantKey key) {
+            return key;
+        }
+        throw new GranaryException(ErrorCode.FORBIDDEN, "The root key manages tenants and keys only; use a tenant key.");
+    }
+
+    /** A permission on a named bucket of the key's tenant. */
+    public static Principal.TenantKey requireBucket(Principal principal, Permission permission, String bucket) {
+        Principal.TenantKey key = tenantKey(principal);
+        if (!key.allows(permission)) {
+            throw new GranaryException(ErrorCode.FORBIDDEN, "This key lacks the " + permission.wireName() + " permission.");
+        }
+        if (!key.reaches(bucket)) {
+            throw new GranaryException(ErrorCode.FORBIDDEN, "This key is not valid for bucket '" + bucket + "'.");
+        }
+        return key;
+    }
+}

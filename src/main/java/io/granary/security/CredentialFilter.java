@@ -1,0 +1,68 @@
+package io.granary.security;
+
+import io.granary.apikey.ApiKeyService;
+import io.granary.error.ErrorCode;
+import io.granary.error.GranaryException;
+import io.granary.web.Requests;
+import org.springframework.http.HttpHeaders;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.HandlerFilterFunction;
+import org.springframework.web.reactive.function.server.HandlerFunction;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/**
+ * Authenticates {@code /v1} requests from {@code Authorization: Bearer <key>} or
+ * {@code X-Api-Key: <key>} and stores the {@link Principal} for the handlers. A missing, unknown,
+ * revoked or expired credential is a 401 before any handler runs.
+ */
+@Component
+public class CredentialFilter implements HandlerFilterFunction<ServerResponse, ServerResponse> {
+
+    static final String API_KEY_HEADER = "X-Api-Key";
+    private static final String BEARER = "Bearer ";
+    private static final int MAX_CREDENTIAL_LENGTH = 512;
+
+    private final RootKey rootKey;
+    private final ApiKeyService apiKeys;
+
+    public CredentialFilter(RootKey rootKey, ApiKeyService apiKeys) {
+        this.rootKey = rootKey;
+        this.apiKeys = apiKeys;
+    }
+
+    @Override
+    public Mono<ServerResponse> filter(ServerRequest request, HandlerFunction<ServerResponse> next) {
+        String credential = credential(request);
+        if (credential == null) {
+            return Mono.error(new GranaryException(ErrorCode.UNAUTHENTICATED,
+                    "Send an API key as 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'."));
+        }
+        Mono<Principal> principal = rootKey.matches(credential)
+                ? Mono.just(new Principal.Root())
+                : apiKeys.authenticate(credential);
+        return principal
+                .switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.UNAUTHENTICATED,
+                        "The API key is unknown, revoked or expired.")))
+                .flatMap(p -> {
+                    request.attributes().put(Requests.PRINCIPAL, p);
+                    return next.handle(request);
+                });
+    }
+
+    private static String credential(ServerRequest request) {
+        String value = request.headers().firstHeader(API_KEY_HEADER);
+        if (value == null) {
+            String authorization = request.headers().firstHeader(HttpHeaders.AUTHORIZATION);
+            if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+                value = authorization.substring(BEARER.length());
+            }
+        }
+        if (value == null) {
+            return null;
+        }
+        value = value.strip();
+        return value.isEmpty() || value.length() > MAX_CREDENTIAL_LENGTH ? null : value;
+    }
+}

@@ -1,0 +1,69 @@
+package io.granary.security;
+
+import io.granary.config.GranaryProperties;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The root credential. Taken from {@code GRANARY_ROOT_KEY} (32 characters or more) when set;
+ * otherwise read from {@code <data-dir>/root.key}, which the first start generates with mode
+ * 600 and announces once in the log.
+ */
+@Component
+public class RootKey {
+
+    private static final Logger log = LoggerFactory.getLogger(RootKey.class);
+    static final int MIN_LENGTH = 32;
+
+    private final String digest;
+
+    public RootKey(GranaryProperties properties) {
+        String configured = properties.rootKey();
+        if (configured != null && !configured.isBlank()) {
+            if (configured.length() < MIN_LENGTH) {
+                throw new IllegalStateException("GRANARY_ROOT_KEY must be at least " + MIN_LENGTH + " characters long");
+            }
+            this.digest = Secrets.sha256Hex(configured);
+        } else {
+            this.digest = Secrets.sha256Hex(loadOrGenerate(properties.dataDir().resolve("root.key")));
+        }
+    }
+
+    /** Whether {@code candidate} is the root key (constant-time on the digests). */
+    public boolean matches(String candidate) {
+        return Secrets.sameDigest(digest, candidate);
+    }
+
+    private static String loadOrGenerate(Path file) {
+        try {
+            if (Files.exists(file)) {
+                return Files.readString(file, StandardCharsets.UTF_8).strip();
+            }
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            String key = "grr_" + Secrets.newSecret();
+            try {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(Set.of(
+                        java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE)));
+            } catch (UnsupportedOperationException e) {
+                Files.createFile(file);
+            } catch (FileAlreadyExistsException e) {
+                return Files.readString(file, StandardCharsets.UTF_8).strip();
+            }
+            Files.writeString(file, key + "\n", StandardCharsets.UTF_8);
+            log.warn("Generated a root key and wrote it to {} (mode 600). Root key: {}", file.toAbsolutePath(), key);
+            return key;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or create the root key file " + file, e);
+        }
+    }
+}

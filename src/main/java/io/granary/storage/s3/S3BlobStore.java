@@ -1,0 +1,217 @@
+package io.granary.storage.s3;
+
+import io.granary.error.ErrorCode;
+import io.granary.error.GranaryException;
+import io.granary.storage.BlobContent;
+import io.granary.storage.BlobInfo;
+import io.granary.storage.BlobLocation;
+import io.granary.storage.BlobStore;
+import io.granary.storage.ByteRange;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkPlugin;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.core.async.AsyncResponseTransformer;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.MetadataDirective;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * A {@link BlobStore} in one bucket of any S3-compatible store, over the AWS SDK's async client.
+ *
+ * <p>Uploads of a declared length up to 5 GiB stream as one PutObject, which S3 applies
+ * atomically. Uploads of unknown or larger length become multipart uploads of
+ * {@code partSizeBytes} parts (bigger when a declared length would need more than 10,000), which
+ * hold about two parts in memory and are aborted on error or cancellation; a body of unknown
+ * length that fits in one part is sent as a single PutObject instead. Downloads stream with
+ * backpressure. Control calls (head, delete, copy, list, check, multipart create/complete/abort)
+ * are bounded by the API call timeout; body transfers are bounded only by the client's
+ * read/write timeouts, because multi-GB transfers legitimately take long.
+ *
+ * <p>Limits: CopyObject copies at most 5 GiB (larger copies fail with {@code STORE_ERROR}); an
+ * upload of unknown length may have at most 10,000 parts ({@code ENTITY_TOO_LARGE} beyond).
+ */
+public final class S3BlobStore implements BlobStore {
+
+    /** The largest object S3 accepts in one PutObject. */
+    static final long MAX_SINGLE_PUT = 5L << 30;
+    /** S3's smallest part size (except for the last part). */
+    static final long MIN_PART_SIZE = 5L << 20;
+    /** The largest part we assemble in memory (a Java array, well below S3's 5 GiB maximum). */
+    static final long MAX_PART_SIZE = 1L << 30;
+    /** The largest object S3 stores. */
+    static final long MAX_OBJECT_SIZE = 5L << 40;
+
+    private static final Duration DEFAULT_API_CALL_TIMEOUT = Duration.ofMinutes(5);
+
+    /** A streamed body cannot be replayed, so its request must not be retried. */
+    private static final SdkPlugin NO_RETRIES =
+            config -> config.overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()));
+
+    private final S3AsyncClient client;
+    private final String bucket;
+    private final int partSize;
+    private final Duration apiCallTimeout;
+    private final MultipartWriter multipart;
+
+    /** A store with a five-minute bound on control calls. */
+    public S3BlobStore(S3AsyncClient client, String bucket, long partSizeBytes) {
+        this(client, bucket, partSizeBytes, DEFAULT_API_CALL_TIMEOUT);
+    }
+
+    /**
+     * @param partSizeBytes multipart part size, between 5 MiB (S3's minimum) and 1 GiB
+     * @param apiCallTimeout upper bound of one control call, retries included
+     */
+    public S3BlobStore(S3AsyncClient client, String bucket, long partSizeBytes, Duration apiCallTimeout) {
+        if (partSizeBytes < MIN_PART_SIZE || partSizeBytes > MAX_PART_SIZE) {
+            throw new IllegalArgumentException("part size must be 5 MiB to 1 GiB: " + partSizeBytes);
+        }
+        this.client = Objects.requireNonNull(client, "client");
+        this.bucket = Objects.requireNonNull(bucket, "bucket");
+        this.partSize = (int) partSizeBytes;
+        this.apiCallTimeout = Objects.requireNonNull(apiCallTimeout, "apiCallTimeout");
+        this.multipart = new MultipartWriter(client, bucket, this::timed);
+    }
+
+    @Override
+    public Mono<Void> put(BlobLocation location, Flux<DataBuffer> body, Long length, Map<String, String> metadata) {
+        Map<String, String> userMetadata = UserMetadata.encode(metadata);
+        if (length != null && length <= MAX_SINGLE_PUT) {
+            return putStreamed(location.path(), body, length, userMetadata);
+        }
+        if (length != null && length > MAX_OBJECT_SIZE) {
+            // Refused before the body is subscribed, so no buffer of it was ever taken.
+            return Mono.error(new GranaryException(ErrorCode.ENTITY_TOO_LARGE, "The store keeps objects of at most 5 TiB."));
+        }
+        int size = partSizeFor(length);
+        return PartAssembler.parts(body, size, length)
+                .switchOnFirst((first, parts) -> {
+                    if (first.isOnError()) {
+                        return parts.then(); // the body failed before a part was full: nothing to clean up
+                    }
+                    ByteBuffer only = first.get();
+                    if (only != null && only.remaining() < size) {
+                        // A short first part is the last one: the whole body fit in memory already.
+                        return putBytes(location.path(), only, userMetadata);
+                    }
+                    return multipart.write(location.path(), parts, userMetadata);
+                })
+                .then();
+    }
+
+    @Override
+    public Mono<BlobContent> open(BlobLocation location, ByteRange range) {
+        GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(bucket).key(location.path());
+        if (range != null) {
+            request.range("bytes=" + range.first() + "-" + range.last());
+        }
+        // toPublisher() completes the future when the response headers arrive, so a missing
+        // blob fails this Mono; the body then flows at the subscriber's pace.
+        return Mono.fromFuture(() -> client.getObject(request.build(), AsyncResponseTransformer.toPublisher()))
+                .onErrorMap(S3Errors::translate)
+                .map(response -> new BlobContent.Streamed(Flux.from(response)
+                        // The SDK hands out heap copies it no longer touches; wrapping them
+                        // yields unpooled buffers, so nothing downstream can leak.
+                        .<DataBuffer>map(DefaultDataBufferFactory.sharedInstance::wrap)
+                        .onErrorMap(S3Errors::translate)));
+    }
+
+    @Override
+    public Mono<BlobInfo> head(BlobLocation location) {
+        return Mono.fromFuture(() -> client.headObject(b -> b.bucket(bucket).key(location.path()).overrideConfiguration(this::timed)))
+                .map(r -> new BlobInfo(location, r.contentLength(), r.lastModified()))
+                .onErrorResume(S3Errors::isNotFound, error -> Mono.empty())
+                .onErrorMap(S3Errors::translate);
+    }
+
+    @Override
+    public Mono<Void> delete(BlobLocation location) {
+        // S3 answers 204 for absent keys too; some compatible stores answer 404.
+        return Mono.fromFuture(() -> client.deleteObject(b -> b.bucket(bucket).key(location.path()).overrideConfiguration(this::timed)))
+                .then()
+                .onErrorResume(S3Errors::isNotFound, error -> Mono.empty())
+                .onErrorMap(S3Errors::translate);
+    }
+
+    @Override
+    public Mono<Void> copy(BlobLocation source, BlobLocation target, Map<String, String> metadata) {
+        Map<String, String> userMetadata = UserMetadata.encode(metadata);
+        return Mono.fromFuture(() -> client.copyObject(b -> b
+                        .sourceBucket(bucket).sourceKey(source.path())
+                        .destinationBucket(bucket).destinationKey(target.path())
+                        .metadataDirective(MetadataDirective.REPLACE).metadata(userMetadata)
+                        .overrideConfiguration(this::timed)))
+                .then()
+                .onErrorMap(S3Errors::translate);
+    }
+
+    @Override
+    public Flux<BlobInfo> list(String prefix) {
+        // The paginator fetches the next page only when the subscriber asks for more.
+        return Flux.from(client.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix).overrideConfiguration(this::timed))
+                        .contents())
+                .mapNotNull(S3BlobStore::toInfo)
+                .onErrorMap(S3Errors::translate);
+    }
+
+    @Override
+    public Mono<Void> check() {
+        return Mono.fromFuture(() -> client.headBucket(b -> b.bucket(bucket).overrideConfiguration(this::timed)))
+                .then()
+                .onErrorMap(S3Errors::isNotFound,
+                        error -> new GranaryException(ErrorCode.STORE_ERROR, "The store bucket " + bucket + " does not exist.", error))
+                .onErrorMap(S3Errors::translate);
+    }
+
+    private Mono<Void> putStreamed(String key, Flux<DataBuffer> body, long length, Map<String, String> metadata) {
+        return Mono.defer(() -> {
+            DataBufferRequestBody requestBody = new DataBufferRequestBody(body, length);
+            return Mono.fromFuture(() -> client.putObject(b -> b.bucket(bucket).key(key)
+                            .contentLength(length).metadata(metadata)
+                            .overrideConfiguration(o -> o.addPlugin(NO_RETRIES)), requestBody))
+                    .then()
+                    // The SDK wraps a failing body; report the body's own error unchanged.
+                    .onErrorMap(error -> requestBody.failure() != null ? requestBody.failure() : S3Errors.translate(error));
+        });
+    }
+
+    private Mono<Void> putBytes(String key, ByteBuffer bytes, Map<String, String> metadata) {
+        long length = bytes.remaining();
+        return Mono.fromFuture(() -> client.putObject(b -> b.bucket(bucket).key(key).contentLength(length).metadata(metadata),
+                        AsyncRequestBody.fromRemainingByteBufferUnsafe(bytes)))
+                .then()
+                .onErrorMap(S3Errors::translate);
+    }
+
+    /** The configured part size, raised when a declared length would need too many parts. */
+    private int partSizeFor(Long length) {
+        if (length == null) {
+            return partSize;
+        }
+        long needed = (length + PartAssembler.MAX_PARTS - 1) / PartAssembler.MAX_PARTS;
+        return (int) Math.min(Math.max(partSize, needed), MAX_PART_SIZE);
+    }
+
+    private void timed(AwsRequestOverrideConfiguration.Builder override) {
+        override.apiCallTimeout(apiCallTimeout);
+    }
+
+    private static BlobInfo toInfo(S3Object object) {
+        try {
+            return new BlobInfo(new BlobLocation(object.key()), object.size(), object.lastModified());
+        } catch (IllegalArgumentException notABlob) {
+            // Something else lives in the bucket (a marker, a foreign file): not ours to report.
+            return null;
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package io.granary.tenant;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** Storage port for tenants. {@link #insert} fails with {@code tenant_exists} on a duplicate name. */
+public interface TenantRepository {
+
+    Mono<Tenant> insert(Tenant tenant);
+
+    Mono<Tenant> findById(String id);
+
+    Flux<Tenant> findAll();
+
+    /** Completes with whether a tenant was removed. */
+    Mono<Boolean> delete(String id);
+}

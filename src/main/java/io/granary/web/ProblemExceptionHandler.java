@@ -1,0 +1,100 @@
+package io.granary.web;
+
+import io.granary.error.ErrorCode;
+import io.granary.error.GranaryException;
+import java.net.URI;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.codec.HttpMessageWriter;
+import org.springframework.http.codec.ServerCodecConfigurer;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.reactive.result.view.ViewResolver;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebExceptionHandler;
+import reactor.core.publisher.Mono;
+
+import java.util.List;
+
+/**
+ * Renders every failure of the REST API as RFC 9457 {@code application/problem+json} with a
+ * stable {@code code} and the request id. Runs before Spring Boot's default error handler, so
+ * framework errors (unknown route, wrong method, unreadable body) get the same shape.
+ */
+@Component
+@Order(-2)
+class ProblemExceptionHandler implements WebExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemExceptionHandler.class);
+
+    private final List<HttpMessageWriter<?>> writers;
+
+    ProblemExceptionHandler(ServerCodecConfigurer codecs) {
+        this.writers = codecs.getWriters();
+    }
+
+    @Override
+    public Mono<Void> handle(ServerWebExchange exchange, Throwable error) {
+        if (exchange.getResponse().isCommitted()) {
+            // Headers are gone; all that is left is to cut the connection, which the server does.
+            log.warn("{} failed after the response started: {}", RequestIds.of(exchange), error.toString());
+            return Mono.error(error);
+        }
+        GranaryException problem = classify(error);
+        if (problem.code() == ErrorCode.INTERNAL) {
+            log.error("{} {} {} failed", RequestIds.of(exchange), exchange.getRequest().getMethod(),
+                    exchange.getRequest().getPath(), error);
+        }
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(problem.code().status(), problem.getMessage());
+        body.setTitle(problem.code().title());
+        body.setType(URI.create("https://granary.io/problems/" + problem.code().code()));
+        body.setInstance(URI.create(exchange.getRequest().getPath().value()));
+        body.setProperty("code", problem.code().code());
+        body.setProperty("requestId", RequestIds.of(exchange));
+        ServerResponse.BodyBuilder response = ServerResponse.status(problem.code().status())
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        problem.responseHeaders().forEach(response::header);
+        if (problem.code() == ErrorCode.UNAUTHENTICATED) {
+            response.header("WWW-Authenticate", "Bearer realm=\"granary\"");
+        }
+        return response.bodyValue(body).flatMap(r -> r.writeTo(exchange, new Context(writers)));
+    }
+
+    /** Maps anything thrown to the error it means for the client. */
+    static GranaryException classify(Throwable error) {
+        if (error instanceof GranaryException granary) {
+            return granary;
+        }
+        if (error instanceof ResponseStatusException status) {
+            return fromStatus(status.getStatusCode(), status.getReason());
+        }
+        return new GranaryException(ErrorCode.INTERNAL, ErrorCode.INTERNAL.title(), error);
+    }
+
+    private static GranaryException fromStatus(HttpStatusCode status, String reason) {
+        ErrorCode code = switch (status.value()) {
+            case 404 -> ErrorCode.NOT_FOUND;
+            case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+            case 413 -> ErrorCode.ENTITY_TOO_LARGE;
+            case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+            case 400 -> ErrorCode.INVALID_REQUEST;
+            default -> status.is4xxClientError() ? ErrorCode.INVALID_REQUEST : ErrorCode.INTERNAL;
+        };
+        String detail = reason != null ? reason : HttpStatus.resolve(status.value()) != null
+                ? HttpStatus.resolve(status.value()).getReasonPhrase() : code.title();
+        return new GranaryException(code, detail);
+    }
+
+    private record Context(List<HttpMessageWriter<?>> messageWriters) implements ServerResponse.Context {
+        @Override
+        public List<ViewResolver> viewResolvers() {
+            return List.of();
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.granary.web;
+
+import io.granary.error.ErrorCode;
+import io.granary.error.GranaryException;
+import io.granary.security.Principal;
+import org.springframework.core.codec.DecodingException;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.server.ServerWebInputException;
+import org.springframework.web.server.UnsupportedMediaTypeStatusException;
+import reactor.core.publisher.Mono;
+
+/** Small HTTP-only helpers shared by the handlers. */
+public final class Requests {
+
+    /** Request attribute holding the authenticated {@link Principal}. */
+    public static final String PRINCIPAL = Requests.class.getName() + ".principal";
+
+    private Requests() {
+    }
+
+    public static Principal principal(ServerRequest request) {
+        return (Principal) request.attribute(PRINCIPAL)
+                .orElseThrow(() -> new GranaryException(ErrorCode.UNAUTHENTICATED));
+    }
+
+    /** Reads a required JSON body; any decoding problem is a 400 {@code invalid_json}. */
+    public static <T> Mono<T> json(ServerRequest request, Class<T> type) {
+        return request.bodyToMono(type)
+                .onErrorMap(e -> e instanceof DecodingException || e instanceof ServerWebInputException
+                                || e instanceof UnsupportedMediaTypeStatusException,
+                        e -> new GranaryException(ErrorCode.INVALID_JSON, describe(e), e))
+                .switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.INVALID_JSON, "A JSON body is required.")));
+    }
+
+    private static String describe(Throwable error) {
+        Throwable cause = error;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        String message = cause.getMessage();
+        if (message == null) {
+            return "The body is not valid JSON for this operation.";
+        }
+        // Keep the first line only: Jackson appends source excerpts that can be long.
+        int newline = message.indexOf('\n');
+        return "The body is not valid JSON for this operation: " + (newline > 0 ? message.substring(0, newline) : message);
+    }
+
+    /** An optional query parameter as an int within bounds, else a 400. */
+    public static int intParam(ServerRequest request, String name, int fallback, int min, int max) {
+        return request.queryParam(name).map(value -> {
+            try {
+                int parsed = Integer.parseInt(value);
+                if (parsed >= min && parsed <= max) {
+                    return parsed;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw new GranaryException(ErrorCode.INVALID_REQUEST,
+                    "Query parameter '" + name + "' must be an integer from " + min + " to " + max + ".");
+        }).orElse(fallback);
+    }
+}

@@ -1,0 +1,380 @@
+package io.granary.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.ZonedDateTime;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import reactor.core.publisher.Flux;
+
+/** Every object route end to end, on the filesystem store (subclasses rerun it on others). */
+class ObjectApiTest extends ApiTestSupport {
+
+    protected String key;
+    protected String bucket;
+
+    @BeforeEach
+    void bucketWithAdminKey() {
+        key = newTenantAdmin();
+        bucket = unique("objects");
+        createBucket(key, bucket, Map.of());
+    }
+
+    private String url(String objectKey) {
+        return "/v1/buckets/" + bucket + "/objects/" + objectKey;
+    }
+
+    private Map<String, Object> put(String objectKey, byte[] bytes, MediaType type) {
+        return http.put().uri(url(objectKey)).header("X-Api-Key", key).contentType(type).bodyValue(bytes)
+                .exchange().expectStatus().isOk()
+                .expectBody(new ParameterizedTypeReference<Map<String, Object>>() { }).returnResult().getResponseBody();
+    }
+
+    private byte[] get(String objectKey) {
+        return http.get().uri(url(objectKey)).header("X-Api-Key", key).exchange().expectStatus().isOk()
+                .expectBody(byte[].class).returnResult().getResponseBody();
+    }
+
+    static byte[] random(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    static String hex(String algorithm, byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(bytes));
+    }
+
+    @Test
+    void putThenGetAndHeadReturnBytesAndMetadata() throws Exception {
+        byte[] bytes = random(100_000, 1);
+        Map<String, Object> stored = http.put().uri(url("docs/report 2024 ü.bin")).header("X-Api-Key", key)
+                .contentType(MediaType.APPLICATION_PDF)
+                .header(HttpHeaders.CACHE_CONTROL, "max-age=60")
+                .header("X-Meta-Author", "ada")
+                .bodyValue(bytes).exchange().expectStatus().isOk()
+                .expectBody(new ParameterizedTypeReference<Map<String, Object>>() { }).returnResult().getResponseBody();
+        String etag = "\"" + hex("MD5", bytes) + "\"";
+        assertThat(stored).containsEntry("key", "docs/report 2024 ü.bin").containsEntry("size", 100_000)
+                .containsEntry("etag", etag).containsEntry("contentType", "application/pdf")
+                .containsKeys("versionId", "lastModified");
+
+        byte[] body = http.get().uri(url("docs/report 2024 ü.bin")).header("X-Api-Key", key).exchange()
+                .expectStatus().isOk()
+                .expectHeader().contentType(MediaType.APPLICATION_PDF)
+                .expectHeader().contentLength(100_000)
+                .expectHeader().valueEquals(HttpHeaders.ETAG, etag)
+                .expectHeader().valueEquals(HttpHeaders.ACCEPT_RANGES, "bytes")
+                .expectHeader().valueEquals(HttpHeaders.CACHE_CONTROL, "max-age=60")
+                .expectHeader().valueEquals("X-Meta-author", "ada")
+                .expectHeader().exists(HttpHeaders.LAST_MODIFIED)
+                .expectBody(byte[].class).returnResult().getResponseBody();
+        assertThat(body).isEqualTo(bytes);
+
+        http.head().uri(url("docs/report 2024 ü.bin")).header("X-Api-Key", key).exchange()
+                .expectStatus().isOk()
+                .expectHeader().contentLength(100_000)
+                .expectHeader().valueEquals(HttpHeaders.ETAG, etag)
+                .expectBody().isEmpty();
+    }
+
+    @Test
+    void chunkedUploadOfSeveralMegabytesStreamsThrough() throws Exception {
+        byte[] bytes = random(6 * 1024 * 1024 + 123, 2);
+        Flux<DataBuffer> chunks = Flux.range(0, (bytes.length + 65535) / 65536).map(i -> DefaultDataBufferFactory.sharedInstance
+                .wrap(java.util.Arrays.copyOfRange(bytes, i * 65536, Math.min(bytes.length, (i + 1) * 65536))));
+        http.put().uri(url("big.bin")).header("X-Api-Key", key).body(chunks, DataBuffer.class)
+                .exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.size").isEqualTo(bytes.length)
+                .jsonPath("$.contentType").isEqualTo("application/octet-stream");
+        assertThat(hex("SHA-256", get("big.bin"))).isEqualTo(hex("SHA-256", bytes));
+    }
+
+    @Test
+    void emptyObjectsWork() {
+        put("empty", new byte[0], MediaType.TEXT_PLAIN);
+        http.get().uri(url("empty")).header("X-Api-Key", key).exchange().expectStatus().isOk()
+                .expectHeader().contentLength(0).expectBody().isEmpty();
+        expectProblem(http.get().uri(url("empty")).header("X-Api-Key", key).header(HttpHeaders.RANGE, "bytes=0-0").exchange(),
+                HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE, "invalid_range");
+    }
+
+    @Test
+    void singleRangesAre206AndUnsatisfiableRangesAre416() {
+        byte[] bytes = "0123456789".getBytes(StandardCharsets.US_ASCII);
+        put("digits", bytes, MediaType.TEXT_PLAIN);
+        http.get().uri(url("digits")).header("X-Api-Key", key).header(HttpHeaders.RANGE, "bytes=2-4").exchange()
+                .expectStatus().isEqualTo(HttpStatus.PARTIAL_CONTENT)
+                .expectHeader().valueEquals(HttpHeaders.CONTENT_RANGE, "bytes 2-4/10")
+                .expectHeader().contentLength(3)
+                .expectBody(String.class).isEqualTo("234");
+        http.get().uri(url("digits")).header("X-Api-Key", key).header(HttpHeaders.RANGE, "bytes=7-").exchange()
+                .expectStatus().isEqualTo(HttpStatus.PARTIAL_CONTENT).expectBody(String.class).isEqualTo("789");
+        http.get().uri(url("digits")).header("X-Api-Key", key).header(HttpHeaders.RANGE, "bytes=-2").exchange()
+                .expectStatus().isEqualTo(HttpStatus.PARTIAL_CONTENT).expectBody(String.class).isEqualTo("89");
+        http.get().uri(url("digits")).header("X-Api-Key", key).header(HttpHeaders.RANGE, "bytes=5-100").exchange()
+                .expectStatus().isEqualTo(HttpStatus.PARTIAL_CONTENT)
+                .expectHeader().valueEquals(HttpHeaders.CONTENT_RANGE, "bytes 5-9/10")
+                .expectBody(String.class).isEqualTo("56789");
+        expectProblem(http.get().uri(url("digits")).header("X-Api-Key", key).header(HttpHeaders.RANGE, "bytes=10-12").exchange(),
+                HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE, "invalid_range");
+        http.get().uri(url("digits")).header("X-Api-Key", key).header(HttpHeaders.RANGE, "bytes=10-12").exchange()
+                .expectHeader().valueEquals(HttpHeaders.CONTENT_RANGE, "bytes */10").expectBody();
+        // Several ranges and malformed ranges are answered with the whole object.
+        http.get().uri(url("digits")).header("X-Api-Key", key).header(HttpHeaders.RANGE, "bytes=0-1,4-5").exchange()
+                .expectStatus().isOk().expectBody(String.class).isEqualTo("0123456789");
+        http.get().uri(url("digits")).header("X-Api-Key", key).header(HttpHeaders.RANGE, "lines=1-2").exchange()
+                .expectStatus().isOk().expectBody(String.class).isEqualTo("0123456789");
+    }
+
+    @Test
+    void conditionalGetsAnswer304And412() {
+        Map<String, Object> stored = put("cond", "abc".getBytes(StandardCharsets.US_ASCII), MediaType.TEXT_PLAIN);
+        String etag = (String) stored.get("etag");
+        http.get().uri(url("cond")).header("X-Api-Key", key).header(HttpHeaders.IF_NONE_MATCH, etag).exchange()
+                .expectStatus().isNotModified().expectHeader().valueEquals(HttpHeaders.ETAG, etag);
+        http.get().uri(url("cond")).header("X-Api-Key", key).header(HttpHeaders.IF_NONE_MATCH, "\"other\"").exchange()
+                .expectStatus().isOk().expectBody();
+        String future = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(java.time.ZoneOffset.UTC).plusDays(1));
+        http.get().uri(url("cond")).header("X-Api-Key", key).header(HttpHeaders.IF_MODIFIED_SINCE, future).exchange()
+                .expectStatus().isNotModified();
+        String past = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(java.time.ZoneOffset.UTC).minusDays(1));
+        http.get().uri(url("cond")).header("X-Api-Key", key).header(HttpHeaders.IF_MODIFIED_SINCE, past).exchange()
+                .expectStatus().isOk().expectBody();
+        expectProblem(http.get().uri(url("cond")).header("X-Api-Key", key).header(HttpHeaders.IF_MATCH, "\"nope\"").exchange(),
+                HttpStatus.PRECONDITION_FAILED, "precondition_failed");
+        http.get().uri(url("cond")).header("X-Api-Key", key).header(HttpHeaders.IF_MATCH, etag).exchange()
+                .expectStatus().isOk().expectBody();
+        expectProblem(http.get().uri(url("cond")).header("X-Api-Key", key).header(HttpHeaders.IF_UNMODIFIED_SINCE, past).exchange(),
+                HttpStatus.PRECONDITION_FAILED, "precondition_failed");
+        http.get().uri(url("cond")).header("X-Api-Key", key).header(HttpHeaders.IF_UNMODIFIED_SINCE, future).exchange()
+                .expectStatus().isOk().expectBody();
+    }
+
+    @Test
+    void conditionalPutsAreAtomicPreconditions() {
+        byte[] first = "first".getBytes(StandardCharsets.US_ASCII);
+        http.put().uri(url("once")).header("X-Api-Key", key).header(HttpHeaders.IF_NONE_MATCH, "*").bodyValue(first)
+                .exchange().expectStatus().isOk().expectBody();
+        expectProblem(http.put().uri(url("once")).header("X-Api-Key", key).header(HttpHeaders.IF_NONE_MATCH, "*")
+                .bodyValue("second".getBytes(StandardCharsets.US_ASCII)).exchange(), HttpStatus.PRECONDITION_FAILED, "precondition_failed");
+        assertThat(get("once")).isEqualTo(first);
+
+        expectProblem(http.put().uri(url("once")).header("X-Api-Key", key).header(HttpHeaders.IF_MATCH, "\"0000\"")
+                .bodyValue("third".getBytes(StandardCharsets.US_ASCII)).exchange(), HttpStatus.PRECONDITION_FAILED, "precondition_failed");
+        assertThat(get("once")).isEqualTo(first);
+
+        String etag = http.head().uri(url("once")).header("X-Api-Key", key).exchange().returnResult(Void.class)
+                .getResponseHeaders().getETag();
+        http.put().uri(url("once")).header("X-Api-Key", key).header(HttpHeaders.IF_MATCH, etag)
+                .bodyValue("fourth".getBytes(StandardCharsets.US_ASCII)).exchange().expectStatus().isOk().expectBody();
+        assertThat(new String(get("once"), StandardCharsets.US_ASCII)).isEqualTo("fourth");
+        expectProblem(http.put().uri(url("never")).header("X-Api-Key", key).header(HttpHeaders.IF_MATCH, "*")
+                .bodyValue("x".getBytes(StandardCharsets.US_ASCII)).exchange(), HttpStatus.PRECONDITION_FAILED, "precondition_failed");
+        expectProblem(http.get().uri(url("never")).header("X-Api-Key", key).exchange(), HttpStatus.NOT_FOUND, "object_not_found");
+    }
+
+    @Test
+    void downloadParameterSetsContentDisposition() {
+        put("files/x1", "data".getBytes(StandardCharsets.US_ASCII), MediaType.TEXT_PLAIN);
+        http.get().uri(url("files/x1") + "?download=report final.txt").header("X-Api-Key", key).exchange()
+                .expectStatus().isOk()
+                .expectHeader().value(HttpHeaders.CONTENT_DISPOSITION, v -> assertThat(v).startsWith("attachment;")
+                        .contains("report")).expectBody();
+    }
+
+    @Test
+    void checksumsAreVerifiedAndMismatchesStoreNothing() throws Exception {
+        byte[] original = "original".getBytes(StandardCharsets.US_ASCII);
+        put("sum", original, MediaType.TEXT_PLAIN);
+        byte[] update = "update".getBytes(StandardCharsets.US_ASCII);
+        String md5 = Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(update));
+        String wrongMd5 = Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(original));
+
+        expectProblem(http.put().uri(url("sum")).header("X-Api-Key", key).header("Content-MD5", wrongMd5).bodyValue(update)
+                .exchange(), HttpStatus.BAD_REQUEST, "bad_digest");
+        expectProblem(http.put().uri(url("sum")).header("X-Api-Key", key).header("X-Checksum-Sha256", hex("SHA-256", original))
+                .bodyValue(update).exchange(), HttpStatus.BAD_REQUEST, "bad_digest");
+        expectProblem(http.put().uri(url("sum")).header("X-Api-Key", key).header("Content-MD5", "not-base64!").bodyValue(update)
+                .exchange(), HttpStatus.BAD_REQUEST, "invalid_digest");
+        assertThat(get("sum")).isEqualTo(original);
+
+        http.put().uri(url("sum")).header("X-Api-Key", key).header("Content-MD5", md5)
+                .header("X-Checksum-Sha256", hex("SHA-256", update)).bodyValue(update).exchange().expectStatus().isOk().expectBody();
+        assertThat(get("sum")).isEqualTo(update);
+        expectProblem(http.put().uri(url("fresh")).header("X-Api-Key", key).header("Content-MD5", wrongMd5).bodyValue(update)
+                .exchange(), HttpStatus.BAD_REQUEST, "bad_digest");
+        expectProblem(http.get().uri(url("fresh")).header("X-Api-Key", key).exchange(), HttpStatus.NOT_FOUND, "object_not_found");
+    }
+
+    @Test
+    void bucketLimitsOnSizeAndTypeAreEnforced() {
+        String limited = unique("limited");
+        createBucket(key, limited, Map.of("maxObjectSize", 1000, "allowedContentTypes", List.of("image/*", "text/plain")));
+        String base = "/v1/buckets/" + limited + "/objects/";
+        http.put().uri(base + "ok.png").header("X-Api-Key", key).contentType(MediaType.IMAGE_PNG).bodyValue(new byte[1000])
+                .exchange().expectStatus().isOk().expectBody();
+        expectProblem(http.put().uri(base + "big.png").header("X-Api-Key", key).contentType(MediaType.IMAGE_PNG)
+                .bodyValue(new byte[1001]).exchange(), HttpStatus.CONTENT_TOO_LARGE, "entity_too_large");
+        Flux<DataBuffer> chunked = Flux.range(0, 5).map(i -> DefaultDataBufferFactory.sharedInstance.wrap(new byte[300]));
+        expectProblem(http.put().uri(base + "chunked.png").header("X-Api-Key", key).contentType(MediaType.IMAGE_PNG)
+                .body(chunked, DataBuffer.class).exchange(), HttpStatus.CONTENT_TOO_LARGE, "entity_too_large");
+        expectProblem(http.put().uri(base + "doc.pdf").header("X-Api-Key", key).contentType(MediaType.APPLICATION_PDF)
+                .bodyValue(new byte[10]).exchange(), HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type");
+        http.get().uri("/v1/buckets/" + limited + "/objects").header("X-Api-Key", key).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.objects.length()").isEqualTo(1).jsonPath("$.objects[0].key").isEqualTo("ok.png");
+    }
+
+    @Test
+    void invalidKeysAre400() {
+        for (String bad : List.of("a%00b", "a/../b", "./a", "a/.", "back%5Cslash", "%FF%FE", "/leading", "ctl%07",
+                "x".repeat(1025))) {
+            expectProblem(http.put().uri(java.net.URI.create("http://127.0.0.1:" + port + url(bad)))
+                    .header("X-Api-Key", key).bodyValue("x").exchange(), HttpStatus.BAD_REQUEST, "invalid_key");
+        }
+        expectProblem(http.get().uri(java.net.URI.create("http://127.0.0.1:" + port + url(""))).header("X-Api-Key", key)
+                .exchange(), HttpStatus.BAD_REQUEST, "invalid_key");
+        http.get().uri("/v1/buckets/" + bucket + "/objects").header("X-Api-Key", key).exchange()
+                .expectBody().jsonPath("$.objects").isEmpty();
+    }
+
+    @Test
+    void invalidMetadataIs400() {
+        expectProblem(http.put().uri(url("meta")).header("X-Api-Key", key).header("X-Meta-Big", "v".repeat(3000))
+                .bodyValue("x").exchange(), HttpStatus.BAD_REQUEST, "invalid_metadata");
+        expectProblem(http.put().uri(url("meta")).header("X-Api-Key", key).header("X-Meta-Dotted.Name", "v")
+                .bodyValue("x").exchange(), HttpStatus.BAD_REQUEST, "invalid_metadata");
+    }
+
+    @Test
+    void deleteIsIdempotent() {
+        put("gone", "x".getBytes(StandardCharsets.US_ASCII), MediaType.TEXT_PLAIN);
+        http.delete().uri(url("gone")).header("X-Api-Key", key).exchange().expectStatus().isNoContent();
+        expectProblem(http.get().uri(url("gone")).header("X-Api-Key", key).exchange(), HttpStatus.NOT_FOUND, "object_not_found");
+        http.delete().uri(url("gone")).header("X-Api-Key", key).exchange().expectStatus().isNoContent();
+        http.delete().uri(url("never-existed")).header("X-Api-Key", key).exchange().expectStatus().isNoContent();
+    }
+
+    @Test
+    void patchEditsMetadataWithoutTouchingBytes() {
+        byte[] bytes = "payload".getBytes(StandardCharsets.US_ASCII);
+        Map<String, Object> before = put("p", bytes, MediaType.TEXT_PLAIN);
+        http.patch().uri(url("p")).header("X-Api-Key", key).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("contentType", "text/markdown", "cacheControl", "no-store", "metadata", Map.of("owner", "bob")))
+                .exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.contentType").isEqualTo("text/markdown")
+                .jsonPath("$.etag").isEqualTo(before.get("etag"))
+                .jsonPath("$.versionId").isEqualTo(before.get("versionId"))
+                .jsonPath("$.metadata.owner").isEqualTo("bob");
+        http.get().uri(url("p")).header("X-Api-Key", key).exchange().expectStatus().isOk()
+                .expectHeader().valueEquals(HttpHeaders.CACHE_CONTROL, "no-store")
+                .expectHeader().valueEquals("X-Meta-owner", "bob")
+                .expectBody(byte[].class).isEqualTo(bytes);
+        expectProblem(http.patch().uri(url("missing")).header("X-Api-Key", key).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("contentType", "text/plain")).exchange(), HttpStatus.NOT_FOUND, "object_not_found");
+        expectProblem(http.patch().uri(url("p")).header("X-Api-Key", key).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("size", 3)).exchange(), HttpStatus.BAD_REQUEST, "invalid_json");
+    }
+
+    @Test
+    void listingGroupsByDelimiterAndPagesWithCursors() {
+        for (String k : List.of("a/1", "a/2", "a/deep/3", "b/1", "c", "d")) {
+            put(k, k.getBytes(StandardCharsets.US_ASCII), MediaType.TEXT_PLAIN);
+        }
+        String list = "/v1/buckets/" + bucket + "/objects";
+        http.get().uri(list + "?delimiter=/").header("X-Api-Key", key).exchange().expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.prefixes").isEqualTo(List.of("a/", "b/"))
+                .jsonPath("$.objects[*].key").isEqualTo(List.of("c", "d"))
+                .jsonPath("$.nextCursor").doesNotExist();
+        http.get().uri(list + "?prefix=a/&delimiter=/").header("X-Api-Key", key).exchange().expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.prefixes").isEqualTo(List.of("a/deep/"))
+                .jsonPath("$.objects[*].key").isEqualTo(List.of("a/1", "a/2"));
+        http.get().uri(list + "?prefix=a/").header("X-Api-Key", key).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.objects[*].key").isEqualTo(List.of("a/1", "a/2", "a/deep/3"));
+
+        // Page through everything, one entry at a time, with the delimiter on.
+        List<String> seen = new java.util.ArrayList<>();
+        String cursor = null;
+        do {
+            Map<String, Object> page = http.get().uri(list + "?delimiter=/&limit=1" + (cursor == null ? "" : "&cursor=" + cursor))
+                    .header("X-Api-Key", key).exchange().expectStatus().isOk()
+                    .expectBody(new ParameterizedTypeReference<Map<String, Object>>() { }).returnResult().getResponseBody();
+            ((List<?>) page.get("prefixes")).forEach(p -> seen.add((String) p));
+            ((List<?>) page.get("objects")).forEach(o -> seen.add((String) ((Map<?, ?>) o).get("key")));
+            cursor = (String) page.get("nextCursor");
+        } while (cursor != null);
+        assertThat(seen).containsExactly("a/", "b/", "c", "d");
+
+        expectProblem(http.get().uri(list + "?limit=0").header("X-Api-Key", key).exchange(), HttpStatus.BAD_REQUEST, "invalid_request");
+        expectProblem(http.get().uri(list + "?limit=1001").header("X-Api-Key", key).exchange(), HttpStatus.BAD_REQUEST, "invalid_request");
+        expectProblem(http.get().uri(list + "?cursor=%%%").header("X-Api-Key", key).exchange(), HttpStatus.BAD_REQUEST, "invalid_cursor");
+    }
+
+    @Test
+    void copyIsServerSideAndIndependent() {
+        byte[] bytes = random(50_000, 3);
+        put("src", bytes, MediaType.IMAGE_JPEG);
+        String other = unique("target");
+        createBucket(key, other, Map.of());
+        http.post().uri("/v1/buckets/{b}/copy", bucket).header("X-Api-Key", key).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("sourceKey", "src", "key", "dup")).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.key").isEqualTo("dup").jsonPath("$.size").isEqualTo(50_000)
+                .jsonPath("$.contentType").isEqualTo("image/jpeg");
+        http.post().uri("/v1/buckets/{b}/copy", other).header("X-Api-Key", key).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("sourceBucket", bucket, "sourceKey", "src", "key", "elsewhere")).exchange().expectStatus().isOk().expectBody();
+        http.delete().uri(url("src")).header("X-Api-Key", key).exchange().expectStatus().isNoContent();
+        assertThat(get("dup")).isEqualTo(bytes);
+        assertThat(http.get().uri("/v1/buckets/{b}/objects/elsewhere", other).header("X-Api-Key", key).exchange()
+                .expectStatus().isOk().expectBody(byte[].class).returnResult().getResponseBody()).isEqualTo(bytes);
+        expectProblem(http.post().uri("/v1/buckets/{b}/copy", bucket).header("X-Api-Key", key).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("sourceKey", "src", "key", "again")).exchange(), HttpStatus.NOT_FOUND, "object_not_found");
+        expectProblem(http.post().uri("/v1/buckets/{b}/copy", bucket).header("X-Api-Key", key).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("sourceKey", "dup")).exchange(), HttpStatus.BAD_REQUEST, "invalid_request");
+    }
+
+    @Test
+    void bulkDeleteReportsPerKey() {
+        put("x1", new byte[] {1}, MediaType.TEXT_PLAIN);
+        put("x2", new byte[] {2}, MediaType.TEXT_PLAIN);
+        http.post().uri("/v1/buckets/{b}/delete", bucket).header("X-Api-Key", key).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("keys", List.of("x1", "x2", "absent", "../bad"))).exchange().expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.deleted").isEqualTo(List.of("x1", "x2", "absent"))
+                .jsonPath("$.errors[0].key").isEqualTo("../bad")
+                .jsonPath("$.errors[0].code").isEqualTo("invalid_key");
+        expectProblem(http.get().uri(url("x1")).header("X-Api-Key", key).exchange(), HttpStatus.NOT_FOUND, "object_not_found");
+        List<String> tooMany = java.util.stream.IntStream.range(0, 1001).mapToObj(i -> "k" + i).toList();
+        expectProblem(http.post().uri("/v1/buckets/{b}/delete", bucket).header("X-Api-Key", key).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("keys", tooMany)).exchange(), HttpStatus.BAD_REQUEST, "invalid_request");
+    }
+
+    @Test
+    void overwriteReplacesTheVersion() {
+        Map<String, Object> v1 = put("v", "one".getBytes(StandardCharsets.US_ASCII), MediaType.TEXT_PLAIN);
+        Map<String, Object> v2 = put("v", "two".getBytes(StandardCharsets.US_ASCII), MediaType.TEXT_PLAIN);
+        assertThat(v2.get("versionId")).isNotEqualTo(v1.get("versionId"));
+        assertThat(new String(get("v"), StandardCharsets.US_ASCII)).isEqualTo("two");
+    }
+
+    @Test
+    void unknownBucketAndRoutesAreProblems() {
+        expectProblem(http.get().uri("/v1/buckets/{b}/objects/k", unique("nope")).header("X-Api-Key", key).exchange(),
+                HttpStatus.NOT_FOUND, "bucket_not_found");
+        expectProblem(http.get().uri("/v1/nothing-here").header("X-Api-Key", key).exchange(), HttpStatus.NOT_FOUND, "not_found");
+    }
+}

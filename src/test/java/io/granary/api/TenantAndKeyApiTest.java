@@ -1,0 +1,145 @@
+package io.granary.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+
+class TenantAndKeyApiTest extends ApiTestSupport {
+
+    @Test
+    void rootCreatesListsGetsAndDeletesTenants() {
+        String name = unique("acme");
+        String id = createTenant(name);
+        asRoot(http.get().uri("/v1/tenants/{id}", id)).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.name").isEqualTo(name).jsonPath("$.createdAt").exists();
+        asRoot(http.get().uri("/v1/tenants")).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.tenants[?(@.id == '" + id + "')].name").isEqualTo(name);
+        asRoot(http.delete().uri("/v1/tenants/{id}", id)).exchange().expectStatus().isNoContent();
+        expectProblem(asRoot(http.get().uri("/v1/tenants/{id}", id)).exchange(), HttpStatus.NOT_FOUND, "tenant_not_found");
+    }
+
+    @Test
+    void duplicateOrInvalidTenantNamesAreRejected() {
+        String name = unique("dup");
+        createTenant(name);
+        expectProblem(http.post().uri("/v1/tenants").header("Authorization", "Bearer " + ROOT_KEY)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("name", name)).exchange(),
+                HttpStatus.CONFLICT, "tenant_exists");
+        expectProblem(http.post().uri("/v1/tenants").header("Authorization", "Bearer " + ROOT_KEY)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("name", "Bad Name!")).exchange(),
+                HttpStatus.BAD_REQUEST, "invalid_name");
+    }
+
+    @Test
+    void malformedAndUnknownJsonIsA400() {
+        expectProblem(http.post().uri("/v1/tenants").header("Authorization", "Bearer " + ROOT_KEY)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"name\": ").exchange(),
+                HttpStatus.BAD_REQUEST, "invalid_json");
+        expectProblem(http.post().uri("/v1/tenants").header("Authorization", "Bearer " + ROOT_KEY)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"name\":\"x\",\"extra\":1}").exchange(),
+                HttpStatus.BAD_REQUEST, "invalid_json");
+        expectProblem(http.post().uri("/v1/tenants").header("Authorization", "Bearer " + ROOT_KEY)
+                .contentType(MediaType.APPLICATION_JSON).exchange(),
+                HttpStatus.BAD_REQUEST, "invalid_json");
+    }
+
+    @Test
+    void missingOrWrongCredentialsAre401() {
+        expectProblem(http.get().uri("/v1/tenants").exchange(), HttpStatus.UNAUTHORIZED, "unauthenticated");
+        http.get().uri("/v1/tenants").exchange().expectHeader().exists("WWW-Authenticate").expectBody();
+        expectProblem(http.get().uri("/v1/tenants").header("Authorization", "Bearer nope").exchange(),
+                HttpStatus.UNAUTHORIZED, "unauthenticated");
+        expectProblem(http.get().uri("/v1/buckets").header("X-Api-Key", "grk_0123456789abcdef01234567_forged").exchange(),
+                HttpStatus.UNAUTHORIZED, "unauthenticated");
+    }
+
+    @Test
+    void tenantKeysCannotManageTenantsAndRootCannotTouchData() {
+        String admin = newTenantAdmin();
+        expectProblem(http.get().uri("/v1/tenants").header("X-Api-Key", admin).exchange(), HttpStatus.FORBIDDEN, "forbidden");
+        expectProblem(asRoot(http.get().uri("/v1/buckets")).exchange(), HttpStatus.FORBIDDEN, "forbidden");
+    }
+
+    @Test
+    void keysAreIssuedOnceListedWithoutSecretsAndRevokedAtOnce() {
+        String tenantId = createTenant(unique("keys"));
+        String secret = createKey(tenantId, List.of("read", "list"), List.of("photos"));
+        assertThat(secret).startsWith("grk_");
+        List<Map<String, Object>> keys = asRoot(http.get().uri("/v1/tenants/{id}/keys", tenantId)).exchange()
+                .expectStatus().isOk()
+                .expectBody(new ParameterizedTypeReference<Map<String, List<Map<String, Object>>>>() { })
+                .returnResult().getResponseBody().get("keys");
+        assertThat(keys).hasSize(1);
+        assertThat(keys.get(0)).doesNotContainKeys("secret", "secretDigest")
+                .containsEntry("permissions", List.of("read", "list")).containsEntry("buckets", List.of("photos"));
+
+        http.get().uri("/v1/buckets").header("X-Api-Key", secret).exchange().expectStatus().isOk().expectBody();
+        asRoot(http.delete().uri("/v1/tenants/{t}/keys/{k}", tenantId, keys.get(0).get("id"))).exchange()
+                .expectStatus().isNoContent();
+        expectProblem(http.get().uri("/v1/buckets").header("X-Api-Key", secret).exchange(),
+                HttpStatus.UNAUTHORIZED, "unauthenticated");
+        expectProblem(asRoot(http.delete().uri("/v1/tenants/{t}/keys/{k}", tenantId, keys.get(0).get("id"))).exchange(),
+                HttpStatus.NOT_FOUND, "key_not_found");
+    }
+
+    @Test
+    void adminKeyManagesOwnTenantKeysOnly() {
+        String tenantA = createTenant(unique("a"));
+        String adminA = createKey(tenantA, List.of("admin"), null);
+        String tenantB = createTenant(unique("b"));
+
+        http.post().uri("/v1/tenants/{id}/keys", tenantA).header("X-Api-Key", adminA)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "writer", "permissions", List.of("write")))
+                .exchange().expectStatus().isCreated().expectBody().jsonPath("$.secret").exists();
+        expectProblem(http.get().uri("/v1/tenants/{id}/keys", tenantB).header("X-Api-Key", adminA).exchange(),
+                HttpStatus.NOT_FOUND, "tenant_not_found");
+
+        String reader = createKey(tenantA, List.of("read"), null);
+        expectProblem(http.get().uri("/v1/tenants/{id}/keys", tenantA).header("X-Api-Key", reader).exchange(),
+                HttpStatus.FORBIDDEN, "forbidden");
+    }
+
+    @Test
+    void invalidKeySpecsAre400() {
+        String tenantId = createTenant(unique("spec"));
+        expectProblem(asRoot(http.post().uri("/v1/tenants/{id}/keys", tenantId).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "k", "permissions", List.of("fly")))).exchange(), HttpStatus.BAD_REQUEST, "invalid_request");
+        expectProblem(asRoot(http.post().uri("/v1/tenants/{id}/keys", tenantId).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "k", "permissions", List.of()))).exchange(), HttpStatus.BAD_REQUEST, "invalid_request");
+        expectProblem(asRoot(http.post().uri("/v1/tenants/{id}/keys", tenantId).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "k", "permissions", List.of("read"), "expiresAt", "2001-01-01T00:00:00Z"))).exchange(),
+                HttpStatus.BAD_REQUEST, "invalid_request");
+        expectProblem(asRoot(http.post().uri("/v1/tenants/{id}/keys", "0123456789abcdef01234567").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "k", "permissions", List.of("read")))).exchange(), HttpStatus.NOT_FOUND, "tenant_not_found");
+    }
+
+    @Test
+    void expiredKeysStopWorking() throws InterruptedException {
+        String tenantId = createTenant(unique("exp"));
+        Map<String, Object> body = asRoot(http.post().uri("/v1/tenants/{id}/keys", tenantId).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "short", "permissions", List.of("list"),
+                        "expiresAt", Instant.now().plusMillis(1500).toString()))).exchange()
+                .expectStatus().isCreated()
+                .expectBody(new ParameterizedTypeReference<Map<String, Object>>() { }).returnResult().getResponseBody();
+        String secret = (String) body.get("secret");
+        http.get().uri("/v1/buckets").header("X-Api-Key", secret).exchange().expectStatus().isOk().expectBody();
+        Thread.sleep(2000);
+        expectProblem(http.get().uri("/v1/buckets").header("X-Api-Key", secret).exchange(),
+                HttpStatus.UNAUTHORIZED, "unauthenticated");
+    }
+
+    @Test
+    void tenantWithBucketsCannotBeDeleted() {
+        String tenantId = createTenant(unique("busy"));
+        String admin = createKey(tenantId, List.of("admin"), null);
+        createBucket(admin, unique("b"), Map.of());
+        expectProblem(asRoot(http.delete().uri("/v1/tenants/{id}", tenantId)).exchange(), HttpStatus.CONFLICT, "tenant_not_empty");
+    }
+}

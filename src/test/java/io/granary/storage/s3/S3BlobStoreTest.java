@@ -1,0 +1,237 @@
+package io.granary.storage.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.granary.config.GranaryProperties;
+import io.granary.config.GranaryProperties.ChecksumMode;
+import io.granary.error.ErrorCode;
+import io.granary.storage.BlobLocation;
+import io.granary.storage.BlobStore;
+import io.granary.storage.BlobStoreContract;
+import io.granary.testsupport.S3ProxyServer;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.util.unit.DataSize;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
+
+/**
+ * The blob store contract against a real S3 server (S3Proxy in its own process), with the SDK's
+ * default checksums and, in {@link WhenRequiredChecksums}, with checksums only where required;
+ * plus what is particular to S3.
+ */
+class S3BlobStoreTest extends BlobStoreContract {
+
+    private static final long PART_SIZE = 5L << 20;
+
+    private static S3AsyncClient client;
+    private static S3BlobStore store;
+    private static String bucket;
+
+    @BeforeAll
+    static void startStore() {
+        bucket = freshBucket();
+        client = S3ClientFactory.create(S3ProxyServer.shared().settings(bucket));
+        S3ClientFactory.ensureBucket(client, bucket).block(Duration.ofSeconds(30));
+        store = new S3BlobStore(client, bucket, PART_SIZE, Duration.ofSeconds(30));
+    }
+
+    @AfterAll
+    static void closeClient() {
+        client.close();
+    }
+
+    @Override
+    protected BlobStore store() {
+        return store;
+    }
+
+    @Test
+    void metadataIsStoredAsUserMetadataEvenWhenNotAscii() {
+        BlobLocation location = location("with-metadata");
+        store.put(location, body(randomBytes(10)), 10L,
+                Map.of("logical-key", "photos/résumé 2024.pdf", "plain", "a/b.txt")).block();
+
+        HeadObjectResponse head = client.headObject(b -> b.bucket(bucket).key(location.path())).join();
+
+        assertThat(UserMetadata.decodeValue(head.metadata().get("logical-key"))).isEqualTo("photos/résumé 2024.pdf");
+        assertThat(head.metadata()).containsEntry("plain", "a/b.txt");
+    }
+
+    @Test
+    void copyReplacesTheMetadata() {
+        BlobLocation source = location("meta-source");
+        BlobLocation target = location("meta-target");
+        store.put(source, body(randomBytes(10)), 10L, Map.of("logical-key", "old")).block();
+
+        store.copy(source, target, Map.of("logical-key", "new")).block();
+
+        HeadObjectResponse head = client.headObject(b -> b.bucket(bucket).key(target.path())).join();
+        assertThat(head.metadata()).containsEntry("logical-key", "new");
+    }
+
+    @Test
+    void bodyShorterOrLongerThanDeclaredFailsWithIncompleteBody() {
+        BlobLocation shorter = location("shorter");
+        BlobLocation longer = location("longer");
+
+        assertFailsWith(() -> store.put(shorter, body(randomBytes(500)), 1000L, Map.of()).block(), ErrorCode.INCOMPLETE_BODY);
+        assertFailsWith(() -> store.put(longer, body(randomBytes(1500)), 1000L, Map.of()).block(), ErrorCode.INCOMPLETE_BODY);
+
+        assertThat(store.head(shorter).blockOptional()).isEmpty();
+        assertThat(store.head(longer).blockOptional()).isEmpty();
+    }
+
+    @Test
+    void listSkipsKeysThatAreNotBlobLocations() {
+        BlobLocation blob = location("listed");
+        store.put(blob, body(randomBytes(5)), 5L, Map.of()).block();
+        String prefix = blob.path().substring(0, blob.path().lastIndexOf('/') + 1);
+        // Not a blob location: a dot is not allowed in ids.
+        client.putObject(b -> b.bucket(bucket).key(prefix + "stray.txt"), AsyncRequestBody.fromString("stray")).join();
+
+        assertThat(store.list(prefix).collectList().block()).extracting(info -> info.location()).containsExactly(blob);
+    }
+
+    @Test
+    void failedOrCancelledMultipartUploadIsAborted() throws InterruptedException {
+        BlobLocation failed = location("failed");
+        BlobLocation cancelled = location("cancelled");
+        AtomicLong sent = new AtomicLong();
+        Flux<DataBuffer> failing = Flux.concat(body(randomBytes(pastFirstPart())), Flux.error(new IllegalStateException("gone")));
+        Flux<DataBuffer> stalling = Flux.concat(body(randomBytes(pastFirstPart())), Flux.<DataBuffer>never())
+                .doOnNext(buffer -> sent.addAndGet(buffer.readableByteCount()));
+
+        assertThatThrownBy(() -> store.put(failed, failing, null, Map.of()).block()).hasMessage("gone");
+        Disposable upload = store.put(cancelled, stalling, null, Map.of()).subscribe(done -> { }, error -> { });
+        while (sent.get() < pastFirstPart()) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(500); // the first part is on its way to S3
+        upload.dispose();
+
+        assertThat(pendingUploads(failed)).isEmpty();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!pendingUploads(cancelled).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(pendingUploads(cancelled)).isEmpty();
+    }
+
+    @Test
+    void bodyOfUnknownLengthIsOneRequestWhenItFitsInAPartElseAMultipartUpload() {
+        BlobLocation small = location("small");
+        BlobLocation large = location("large");
+
+        store.put(small, body(randomBytes(1000)), null, Map.of()).block();
+        store.put(large, body(randomBytes(largeSize())), null, Map.of()).block();
+
+        // A multipart object's ETag ends in "-<number of parts>".
+        assertThat(client.headObject(b -> b.bucket(bucket).key(small.path())).join().eTag()).doesNotContain("-");
+        assertThat(client.headObject(b -> b.bucket(bucket).key(large.path())).join().eTag()).endsWith("-3\"");
+    }
+
+    @Test
+    void multipartUploadHoldsAboutTwoPartsInMemory() {
+        int partSize = 5 << 20;
+        AtomicLong pulled = new AtomicLong();
+        AtomicLong stored = new AtomicLong();
+        AtomicLong mostAhead = new AtomicLong();
+        Flux<DataBuffer> counted = body(randomBytes(6 * partSize)).doOnNext(buffer -> mostAhead.accumulateAndGet(
+                pulled.addAndGet(buffer.readableByteCount()) - stored.get(), Math::max));
+
+        // The same operators as MultipartWriter, with a slow uploader standing in for S3.
+        PartAssembler.parts(counted, partSize, null)
+                .concatMap(part -> Mono.delay(Duration.ofMillis(100)).doOnNext(t -> stored.addAndGet(part.remaining())), 0)
+                .blockLast();
+
+        assertThat(stored.get()).isEqualTo(6L * partSize);
+        assertThat(mostAhead.get()).isLessThanOrEqualTo(2L * partSize);
+    }
+
+    @Test
+    void unreachableStoreIsUnavailable() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        GranaryProperties.S3 settings = withEndpoint(S3ProxyServer.shared().settings(bucket),
+                URI.create("http://127.0.0.1:" + closedPort));
+        try (S3AsyncClient unreachable = S3ClientFactory.create(settings)) {
+            S3BlobStore down = new S3BlobStore(unreachable, bucket, PART_SIZE, Duration.ofSeconds(10));
+
+            assertFailsWith(() -> down.check().block(), ErrorCode.STORE_UNAVAILABLE);
+            assertFailsWith(() -> down.head(location("any")).block(), ErrorCode.STORE_UNAVAILABLE);
+            assertFailsWith(() -> down.open(location("any"), null).block(), ErrorCode.STORE_UNAVAILABLE);
+        }
+    }
+
+    @Test
+    void missingStoreBucketIsAStoreError() {
+        S3BlobStore noBucket = new S3BlobStore(client, freshBucket(), PART_SIZE);
+
+        assertFailsWith(() -> noBucket.check().block(), ErrorCode.STORE_ERROR);
+    }
+
+    @Test
+    void partSizeOutsideS3LimitsIsRejected() {
+        assertThatThrownBy(() -> new S3BlobStore(client, bucket, 1L << 20))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** The whole contract again with checksums computed only where S3 requires them. */
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class WhenRequiredChecksums extends BlobStoreContract {
+
+        private S3AsyncClient plainClient;
+        private S3BlobStore plainStore;
+
+        @BeforeAll
+        void startStore() {
+            plainClient = S3ClientFactory.create(S3ProxyServer.shared().settings(bucket, ChecksumMode.WHEN_REQUIRED));
+            plainStore = new S3BlobStore(plainClient, bucket, PART_SIZE, Duration.ofSeconds(30));
+        }
+
+        @AfterAll
+        void closeClient() {
+            plainClient.close();
+        }
+
+        @Override
+        protected BlobStore store() {
+            return plainStore;
+        }
+    }
+
+    private List<MultipartUpload> pendingUploads(BlobLocation location) {
+        return client.listMultipartUploads(b -> b.bucket(bucket).prefix(location.path())).join().uploads();
+    }
+
+    private static String freshBucket() {
+        return "granary-test-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static GranaryProperties.S3 withEndpoint(GranaryProperties.S3 s, URI endpoint) {
+        return new GranaryProperties.S3(endpoint, s.region(), s.bucket(), s.accessKey(), s.secretKey(), s.pathStyle(),
+                s.maxConcurrency(), Duration.ofSeconds(2), Duration.ofSeconds(5), s.apiCallTimeout(), s.checksums(),
+                DataSize.ofMegabytes(5));
+    }
+}
