@@ -61,7 +61,7 @@ class StorageConfiguration {
             GranaryProperties.S3 s3 = properties.store().s3();
             S3ClientFactory.ensureBucket(client, s3.bucket()).block(s3.apiCallTimeout());
             log.info("Blob store: S3 bucket '{}' at {}", s3.bucket(), s3.endpoint() == null ? "AWS" : s3.endpoint());
-            return new S3BlobStore(client, s3.bucket(), s3.partSize().toBytes());
+            return new S3BlobStore(client, s3.bucket(), s3.partSize().toBytes(), s3.apiCallTimeout());
         }
     }
 }

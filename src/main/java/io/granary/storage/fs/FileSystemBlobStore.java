@@ -76,7 +76,16 @@ public final class FileSystemBlobStore implements BlobStore {
         Path target = resolve(location);
         return Mono.defer(() -> {
             Path part = tmp.resolve(UUID.randomUUID() + TMP_SUFFIX);
-            return DataBufferUtils.write(body, part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
+            // Our own channel handling rather than DataBufferUtils.write(source, path): that variant
+            // keeps consuming the body after its Mono is cancelled.
+            Mono<AsynchronousFileChannel> open = blocking(() -> AsynchronousFileChannel.open(part,
+                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+            return Flux.usingWhen(open,
+                            channel -> DataBufferUtils.write(body, channel).doOnNext(DataBufferUtils::release),
+                            channel -> blocking(() -> {
+                                channel.close();
+                                return null;
+                            }))
                     .then(blocking(() -> {
                         commit(part, target, length, metadata);
                         return null;

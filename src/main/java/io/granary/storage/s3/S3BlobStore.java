@@ -109,6 +109,12 @@ public final class S3BlobStore implements BlobStore {
                 .then();
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The response is open once the Mono succeeds: the caller must subscribe to the stream
+     * (cancelling it is fine); an abandoned stream holds its connection until the read timeout.
+     */
     @Override
     public Mono<BlobContent> open(BlobLocation location, ByteRange range) {
         GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(bucket).key(location.path());
@@ -130,7 +136,7 @@ public final class S3BlobStore implements BlobStore {
     public Mono<BlobInfo> head(BlobLocation location) {
         return Mono.fromFuture(() -> client.headObject(b -> b.bucket(bucket).key(location.path()).overrideConfiguration(this::timed)))
                 .map(r -> new BlobInfo(location, r.contentLength(), r.lastModified()))
-                .onErrorResume(S3Errors::isNotFound, error -> Mono.empty())
+                .onErrorResume(S3Errors::isMissingKey, error -> Mono.empty())
                 .onErrorMap(S3Errors::translate);
     }
 
@@ -139,7 +145,7 @@ public final class S3BlobStore implements BlobStore {
         // S3 answers 204 for absent keys too; some compatible stores answer 404.
         return Mono.fromFuture(() -> client.deleteObject(b -> b.bucket(bucket).key(location.path()).overrideConfiguration(this::timed)))
                 .then()
-                .onErrorResume(S3Errors::isNotFound, error -> Mono.empty())
+                .onErrorResume(S3Errors::isMissingKey, error -> Mono.empty())
                 .onErrorMap(S3Errors::translate);
     }
 

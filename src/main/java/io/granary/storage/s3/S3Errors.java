@@ -40,14 +40,22 @@ final class S3Errors {
         return new GranaryException(ErrorCode.STORE_ERROR, "The blob store request failed: " + describe(error), error);
     }
 
-    /** Whether the store reported that the key (or, for HEAD requests, anything) is absent. */
+    /** Whether the store answered 404, for a key or for the bucket itself. */
     static boolean isNotFound(Throwable error) {
         SdkServiceException service = find(error, SdkServiceException.class);
-        if (service == null) {
-            return false;
-        }
-        return service instanceof NoSuchKeyException || "NoSuchKey".equals(errorCode(service))
-                || service.statusCode() == 404;
+        return service != null && (service.statusCode() == 404 || service instanceof NoSuchKeyException);
+    }
+
+    /**
+     * Whether the store reported an absent key. A HEAD response has no body to tell a missing
+     * key from a missing bucket, so any 404 counts unless the store named the bucket.
+     */
+    static boolean isMissingKey(Throwable error) {
+        return isNotFound(error) && !isMissingBucket(error);
+    }
+
+    private static boolean isMissingBucket(Throwable error) {
+        return find(error, NoSuchBucketException.class) != null || "NoSuchBucket".equals(errorCode(error));
     }
 
     /** The S3 error code (e.g. {@code NoSuchUpload}) of a service error, or {@code null}. */
@@ -58,11 +66,11 @@ final class S3Errors {
 
     private static GranaryException fromService(SdkServiceException service) {
         String code = errorCode(service);
-        if (service instanceof NoSuchBucketException || "NoSuchBucket".equals(code)) {
+        if (isMissingBucket(service)) {
             // The store bucket is configuration, not data: its absence is an operator problem.
             return new GranaryException(ErrorCode.STORE_ERROR, "The store bucket does not exist.", service);
         }
-        if (isNotFound(service)) {
+        if (isMissingKey(service)) {
             return new GranaryException(ErrorCode.BLOB_NOT_FOUND, ErrorCode.BLOB_NOT_FOUND.title(), service);
         }
         String detail = "The blob store answered HTTP " + service.statusCode()

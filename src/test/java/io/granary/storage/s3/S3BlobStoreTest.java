@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.granary.config.GranaryProperties;
 import io.granary.config.GranaryProperties.ChecksumMode;
 import io.granary.error.ErrorCode;
+import io.granary.error.GranaryException;
 import io.granary.storage.BlobLocation;
 import io.granary.storage.BlobStore;
 import io.granary.storage.BlobStoreContract;
@@ -180,6 +181,11 @@ class S3BlobStoreTest extends BlobStoreContract {
             assertFailsWith(() -> down.check().block(), ErrorCode.STORE_UNAVAILABLE);
             assertFailsWith(() -> down.head(location("any")).block(), ErrorCode.STORE_UNAVAILABLE);
             assertFailsWith(() -> down.open(location("any"), null).block(), ErrorCode.STORE_UNAVAILABLE);
+            // A streamed body cannot be replayed, so its PUT is tried once (control calls retry).
+            assertThatThrownBy(() -> down.put(location("any"), body(randomBytes(10)), 10L, Map.of()).block())
+                    .isInstanceOf(GranaryException.class)
+                    .satisfies(error -> assertThat(((GranaryException) error).code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE))
+                    .hasStackTraceContaining("SDK Attempt Count: 1)");
         }
     }
 
@@ -188,6 +194,9 @@ class S3BlobStoreTest extends BlobStoreContract {
         S3BlobStore noBucket = new S3BlobStore(client, freshBucket(), PART_SIZE);
 
         assertFailsWith(() -> noBucket.check().block(), ErrorCode.STORE_ERROR);
+        // Not asserted for delete and put: S3Proxy answers 204 to a DeleteObject in a missing
+        // bucket, and cuts a PutObject's connection (seen as STORE_UNAVAILABLE).
+        assertFailsWith(() -> noBucket.open(location("any"), null).block(), ErrorCode.STORE_ERROR);
     }
 
     @Test

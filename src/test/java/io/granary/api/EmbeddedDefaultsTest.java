@@ -1,0 +1,79 @@
+package io.granary.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.granary.GranaryApplication;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * The zero-configuration start: no MongoDB URI and no root key. Granary generates the root key
+ * into the data directory (mode 600), keeps its metadata in the embedded server's file, and
+ * finds both again after a restart.
+ */
+class EmbeddedDefaultsTest {
+
+    @TempDir
+    Path dataDir;
+
+    private ConfigurableApplicationContext start() {
+        return new SpringApplicationBuilder(GranaryApplication.class)
+                .run("--server.port=0", "--granary.data-dir=" + dataDir, "--spring.main.banner-mode=off");
+    }
+
+    private static WebTestClient client(ConfigurableApplicationContext context) {
+        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+        return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).build();
+    }
+
+    @Test
+    void generatesRootKeyAndPersistsMetadataAcrossRestarts() throws Exception {
+        String tenantId;
+        String rootKey;
+        try (ConfigurableApplicationContext first = start()) {
+            Path keyFile = dataDir.resolve("root.key");
+            assertThat(keyFile).exists();
+            assertThat(Files.getPosixFilePermissions(keyFile))
+                    .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+            rootKey = Files.readString(keyFile).strip();
+            assertThat(rootKey.length()).isGreaterThanOrEqualTo(32);
+            assertThat(dataDir.resolve("metadata.mv")).exists();
+
+            WebTestClient http = client(first);
+            Map<?, ?> tenant = http.post().uri("/v1/tenants").header("Authorization", "Bearer " + rootKey)
+                    .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("name", "persisted"))
+                    .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+            tenantId = (String) tenant.get("id");
+            String admin = (String) http.post().uri("/v1/tenants/{id}/keys", tenantId).header("Authorization", "Bearer " + rootKey)
+                    .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("name", "a", "permissions", List.of("admin")))
+                    .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody().get("secret");
+            http.post().uri("/v1/buckets").header("X-Api-Key", admin).contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(Map.of("name", "keep")).exchange().expectStatus().isCreated().expectBody();
+            http.put().uri("/v1/buckets/keep/objects/hello.txt").header("X-Api-Key", admin)
+                    .contentType(MediaType.TEXT_PLAIN).bodyValue("still here").exchange().expectStatus().isOk().expectBody();
+            Files.writeString(dataDir.resolve("admin.key"), admin);
+        }
+        try (ConfigurableApplicationContext second = start()) {
+            assertThat(Files.readString(dataDir.resolve("root.key")).strip()).isEqualTo(rootKey);
+            WebTestClient http = client(second);
+            http.get().uri("/v1/tenants/{id}", tenantId).header("Authorization", "Bearer " + rootKey)
+                    .exchange().expectStatus().isOk().expectBody().jsonPath("$.name").isEqualTo("persisted");
+            String admin = Files.readString(dataDir.resolve("admin.key"));
+            http.get().uri("/v1/buckets/keep/objects/hello.txt").header("X-Api-Key", admin)
+                    .exchange().expectStatus().isOk().expectBody(String.class).isEqualTo("still here");
+        }
+        assertThat(Set.of(Files.list(dataDir).map(p -> p.getFileName().toString()).toArray()))
+                .contains("root.key", "metadata.mv", "store");
+    }
+}

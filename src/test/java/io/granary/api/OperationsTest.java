@@ -1,0 +1,52 @@
+package io.granary.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.http.MediaType;
+
+/** Health, metrics, request ids and the API description: what operators and integrators rely on. */
+class OperationsTest extends ApiTestSupport {
+
+    @Test
+    void healthCoversMongoAndTheBlobStore() {
+        http.get().uri("/actuator/health").exchange().expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.status").isEqualTo("UP")
+                .jsonPath("$.components.mongo.status").isEqualTo("UP")
+                .jsonPath("$.components.blobStore.status").isEqualTo("UP");
+    }
+
+    @Test
+    void prometheusMetricsAreExposed() {
+        http.get().uri("/v1/tenants").exchange().expectStatus().isUnauthorized().expectBody();
+        String metrics = http.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+        assertThat(metrics).contains("http_server_requests_seconds_count").contains("jvm_memory_used_bytes");
+    }
+
+    @Test
+    void requestIdsAreEchoedAndGeneratedAndAppearInProblems() {
+        http.get().uri("/v1/tenants").header("X-Request-Id", "trace-123").exchange()
+                .expectHeader().valueEquals("X-Request-Id", "trace-123")
+                .expectBody().jsonPath("$.requestId").isEqualTo("trace-123");
+        http.get().uri("/v1/tenants").header("X-Request-Id", "bad id with spaces").exchange()
+                .expectHeader().value("X-Request-Id", id -> assertThat(id).isNotEqualTo("bad id with spaces").hasSize(36))
+                .expectBody();
+    }
+
+    @Test
+    void openApiDescriptionIsServed() {
+        String spec = http.get().uri("/openapi.yaml").exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+        assertThat(spec).contains("openapi: 3.").contains("/v1/buckets/{bucket}/objects/{key}");
+    }
+
+    @Test
+    void wrongMethodIsAProblemNotA500() {
+        http.method(org.springframework.http.HttpMethod.PUT).uri("/v1/tenants").header("Authorization", "Bearer " + ROOT_KEY)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{}").exchange()
+                .expectStatus().value(status -> assertThat(status).isBetween(400, 499))
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON).expectBody();
+    }
+}
