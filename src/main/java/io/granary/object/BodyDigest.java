@@ -19,12 +19,17 @@ final class BodyDigest {
 
     private final Long maxSize;
     private final MessageDigest md5 = digest("MD5");
-    private final MessageDigest sha256 = digest("SHA-256");
+    private final MessageDigest sha256;
     private long size;
 
-    /** @param maxSize largest acceptable body in bytes, or {@code null} for no limit */
-    BodyDigest(Long maxSize) {
+    /**
+     * @param maxSize largest acceptable body in bytes, or {@code null} for no limit
+     * @param withSha256 whether to compute SHA-256 too: it costs about twice MD5 per byte, so it
+     *     is computed only when the client declared one to verify
+     */
+    BodyDigest(Long maxSize, boolean withSha256) {
         this.maxSize = maxSize;
+        this.sha256 = withSha256 ? digest("SHA-256") : null;
     }
 
     Flux<DataBuffer> observe(Flux<DataBuffer> body) {
@@ -39,8 +44,10 @@ final class BodyDigest {
             try (DataBuffer.ByteBufferIterator views = buffer.readableByteBuffers()) {
                 while (views.hasNext()) {
                     ByteBuffer view = views.next();
-                    md5.update(view.duplicate());
-                    sha256.update(view);
+                    if (sha256 != null) {
+                        sha256.update(view.duplicate());
+                    }
+                    md5.update(view);
                 }
             }
             sink.next(buffer);
@@ -56,8 +63,9 @@ final class BodyDigest {
         return HexFormat.of().formatHex(md5.digest());
     }
 
+    /** The SHA-256, or {@code null} when it was not computed. */
     String sha256Hex() {
-        return HexFormat.of().formatHex(sha256.digest());
+        return sha256 == null ? null : HexFormat.of().formatHex(sha256.digest());
     }
 
     private static MessageDigest digest(String algorithm) {

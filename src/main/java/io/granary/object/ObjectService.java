@@ -69,7 +69,7 @@ public class ObjectService {
             return precheck(bucket, key, request.condition()).then(Mono.defer(() -> {
                 String versionId = Ids.newId();
                 BlobLocation location = BlobLocation.of(bucket.tenantId(), bucket.id(), versionId);
-                BodyDigest digest = new BodyDigest(bucket.maxObjectSize());
+                BodyDigest digest = new BodyDigest(bucket.maxObjectSize(), request.digests().sha256Hex() != null);
                 return blobs.put(location, digest.observe(body), declared, blobMetadata(bucket, key))
                         .then(Mono.fromCallable(() -> {
                             if (declared != null && digest.size() != declared) {

@@ -5,6 +5,7 @@ import io.granary.error.GranaryException;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.reactivestreams.Subscriber;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -45,9 +46,9 @@ final class DataBufferRequestBody implements AsyncRequestBody {
                     .subscribe(subscriber);
             return;
         }
-        long[] seen = {0};
+        AtomicLong seen = new AtomicLong();
         body.map(buffer -> copyAndRelease(buffer, seen))
-                .concatWith(Flux.defer(() -> seen[0] == length ? Flux.empty() : Flux.error(incomplete(seen[0]))))
+                .concatWith(Flux.defer(() -> seen.get() == length ? Flux.empty() : Flux.error(incomplete(seen.get()))))
                 // Whatever failed the body (the caller's flux or our length check) is what put()
                 // must report, not the SDK's wrapper around it.
                 .doOnError(failure::set)
@@ -60,12 +61,12 @@ final class DataBufferRequestBody implements AsyncRequestBody {
         return failure.get();
     }
 
-    private ByteBuffer copyAndRelease(DataBuffer buffer, long[] seen) {
+    private ByteBuffer copyAndRelease(DataBuffer buffer, AtomicLong seen) {
         try {
             int count = buffer.readableByteCount();
-            seen[0] += count;
-            if (seen[0] > length) {
-                throw incomplete(seen[0]);
+            long total = seen.addAndGet(count);
+            if (total > length) {
+                throw incomplete(total);
             }
             byte[] bytes = new byte[count];
             buffer.read(bytes);

@@ -3,8 +3,8 @@ package io.granary.storage.s3;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import java.io.IOException;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
@@ -18,6 +18,8 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  * IOException, ...), so every decision looks through the whole cause chain.
  */
 final class S3Errors {
+
+    private static final int MAX_DEPTH = 32;
 
     private S3Errors() {
     }
@@ -33,11 +35,12 @@ final class S3Errors {
         if (service != null) {
             return fromService(service);
         }
+        // Details such as the store's address stay in the cause (for logs), out of the message
+        // (which clients see).
         if (isUnreachable(error)) {
-            return new GranaryException(ErrorCode.STORE_UNAVAILABLE,
-                    "The blob store did not answer: " + describe(error), error);
+            return new GranaryException(ErrorCode.STORE_UNAVAILABLE, "The blob store did not answer.", error);
         }
-        return new GranaryException(ErrorCode.STORE_ERROR, "The blob store request failed: " + describe(error), error);
+        return new GranaryException(ErrorCode.STORE_ERROR, "The blob store request failed.", error);
     }
 
     /** Whether the store answered 404, for a key or for the bucket itself. */
@@ -83,37 +86,24 @@ final class S3Errors {
     }
 
     private static boolean isUnreachable(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            // Netty's ReadTimeoutException and the pool's acquire timeout are neither IOExceptions
-            // nor java.util.concurrent timeouts, hence the name check.
-            if (t instanceof IOException || t instanceof TimeoutException
-                    || t instanceof ApiCallTimeoutException || t instanceof ApiCallAttemptTimeoutException
-                    || t.getClass().getSimpleName().contains("Timeout")) {
-                return true;
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return false;
-    }
-
-    private static String describe(Throwable error) {
-        Throwable root = error;
-        while (root.getCause() != null && root.getCause() != root && !(root instanceof CancellationException)) {
-            root = root.getCause();
-        }
-        String message = root.getMessage();
-        return message == null ? root.getClass().getSimpleName() : message;
+        // Netty's ReadTimeoutException and the pool's acquire timeout are neither IOExceptions
+        // nor java.util.concurrent timeouts, hence the name check.
+        return find(error, Throwable.class, t -> t instanceof IOException || t instanceof TimeoutException
+                || t instanceof ApiCallTimeoutException || t instanceof ApiCallAttemptTimeoutException
+                || t.getClass().getSimpleName().contains("Timeout")) != null;
     }
 
     private static <T extends Throwable> T find(Throwable error, Class<T> type) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
+        return find(error, type, t -> true);
+    }
+
+    /** The first throwable of the cause chain that is a {@code type} and passes {@code test}. */
+    private static <T extends Throwable> T find(Throwable error, Class<T> type, Predicate<Throwable> test) {
+        Throwable t = error;
+        // The depth bound guards against cause cycles, which Throwable permits.
+        for (int depth = 0; t != null && depth < MAX_DEPTH; depth++, t = t.getCause()) {
+            if (type.isInstance(t) && test.test(t)) {
                 return type.cast(t);
-            }
-            if (t.getCause() == t) {
-                break;
             }
         }
         return null;

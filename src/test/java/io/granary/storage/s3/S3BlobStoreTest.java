@@ -200,6 +200,16 @@ class S3BlobStoreTest extends BlobStoreContract {
     }
 
     @Test
+    void ensureBucketLeavesAnExistingBucketAlone() {
+        BlobLocation location = location("kept");
+        store.put(location, body(randomBytes(3)), 3L, Map.of()).block();
+
+        S3ClientFactory.ensureBucket(client, bucket).block();
+
+        assertThat(store.head(location).blockOptional()).isPresent();
+    }
+
+    @Test
     void partSizeOutsideS3LimitsIsRejected() {
         assertThatThrownBy(() -> new S3BlobStore(client, bucket, 1L << 20))
                 .isInstanceOf(IllegalArgumentException.class);
