@@ -2,8 +2,9 @@ package io.granary.bucket;
 
 import io.granary.web.Requests;
 import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -14,7 +15,7 @@ import reactor.core.publisher.Mono;
 public class BucketHandler {
 
     /** Body of {@code POST /v1/buckets}. */
-    record CreateBucket(String name, String visibility, Long maxObjectSize, java.util.List<String> allowedContentTypes) {
+    record CreateBucket(String name, String visibility, Long maxObjectSize, List<String> allowedContentTypes) {
     }
 
     private final BucketService buckets;
@@ -41,12 +42,7 @@ public class BucketHandler {
     }
 
     public Mono<ServerResponse> update(ServerRequest request) {
-        return request.bodyToMono(new ParameterizedTypeReference<Map<String, Object>>() { })
-                .onErrorMap(e -> !(e instanceof io.granary.error.GranaryException),
-                        e -> new io.granary.error.GranaryException(io.granary.error.ErrorCode.INVALID_JSON,
-                                "The body must be a JSON object.", e))
-                .switchIfEmpty(Mono.error(() -> new io.granary.error.GranaryException(
-                        io.granary.error.ErrorCode.INVALID_JSON, "A JSON body is required.")))
+        return Requests.jsonObject(request)
                 .flatMap(patch -> buckets.update(Requests.principal(request), request.pathVariable("bucket"), patch))
                 .flatMap(b -> ServerResponse.ok().bodyValue(view(b)));
     }
@@ -59,7 +55,7 @@ public class BucketHandler {
 
     /** The public shape of a bucket: internal ids of other tenants' data never leave. */
     static Map<String, Object> view(Bucket bucket) {
-        java.util.LinkedHashMap<String, Object> body = new java.util.LinkedHashMap<>();
+        Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", bucket.name());
         body.put("visibility", bucket.visibility());
         body.put("maxObjectSize", bucket.maxObjectSize());

@@ -94,15 +94,10 @@ public class ObjectService {
         if (condition instanceof WriteCondition.None) {
             return Mono.empty();
         }
-        return objects.find(bucket, key).map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
-                .flatMap(current -> {
-                    boolean holds = condition instanceof WriteCondition.Absent
-                            ? current.isEmpty()
-                            : current.isPresent() && (((WriteCondition.Matching) condition).etags().isEmpty()
-                                    || ((WriteCondition.Matching) condition).etags().contains(current.get().etag()));
-                    return holds ? Mono.<Void>empty()
-                            : Mono.error(new GranaryException(ErrorCode.PRECONDITION_FAILED, "Precondition failed for '" + key + "'."));
-                });
+        return objects.find(bucket, key).map(current -> condition.holdsFor(current.etag()))
+                .defaultIfEmpty(condition.holdsFor(null))
+                .flatMap(holds -> holds ? Mono.<Void>empty()
+                        : Mono.error(new GranaryException(ErrorCode.PRECONDITION_FAILED, "Precondition failed for '" + key + "'.")));
     }
 
     /** Makes {@code record} visible, then deletes the blob of the version it replaced. */

@@ -3,6 +3,7 @@ package io.granary.tenant;
 import io.granary.security.Authorizer;
 import io.granary.web.Requests;
 import java.net.URI;
+import java.util.Map;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -32,7 +33,7 @@ public class TenantHandler {
     public Mono<ServerResponse> list(ServerRequest request) {
         Authorizer.requireRoot(Requests.principal(request));
         return tenants.list().collectList()
-                .flatMap(all -> ServerResponse.ok().bodyValue(java.util.Map.of("tenants", all)));
+                .flatMap(all -> ServerResponse.ok().bodyValue(Map.of("tenants", all)));
     }
 
     public Mono<ServerResponse> get(ServerRequest request) {

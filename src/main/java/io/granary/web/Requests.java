@@ -3,6 +3,8 @@ package io.granary.web;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import io.granary.security.Principal;
+import java.util.Map;
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.server.ServerWebInputException;
@@ -25,7 +27,16 @@ public final class Requests {
 
     /** Reads a required JSON body; any decoding problem is a 400 {@code invalid_json}. */
     public static <T> Mono<T> json(ServerRequest request, Class<T> type) {
-        return request.bodyToMono(type)
+        return required(request.bodyToMono(type));
+    }
+
+    /** Reads a required JSON object as a map, for PATCH bodies where absent and null differ. */
+    public static Mono<Map<String, Object>> jsonObject(ServerRequest request) {
+        return required(request.bodyToMono(new ParameterizedTypeReference<Map<String, Object>>() { }));
+    }
+
+    private static <T> Mono<T> required(Mono<T> body) {
+        return body
                 .onErrorMap(e -> e instanceof DecodingException || e instanceof ServerWebInputException
                                 || e instanceof UnsupportedMediaTypeStatusException,
                         e -> new GranaryException(ErrorCode.INVALID_JSON, describe(e), e))

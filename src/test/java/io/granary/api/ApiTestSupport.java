@@ -37,7 +37,9 @@ public abstract class ApiTestSupport {
 
     @DynamicPropertySource
     static void granaryProperties(DynamicPropertyRegistry registry) {
-        registry.add("granary.data-dir", DATA_DIR::toString);
+        // A subclass running another application context sets granary.test.data-dir: two embedded
+        // databases cannot share one file.
+        registry.add("granary.data-dir", () -> "${granary.test.data-dir:" + DATA_DIR + "}");
         registry.add("granary.root-key", () -> ROOT_KEY);
     }
 
@@ -50,7 +52,8 @@ public abstract class ApiTestSupport {
                 .build();
     }
 
-    private static Path tempDir() {
+    /** A fresh data directory: each distinct application context needs its own (the embedded database locks its file). */
+    protected static Path tempDir() {
         try {
             return Files.createTempDirectory("granary-test-");
         } catch (IOException e) {

@@ -17,11 +17,14 @@ class ObjectApiOnContainersTest extends ObjectApiTest {
     static final MongoDBContainer MONGO = new MongoDBContainer("mongo:7");
     static final MinIOContainer MINIO = new MinIOContainer("minio/minio:RELEASE.2025-04-22T22-12-26Z");
 
+    private static final java.nio.file.Path OWN_DATA_DIR = tempDir();
+
     @DynamicPropertySource
     static void containers(DynamicPropertyRegistry registry) {
         MONGO.start();
         MINIO.start();
         registry.add("spring.mongodb.uri", () -> MONGO.getReplicaSetUrl("granary"));
+        registry.add("granary.test.data-dir", OWN_DATA_DIR::toString);
         registry.add("granary.store.type", () -> "s3");
         registry.add("granary.store.s3.endpoint", MINIO::getS3URL);
         registry.add("granary.store.s3.bucket", () -> "granary-containers");

@@ -118,7 +118,7 @@ public final class FileSystemBlobStore implements BlobStore {
     @Override
     public Mono<BlobContent> open(BlobLocation location, ByteRange range) {
         Path path = resolve(location);
-        return blocking(() -> Files.size(path)).map(size -> {
+        return blocking(location, () -> Files.size(path)).map(size -> {
             long position = range == null ? 0 : range.first();
             long count = range == null ? size : Math.min(range.length(), Math.max(0, size - position));
             Callable<AsynchronousFileChannel> opener = () -> AsynchronousFileChannel.open(path, StandardOpenOption.READ);
@@ -258,9 +258,13 @@ public final class FileSystemBlobStore implements BlobStore {
     }
 
     private static <T> Mono<T> blocking(Callable<T> call) {
+        return blocking(null, call);
+    }
+
+    private static <T> Mono<T> blocking(BlobLocation location, Callable<T> call) {
         return Mono.fromCallable(call)
                 .subscribeOn(Schedulers.boundedElastic())
-                .onErrorMap(e -> translate(e, null));
+                .onErrorMap(e -> translate(e, location));
     }
 
     private static Throwable translate(Throwable error, BlobLocation location) {
@@ -268,7 +272,8 @@ public final class FileSystemBlobStore implements BlobStore {
             return error;
         }
         if (error instanceof NoSuchFileException) {
-            return new GranaryException(ErrorCode.BLOB_NOT_FOUND, "Blob " + location + " does not exist.", error);
+            return new GranaryException(ErrorCode.BLOB_NOT_FOUND,
+                    location == null ? "A blob does not exist." : "Blob " + location + " does not exist.", error);
         }
         if (error instanceof IOException || error instanceof UncheckedIOException) {
             return new GranaryException(ErrorCode.STORE_ERROR, "File store failure: " + error.getMessage(), error);
