@@ -145,7 +145,7 @@ public class ObjectHandler {
             return null;
         }
         String ifRange = request.headers().firstHeader(HttpHeaders.IF_RANGE);
-        if (ifRange != null && !ifRange.strip().equals(object.quotedEtag())) {
+        if (ifRange != null && !validatorMatches(ifRange.strip(), object)) {
             return null; // the client's copy is stale: send everything
         }
         List<HttpRange> ranges;
@@ -168,6 +168,20 @@ public class ObjectHandler {
             return new ByteRange(first, last);
         } catch (IllegalArgumentException e) {
             throw unsatisfiable(size);
+        }
+    }
+
+    /** If-Range holds an entity tag or an HTTP date; either must match the current version exactly. */
+    private static boolean validatorMatches(String validator, StoredObject object) {
+        if (validator.startsWith("\"") || validator.startsWith("W/")) {
+            return validator.equals(object.quotedEtag());
+        }
+        try {
+            long date = java.time.ZonedDateTime.parse(validator, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+                    .toEpochSecond();
+            return date == object.lastModified().getEpochSecond();
+        } catch (java.time.format.DateTimeParseException e) {
+            return false;
         }
     }
 

@@ -2,48 +2,103 @@ package io.granary.web;
 
 import io.granary.apikey.ApiKeyHandler;
 import io.granary.bucket.BucketHandler;
+import io.granary.error.ErrorCode;
+import io.granary.error.GranaryException;
 import io.granary.object.ObjectHandler;
 import io.granary.security.CredentialFilter;
 import io.granary.tenant.TenantHandler;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.HandlerFunction;
+import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
 
-/** The REST API v1 route table; every route requires a credential. */
+/**
+ * The REST API v1 route table. Every {@code /v1} route requires a credential; a known path
+ * called with another method is a 405 naming the allowed ones, an unknown path a 404.
+ */
 @Configuration(proxyBeanMethods = false)
 class ApiRoutes {
+
+    private static final MediaType YAML = MediaType.parseMediaType("application/yaml");
 
     @Bean
     RouterFunction<ServerResponse> apiV1(TenantHandler tenants, ApiKeyHandler keys, BucketHandler buckets,
                                          ObjectHandler objects, CredentialFilter credentials) {
+        Table table = new Table()
+                .add("/tenants", HttpMethod.POST, tenants::create)
+                .add("/tenants", HttpMethod.GET, tenants::list)
+                .add("/tenants/{tenantId}", HttpMethod.GET, tenants::get)
+                .add("/tenants/{tenantId}", HttpMethod.DELETE, tenants::delete)
+                .add("/tenants/{tenantId}/keys", HttpMethod.POST, keys::create)
+                .add("/tenants/{tenantId}/keys", HttpMethod.GET, keys::list)
+                .add("/tenants/{tenantId}/keys/{keyId}", HttpMethod.DELETE, keys::revoke)
+                .add("/buckets", HttpMethod.POST, buckets::create)
+                .add("/buckets", HttpMethod.GET, buckets::list)
+                .add("/buckets/{bucket}", HttpMethod.GET, buckets::get)
+                .add("/buckets/{bucket}", HttpMethod.PATCH, buckets::update)
+                .add("/buckets/{bucket}", HttpMethod.DELETE, buckets::delete)
+                // The listing is registered before the key routes: {*key} also matches nothing.
+                .add("/buckets/{bucket}/objects", HttpMethod.GET, objects::list)
+                .add("/buckets/{bucket}/objects/{*key}", HttpMethod.PUT, objects::put)
+                .add("/buckets/{bucket}/objects/{*key}", HttpMethod.GET, objects::get)
+                .add("/buckets/{bucket}/objects/{*key}", HttpMethod.HEAD, objects::get)
+                .add("/buckets/{bucket}/objects/{*key}", HttpMethod.PATCH, objects::patch)
+                .add("/buckets/{bucket}/objects/{*key}", HttpMethod.DELETE, objects::delete)
+                .add("/buckets/{bucket}/copy", HttpMethod.POST, objects::copy)
+                .add("/buckets/{bucket}/delete", HttpMethod.POST, objects::deleteMany);
         return RouterFunctions.route()
-                .path("/v1", v1 -> v1
-                        .path("/tenants", t -> t
-                                .POST("", tenants::create)
-                                .GET("", tenants::list)
-                                .GET("/{tenantId}", tenants::get)
-                                .DELETE("/{tenantId}", tenants::delete)
-                                .POST("/{tenantId}/keys", keys::create)
-                                .GET("/{tenantId}/keys", keys::list)
-                                .DELETE("/{tenantId}/keys/{keyId}", keys::revoke))
-                        .path("/buckets", b -> b
-                                .POST("", buckets::create)
-                                .GET("", buckets::list)
-                                // The listing must come before the key routes: {*key} also matches nothing.
-                                .GET("/{bucket}/objects", objects::list)
-                                .PUT("/{bucket}/objects/{*key}", objects::put)
-                                .GET("/{bucket}/objects/{*key}", objects::get)
-                                .HEAD("/{bucket}/objects/{*key}", objects::get)
-                                .PATCH("/{bucket}/objects/{*key}", objects::patch)
-                                .DELETE("/{bucket}/objects/{*key}", objects::delete)
-                                .POST("/{bucket}/copy", objects::copy)
-                                .POST("/{bucket}/delete", objects::deleteMany)
-                                .GET("/{bucket}", buckets::get)
-                                .PATCH("/{bucket}", buckets::update)
-                                .DELETE("/{bucket}", buckets::delete))
-                        .filter(credentials))
+                .GET("/openapi.yaml", request -> ServerResponse.ok().contentType(YAML)
+                        .bodyValue(new ClassPathResource("openapi.yaml")))
+                .path("/v1", v1 -> table.register(v1).filter(credentials))
+                .route(RequestPredicates.path("/v1/**"), request -> Mono.error(new GranaryException(
+                        ErrorCode.NOT_FOUND, "No route " + request.method() + " " + request.path() + ".")))
                 .build();
+    }
+
+    /** Routes by path pattern, so each pattern also answers other methods with a 405. */
+    private static final class Table {
+
+        private final Map<String, Map<HttpMethod, HandlerFunction<ServerResponse>>> routes = new LinkedHashMap<>();
+
+        Table add(String pattern, HttpMethod method, HandlerFunction<ServerResponse> handler) {
+            routes.computeIfAbsent(pattern, p -> new LinkedHashMap<>()).put(method, handler);
+            return this;
+        }
+
+        RouterFunctions.Builder register(RouterFunctions.Builder builder) {
+            routes.forEach((pattern, handlers) -> handlers.forEach((method, handler) ->
+                    builder.route(RequestPredicates.method(method).and(RequestPredicates.path(pattern)), handler)));
+            routes.forEach((pattern, handlers) -> {
+                String allowed = handlers.keySet().stream().map(HttpMethod::name).collect(Collectors.joining(", "));
+                builder.route(RequestPredicates.path(pattern), request -> Mono.error(new MethodNotAllowed(allowed)));
+            });
+            return builder;
+        }
+    }
+
+    /** 405 carrying the {@code Allow} header. */
+    private static final class MethodNotAllowed extends GranaryException {
+
+        private final String allowed;
+
+        MethodNotAllowed(String allowed) {
+            super(ErrorCode.METHOD_NOT_ALLOWED, "Allowed methods: " + allowed + ".");
+            this.allowed = allowed;
+        }
+
+        @Override
+        public Map<String, String> responseHeaders() {
+            return Map.of("Allow", allowed);
+        }
     }
 }

@@ -138,6 +138,18 @@ class ObjectApiTest extends ApiTestSupport {
                 .expectStatus().isOk().expectBody(String.class).isEqualTo("0123456789");
         http.get().uri(url("digits")).header("X-Api-Key", key).header(HttpHeaders.RANGE, "lines=1-2").exchange()
                 .expectStatus().isOk().expectBody(String.class).isEqualTo("0123456789");
+        // If-Range: the range applies only while the client's validator still matches.
+        var current = http.head().uri(url("digits")).header("X-Api-Key", key).exchange().returnResult(Void.class)
+                .getResponseHeaders();
+        http.get().uri(url("digits")).header("X-Api-Key", key).header(HttpHeaders.RANGE, "bytes=0-1")
+                .header(HttpHeaders.IF_RANGE, current.getETag()).exchange()
+                .expectStatus().isEqualTo(HttpStatus.PARTIAL_CONTENT).expectBody(String.class).isEqualTo("01");
+        http.get().uri(url("digits")).header("X-Api-Key", key).header(HttpHeaders.RANGE, "bytes=0-1")
+                .header(HttpHeaders.IF_RANGE, current.getFirst(HttpHeaders.LAST_MODIFIED)).exchange()
+                .expectStatus().isEqualTo(HttpStatus.PARTIAL_CONTENT).expectBody(String.class).isEqualTo("01");
+        http.get().uri(url("digits")).header("X-Api-Key", key).header(HttpHeaders.RANGE, "bytes=0-1")
+                .header(HttpHeaders.IF_RANGE, "\"stale\"").exchange()
+                .expectStatus().isOk().expectBody(String.class).isEqualTo("0123456789");
     }
 
     @Test

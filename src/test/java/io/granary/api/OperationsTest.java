@@ -38,15 +38,22 @@ class OperationsTest extends ApiTestSupport {
     @Test
     void openApiDescriptionIsServed() {
         String spec = http.get().uri("/openapi.yaml").exchange().expectStatus().isOk()
+                .expectHeader().contentTypeCompatibleWith(MediaType.parseMediaType("application/yaml"))
                 .expectBody(String.class).returnResult().getResponseBody();
         assertThat(spec).contains("openapi: 3.").contains("/v1/buckets/{bucket}/objects/{key}");
     }
 
     @Test
-    void wrongMethodIsAProblemNotA500() {
-        http.method(org.springframework.http.HttpMethod.PUT).uri("/v1/tenants").header("Authorization", "Bearer " + ROOT_KEY)
+    void wrongMethodIs405WithAllowAndUnknownRoutesAre404() {
+        http.put().uri("/v1/tenants").header("Authorization", "Bearer " + ROOT_KEY)
                 .contentType(MediaType.APPLICATION_JSON).bodyValue("{}").exchange()
-                .expectStatus().value(status -> assertThat(status).isBetween(400, 499))
-                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON).expectBody();
+                .expectStatus().isEqualTo(405)
+                .expectHeader().valueEquals("Allow", "POST, GET")
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.code").isEqualTo("method_not_allowed");
+        http.post().uri("/v1/buckets/some-bucket/objects/a/b").header("Authorization", "Bearer " + ROOT_KEY)
+                .exchange().expectStatus().isEqualTo(405)
+                .expectHeader().valueEquals("Allow", "PUT, GET, HEAD, PATCH, DELETE").expectBody();
+        expectProblem(http.get().uri("/v1/no/such/route").exchange(), org.springframework.http.HttpStatus.NOT_FOUND, "not_found");
     }
 }
