@@ -1,6 +1,5 @@
 package io.granary.apikey;
 
-import io.granary.security.Authorizer;
 import io.granary.web.Requests;
 import java.net.URI;
 import java.util.LinkedHashMap;
@@ -10,7 +9,7 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
-/** HTTP for {@code /v1/tenants/{tenantId}/keys}: root, or an admin key of the same tenant. */
+/** HTTP for {@code /v1/tenants/{tenantId}/keys}. */
 @Component
 public class ApiKeyHandler {
 
@@ -22,23 +21,20 @@ public class ApiKeyHandler {
 
     public Mono<ServerResponse> create(ServerRequest request) {
         String tenantId = request.pathVariable("tenantId");
-        Authorizer.requireTenantAdmin(Requests.principal(request), tenantId);
         return Requests.json(request, ApiKeyService.KeySpec.class)
-                .flatMap(spec -> keys.create(tenantId, spec))
+                .flatMap(spec -> keys.create(Requests.principal(request), tenantId, spec))
                 .flatMap(issued -> ServerResponse.created(URI.create("/v1/tenants/" + tenantId + "/keys/" + issued.key().id()))
                         .bodyValue(withSecret(issued)));
     }
 
     public Mono<ServerResponse> list(ServerRequest request) {
         String tenantId = request.pathVariable("tenantId");
-        Authorizer.requireTenantAdmin(Requests.principal(request), tenantId);
-        return keys.list(tenantId).collectList().flatMap(all -> ServerResponse.ok().bodyValue(Map.of("keys", all)));
+        return keys.list(Requests.principal(request), tenantId).collectList().flatMap(all -> ServerResponse.ok().bodyValue(Map.of("keys", all)));
     }
 
     public Mono<ServerResponse> revoke(ServerRequest request) {
         String tenantId = request.pathVariable("tenantId");
-        Authorizer.requireTenantAdmin(Requests.principal(request), tenantId);
-        return keys.revoke(tenantId, request.pathVariable("keyId")).then(ServerResponse.noContent().build());
+        return keys.revoke(Requests.principal(request), tenantId, request.pathVariable("keyId")).then(ServerResponse.noContent().build());
     }
 
     private static Map<String, Object> withSecret(IssuedKey issued) {

@@ -4,6 +4,7 @@ import io.granary.common.Ids;
 import io.granary.common.Names;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
+import io.granary.security.Authorizer;
 import io.granary.security.Permission;
 import io.granary.security.Principal;
 import io.granary.security.Secrets;
@@ -40,7 +41,8 @@ public class ApiKeyService {
     public record KeySpec(String name, List<String> permissions, List<String> buckets, Instant expiresAt) {
     }
 
-    public Mono<IssuedKey> create(String tenantId, KeySpec spec) {
+    public Mono<IssuedKey> create(Principal principal, String tenantId, KeySpec spec) {
+        Authorizer.requireTenantAdmin(principal, tenantId);
         Names.requireLabel(spec.name(), "Key name");
         if (spec.permissions() == null || spec.permissions().isEmpty()) {
             throw new GranaryException(ErrorCode.INVALID_REQUEST, "A key needs at least one permission.");
@@ -69,11 +71,13 @@ public class ApiKeyService {
                 .map(saved -> new IssuedKey(saved, PREFIX + id + "_" + secret));
     }
 
-    public Flux<ApiKey> list(String tenantId) {
+    public Flux<ApiKey> list(Principal principal, String tenantId) {
+        Authorizer.requireTenantAdmin(principal, tenantId);
         return tenants.get(tenantId).thenMany(keys.findByTenant(tenantId));
     }
 
-    public Mono<Void> revoke(String tenantId, String keyId) {
+    public Mono<Void> revoke(Principal principal, String tenantId, String keyId) {
+        Authorizer.requireTenantAdmin(principal, tenantId);
         return tenants.get(tenantId)
                 .then(Ids.isId(keyId) ? keys.delete(tenantId, keyId) : Mono.just(false))
                 .flatMap(deleted -> deleted ? Mono.<Void>empty()

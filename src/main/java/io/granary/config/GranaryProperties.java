@@ -29,8 +29,13 @@ public record GranaryProperties(
     /**
      * @param type {@code filesystem} (default, under the data directory) or {@code s3}
      * @param s3 settings used when the type is {@code s3}
+     * @param supersededGrace how long the bytes of a replaced or deleted version stay readable
+     *     for requests that resolved it just before; {@code 0s} deletes them at once
      */
-    public record Store(@DefaultValue("filesystem") StoreType type, @DefaultValue S3 s3) {
+    public record Store(
+            @DefaultValue("filesystem") StoreType type,
+            @DefaultValue S3 s3,
+            @DefaultValue("30s") Duration supersededGrace) {
     }
 
     /**

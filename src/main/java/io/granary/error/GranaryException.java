@@ -1,5 +1,7 @@
 package io.granary.error;
 
+import java.util.Map;
+
 /**
  * The one exception type crossing layer boundaries. Adapters translate their own failures
  * (S3, I/O, MongoDB) into it; front-ends render it once, in their own format.
@@ -7,26 +9,37 @@ package io.granary.error;
 public class GranaryException extends RuntimeException {
 
     private final ErrorCode code;
+    private final Map<String, String> responseHeaders;
 
     public GranaryException(ErrorCode code) {
-        this(code, code.title(), null);
+        this(code, code.title(), (Throwable) null);
     }
 
     public GranaryException(ErrorCode code, String detail) {
-        this(code, detail, null);
+        this(code, detail, (Throwable) null);
     }
 
     public GranaryException(ErrorCode code, String detail, Throwable cause) {
+        this(code, detail, cause, Map.of());
+    }
+
+    /** A failure whose response needs extra headers ({@code Content-Range} on a 416, {@code Allow} on a 405). */
+    public GranaryException(ErrorCode code, String detail, Map<String, String> responseHeaders) {
+        this(code, detail, null, responseHeaders);
+    }
+
+    private GranaryException(ErrorCode code, String detail, Throwable cause, Map<String, String> responseHeaders) {
         super(detail, cause);
         this.code = code;
+        this.responseHeaders = Map.copyOf(responseHeaders);
     }
 
     public ErrorCode code() {
         return code;
     }
 
-    /** Extra response headers the failure calls for (e.g. {@code Content-Range} on a 416). */
-    public java.util.Map<String, String> responseHeaders() {
-        return java.util.Map.of();
+    /** Extra response headers the failure calls for. */
+    public Map<String, String> responseHeaders() {
+        return responseHeaders;
     }
 }

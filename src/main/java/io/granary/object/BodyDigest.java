@@ -17,23 +17,25 @@ import reactor.core.publisher.Flux;
  */
 final class BodyDigest {
 
+    private static final int READ_AHEAD = 32;
+
     private final Long maxSize;
     private final MessageDigest md5 = digest("MD5");
-    private final MessageDigest sha256;
+    private final MessageDigest sha256 = digest("SHA-256");
     private long size;
 
-    /**
-     * @param maxSize largest acceptable body in bytes, or {@code null} for no limit
-     * @param withSha256 whether to compute SHA-256 too: it costs about twice MD5 per byte, so it
-     *     is computed only when the client declared one to verify
-     */
-    BodyDigest(Long maxSize, boolean withSha256) {
+    /** @param maxSize largest acceptable body in bytes, or {@code null} for no limit */
+    BodyDigest(Long maxSize) {
         this.maxSize = maxSize;
-        this.sha256 = withSha256 ? digest("SHA-256") : null;
     }
 
     Flux<DataBuffer> observe(Flux<DataBuffer> body) {
-        return body.<DataBuffer>handle((buffer, sink) -> {
+        // Read ahead a bounded number of chunks (at most READ_AHEAD x the server's chunk size):
+        // without it every chunk waits for the previous write to complete before the socket is
+        // read again, and uploads become latency-bound. Chunks dropped on cancel are released.
+        return body.limitRate(READ_AHEAD)
+                .doOnDiscard(DataBuffer.class, DataBufferUtils::release)
+                .<DataBuffer>handle((buffer, sink) -> {
             size += buffer.readableByteCount();
             if (maxSize != null && size > maxSize) {
                 DataBufferUtils.release(buffer);
@@ -44,9 +46,7 @@ final class BodyDigest {
             try (DataBuffer.ByteBufferIterator views = buffer.readableByteBuffers()) {
                 while (views.hasNext()) {
                     ByteBuffer view = views.next();
-                    if (sha256 != null) {
-                        sha256.update(view.duplicate());
-                    }
+                    sha256.update(view.duplicate());
                     md5.update(view);
                 }
             }
@@ -63,9 +63,8 @@ final class BodyDigest {
         return HexFormat.of().formatHex(md5.digest());
     }
 
-    /** The SHA-256, or {@code null} when it was not computed. */
     String sha256Hex() {
-        return sha256 == null ? null : HexFormat.of().formatHex(sha256.digest());
+        return HexFormat.of().formatHex(sha256.digest());
     }
 
     private static MessageDigest digest(String algorithm) {

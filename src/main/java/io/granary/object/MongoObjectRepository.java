@@ -75,11 +75,12 @@ class MongoObjectRepository implements ObjectRepository {
     }
 
     @Override
-    public Mono<StoredObject> updateMetadata(Bucket bucket, String key, String contentType, String cacheControl,
-                                             Map<String, String> metadata, Instant lastModified) {
+    public Mono<StoredObject> updateMetadata(Bucket bucket, String key, String versionId, String contentType,
+                                             String cacheControl, Map<String, String> metadata, Instant lastModified) {
         Update update = new Update().set("contentType", contentType).set("cacheControl", cacheControl)
                 .set("metadata", metadata).set("lastModified", lastModified);
-        return mongo.findAndModify(byKey(bucket.tenantId(), bucket.id(), key), update,
+        return mongo.findAndModify(byKey(bucket.tenantId(), bucket.id(), key).addCriteria(Criteria.where("versionId").is(versionId)),
+                update,
                 FindAndModifyOptions.options().returnNew(true), StoredObject.class);
     }
 

@@ -64,26 +64,19 @@ public class ObjectHandler {
     }
 
     private static WriteCondition writeCondition(HttpHeaders headers) {
-        List<String> ifNoneMatch = headers.getIfNoneMatch();
-        List<String> ifMatch = headers.getIfMatch();
+        List<String> ifNoneMatch = EntityTags.parse(headers.get(HttpHeaders.IF_NONE_MATCH), HttpHeaders.IF_NONE_MATCH);
+        List<String> ifMatch = EntityTags.parse(headers.get(HttpHeaders.IF_MATCH), HttpHeaders.IF_MATCH);
         if (!ifNoneMatch.isEmpty() && !ifMatch.isEmpty()) {
             throw new GranaryException(ErrorCode.INVALID_REQUEST, "Send If-Match or If-None-Match, not both.");
         }
         if (!ifNoneMatch.isEmpty()) {
-            if (!ifNoneMatch.equals(List.of("*"))) {
+            if (!ifNoneMatch.equals(List.of(EntityTags.ANY))) {
                 throw new GranaryException(ErrorCode.INVALID_REQUEST, "On PUT, If-None-Match supports only '*'.");
             }
             return new WriteCondition.Absent();
         }
         if (!ifMatch.isEmpty()) {
-            if (ifMatch.contains("*")) {
-                return new WriteCondition.Matching(List.of());
-            }
-            List<String> etags = new ArrayList<>();
-            for (String tag : ifMatch) {
-                etags.add(unquote(tag));
-            }
-            return new WriteCondition.Matching(etags);
+            return new WriteCondition.Matching(ifMatch.contains(EntityTags.ANY) ? List.of() : ifMatch);
         }
         return new WriteCondition.None();
     }
@@ -126,9 +119,9 @@ public class ObjectHandler {
      */
     private static Mono<ServerResponse> preconditions(ServerRequest request, StoredObject object) {
         HttpHeaders headers = request.headers().asHttpHeaders();
-        List<String> ifMatch = headers.getIfMatch();
+        List<String> ifMatch = EntityTags.parse(headers.get(HttpHeaders.IF_MATCH), HttpHeaders.IF_MATCH);
         boolean failed = !ifMatch.isEmpty()
-                ? !ifMatch.contains("*") && ifMatch.stream().map(ObjectHandler::unquote).noneMatch(object.etag()::equals)
+                ? !EntityTags.matches(ifMatch, object.etag())
                 : headers.getIfUnmodifiedSince() >= 0
                         && object.lastModified().getEpochSecond() > headers.getIfUnmodifiedSince() / 1000;
         if (failed) {
@@ -186,26 +179,12 @@ public class ObjectHandler {
     }
 
     private static GranaryException unsatisfiable(long size) {
-        return new RangeNotSatisfiable(size);
-    }
-
-    /** 416 that carries the size for the {@code Content-Range: bytes *}{@code /size} header. */
-    public static final class RangeNotSatisfiable extends GranaryException {
-        private final long size;
-
-        RangeNotSatisfiable(long size) {
-            super(ErrorCode.INVALID_RANGE, "The range lies outside the object's " + size + " bytes.");
-            this.size = size;
-        }
-
-        @Override
-        public Map<String, String> responseHeaders() {
-            return Map.of(HttpHeaders.CONTENT_RANGE, "bytes */" + size);
-        }
+        return new GranaryException(ErrorCode.INVALID_RANGE, "The range lies outside the object's " + size + " bytes.",
+                Map.of(HttpHeaders.CONTENT_RANGE, "bytes */" + size));
     }
 
     private static void describe(ServerResponse.BodyBuilder builder, ServerRequest request, StoredObject object) {
-        builder.contentType(MediaType.parseMediaType(object.contentType()))
+        builder.header(HttpHeaders.CONTENT_TYPE, object.contentType())
                 .eTag(object.quotedEtag())
                 .lastModified(object.lastModified())
                 .header(HttpHeaders.ACCEPT_RANGES, "bytes")
@@ -231,14 +210,10 @@ public class ObjectHandler {
 
     // ---- PATCH / DELETE -----------------------------------------------------------------
 
-    /** Body of {@code PATCH}: absent fields stay as they are. */
-    record MetadataPatch(String contentType, String cacheControl, Map<String, String> metadata) {
-    }
-
     public Mono<ServerResponse> patch(ServerRequest request) {
-        return Requests.json(request, MetadataPatch.class)
+        return Requests.jsonObject(request)
                 .flatMap(patch -> objects.updateMetadata(Requests.principal(request), request.pathVariable("bucket"),
-                        key(request), patch.contentType(), patch.cacheControl(), patch.metadata()))
+                        key(request), patch))
                 .flatMap(stored -> ServerResponse.ok().bodyValue(view(stored)));
     }
 
@@ -301,14 +276,6 @@ public class ObjectHandler {
             throw new GranaryException(ErrorCode.INVALID_KEY, "Invalid object key: the key is empty.");
         }
         return ObjectKeys.fromRawPath(raw.substring(bucketEnd + marker.length()));
-    }
-
-    private static String unquote(String tag) {
-        String t = tag.strip();
-        if (t.startsWith("W/")) {
-            t = t.substring(2);
-        }
-        return t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"") ? t.substring(1, t.length() - 1) : t;
     }
 
     static Map<String, Object> view(StoredObject object) {

@@ -22,8 +22,11 @@ public interface ObjectRepository {
      */
     Mono<StoredObject> commit(StoredObject record, WriteCondition condition);
 
-    /** Replaces the editable metadata without touching the bytes; empty when the object is gone. */
-    Mono<StoredObject> updateMetadata(Bucket bucket, String key, String contentType, String cacheControl,
+    /**
+     * Replaces the editable metadata of version {@code versionId} without touching the bytes;
+     * empty when that version is no longer the current one.
+     */
+    Mono<StoredObject> updateMetadata(Bucket bucket, String key, String versionId, String contentType, String cacheControl,
                                       Map<String, String> metadata, Instant lastModified);
 
     /** Removes the current version; completes with the removed record, or empty. */

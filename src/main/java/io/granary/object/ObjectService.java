@@ -3,6 +3,7 @@ package io.granary.object;
 import io.granary.bucket.Bucket;
 import io.granary.bucket.BucketService;
 import io.granary.common.Ids;
+import io.granary.config.GranaryProperties;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import io.granary.security.Permission;
@@ -13,6 +14,7 @@ import io.granary.storage.BlobStore;
 import io.granary.storage.ByteRange;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -23,8 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.stereotype.Service;
-import org.springframework.util.InvalidMimeTypeException;
-import org.springframework.util.MimeType;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -33,7 +35,8 @@ import reactor.core.publisher.Mono;
  * length and checksums, makes the new version visible with one atomic metadata update (checking
  * the request's precondition in the same step), and only then deletes the superseded blob. Any
  * failure before the metadata update deletes the new blob and leaves the previous version as it
- * was; a crash in between leaves an unreferenced blob for {@link OrphanBlobSweeper}.
+ * was; a crash in between leaves an unreferenced blob for {@link OrphanBlobSweeper}. Superseded
+ * and deleted versions lose their bytes after a grace period, so reads in flight complete.
  */
 @Service
 public class ObjectService {
@@ -41,17 +44,21 @@ public class ObjectService {
     private static final Logger log = LoggerFactory.getLogger(ObjectService.class);
     static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
     static final int MAX_BULK_DELETE = 1000;
+    static final int MAX_CACHE_CONTROL = 1024;
+    private static final java.util.Set<String> PATCHABLE = java.util.Set.of("contentType", "cacheControl", "metadata");
 
     private final BucketService buckets;
     private final ObjectRepository objects;
     private final BlobStore blobs;
     private final ObjectLister lister;
+    private final Duration supersededGrace;
 
-    public ObjectService(BucketService buckets, ObjectRepository objects, BlobStore blobs) {
+    public ObjectService(BucketService buckets, ObjectRepository objects, BlobStore blobs, GranaryProperties properties) {
         this.buckets = buckets;
         this.objects = objects;
         this.blobs = blobs;
         this.lister = new ObjectLister(objects);
+        this.supersededGrace = properties.store().supersededGrace();
     }
 
     /** Stores {@code body} as the new version of {@code key}; every buffer of it is released. */
@@ -61,6 +68,7 @@ public class ObjectService {
             ObjectKeys.require(key);
             String contentType = acceptedType(bucket, request.contentType());
             Map<String, String> metadata = UserMetadata.require(request.metadata());
+            String cacheControl = acceptedCacheControl(request.cacheControl());
             Long declared = request.contentLength();
             if (declared != null && bucket.maxObjectSize() != null && declared > bucket.maxObjectSize()) {
                 throw new GranaryException(ErrorCode.ENTITY_TOO_LARGE,
@@ -69,9 +77,8 @@ public class ObjectService {
             return precheck(bucket, key, request.condition()).then(Mono.defer(() -> {
                 String versionId = Ids.newId();
                 BlobLocation location = BlobLocation.of(bucket.tenantId(), bucket.id(), versionId);
-                BodyDigest digest = new BodyDigest(bucket.maxObjectSize(), request.digests().sha256Hex() != null);
-                return blobs.put(location, digest.observe(body), declared, blobMetadata(bucket, key))
-                        .then(Mono.fromCallable(() -> {
+                BodyDigest digest = new BodyDigest(bucket.maxObjectSize());
+                Mono<StoredObject> settle = Mono.fromCallable(() -> {
                             if (declared != null && digest.size() != declared) {
                                 throw new GranaryException(ErrorCode.INCOMPLETE_BODY,
                                         "Received " + digest.size() + " bytes, Content-Length said " + declared + ".");
@@ -80,13 +87,21 @@ public class ObjectService {
                             String sha256 = digest.sha256Hex();
                             request.digests().verify(md5, sha256);
                             return new StoredObject(null, bucket.tenantId(), bucket.id(), key, digest.size(), md5, sha256,
-                                    contentType, request.cacheControl(), metadata, versionId, location.path(), now());
-                        }))
+                                    contentType, cacheControl, metadata, versionId, location.path(), now());
+                        })
                         .flatMap(record -> commit(record, request.condition()))
-                        .onErrorResume(error -> discardUnlessVisible(bucket, key, location).then(Mono.error(error)))
-                        .doOnCancel(() -> discardUnlessVisible(bucket, key, location).subscribe());
+                        .onErrorResume(error -> discardUnlessVisible(bucket, key, location).then(Mono.error(error)));
+                // A cancel while the body streams is the store's to clean up; once the blob is
+                // complete, settling (verify, commit, clean up) runs to its end regardless.
+                return blobs.put(location, digest.observe(body), declared, blobMetadata(bucket, key))
+                        .then(Mono.defer(() -> uninterruptible(settle)));
             }));
         });
+    }
+
+    /** Runs {@code work} to completion even if the subscriber cancels (e.g. the client hangs up). */
+    private static <T> Mono<T> uninterruptible(Mono<T> work) {
+        return Mono.fromFuture(work.toFuture(), true);
     }
 
     /** Fails fast, before any byte is read, when a precondition already cannot hold. */
@@ -100,11 +115,24 @@ public class ObjectService {
                         : Mono.error(new GranaryException(ErrorCode.PRECONDITION_FAILED, "Precondition failed for '" + key + "'.")));
     }
 
-    /** Makes {@code record} visible, then deletes the blob of the version it replaced. */
+    /** Makes {@code record} visible, then retires the blob of the version it replaced. */
     private Mono<StoredObject> commit(StoredObject record, WriteCondition condition) {
         return objects.commit(record, condition)
-                .flatMap(previous -> deleteQuietly(previous.location()).thenReturn(record))
+                .flatMap(previous -> retire(previous.location()).thenReturn(record))
                 .defaultIfEmpty(record);
+    }
+
+    /**
+     * Deletes the blob of a version that is no longer visible, after the grace period: a reader
+     * that resolved the version just before it was replaced still gets to open its bytes. A
+     * process that stops meanwhile leaves an unreferenced blob, which the sweeper reclaims.
+     */
+    private Mono<Void> retire(BlobLocation location) {
+        if (supersededGrace.isZero()) {
+            return deleteQuietly(location);
+        }
+        Mono.delay(supersededGrace).then(deleteQuietly(location)).subscribe();
+        return Mono.empty();
     }
 
     /**
@@ -142,17 +170,60 @@ public class ObjectService {
         return blobs.open(object.location(), range);
     }
 
-    public Mono<StoredObject> updateMetadata(Principal principal, String bucketName, String key, String contentType,
-                                             String cacheControl, Map<String, String> metadata) {
+    /**
+     * Applies a PATCH of {@code contentType}, {@code cacheControl} and {@code metadata} to the
+     * current version without touching its bytes. An absent field is kept; {@code null} clears
+     * cache control or metadata. The update is conditional on the version it was merged with,
+     * so a concurrent overwrite is never given the old version's metadata.
+     */
+    public Mono<StoredObject> updateMetadata(Principal principal, String bucketName, String key, Map<String, Object> patch) {
+        for (String field : patch.keySet()) {
+            if (!PATCHABLE.contains(field)) {
+                return Mono.error(new GranaryException(ErrorCode.INVALID_JSON, "Unknown field '" + field + "'."));
+            }
+        }
         return buckets.resolve(principal, bucketName, Permission.WRITE).flatMap(bucket -> {
             ObjectKeys.require(key);
-            return objects.find(bucket, key).switchIfEmpty(Mono.error(() -> notFound(key))).flatMap(current -> {
-                String type = contentType == null ? current.contentType() : acceptedType(bucket, contentType);
-                String cache = cacheControl == null ? current.cacheControl() : cacheControl;
-                Map<String, String> meta = metadata == null ? current.metadata() : UserMetadata.require(metadata);
-                return objects.updateMetadata(bucket, key, type, cache, meta, now());
-            }).switchIfEmpty(Mono.error(() -> notFound(key)));
+            Mono<StoredObject> attempt = Mono.defer(() -> objects.find(bucket, key)
+                    .switchIfEmpty(Mono.error(() -> notFound(key)))
+                    .flatMap(current -> {
+                        String type = patch.containsKey("contentType")
+                                ? acceptedType(bucket, textField(patch, "contentType", false)) : current.contentType();
+                        String cache = patch.containsKey("cacheControl")
+                                ? acceptedCacheControl(textField(patch, "cacheControl", true)) : current.cacheControl();
+                        Map<String, String> meta = patch.containsKey("metadata")
+                                ? UserMetadata.require(mapField(patch, "metadata")) : current.metadata();
+                        return objects.updateMetadata(bucket, key, current.versionId(), type, cache, meta, now());
+                    }));
+            // Empty means the version changed under us: merge with the new one instead.
+            return attempt.repeatWhenEmpty(3, repeats -> repeats)
+                    .switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.PRECONDITION_FAILED,
+                            "The object kept changing; retry the update.")));
         });
+    }
+
+    private static String textField(Map<String, Object> patch, String field, boolean nullable) {
+        Object value = patch.get(field);
+        if (value instanceof String text) {
+            return text;
+        }
+        if (value == null && nullable) {
+            return null;
+        }
+        throw new GranaryException(ErrorCode.INVALID_JSON, "'" + field + "' must be a string.");
+    }
+
+    private static Map<String, String> mapField(Map<String, Object> patch, String field) {
+        Object value = patch.get(field);
+        if (value == null) {
+            return Map.of();
+        }
+        if (value instanceof Map<?, ?> map && map.values().stream().allMatch(String.class::isInstance)) {
+            Map<String, String> result = new LinkedHashMap<>();
+            map.forEach((name, text) -> result.put(String.valueOf(name), (String) text));
+            return result;
+        }
+        throw new GranaryException(ErrorCode.INVALID_JSON, "'" + field + "' must be an object of strings.");
     }
 
     /** Deletes the current version; deleting an absent key succeeds too. */
@@ -162,7 +233,7 @@ public class ObjectService {
     }
 
     private Mono<Void> remove(Bucket bucket, String key) {
-        return objects.remove(bucket, key).flatMap(removed -> deleteQuietly(removed.location()));
+        return objects.remove(bucket, key).flatMap(removed -> retire(removed.location()));
     }
 
     /** Result of a bulk delete: what went and, per key, why not. */
@@ -211,8 +282,9 @@ public class ObjectService {
                     return blobs.copy(source.location(), location, blobMetadata(target, targetKey))
                             .onErrorMap(e -> e instanceof GranaryException g && g.code() == ErrorCode.BLOB_NOT_FOUND,
                                     e -> notFound(sourceKey))
-                            .then(commit(record, new WriteCondition.None()))
-                            .onErrorResume(error -> discardUnlessVisible(target, targetKey, location).then(Mono.error(error)));
+                            .then(Mono.defer(() -> uninterruptible(commit(record, new WriteCondition.None())
+                                    .onErrorResume(error -> discardUnlessVisible(target, targetKey, location)
+                                            .then(Mono.error(error))))));
                 }));
     }
 
@@ -222,12 +294,14 @@ public class ObjectService {
                 .flatMap(bucket -> lister.list(bucket, prefix == null ? "" : prefix, delimiter, limit, cursor));
     }
 
+    /** The normalized media type, if it is concrete, well-formed and accepted by the bucket. */
     private static String acceptedType(Bucket bucket, String declared) {
         String type = declared == null || declared.isBlank() ? DEFAULT_CONTENT_TYPE : declared.strip();
-        MimeType parsed;
+        MediaType parsed;
         try {
-            parsed = MimeType.valueOf(type);
-        } catch (InvalidMimeTypeException e) {
+            // The strictest parser in the stack: whatever it accepts can be served again.
+            parsed = MediaType.parseMediaType(type);
+        } catch (InvalidMediaTypeException e) {
             throw new GranaryException(ErrorCode.INVALID_REQUEST, "Content-Type '" + type + "' is not a media type.");
         }
         if (parsed.isWildcardType() || parsed.isWildcardSubtype()) {
@@ -237,7 +311,19 @@ public class ObjectService {
             throw new GranaryException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                     "Bucket '" + bucket.name() + "' does not accept " + parsed.getType() + "/" + parsed.getSubtype() + ".");
         }
-        return type;
+        return parsed.toString();
+    }
+
+    /** Cache-Control is echoed on every read: printable ASCII only, bounded. */
+    private static String acceptedCacheControl(String value) {
+        if (value == null) {
+            return null;
+        }
+        if (value.length() > MAX_CACHE_CONTROL || !value.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+            throw new GranaryException(ErrorCode.INVALID_REQUEST,
+                    "Cache-Control must be printable ASCII of at most " + MAX_CACHE_CONTROL + " characters.");
+        }
+        return value.strip();
     }
 
     /** Stored beside the bytes so the catalogue could be rebuilt from the store alone. */

@@ -12,7 +12,7 @@ import org.springframework.data.mongodb.core.mapping.Document;
  * points at them and are deleted only after it stops doing so.
  *
  * @param etag hex MD5 of the bytes (unquoted)
- * @param sha256 hex SHA-256 of the bytes when the uploader declared one (then verified), else {@code null}
+ * @param sha256 hex SHA-256 of the bytes
  * @param metadata user metadata, lowercase names without the {@code x-meta-} prefix
  * @param versionId id of this version; also the last segment of {@link #blob}
  * @param blob store path of the bytes

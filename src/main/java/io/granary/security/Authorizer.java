@@ -19,7 +19,11 @@ public final class Authorizer {
         }
     }
 
-    /** Key management of one tenant: root, or an admin key of that tenant. */
+    /**
+     * Management of one tenant's keys: root, or an admin key of that tenant valid for all its
+     * buckets. A bucket-scoped admin key is refused, or it could issue itself a key without
+     * the scope.
+     */
     public static void requireTenantAdmin(Principal principal, String tenantId) {
         if (principal instanceof Principal.Root) {
             return;
@@ -31,6 +35,9 @@ public final class Authorizer {
         }
         if (!key.allows(Permission.ADMIN)) {
             throw new GranaryException(ErrorCode.FORBIDDEN, "This key lacks the admin permission.");
+        }
+        if (key.buckets() != null) {
+            throw new GranaryException(ErrorCode.FORBIDDEN, "A bucket-scoped key cannot manage the tenant's keys.");
         }
     }
 

@@ -1,6 +1,5 @@
 package io.granary.tenant;
 
-import io.granary.security.Authorizer;
 import io.granary.web.Requests;
 import java.net.URI;
 import java.util.Map;
@@ -9,7 +8,7 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
-/** HTTP for {@code /v1/tenants}: root-key only. */
+/** HTTP for {@code /v1/tenants}. */
 @Component
 public class TenantHandler {
 
@@ -24,25 +23,21 @@ public class TenantHandler {
     }
 
     public Mono<ServerResponse> create(ServerRequest request) {
-        Authorizer.requireRoot(Requests.principal(request));
         return Requests.json(request, CreateTenant.class)
-                .flatMap(body -> tenants.create(body.name()))
+                .flatMap(body -> tenants.create(Requests.principal(request), body.name()))
                 .flatMap(t -> ServerResponse.created(URI.create("/v1/tenants/" + t.id())).bodyValue(t));
     }
 
     public Mono<ServerResponse> list(ServerRequest request) {
-        Authorizer.requireRoot(Requests.principal(request));
-        return tenants.list().collectList()
+        return tenants.list(Requests.principal(request)).collectList()
                 .flatMap(all -> ServerResponse.ok().bodyValue(Map.of("tenants", all)));
     }
 
     public Mono<ServerResponse> get(ServerRequest request) {
-        Authorizer.requireTenantAdmin(Requests.principal(request), request.pathVariable("tenantId"));
-        return tenants.get(request.pathVariable("tenantId")).flatMap(t -> ServerResponse.ok().bodyValue(t));
+        return tenants.get(Requests.principal(request), request.pathVariable("tenantId")).flatMap(t -> ServerResponse.ok().bodyValue(t));
     }
 
     public Mono<ServerResponse> delete(ServerRequest request) {
-        Authorizer.requireRoot(Requests.principal(request));
-        return tenants.delete(request.pathVariable("tenantId")).then(ServerResponse.noContent().build());
+        return tenants.delete(Requests.principal(request), request.pathVariable("tenantId")).then(ServerResponse.noContent().build());
     }
 }

@@ -6,13 +6,15 @@ import io.granary.common.Ids;
 import io.granary.common.Names;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
+import io.granary.security.Authorizer;
+import io.granary.security.Principal;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** Tenant lifecycle rules. Authorization is the caller's job (root only). */
+/** Tenant lifecycle rules: the root key creates, lists and deletes tenants. */
 @Service
 public class TenantService {
 
@@ -26,31 +28,48 @@ public class TenantService {
         this.keys = keys;
     }
 
-    public Mono<Tenant> create(String name) {
+    public Mono<Tenant> create(Principal principal, String name) {
+        Authorizer.requireRoot(principal);
         Names.requireTenantName(name);
         return tenants.insert(new Tenant(Ids.newId(), name, Instant.now().truncatedTo(ChronoUnit.MILLIS)));
     }
 
-    public Flux<Tenant> list() {
+    public Flux<Tenant> list(Principal principal) {
+        Authorizer.requireRoot(principal);
         return tenants.findAll();
     }
 
+    /** A tenant as root or its own unscoped admin key sees it. */
+    public Mono<Tenant> get(Principal principal, String id) {
+        Authorizer.requireTenantAdmin(principal, id);
+        return get(id);
+    }
+
+    /** Existence check for other services; no authorization. */
     public Mono<Tenant> get(String id) {
         return (Ids.isId(id) ? tenants.findById(id) : Mono.<Tenant>empty())
                 .switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.TENANT_NOT_FOUND, "No tenant with id '" + id + "'.")));
     }
 
     /**
-     * Deletes a tenant that has no buckets, and its keys. The keys go last, so a failure half
-     * way leaves a tenant that can still be managed and deleted again.
+     * Deletes a tenant that has no buckets. Its keys go first, so no key of a deleted tenant can
+     * keep working; the bucket count is taken again after that, so a bucket created meanwhile by
+     * a key that was still valid stops the deletion.
      */
-    public Mono<Void> delete(String id) {
+    public Mono<Void> delete(Principal principal, String id) {
+        Authorizer.requireRoot(principal);
         return get(id)
-                .flatMap(tenant -> buckets.countByTenant(tenant.id()))
-                .flatMap(count -> count > 0
-                        ? Mono.error(new GranaryException(ErrorCode.TENANT_NOT_EMPTY,
-                                "The tenant still has " + count + " bucket(s); delete them first."))
-                        : tenants.delete(id))
-                .then(keys.deleteByTenant(id));
+                .flatMap(tenant -> requireNoBuckets(id))
+                .then(keys.deleteByTenant(id))
+                .then(requireNoBuckets(id))
+                .then(tenants.delete(id))
+                .then();
+    }
+
+    private Mono<Void> requireNoBuckets(String id) {
+        return buckets.countByTenant(id).flatMap(count -> count > 0
+                ? Mono.error(new GranaryException(ErrorCode.TENANT_NOT_EMPTY,
+                        "The tenant still has " + count + " bucket(s); delete them first."))
+                : Mono.empty());
     }
 }

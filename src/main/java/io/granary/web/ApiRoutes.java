@@ -80,25 +80,10 @@ class ApiRoutes {
                     builder.route(RequestPredicates.method(method).and(RequestPredicates.path(pattern)), handler)));
             routes.forEach((pattern, handlers) -> {
                 String allowed = handlers.keySet().stream().map(HttpMethod::name).collect(Collectors.joining(", "));
-                builder.route(RequestPredicates.path(pattern), request -> Mono.error(new MethodNotAllowed(allowed)));
+                builder.route(RequestPredicates.path(pattern), request -> Mono.error(new GranaryException(
+                        ErrorCode.METHOD_NOT_ALLOWED, "Allowed methods: " + allowed + ".", Map.of("Allow", allowed))));
             });
             return builder;
-        }
-    }
-
-    /** 405 carrying the {@code Allow} header. */
-    private static final class MethodNotAllowed extends GranaryException {
-
-        private final String allowed;
-
-        MethodNotAllowed(String allowed) {
-            super(ErrorCode.METHOD_NOT_ALLOWED, "Allowed methods: " + allowed + ".");
-            this.allowed = allowed;
-        }
-
-        @Override
-        public Map<String, String> responseHeaders() {
-            return Map.of("Allow", allowed);
         }
     }
 }

@@ -6,6 +6,7 @@ import io.granary.security.Principal;
 import java.util.Map;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.codec.DecodingException;
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.server.UnsupportedMediaTypeStatusException;
@@ -37,8 +38,11 @@ public final class Requests {
 
     private static <T> Mono<T> required(Mono<T> body) {
         return body
-                .onErrorMap(e -> e instanceof DecodingException || e instanceof ServerWebInputException
-                                || e instanceof UnsupportedMediaTypeStatusException,
+                .onErrorMap(DataBufferLimitException.class, e -> new GranaryException(ErrorCode.ENTITY_TOO_LARGE,
+                        "The JSON body is larger than this API accepts."))
+                .onErrorMap(UnsupportedMediaTypeStatusException.class, e -> new GranaryException(
+                        ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send the body as application/json."))
+                .onErrorMap(e -> e instanceof DecodingException || e instanceof ServerWebInputException,
                         e -> new GranaryException(ErrorCode.INVALID_JSON, describe(e), e))
                 .switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.INVALID_JSON, "A JSON body is required.")));
     }

@@ -41,6 +41,8 @@ public abstract class ApiTestSupport {
         // databases cannot share one file.
         registry.add("granary.data-dir", () -> "${granary.test.data-dir:" + DATA_DIR + "}");
         registry.add("granary.root-key", () -> ROOT_KEY);
+        // Tests assert the store's contents right after overwrites and deletes.
+        registry.add("granary.store.superseded-grace", () -> "0s");
     }
 
     @BeforeEach

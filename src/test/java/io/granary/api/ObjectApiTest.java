@@ -48,6 +48,18 @@ class ObjectApiTest extends ApiTestSupport {
                 .expectBody(byte[].class).returnResult().getResponseBody();
     }
 
+    /** Sends a one-byte PUT with an extra raw header line; returns the response head. */
+    private String rawPut(String path, String headerLine) {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("PUT " + path + " HTTP/1.1\r\nHost: localhost\r\nX-Api-Key: " + key + "\r\n"
+                    + headerLine + "\r\nContent-Length: 1\r\nConnection: close\r\n\r\nx").getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     static byte[] random(int size, long seed) {
         byte[] bytes = new byte[size];
         new Random(seed).nextBytes(bytes);
@@ -200,6 +212,40 @@ class ObjectApiTest extends ApiTestSupport {
     }
 
     @Test
+    void malformedOrWeakEntityTagsNeverActAsAMatch() {
+        Map<String, Object> stored = put("tags", "abc".getBytes(StandardCharsets.US_ASCII), MediaType.TEXT_PLAIN);
+        String etag = (String) stored.get("etag");
+        expectProblem(http.put().uri(url("tags")).header("X-Api-Key", key).header(HttpHeaders.IF_MATCH, "unquoted")
+                .bodyValue("x").exchange(), HttpStatus.BAD_REQUEST, "invalid_request");
+        expectProblem(http.get().uri(url("tags")).header("X-Api-Key", key).header(HttpHeaders.IF_MATCH, "unquoted")
+                .exchange(), HttpStatus.BAD_REQUEST, "invalid_request");
+        // If-Match uses strong comparison: the weak form of the current tag does not match.
+        expectProblem(http.put().uri(url("tags")).header("X-Api-Key", key).header(HttpHeaders.IF_MATCH, "W/" + etag)
+                .bodyValue("x").exchange(), HttpStatus.PRECONDITION_FAILED, "precondition_failed");
+        http.put().uri(url("tags")).header("X-Api-Key", key).header(HttpHeaders.IF_MATCH, "\"other\", " + etag)
+                .bodyValue("y").exchange().expectStatus().isOk().expectBody();
+        assertThat(new String(get("tags"), StandardCharsets.US_ASCII)).isEqualTo("y");
+    }
+
+    @Test
+    void unservableContentTypesAndCacheControlAreRefused() {
+        // The test client refuses to send such a type itself, so it goes over a raw socket.
+        assertThat(rawPut(url("ct"), "Content-Type: text/plain;q=5")).startsWith("HTTP/1.1 400");
+        expectProblem(http.get().uri(url("ct")).header("X-Api-Key", key).exchange(), HttpStatus.NOT_FOUND, "object_not_found");
+        expectProblem(http.put().uri(url("ct")).header("X-Api-Key", key).header(HttpHeaders.CONTENT_TYPE, "image/*")
+                .bodyValue("x").exchange(), HttpStatus.BAD_REQUEST, "invalid_request");
+        expectProblem(http.put().uri(url("ct")).header("X-Api-Key", key).header(HttpHeaders.CACHE_CONTROL, "x".repeat(2000))
+                .bodyValue("x").exchange(), HttpStatus.BAD_REQUEST, "invalid_request");
+        put("ct", "x".getBytes(StandardCharsets.US_ASCII), MediaType.parseMediaType("text/plain;charset=UTF-8"));
+        expectProblem(http.patch().uri(url("ct")).header("X-Api-Key", key).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("cacheControl", "a\u0001b")).exchange(), HttpStatus.BAD_REQUEST, "invalid_request");
+        expectProblem(http.patch().uri(url("ct")).header("X-Api-Key", key).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"contentType\":null}").exchange(), HttpStatus.BAD_REQUEST, "invalid_json");
+        http.get().uri(url("ct")).header("X-Api-Key", key).exchange().expectStatus().isOk()
+                .expectHeader().valueEquals(HttpHeaders.CONTENT_TYPE, "text/plain;charset=UTF-8").expectBody();
+    }
+
+    @Test
     void downloadParameterSetsContentDisposition() {
         put("files/x1", "data".getBytes(StandardCharsets.US_ASCII), MediaType.TEXT_PLAIN);
         http.get().uri(url("files/x1") + "?download=report final.txt").header("X-Api-Key", key).exchange()
@@ -299,6 +345,14 @@ class ObjectApiTest extends ApiTestSupport {
                 .bodyValue(Map.of("contentType", "text/plain")).exchange(), HttpStatus.NOT_FOUND, "object_not_found");
         expectProblem(http.patch().uri(url("p")).header("X-Api-Key", key).contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("size", 3)).exchange(), HttpStatus.BAD_REQUEST, "invalid_json");
+        // null clears, absent keeps.
+        http.patch().uri(url("p")).header("X-Api-Key", key).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"cacheControl\":null}").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.cacheControl").doesNotExist()
+                .jsonPath("$.contentType").isEqualTo("text/markdown")
+                .jsonPath("$.metadata.owner").isEqualTo("bob");
+        http.get().uri(url("p")).header("X-Api-Key", key).exchange().expectStatus().isOk()
+                .expectHeader().doesNotExist(HttpHeaders.CACHE_CONTROL).expectBody();
     }
 
     @Test
@@ -370,6 +424,11 @@ class ObjectApiTest extends ApiTestSupport {
                 .jsonPath("$.errors[0].key").isEqualTo("../bad")
                 .jsonPath("$.errors[0].code").isEqualTo("invalid_key");
         expectProblem(http.get().uri(url("x1")).header("X-Api-Key", key).exchange(), HttpStatus.NOT_FOUND, "object_not_found");
+        // A full-size request (1,000 long keys) is accepted as JSON.
+        List<String> longKeys = java.util.stream.IntStream.range(0, 1000).mapToObj(i -> i + "-" + "k".repeat(1000)).toList();
+        http.post().uri("/v1/buckets/{b}/delete", bucket).header("X-Api-Key", key).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("keys", longKeys)).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.deleted.length()").isEqualTo(1000);
         List<String> tooMany = java.util.stream.IntStream.range(0, 1001).mapToObj(i -> "k" + i).toList();
         expectProblem(http.post().uri("/v1/buckets/{b}/delete", bucket).header("X-Api-Key", key).contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("keys", tooMany)).exchange(), HttpStatus.BAD_REQUEST, "invalid_request");

@@ -101,6 +101,14 @@ class TenantAndKeyApiTest extends ApiTestSupport {
         expectProblem(http.get().uri("/v1/tenants/{id}/keys", tenantB).header("X-Api-Key", adminA).exchange(),
                 HttpStatus.NOT_FOUND, "tenant_not_found");
 
+        // An admin key confined to some buckets cannot mint keys (it could drop its own scope).
+        String scopedAdmin = createKey(tenantA, List.of("admin"), List.of("only-this"));
+        expectProblem(http.post().uri("/v1/tenants/{id}/keys", tenantA).header("X-Api-Key", scopedAdmin)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("name", "escape", "permissions", List.of("admin")))
+                .exchange(), HttpStatus.FORBIDDEN, "forbidden");
+        expectProblem(http.get().uri("/v1/tenants/{id}/keys", tenantA).header("X-Api-Key", scopedAdmin).exchange(),
+                HttpStatus.FORBIDDEN, "forbidden");
+
         String reader = createKey(tenantA, List.of("read"), null);
         expectProblem(http.get().uri("/v1/tenants/{id}/keys", tenantA).header("X-Api-Key", reader).exchange(),
                 HttpStatus.FORBIDDEN, "forbidden");

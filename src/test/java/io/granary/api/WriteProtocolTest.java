@@ -116,6 +116,26 @@ class WriteProtocolTest extends ApiTestSupport {
     }
 
     @Test
+    void bytesBeyondContentLengthAreNotPartOfTheObject() throws Exception {
+        String response;
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("PUT " + url("exact") + " HTTP/1.1\r\nHost: localhost\r\nX-Api-Key: " + key
+                    + "\r\nContent-Length: 5\r\n\r\nhello, and more bytes than declared\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            socket.setSoTimeout(3000);
+            response = new String(readQuietly(socket.getInputStream()), StandardCharsets.US_ASCII);
+        }
+        // HTTP framing ends the body at Content-Length: the object is exactly the declared bytes,
+        // and the server closes the connection rather than read the rest as another request.
+        assertThat(response).startsWith("HTTP/1.1 200").contains("\"size\":5").containsIgnoringCase("connection: close");
+        assertThat(response.indexOf("HTTP/1.1", 1)).isEqualTo(-1);
+        http.get().uri(url("exact")).header("X-Api-Key", key).exchange().expectBody(String.class).isEqualTo("hello");
+    }
+
+    @Test
     void clientAbortMidUploadStoresNothingAndKeepsThePreviousVersion() throws Exception {
         http.put().uri(url("abort")).header("X-Api-Key", key).bodyValue("previous").exchange().expectStatus().isOk().expectBody();
         for (int i = 0; i < 20; i++) {
@@ -180,6 +200,19 @@ class WriteProtocolTest extends ApiTestSupport {
         assertThat(blobs.head(orphan).block()).isNull();
         assertThat(blobFiles()).isEqualTo(1);
         http.get().uri(url("kept")).header("X-Api-Key", key).exchange().expectBody(String.class).isEqualTo("referenced");
+    }
+
+    private static byte[] readQuietly(InputStream in) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        byte[] chunk = new byte[8192];
+        try {
+            for (int n; (n = in.read(chunk)) > 0; ) {
+                bytes.write(chunk, 0, n);
+            }
+        } catch (IOException ignored) {
+            // a reset or a read timeout after the last response is fine
+        }
+        return bytes.toByteArray();
     }
 
     private static void drain(InputStream in) {
