@@ -5,6 +5,7 @@ import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
+import io.granary.common.MetadataErrors;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -21,27 +22,32 @@ class MongoApiKeyRepository implements ApiKeyRepository {
 
     @Override
     public Mono<ApiKey> insert(ApiKey key) {
-        return mongo.insert(key);
+        return mongo.insert(key)
+                .onErrorMap(MetadataErrors::translate);
     }
 
     @Override
     public Mono<ApiKey> findById(String id) {
-        return mongo.findById(id, ApiKey.class);
+        return mongo.findById(id, ApiKey.class)
+                .onErrorMap(MetadataErrors::translate);
     }
 
     @Override
     public Flux<ApiKey> findByTenant(String tenantId) {
-        return mongo.find(Query.query(Criteria.where("tenantId").is(tenantId)).with(Sort.by("createdAt")), ApiKey.class);
+        return mongo.find(Query.query(Criteria.where("tenantId").is(tenantId)).with(Sort.by("createdAt")), ApiKey.class)
+                .onErrorMap(MetadataErrors::translate);
     }
 
     @Override
     public Mono<Boolean> delete(String tenantId, String id) {
         return mongo.remove(Query.query(Criteria.where("_id").is(id).and("tenantId").is(tenantId)), ApiKey.class)
-                .map(result -> result.getDeletedCount() > 0);
+                .map(result -> result.getDeletedCount() > 0)
+                .onErrorMap(MetadataErrors::translate);
     }
 
     @Override
     public Mono<Void> deleteByTenant(String tenantId) {
-        return mongo.remove(Query.query(Criteria.where("tenantId").is(tenantId)), ApiKey.class).then();
+        return mongo.remove(Query.query(Criteria.where("tenantId").is(tenantId)), ApiKey.class).then()
+                .onErrorMap(MetadataErrors::translate);
     }
 }

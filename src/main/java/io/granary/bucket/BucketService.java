@@ -12,6 +12,8 @@ import io.granary.storage.BlobStore;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -19,6 +21,8 @@ import reactor.core.publisher.Mono;
 /** Bucket rules: naming, settings, scope of keys, and what deleting a bucket takes with it. */
 @Service
 public class BucketService {
+
+    private static final Logger log = LoggerFactory.getLogger(BucketService.class);
 
     private final BucketRepository buckets;
     private final ObjectRepository objects;
@@ -81,7 +85,11 @@ public class BucketService {
         return resolve(principal, name, Permission.ADMIN).flatMap(bucket -> {
             Mono<Void> emptied = force
                     ? objects.removeAllInBucket(bucket)
-                            .concatMap(removed -> blobs.delete(removed.location()).onErrorResume(e -> Mono.empty()), 8)
+                            .concatMap(removed -> blobs.delete(removed.location()).onErrorResume(e -> {
+                                log.warn("could not delete blob {}; the orphan sweeper will reclaim it: {}",
+                                        removed.location(), e.toString());
+                                return Mono.empty();
+                            }), 8)
                             .then()
                     : objects.anyInBucket(bucket).flatMap(any -> any
                             ? Mono.error(new GranaryException(ErrorCode.BUCKET_NOT_EMPTY,

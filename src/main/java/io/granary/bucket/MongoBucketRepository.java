@@ -10,6 +10,7 @@ import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
+import io.granary.common.MetadataErrors;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -29,22 +30,26 @@ class MongoBucketRepository implements BucketRepository {
     @Override
     public Mono<Bucket> insert(Bucket bucket) {
         return mongo.insert(bucket).onErrorMap(DuplicateKeyException.class,
-                e -> new GranaryException(ErrorCode.BUCKET_EXISTS, "A bucket named '" + bucket.name() + "' exists."));
+                e -> new GranaryException(ErrorCode.BUCKET_EXISTS, "A bucket named '" + bucket.name() + "' exists."))
+                .onErrorMap(MetadataErrors::translate);
     }
 
     @Override
     public Mono<Bucket> find(String tenantId, String name) {
-        return mongo.findOne(byName(tenantId, name), Bucket.class);
+        return mongo.findOne(byName(tenantId, name), Bucket.class)
+                .onErrorMap(MetadataErrors::translate);
     }
 
     @Override
     public Flux<Bucket> findByTenant(String tenantId) {
-        return mongo.find(Query.query(Criteria.where("tenantId").is(tenantId)).with(Sort.by("name")), Bucket.class);
+        return mongo.find(Query.query(Criteria.where("tenantId").is(tenantId)).with(Sort.by("name")), Bucket.class)
+                .onErrorMap(MetadataErrors::translate);
     }
 
     @Override
     public Mono<Long> countByTenant(String tenantId) {
-        return mongo.count(Query.query(Criteria.where("tenantId").is(tenantId)), Bucket.class);
+        return mongo.count(Query.query(Criteria.where("tenantId").is(tenantId)), Bucket.class)
+                .onErrorMap(MetadataErrors::translate);
     }
 
     @Override
@@ -54,13 +59,15 @@ class MongoBucketRepository implements BucketRepository {
                 .set("maxObjectSize", bucket.maxObjectSize())
                 .set("allowedContentTypes", bucket.allowedContentTypes());
         return mongo.findAndModify(Query.query(Criteria.where("_id").is(bucket.id())), update,
-                FindAndModifyOptions.options().returnNew(true), Bucket.class);
+                FindAndModifyOptions.options().returnNew(true), Bucket.class)
+                .onErrorMap(MetadataErrors::translate);
     }
 
     @Override
     public Mono<Boolean> delete(String tenantId, String id) {
         return mongo.remove(Query.query(Criteria.where("_id").is(id).and("tenantId").is(tenantId)), Bucket.class)
-                .map(result -> result.getDeletedCount() > 0);
+                .map(result -> result.getDeletedCount() > 0)
+                .onErrorMap(MetadataErrors::translate);
     }
 
     private static Query byName(String tenantId, String name) {

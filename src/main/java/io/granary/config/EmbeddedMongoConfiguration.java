@@ -45,8 +45,9 @@ class EmbeddedMongoConfiguration {
     @Bean
     MongoConnectionDetails embeddedMongoConnectionDetails(MongoServer embeddedMongoServer) {
         InetSocketAddress address = embeddedMongoServer.getLocalAddress();
-        ConnectionString uri = new ConnectionString(
-                "mongodb://" + address.getHostString() + ":" + address.getPort() + "/granary");
+        // In-process and on loopback: if it does not answer within seconds it is not going to.
+        ConnectionString uri = new ConnectionString("mongodb://" + address.getHostString() + ":" + address.getPort()
+                + "/granary?serverSelectionTimeoutMS=5000&connectTimeoutMS=2000");
         return () -> uri;
     }
 }

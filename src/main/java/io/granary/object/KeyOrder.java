@@ -8,16 +8,24 @@ final class KeyOrder {
 
     /**
      * The smallest string greater than every string starting with {@code prefix}, or
-     * {@code null} when there is none (empty prefix, or one ending in U+FFFF).
+     * {@code null} when there is none (empty prefix, or one made only of U+10FFFF). Works on
+     * code points, so the bound is a valid string that sorts the same in UTF-8 (MongoDB's
+     * order) and UTF-16.
      */
     static String successor(String prefix) {
-        if (prefix.isEmpty()) {
-            return null;
+        int end = prefix.length();
+        while (end > 0) {
+            int last = prefix.codePointBefore(end);
+            int start = end - Character.charCount(last);
+            if (last < Character.MAX_CODE_POINT) {
+                int next = last + 1;
+                if (next >= Character.MIN_SURROGATE && next <= Character.MAX_SURROGATE) {
+                    next = Character.MAX_SURROGATE + 1; // surrogates are not characters: skip them
+                }
+                return prefix.substring(0, start) + new String(Character.toChars(next));
+            }
+            end = start; // U+10FFFF cannot grow: carry into the previous code point
         }
-        char last = prefix.charAt(prefix.length() - 1);
-        if (last == Character.MAX_VALUE) {
-            return null;
-        }
-        return prefix.substring(0, prefix.length() - 1) + (char) (last + 1);
+        return null;
     }
 }

@@ -13,6 +13,7 @@ import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
+import io.granary.common.MetadataErrors;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -32,7 +33,8 @@ class MongoObjectRepository implements ObjectRepository {
 
     @Override
     public Mono<StoredObject> find(Bucket bucket, String key) {
-        return mongo.findOne(byKey(bucket.tenantId(), bucket.id(), key), StoredObject.class);
+        return mongo.findOne(byKey(bucket.tenantId(), bucket.id(), key), StoredObject.class)
+                .onErrorMap(MetadataErrors::translate);
     }
 
     @Override
@@ -40,7 +42,8 @@ class MongoObjectRepository implements ObjectRepository {
         Query query = byKey(record.tenantId(), record.bucketId(), record.key());
         if (condition instanceof WriteCondition.Absent) {
             return mongo.insert(record).then(Mono.<StoredObject>empty())
-                    .onErrorMap(DuplicateKeyException.class, e -> preconditionFailed("an object exists under this key"));
+                    .onErrorMap(DuplicateKeyException.class, e -> preconditionFailed("an object exists under this key"))
+                    .onErrorMap(MetadataErrors::translate);
         }
         if (condition instanceof WriteCondition.Matching matching) {
             if (!matching.etags().isEmpty()) {
@@ -48,11 +51,13 @@ class MongoObjectRepository implements ObjectRepository {
             }
             return mongo.findAndModify(query, replacement(record), FindAndModifyOptions.options().returnNew(false),
                             StoredObject.class)
-                    .switchIfEmpty(Mono.error(() -> preconditionFailed("the object's ETag does not match If-Match")));
+                    .switchIfEmpty(Mono.error(() -> preconditionFailed("the object's ETag does not match If-Match")))
+                    .onErrorMap(MetadataErrors::translate);
         }
         // Two first writers of one key can both try to insert; the unique index lets one win,
         // and the other then simply replaces the winner's version.
-        return upsert(query, record).onErrorResume(DuplicateKeyException.class, e -> upsert(query, record));
+        return upsert(query, record).onErrorResume(DuplicateKeyException.class, e -> upsert(query, record))
+                .onErrorMap(MetadataErrors::translate);
     }
 
     private Mono<StoredObject> upsert(Query query, StoredObject record) {
@@ -81,12 +86,14 @@ class MongoObjectRepository implements ObjectRepository {
                 .set("metadata", metadata).set("lastModified", lastModified);
         return mongo.findAndModify(byKey(bucket.tenantId(), bucket.id(), key).addCriteria(Criteria.where("versionId").is(versionId)),
                 update,
-                FindAndModifyOptions.options().returnNew(true), StoredObject.class);
+                FindAndModifyOptions.options().returnNew(true), StoredObject.class)
+                .onErrorMap(MetadataErrors::translate);
     }
 
     @Override
     public Mono<StoredObject> remove(Bucket bucket, String key) {
-        return mongo.findAndRemove(byKey(bucket.tenantId(), bucket.id(), key), StoredObject.class);
+        return mongo.findAndRemove(byKey(bucket.tenantId(), bucket.id(), key), StoredObject.class)
+                .onErrorMap(MetadataErrors::translate);
     }
 
     @Override
@@ -107,25 +114,29 @@ class MongoObjectRepository implements ObjectRepository {
                 .addCriteria(keyRange)
                 .with(Sort.by("key"))
                 .limit(limit);
-        return mongo.find(query, StoredObject.class);
+        return mongo.find(query, StoredObject.class)
+                .onErrorMap(MetadataErrors::translate);
     }
 
     @Override
     public Mono<Boolean> anyInBucket(Bucket bucket) {
         return mongo.exists(Query.query(Criteria.where("tenantId").is(bucket.tenantId()).and("bucketId").is(bucket.id())),
-                StoredObject.class);
+                StoredObject.class)
+                .onErrorMap(MetadataErrors::translate);
     }
 
     @Override
     public Flux<StoredObject> removeAllInBucket(Bucket bucket) {
         Query all = Query.query(Criteria.where("tenantId").is(bucket.tenantId()).and("bucketId").is(bucket.id()));
         return mongo.find(all, StoredObject.class)
-                .concatMap(record -> mongo.findAndRemove(Query.query(Criteria.where("_id").is(record.id())), StoredObject.class));
+                .concatMap(record -> mongo.findAndRemove(Query.query(Criteria.where("_id").is(record.id())), StoredObject.class))
+                .onErrorMap(MetadataErrors::translate);
     }
 
     @Override
     public Mono<Boolean> referencesBlob(String blob) {
-        return mongo.exists(Query.query(Criteria.where("blob").is(blob)), StoredObject.class);
+        return mongo.exists(Query.query(Criteria.where("blob").is(blob)), StoredObject.class)
+                .onErrorMap(MetadataErrors::translate);
     }
 
     private static Query byKey(String tenantId, String bucketId, String key) {

@@ -10,9 +10,10 @@ import java.util.List;
 import reactor.core.publisher.Mono;
 
 /**
- * Lists a bucket in key order with optional delimiter grouping. When a key falls under a
- * common prefix, the next query seeks straight past every key sharing that prefix, so a folder
- * with a million children costs one query, not a million rows.
+ * Lists a bucket in key order with optional delimiter grouping. Each query reads keys only up
+ * to the first one that falls under a common prefix; the next query then seeks straight past
+ * every key sharing that prefix, so a folder with a million children costs one query, not a
+ * million rows. The queries run one after another in a loop, never nested.
  */
 final class ObjectLister {
 
@@ -43,11 +44,13 @@ final class ObjectLister {
         }
     }
 
+    /** The page being filled; {@code done} once it is full or the keys ran out. */
     private static final class Page {
         final List<StoredObject> objects = new ArrayList<>();
         final List<String> prefixes = new ArrayList<>();
         Bound next;
         boolean more;
+        boolean done;
 
         int count() {
             return objects.size() + prefixes.size();
@@ -55,23 +58,29 @@ final class ObjectLister {
     }
 
     Mono<ObjectPage> list(Bucket bucket, String prefix, String delimiter, int limit, String cursor) {
-        Bound start = cursor == null ? null : Bound.decode(cursor);
         Page page = new Page();
-        return fill(bucket, prefix, delimiter, limit, start, page)
+        page.next = cursor == null ? null : Bound.decode(cursor);
+        String grouping = delimiter == null || delimiter.isEmpty() ? null : delimiter;
+        return Mono.defer(() -> step(bucket, prefix, grouping, limit, page))
+                .repeat(() -> !page.done)
                 .then(Mono.fromSupplier(() -> new ObjectPage(page.objects, page.prefixes,
                         page.more ? page.next.encode() : null)));
     }
 
-    private Mono<Void> fill(Bucket bucket, String prefix, String delimiter, int limit, Bound bound, Page page) {
-        int wanted = limit - page.count() + 1;
-        return objects.page(bucket, prefix, bound == null ? null : bound.key(), bound == null || bound.inclusive(), wanted)
+    /** One query: takes keys until the page is full, a common prefix appears, or keys run out. */
+    private Mono<Void> step(Bucket bucket, String prefix, String delimiter, int limit, Page page) {
+        int wanted = limit - page.count() + 1; // one more than fits tells whether there is more
+        Bound from = page.next;
+        return objects.page(bucket, prefix, from == null ? null : from.key(), from == null || from.inclusive(), wanted)
                 .filter(o -> o.key().startsWith(prefix))
+                .takeUntil(o -> commonPrefix(o.key(), prefix, delimiter) != null)
                 .collectList()
-                .flatMap(batch -> {
+                .doOnNext(batch -> {
                     for (StoredObject object : batch) {
                         if (page.count() == limit) {
                             page.more = true;
-                            return Mono.empty();
+                            page.done = true;
+                            return;
                         }
                         String common = commonPrefix(object.key(), prefix, delimiter);
                         if (common == null) {
@@ -81,19 +90,17 @@ final class ObjectLister {
                         }
                         page.prefixes.add(common);
                         String after = KeyOrder.successor(common);
-                        if (after == null) {
-                            return Mono.empty();
-                        }
-                        page.next = new Bound(after, true);
-                        // Seek past every key under this prefix with a fresh query.
-                        return fill(bucket, prefix, delimiter, limit, page.next, page);
+                        page.next = after == null ? null : new Bound(after, true);
+                        page.done = after == null;
+                        return; // seek past the prefix with the next query
                     }
-                    return Mono.empty();
-                });
+                    page.done = true; // fewer keys than asked for: the listing is complete
+                })
+                .then();
     }
 
     private static String commonPrefix(String key, String prefix, String delimiter) {
-        if (delimiter == null || delimiter.isEmpty()) {
+        if (delimiter == null) {
             return null;
         }
         int at = key.indexOf(delimiter, prefix.length());

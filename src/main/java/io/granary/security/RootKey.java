@@ -4,9 +4,12 @@ import io.granary.config.GranaryProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -46,24 +49,37 @@ public class RootKey {
     private static String loadOrGenerate(Path file) {
         try {
             if (Files.exists(file)) {
-                return Files.readString(file, StandardCharsets.UTF_8).strip();
+                String key = Files.readString(file, StandardCharsets.UTF_8).strip();
+                if (key.length() < MIN_LENGTH) {
+                    throw new IllegalStateException("The root key file " + file + " is damaged (shorter than "
+                            + MIN_LENGTH + " characters); delete it to generate a new key, or set GRANARY_ROOT_KEY.");
+                }
+                return key;
             }
-            Files.createDirectories(file.toAbsolutePath().getParent());
+            Path directory = file.toAbsolutePath().getParent();
+            Files.createDirectories(directory);
             String key = "grr_" + Secrets.newSecret();
+            // Written completely under another name, then moved into place: a crash never leaves
+            // an empty or partial key file behind.
+            Path part = Files.createTempFile(directory, "root.key", ".part", ownerOnly());
             try {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(Set.of(
-                        java.nio.file.attribute.PosixFilePermission.OWNER_READ,
-                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE)));
-            } catch (UnsupportedOperationException e) {
-                Files.createFile(file);
-            } catch (FileAlreadyExistsException e) {
-                return Files.readString(file, StandardCharsets.UTF_8).strip();
+                Files.writeString(part, key + "\n", StandardCharsets.UTF_8);
+                Files.move(part, file, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(part);
             }
-            Files.writeString(file, key + "\n", StandardCharsets.UTF_8);
             log.warn("Generated a root key and wrote it to {} (mode 600). Root key: {}", file.toAbsolutePath(), key);
             return key;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create the root key file " + file, e);
         }
+    }
+
+    private static FileAttribute<?>[] ownerOnly() {
+        if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            return new FileAttribute<?>[0];
+        }
+        return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(
+                Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE))};
     }
 }

@@ -14,11 +14,6 @@ public record ByteRange(long first, long last) {
         }
     }
 
-    /** The whole of a non-empty blob of {@code size} bytes. */
-    public static ByteRange whole(long size) {
-        return new ByteRange(0, size - 1);
-    }
-
     public long length() {
         return last - first + 1;
     }

@@ -8,6 +8,7 @@ import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
+import io.granary.common.MetadataErrors;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -25,21 +26,25 @@ class MongoTenantRepository implements TenantRepository {
     @Override
     public Mono<Tenant> insert(Tenant tenant) {
         return mongo.insert(tenant).onErrorMap(DuplicateKeyException.class,
-                e -> new GranaryException(ErrorCode.TENANT_EXISTS, "A tenant named '" + tenant.name() + "' exists."));
+                e -> new GranaryException(ErrorCode.TENANT_EXISTS, "A tenant named '" + tenant.name() + "' exists."))
+                .onErrorMap(MetadataErrors::translate);
     }
 
     @Override
     public Mono<Tenant> findById(String id) {
-        return mongo.findById(id, Tenant.class);
+        return mongo.findById(id, Tenant.class)
+                .onErrorMap(MetadataErrors::translate);
     }
 
     @Override
     public Flux<Tenant> findAll() {
-        return mongo.find(new Query().with(Sort.by("name")), Tenant.class);
+        return mongo.find(new Query().with(Sort.by("name")), Tenant.class)
+                .onErrorMap(MetadataErrors::translate);
     }
 
     @Override
     public Mono<Boolean> delete(String id) {
-        return mongo.remove(Query.query(Criteria.where("_id").is(id)), Tenant.class).map(r -> r.getDeletedCount() > 0);
+        return mongo.remove(Query.query(Criteria.where("_id").is(id)), Tenant.class).map(r -> r.getDeletedCount() > 0)
+                .onErrorMap(MetadataErrors::translate);
     }
 }

@@ -42,7 +42,7 @@ public abstract class ApiTestSupport {
         registry.add("granary.data-dir", () -> "${granary.test.data-dir:" + DATA_DIR + "}");
         registry.add("granary.root-key", () -> ROOT_KEY);
         // Tests assert the store's contents right after overwrites and deletes.
-        registry.add("granary.store.superseded-grace", () -> "0s");
+        registry.add("granary.store.superseded-grace", () -> "${granary.test.superseded-grace:0s}");
     }
 
     @BeforeEach

@@ -113,6 +113,17 @@ public final class FileSystemBlobStore implements BlobStore {
             throw new FileAlreadyExistsException(target.toString());
         }
         Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
+        forceDirectory(target.getParent());
+    }
+
+    /** Makes the rename itself durable: a power loss must not undo a blob a record points at. */
+    private static void forceDirectory(Path directory) {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // Some platforms cannot open directories; the rename is then as durable as they make it.
+            log.debug("cannot fsync directory {}: {}", directory, e.toString());
+        }
     }
 
     @Override
@@ -218,8 +229,12 @@ public final class FileSystemBlobStore implements BlobStore {
             long removed = 0;
             try (Stream<Path> files = Files.list(tmp)) {
                 for (Path file : (Iterable<Path>) files::iterator) {
-                    if (Files.getLastModifiedTime(file).toInstant().isBefore(cutoff) && Files.deleteIfExists(file)) {
-                        removed++;
+                    try {
+                        if (Files.getLastModifiedTime(file).toInstant().isBefore(cutoff) && Files.deleteIfExists(file)) {
+                            removed++;
+                        }
+                    } catch (NoSuchFileException e) {
+                        // renamed into place or cleaned up meanwhile
                     }
                 }
             }

@@ -85,7 +85,7 @@ public final class S3BlobStore implements BlobStore {
 
     @Override
     public Mono<Void> put(BlobLocation location, Flux<DataBuffer> body, Long length, Map<String, String> metadata) {
-        Map<String, String> userMetadata = UserMetadata.encode(metadata);
+        Map<String, String> userMetadata = S3Metadata.encode(metadata);
         if (length != null && length <= MAX_SINGLE_PUT) {
             return putStreamed(location.path(), body, length, userMetadata);
         }
@@ -151,7 +151,7 @@ public final class S3BlobStore implements BlobStore {
 
     @Override
     public Mono<Void> copy(BlobLocation source, BlobLocation target, Map<String, String> metadata) {
-        Map<String, String> userMetadata = UserMetadata.encode(metadata);
+        Map<String, String> userMetadata = S3Metadata.encode(metadata);
         return Mono.fromFuture(() -> client.copyObject(b -> b
                         .sourceBucket(bucket).sourceKey(source.path())
                         .destinationBucket(bucket).destinationKey(target.path())

@@ -81,7 +81,7 @@ public final class S3ClientFactory {
         if (hasText(settings.accessKey()) && hasText(settings.secretKey())) {
             return StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.accessKey(), settings.secretKey()));
         }
-        return DefaultCredentialsProvider.builder().build();
+        return DefaultCredentialsProvider.builder().asyncCredentialUpdateEnabled(true).build();
     }
 
     private static boolean hasText(String value) {

@@ -72,7 +72,7 @@ class S3BlobStoreTest extends BlobStoreContract {
 
         HeadObjectResponse head = client.headObject(b -> b.bucket(bucket).key(location.path())).join();
 
-        assertThat(UserMetadata.decodeValue(head.metadata().get("logical-key"))).isEqualTo("photos/résumé 2024.pdf");
+        assertThat(S3Metadata.decodeValue(head.metadata().get("logical-key"))).isEqualTo("photos/résumé 2024.pdf");
         assertThat(head.metadata()).containsEntry("plain", "a/b.txt");
     }
 

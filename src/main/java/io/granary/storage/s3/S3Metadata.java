@@ -11,9 +11,9 @@ import java.util.Map;
  * {@code résumé.pdf}) or with edge whitespace (which HTTP would strip) is sent RFC 2047-encoded
  * ({@code =?UTF-8?B?...?=}), the form S3 documents for non-ASCII metadata.
  */
-final class UserMetadata {
+final class S3Metadata {
 
-    private UserMetadata() {
+    private S3Metadata() {
     }
 
     static Map<String, String> encode(Map<String, String> metadata) {

@@ -1,0 +1,95 @@
+package io.granary.object;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.granary.api.ApiTestSupport;
+import io.granary.bucket.Bucket;
+import io.granary.bucket.BucketRepository;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Delimiter listings read only what they return: the documents read from MongoDB are counted
+ * while a folder of 300 children is listed as one common prefix.
+ */
+class ObjectListerTest extends ApiTestSupport {
+
+    @Autowired
+    ObjectRepository repository;
+
+    @Autowired
+    BucketRepository buckets;
+
+    /** The real repository, counting the documents its page queries return. */
+    private record Counting(ObjectRepository real, AtomicInteger read) implements ObjectRepository {
+        public Mono<StoredObject> find(Bucket bucket, String key) {
+            return real.find(bucket, key);
+        }
+
+        public Mono<StoredObject> commit(StoredObject record, WriteCondition condition) {
+            return real.commit(record, condition);
+        }
+
+        public Mono<StoredObject> updateMetadata(Bucket bucket, String key, String versionId, String contentType,
+                                                 String cacheControl, Map<String, String> metadata, Instant lastModified) {
+            return real.updateMetadata(bucket, key, versionId, contentType, cacheControl, metadata, lastModified);
+        }
+
+        public Mono<StoredObject> remove(Bucket bucket, String key) {
+            return real.remove(bucket, key);
+        }
+
+        public Flux<StoredObject> page(Bucket bucket, String prefix, String bound, boolean inclusive, int limit) {
+            return real.page(bucket, prefix, bound, inclusive, limit).doOnNext(o -> read.incrementAndGet());
+        }
+
+        public Mono<Boolean> anyInBucket(Bucket bucket) {
+            return real.anyInBucket(bucket);
+        }
+
+        public Flux<StoredObject> removeAllInBucket(Bucket bucket) {
+            return real.removeAllInBucket(bucket);
+        }
+
+        public Mono<Boolean> referencesBlob(String blob) {
+            return real.referencesBlob(blob);
+        }
+    }
+
+    @Test
+    void aBigFolderCostsOneDocumentNotOneHundred() {
+        String tenantId = createTenant(unique("lister"));
+        String key = createKey(tenantId, List.of("admin"), null);
+        String name = unique("big");
+        createBucket(key, name, Map.of());
+        for (String k : List.of("a", "z")) {
+            http.put().uri("/v1/buckets/{b}/objects/{k}", name, k).header("X-Api-Key", key).bodyValue("x")
+                    .exchange().expectStatus().isOk().expectBody();
+        }
+        for (int i = 0; i < 300; i++) {
+            http.put().uri("/v1/buckets/{b}/objects/big/{i}", name, i).header("X-Api-Key", key).bodyValue("x")
+                    .exchange().expectStatus().isOk().expectBody();
+        }
+        Bucket bucket = buckets.find(tenantId, name).block();
+        AtomicInteger read = new AtomicInteger();
+        ObjectLister lister = new ObjectLister(new Counting(repository, read));
+
+        ObjectPage page = lister.list(bucket, "", "/", 1000, null).block();
+
+        assertThat(page.prefixes()).containsExactly("big/");
+        assertThat(page.objects()).extracting(StoredObject::key).containsExactly("a", "z");
+        assertThat(page.nextCursor()).isNull();
+        assertThat(read.get()).isLessThanOrEqualTo(4); // a, big/0, z: the other 299 children are skipped
+
+        read.set(0);
+        ObjectPage children = lister.list(bucket, "big/", "/", 1000, null).block();
+        assertThat(children.objects()).hasSize(300);
+        assertThat(read.get()).isEqualTo(300);
+    }
+}
