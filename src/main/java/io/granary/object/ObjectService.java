@@ -25,8 +25,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.stereotype.Service;
-import org.springframework.http.InvalidMediaTypeException;
-import org.springframework.http.MediaType;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -42,10 +40,8 @@ import reactor.core.publisher.Mono;
 public class ObjectService {
 
     private static final Logger log = LoggerFactory.getLogger(ObjectService.class);
-    static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
     static final int MAX_BULK_DELETE = 1000;
-    static final int MAX_CACHE_CONTROL = 1024;
-    private static final java.util.Set<String> PATCHABLE = java.util.Set.of("contentType", "cacheControl", "metadata");
+
 
     private final BucketService buckets;
     private final ObjectRepository objects;
@@ -66,9 +62,9 @@ public class ObjectService {
                                   Flux<DataBuffer> body) {
         return buckets.resolve(principal, bucketName, Permission.WRITE).flatMap(bucket -> {
             ObjectKeys.require(key);
-            String contentType = acceptedType(bucket, request.contentType());
+            String contentType = ObjectAttributes.contentType(bucket, request.contentType());
             Map<String, String> metadata = UserMetadata.require(request.metadata());
-            String cacheControl = acceptedCacheControl(request.cacheControl());
+            String cacheControl = ObjectAttributes.cacheControl(request.cacheControl());
             Long declared = request.contentLength();
             if (declared != null && bucket.maxObjectSize() != null && declared > bucket.maxObjectSize()) {
                 throw new GranaryException(ErrorCode.ENTITY_TOO_LARGE,
@@ -177,22 +173,20 @@ public class ObjectService {
      * so a concurrent overwrite is never given the old version's metadata.
      */
     public Mono<StoredObject> updateMetadata(Principal principal, String bucketName, String key, Map<String, Object> patch) {
-        for (String field : patch.keySet()) {
-            if (!PATCHABLE.contains(field)) {
-                return Mono.error(new GranaryException(ErrorCode.INVALID_JSON, "Unknown field '" + field + "'."));
-            }
-        }
+        ObjectAttributes.requirePatchable(patch);
         return buckets.resolve(principal, bucketName, Permission.WRITE).flatMap(bucket -> {
             ObjectKeys.require(key);
             Mono<StoredObject> attempt = Mono.defer(() -> objects.find(bucket, key)
                     .switchIfEmpty(Mono.error(() -> notFound(key)))
                     .flatMap(current -> {
                         String type = patch.containsKey("contentType")
-                                ? acceptedType(bucket, textField(patch, "contentType", false)) : current.contentType();
+                                ? ObjectAttributes.contentType(bucket, ObjectAttributes.text(patch, "contentType", false))
+                                : current.contentType();
                         String cache = patch.containsKey("cacheControl")
-                                ? acceptedCacheControl(textField(patch, "cacheControl", true)) : current.cacheControl();
+                                ? ObjectAttributes.cacheControl(ObjectAttributes.text(patch, "cacheControl", true))
+                                : current.cacheControl();
                         Map<String, String> meta = patch.containsKey("metadata")
-                                ? UserMetadata.require(mapField(patch, "metadata")) : current.metadata();
+                                ? UserMetadata.require(ObjectAttributes.strings(patch, "metadata")) : current.metadata();
                         return objects.updateMetadata(bucket, key, current.versionId(), type, cache, meta, now());
                     }));
             // Empty means the version changed under us: merge with the new one instead.
@@ -200,30 +194,6 @@ public class ObjectService {
                     .switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.PRECONDITION_FAILED,
                             "The object kept changing; retry the update.")));
         });
-    }
-
-    private static String textField(Map<String, Object> patch, String field, boolean nullable) {
-        Object value = patch.get(field);
-        if (value instanceof String text) {
-            return text;
-        }
-        if (value == null && nullable) {
-            return null;
-        }
-        throw new GranaryException(ErrorCode.INVALID_JSON, "'" + field + "' must be a string.");
-    }
-
-    private static Map<String, String> mapField(Map<String, Object> patch, String field) {
-        Object value = patch.get(field);
-        if (value == null) {
-            return Map.of();
-        }
-        if (value instanceof Map<?, ?> map && map.values().stream().allMatch(String.class::isInstance)) {
-            Map<String, String> result = new LinkedHashMap<>();
-            map.forEach((name, text) -> result.put(String.valueOf(name), (String) text));
-            return result;
-        }
-        throw new GranaryException(ErrorCode.INVALID_JSON, "'" + field + "' must be an object of strings.");
     }
 
     /** Deletes the current version; deleting an absent key succeeds too. */
@@ -269,7 +239,7 @@ public class ObjectService {
         ObjectKeys.require(targetKey);
         return stat(principal, sourceBucketName, sourceKey).flatMap(source ->
                 buckets.resolve(principal, targetBucketName, Permission.WRITE).flatMap(target -> {
-                    acceptedType(target, source.contentType());
+                    ObjectAttributes.contentType(target, source.contentType());
                     if (target.maxObjectSize() != null && source.size() > target.maxObjectSize()) {
                         throw new GranaryException(ErrorCode.ENTITY_TOO_LARGE,
                                 "The object is larger than the target bucket's maximum of " + target.maxObjectSize() + " bytes.");
@@ -292,38 +262,6 @@ public class ObjectService {
                                  String cursor) {
         return buckets.resolve(principal, bucketName, Permission.LIST)
                 .flatMap(bucket -> lister.list(bucket, prefix == null ? "" : prefix, delimiter, limit, cursor));
-    }
-
-    /** The normalized media type, if it is concrete, well-formed and accepted by the bucket. */
-    private static String acceptedType(Bucket bucket, String declared) {
-        String type = declared == null || declared.isBlank() ? DEFAULT_CONTENT_TYPE : declared.strip();
-        MediaType parsed;
-        try {
-            // The strictest parser in the stack: whatever it accepts can be served again.
-            parsed = MediaType.parseMediaType(type);
-        } catch (InvalidMediaTypeException e) {
-            throw new GranaryException(ErrorCode.INVALID_REQUEST, "Content-Type '" + type + "' is not a media type.");
-        }
-        if (parsed.isWildcardType() || parsed.isWildcardSubtype()) {
-            throw new GranaryException(ErrorCode.INVALID_REQUEST, "Content-Type must be a concrete media type.");
-        }
-        if (!bucket.accepts(parsed)) {
-            throw new GranaryException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-                    "Bucket '" + bucket.name() + "' does not accept " + parsed.getType() + "/" + parsed.getSubtype() + ".");
-        }
-        return parsed.toString();
-    }
-
-    /** Cache-Control is echoed on every read: printable ASCII only, bounded. */
-    private static String acceptedCacheControl(String value) {
-        if (value == null) {
-            return null;
-        }
-        if (value.length() > MAX_CACHE_CONTROL || !value.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
-            throw new GranaryException(ErrorCode.INVALID_REQUEST,
-                    "Cache-Control must be printable ASCII of at most " + MAX_CACHE_CONTROL + " characters.");
-        }
-        return value.strip();
     }
 
     /** Stored beside the bytes so the catalogue could be rebuilt from the store alone. */

@@ -1,0 +1,89 @@
+package io.granary.object;
+
+import io.granary.bucket.Bucket;
+import io.granary.error.ErrorCode;
+import io.granary.error.GranaryException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
+
+/**
+ * Rules for the attributes an object is served with (content type, cache control) and for
+ * reading them out of a PATCH body. Whatever passes here can be sent back in a response header.
+ */
+final class ObjectAttributes {
+
+    static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
+    static final int MAX_CACHE_CONTROL = 1024;
+    private static final Set<String> PATCHABLE = Set.of("contentType", "cacheControl", "metadata");
+
+    private ObjectAttributes() {
+    }
+
+    /** The normalized media type, if it is concrete, well-formed and accepted by the bucket. */
+    static String contentType(Bucket bucket, String declared) {
+        String type = declared == null || declared.isBlank() ? DEFAULT_CONTENT_TYPE : declared.strip();
+        MediaType parsed;
+        try {
+            // The strictest parser in the stack: whatever it accepts can be served again.
+            parsed = MediaType.parseMediaType(type);
+        } catch (InvalidMediaTypeException e) {
+            throw new GranaryException(ErrorCode.INVALID_REQUEST, "Content-Type '" + type + "' is not a media type.");
+        }
+        if (parsed.isWildcardType() || parsed.isWildcardSubtype()) {
+            throw new GranaryException(ErrorCode.INVALID_REQUEST, "Content-Type must be a concrete media type.");
+        }
+        if (!bucket.accepts(parsed)) {
+            throw new GranaryException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                    "Bucket '" + bucket.name() + "' does not accept " + parsed.getType() + "/" + parsed.getSubtype() + ".");
+        }
+        return parsed.toString();
+    }
+
+    /** Cache-Control is echoed on every read: printable ASCII only, bounded. */
+    static String cacheControl(String value) {
+        if (value == null) {
+            return null;
+        }
+        if (value.length() > MAX_CACHE_CONTROL || !value.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+            throw new GranaryException(ErrorCode.INVALID_REQUEST,
+                    "Cache-Control must be printable ASCII of at most " + MAX_CACHE_CONTROL + " characters.");
+        }
+        return value.strip();
+    }
+
+    /** Fails with {@code invalid_json} on a field a PATCH cannot change. */
+    static void requirePatchable(Map<String, Object> patch) {
+        for (String field : patch.keySet()) {
+            if (!PATCHABLE.contains(field)) {
+                throw new GranaryException(ErrorCode.INVALID_JSON, "Unknown field '" + field + "'.");
+            }
+        }
+    }
+
+    static String text(Map<String, Object> patch, String field, boolean nullable) {
+        Object value = patch.get(field);
+        if (value instanceof String text) {
+            return text;
+        }
+        if (value == null && nullable) {
+            return null;
+        }
+        throw new GranaryException(ErrorCode.INVALID_JSON, "'" + field + "' must be a string.");
+    }
+
+    static Map<String, String> strings(Map<String, Object> patch, String field) {
+        Object value = patch.get(field);
+        if (value == null) {
+            return Map.of();
+        }
+        if (value instanceof Map<?, ?> map && map.values().stream().allMatch(String.class::isInstance)) {
+            Map<String, String> result = new LinkedHashMap<>();
+            map.forEach((name, text) -> result.put(String.valueOf(name), (String) text));
+            return result;
+        }
+        throw new GranaryException(ErrorCode.INVALID_JSON, "'" + field + "' must be an object of strings.");
+    }
+}
