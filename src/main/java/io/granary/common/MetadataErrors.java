@@ -1,6 +1,9 @@
 package io.granary.common;
 
-import com.mongodb.MongoException;
+import com.mongodb.MongoNodeIsRecoveringException;
+import com.mongodb.MongoNotPrimaryException;
+import com.mongodb.MongoSocketException;
+import com.mongodb.MongoTimeoutException;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -11,7 +14,8 @@ import org.springframework.dao.TransientDataAccessException;
 /**
  * Translation of MongoDB failures for the repository adapters: an unreachable, timing-out or
  * electing database becomes a 503 {@code metadata_unavailable} the client can retry, rather
- * than a 500. Duplicate keys are left for the repository that expects them.
+ * than a 500. Other failures are not retryable and stay as they are (a 500 is then a bug to
+ * fix); duplicate keys are left for the repository that expects them.
  */
 public final class MetadataErrors {
 
@@ -23,7 +27,9 @@ public final class MetadataErrors {
             return error;
         }
         if (error instanceof DataAccessResourceFailureException || error instanceof TransientDataAccessException
-                || error instanceof QueryTimeoutException || error instanceof MongoException) {
+                || error instanceof QueryTimeoutException || error instanceof MongoSocketException
+                || error instanceof MongoTimeoutException || error instanceof MongoNotPrimaryException
+                || error instanceof MongoNodeIsRecoveringException) {
             return new GranaryException(ErrorCode.METADATA_UNAVAILABLE,
                     "The metadata database did not answer; retry shortly.", error);
         }

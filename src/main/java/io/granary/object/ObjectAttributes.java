@@ -44,7 +44,7 @@ final class ObjectAttributes {
 
     /** Cache-Control is echoed on every read: printable ASCII only, bounded. */
     static String cacheControl(String value) {
-        if (value == null) {
+        if (value == null || value.isBlank()) {
             return null;
         }
         if (value.length() > MAX_CACHE_CONTROL || !value.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {

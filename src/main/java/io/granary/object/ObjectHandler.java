@@ -120,6 +120,8 @@ public class ObjectHandler {
     private static Mono<ServerResponse> preconditions(ServerRequest request, StoredObject object) {
         HttpHeaders headers = request.headers().asHttpHeaders();
         List<String> ifMatch = EntityTags.parse(headers.get(HttpHeaders.IF_MATCH), HttpHeaders.IF_MATCH);
+        // Parsed only to refuse malformed values with a 400; Spring evaluates the header below.
+        EntityTags.parse(headers.get(HttpHeaders.IF_NONE_MATCH), HttpHeaders.IF_NONE_MATCH);
         boolean failed = !ifMatch.isEmpty()
                 ? !EntityTags.matches(ifMatch, object.etag())
                 : headers.getIfUnmodifiedSince() >= 0

@@ -189,8 +189,8 @@ public class ObjectService {
                                 ? UserMetadata.require(ObjectAttributes.strings(patch, "metadata")) : current.metadata();
                         return objects.updateMetadata(bucket, key, current.versionId(), type, cache, meta, now());
                     }));
-            // Empty means the version changed under us: merge with the new one instead.
-            return attempt.repeatWhenEmpty(3, repeats -> repeats)
+            // Empty means the version changed under us: merge with the new one instead, a few times.
+            return attempt.switchIfEmpty(attempt).switchIfEmpty(attempt)
                     .switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.PRECONDITION_FAILED,
                             "The object kept changing; retry the update.")));
         });

@@ -4,7 +4,9 @@ import io.granary.config.GranaryProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileSystems;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -64,6 +66,9 @@ public class RootKey {
             Path part = Files.createTempFile(directory, "root.key", ".part", ownerOnly());
             try {
                 Files.writeString(part, key + "\n", StandardCharsets.UTF_8);
+                try (FileChannel channel = FileChannel.open(part, StandardOpenOption.WRITE)) {
+                    channel.force(true);
+                }
                 Files.move(part, file, StandardCopyOption.ATOMIC_MOVE);
             } finally {
                 Files.deleteIfExists(part);

@@ -219,6 +219,8 @@ class ObjectApiTest extends ApiTestSupport {
                 .bodyValue("x").exchange(), HttpStatus.BAD_REQUEST, "invalid_request");
         expectProblem(http.get().uri(url("tags")).header("X-Api-Key", key).header(HttpHeaders.IF_MATCH, "unquoted")
                 .exchange(), HttpStatus.BAD_REQUEST, "invalid_request");
+        expectProblem(http.get().uri(url("tags")).header("X-Api-Key", key).header(HttpHeaders.IF_NONE_MATCH, "unquoted")
+                .exchange(), HttpStatus.BAD_REQUEST, "invalid_request");
         // If-Match uses strong comparison: the weak form of the current tag does not match.
         expectProblem(http.put().uri(url("tags")).header("X-Api-Key", key).header(HttpHeaders.IF_MATCH, "W/" + etag)
                 .bodyValue("x").exchange(), HttpStatus.PRECONDITION_FAILED, "precondition_failed");
