@@ -35,9 +35,9 @@ public class BucketService {
     }
 
     public Mono<Bucket> create(Principal principal, String name, BucketSettings settings) {
-        Principal.TenantKey key = Authorizer.requireBucket(principal, Permission.ADMIN, name);
+        String tenantId = Authorizer.requireBucket(principal, Permission.ADMIN, name);
         Names.requireBucketName(name);
-        Bucket bucket = new Bucket(Ids.newId(), key.tenantId(), name, settings.visibility(), settings.maxObjectSize(),
+        Bucket bucket = new Bucket(Ids.newId(), tenantId, name, settings.visibility(), settings.maxObjectSize(),
                 settings.allowedContentTypes(), Instant.now().truncatedTo(ChronoUnit.MILLIS));
         return buckets.insert(bucket);
     }
@@ -53,9 +53,15 @@ public class BucketService {
      * scope. Another tenant's bucket of the same name is simply not found.
      */
     public Mono<Bucket> resolve(Principal principal, String name, Permission permission) {
-        Principal.TenantKey key = Authorizer.requireBucket(principal, permission, name);
-        return buckets.find(key.tenantId(), name)
-                .switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.BUCKET_NOT_FOUND, "No bucket named '" + name + "'.")));
+        String tenantId = Authorizer.requireBucket(principal, permission, name);
+        return buckets.find(tenantId, name)
+                // A private bucket does not exist for anonymous readers, so its name does not leak.
+                .filter(bucket -> !(principal instanceof Principal.Anonymous) || "public".equals(bucket.visibility()))
+                // A signed URL names its bucket by id: any other bucket, or none, is a mismatch.
+                .filter(bucket -> !(principal instanceof Principal.Grant grant) || grant.bucketId().equals(bucket.id()))
+                .switchIfEmpty(Mono.error(() -> principal instanceof Principal.Grant
+                        ? new GranaryException(ErrorCode.SIGNED_URL_MISMATCH, "The signed URL was issued for another bucket.")
+                        : new GranaryException(ErrorCode.BUCKET_NOT_FOUND, "No bucket named '" + name + "'.")));
     }
 
     /** Any permission at all lets a key see a bucket's settings. */

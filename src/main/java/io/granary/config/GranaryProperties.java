@@ -15,11 +15,14 @@ import org.springframework.util.unit.DataSize;
  * @param rootKey the root credential; generated into {@code <dataDir>/root.key} when unset
  * @param store which blob store holds object bytes
  * @param sweeper the orphan-blob sweeper
+ * @param publicUrl the base URL clients reach Granary at, used in signed URLs; when unset, the
+ *     scheme and host of the request that asked for the URL
  */
 @ConfigurationProperties("granary")
 public record GranaryProperties(
         @DefaultValue("./data") Path dataDir,
         String rootKey,
+        URI publicUrl,
         @DefaultValue Store store,
         @DefaultValue Sweeper sweeper) {
 

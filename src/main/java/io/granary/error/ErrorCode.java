@@ -9,6 +9,9 @@ import org.springframework.http.HttpStatus;
 public enum ErrorCode {
     UNAUTHENTICATED(HttpStatus.UNAUTHORIZED, "unauthenticated", "A valid API key is required."),
     FORBIDDEN(HttpStatus.FORBIDDEN, "forbidden", "The credential does not allow this operation."),
+    SIGNED_URL_INVALID(HttpStatus.FORBIDDEN, "signed_url_invalid", "The signed URL's token is malformed, forged or revoked."),
+    SIGNED_URL_EXPIRED(HttpStatus.FORBIDDEN, "signed_url_expired", "The signed URL has expired."),
+    SIGNED_URL_MISMATCH(HttpStatus.FORBIDDEN, "signed_url_mismatch", "The signed URL was issued for another object or operation."),
     NOT_FOUND(HttpStatus.NOT_FOUND, "not_found", "No such resource."),
     TENANT_NOT_FOUND(HttpStatus.NOT_FOUND, "tenant_not_found", "No such tenant."),
     TENANT_NOT_EMPTY(HttpStatus.CONFLICT, "tenant_not_empty", "The tenant still has buckets."),

@@ -40,7 +40,7 @@ final class BodyDigest {
             if (maxSize != null && size > maxSize) {
                 DataBufferUtils.release(buffer);
                 sink.error(new GranaryException(ErrorCode.ENTITY_TOO_LARGE,
-                        "The object is larger than the bucket's maximum of " + maxSize + " bytes."));
+                        "The object is larger than the maximum of " + maxSize + " bytes."));
                 return;
             }
             try (DataBuffer.ByteBufferIterator views = buffer.readableByteBuffers()) {

@@ -3,6 +3,7 @@ package io.granary.object;
 import io.granary.bucket.Bucket;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
+import io.granary.security.Principal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -40,6 +41,25 @@ final class ObjectAttributes {
                     "Bucket '" + bucket.name() + "' does not accept " + parsed.getType() + "/" + parsed.getSubtype() + ".");
         }
         return parsed.toString();
+    }
+
+    /**
+     * The largest body this upload may have: the bucket's limit, narrowed by a signed URL's;
+     * a signed URL that pins a media type admits only that one. {@code null}: no limit.
+     */
+    static Long uploadLimit(Principal principal, Bucket bucket, String contentType) {
+        Long limit = bucket.maxObjectSize();
+        if (principal instanceof Principal.Grant grant) {
+            if (grant.contentType() != null && !MediaType.parseMediaType(grant.contentType())
+                    .equalsTypeAndSubtype(MediaType.parseMediaType(contentType))) {
+                throw new GranaryException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                        "The signed URL admits only " + grant.contentType() + ".");
+            }
+            if (grant.maxSize() != null) {
+                limit = limit == null ? grant.maxSize() : Math.min(limit, grant.maxSize());
+            }
+        }
+        return limit;
     }
 
     /** Cache-Control is echoed on every read: printable ASCII only, bounded. */

@@ -2,6 +2,7 @@ package io.granary.object;
 
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
+import io.granary.security.Principal;
 import io.granary.storage.BlobContent;
 import io.granary.storage.ByteRange;
 import io.granary.web.Requests;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
@@ -195,7 +197,10 @@ public class ObjectHandler {
             builder.header(HttpHeaders.CACHE_CONTROL, object.cacheControl());
         }
         object.metadata().forEach((name, value) -> builder.header(UserMetadata.HEADER_PREFIX + name, value));
-        request.queryParam("download").filter(name -> !name.isBlank()).ifPresent(name -> builder.header(
+        Optional<String> download = Requests.principal(request) instanceof Principal.Grant grant && grant.download() != null
+                ? Optional.of(grant.download()) // pinned by the signed URL
+                : request.queryParam("download").filter(name -> !name.isBlank());
+        download.ifPresent(name -> builder.header(
                 HttpHeaders.CONTENT_DISPOSITION,
                 ContentDisposition.attachment().filename(name, StandardCharsets.UTF_8).build().toString()));
     }
@@ -269,15 +274,20 @@ public class ObjectHandler {
 
     // ---- helpers --------------------------------------------------------------------------
 
-    /** The key exactly as the client encoded it in the path, decoded strictly. */
+    /**
+     * The key exactly as the client encoded it in the path, decoded strictly: everything after
+     * {@code /v1/buckets/{bucket}/objects/} or {@code /public/{tenant}/{bucket}/}.
+     */
     private static String key(ServerRequest request) {
         String raw = request.requestPath().pathWithinApplication().value();
-        String marker = "/objects/";
-        int bucketEnd = raw.indexOf('/', "/v1/buckets/".length());
-        if (bucketEnd < 0 || !raw.startsWith(marker, bucketEnd)) {
-            throw new GranaryException(ErrorCode.INVALID_KEY, "Invalid object key: the key is empty.");
+        int at = 0;
+        for (int segments = raw.startsWith("/public/") ? 3 : 4; segments > 0; segments--) {
+            at = raw.indexOf('/', at + 1);
+            if (at < 0) {
+                throw new GranaryException(ErrorCode.INVALID_KEY, "Invalid object key: the key is empty.");
+            }
         }
-        return ObjectKeys.fromRawPath(raw.substring(bucketEnd + marker.length()));
+        return ObjectKeys.fromRawPath(raw.substring(at + 1));
     }
 
     static Map<String, Object> view(StoredObject object) {

@@ -6,6 +6,7 @@ import io.granary.common.Ids;
 import io.granary.config.GranaryProperties;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
+import io.granary.security.Authorizer;
 import io.granary.security.Permission;
 import io.granary.security.Principal;
 import io.granary.storage.BlobContent;
@@ -62,18 +63,19 @@ public class ObjectService {
                                   Flux<DataBuffer> body) {
         return buckets.resolve(principal, bucketName, Permission.WRITE).flatMap(bucket -> {
             ObjectKeys.require(key);
+            Authorizer.requireKey(principal, key);
             String contentType = ObjectAttributes.contentType(bucket, request.contentType());
+            Long maxSize = ObjectAttributes.uploadLimit(principal, bucket, contentType);
             Map<String, String> metadata = UserMetadata.require(request.metadata());
             String cacheControl = ObjectAttributes.cacheControl(request.cacheControl());
             Long declared = request.contentLength();
-            if (declared != null && bucket.maxObjectSize() != null && declared > bucket.maxObjectSize()) {
-                throw new GranaryException(ErrorCode.ENTITY_TOO_LARGE,
-                        "The object is larger than the bucket's maximum of " + bucket.maxObjectSize() + " bytes.");
+            if (declared != null && maxSize != null && declared > maxSize) {
+                throw new GranaryException(ErrorCode.ENTITY_TOO_LARGE, "The object is larger than the maximum of " + maxSize + " bytes.");
             }
             return precheck(bucket, key, request.condition()).then(Mono.defer(() -> {
                 String versionId = Ids.newId();
                 BlobLocation location = BlobLocation.of(bucket.tenantId(), bucket.id(), versionId);
-                BodyDigest digest = new BodyDigest(bucket.maxObjectSize());
+                BodyDigest digest = new BodyDigest(maxSize);
                 Mono<StoredObject> settle = Mono.fromCallable(() -> {
                             if (declared != null && digest.size() != declared) {
                                 throw new GranaryException(ErrorCode.INCOMPLETE_BODY,
@@ -153,7 +155,10 @@ public class ObjectService {
     /** The current version's metadata, for GET and HEAD. */
     public Mono<StoredObject> stat(Principal principal, String bucketName, String key) {
         return buckets.resolve(principal, bucketName, Permission.READ)
-                .flatMap(bucket -> objects.find(bucket, ObjectKeys.require(key)))
+                .flatMap(bucket -> {
+                    Authorizer.requireKey(principal, ObjectKeys.require(key));
+                    return objects.find(bucket, key);
+                })
                 .switchIfEmpty(Mono.error(() -> notFound(key)));
     }
 

@@ -49,8 +49,24 @@ public final class Authorizer {
         throw new GranaryException(ErrorCode.FORBIDDEN, "The root key manages tenants and keys only; use a tenant key.");
     }
 
-    /** A permission on a named bucket of the key's tenant. */
-    public static Principal.TenantKey requireBucket(Principal principal, Permission permission, String bucket) {
+    /**
+     * A permission on a named bucket of the caller's tenant; returns that tenant's id. Signed-URL
+     * and public-bucket principals pass only for the one operation they stand for; the bucket
+     * they name is checked once it is loaded ({@code BucketService.resolve}).
+     */
+    public static String requireBucket(Principal principal, Permission permission, String bucket) {
+        if (principal instanceof Principal.Grant grant) {
+            if (grant.permission() != permission) {
+                throw new GranaryException(ErrorCode.SIGNED_URL_MISMATCH, "The signed URL does not allow this operation.");
+            }
+            return grant.tenantId();
+        }
+        if (principal instanceof Principal.Anonymous anonymous) {
+            if (permission != Permission.READ) {
+                throw new GranaryException(ErrorCode.UNAUTHENTICATED, "Only reads of public buckets are anonymous.");
+            }
+            return anonymous.tenantId();
+        }
         Principal.TenantKey key = tenantKey(principal);
         if (!key.allows(permission)) {
             throw new GranaryException(ErrorCode.FORBIDDEN, "This key lacks the " + permission.wireName() + " permission.");
@@ -58,6 +74,13 @@ public final class Authorizer {
         if (!key.reaches(bucket)) {
             throw new GranaryException(ErrorCode.FORBIDDEN, "This key is not valid for bucket '" + bucket + "'.");
         }
-        return key;
+        return key.tenantId();
+    }
+
+    /** A signed URL names one object: any other key in the path is refused. */
+    public static void requireKey(Principal principal, String key) {
+        if (principal instanceof Principal.Grant grant && !grant.key().equals(key)) {
+            throw new GranaryException(ErrorCode.SIGNED_URL_MISMATCH, "The signed URL was issued for another object.");
+        }
     }
 }

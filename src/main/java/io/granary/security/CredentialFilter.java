@@ -3,6 +3,8 @@ package io.granary.security;
 import io.granary.apikey.ApiKeyService;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
+import io.granary.security.signed.SignedUrlVerifier;
+import java.util.Optional;
 import io.granary.web.Requests;
 import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
@@ -14,8 +16,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * Authenticates {@code /v1} requests from {@code Authorization: Bearer <key>} or
- * {@code X-Api-Key: <key>} and stores the {@link Principal} for the handlers. A missing, unknown,
- * revoked or expired credential is a 401 before any handler runs.
+ * {@code X-Api-Key: <key>}, or, with neither, from a signed URL's {@code ?token=}, and stores
+ * the {@link Principal} for the handlers. A missing, unknown, revoked or expired key is a 401,
+ * a bad or expired token a 403, before any handler runs.
  */
 @Component
 public class CredentialFilter implements HandlerFilterFunction<ServerResponse, ServerResponse> {
@@ -24,17 +27,28 @@ public class CredentialFilter implements HandlerFilterFunction<ServerResponse, S
     private static final String BEARER = "Bearer ";
     private static final int MAX_CREDENTIAL_LENGTH = 512;
 
+    static final String TOKEN_PARAMETER = "token";
+
     private final RootKey rootKey;
     private final ApiKeyService apiKeys;
+    private final SignedUrlVerifier signedUrls;
 
-    public CredentialFilter(RootKey rootKey, ApiKeyService apiKeys) {
+    public CredentialFilter(RootKey rootKey, ApiKeyService apiKeys, SignedUrlVerifier signedUrls) {
         this.rootKey = rootKey;
         this.apiKeys = apiKeys;
+        this.signedUrls = signedUrls;
     }
 
     @Override
     public Mono<ServerResponse> filter(ServerRequest request, HandlerFunction<ServerResponse> next) {
         String credential = credential(request);
+        Optional<String> token = request.queryParam(TOKEN_PARAMETER);
+        if (credential == null && token.isPresent()) {
+            return signedUrls.verify(token.get()).flatMap(grant -> {
+                request.attributes().put(Requests.PRINCIPAL, grant);
+                return next.handle(request);
+            });
+        }
         if (credential == null) {
             return Mono.error(new GranaryException(ErrorCode.UNAUTHENTICATED,
                     "Send an API key as 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'."));

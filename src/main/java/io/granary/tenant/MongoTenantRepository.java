@@ -37,6 +37,12 @@ class MongoTenantRepository implements TenantRepository {
     }
 
     @Override
+    public Mono<Tenant> findByName(String name) {
+        return mongo.findOne(Query.query(Criteria.where("name").is(name)), Tenant.class)
+                .onErrorMap(MetadataErrors::translate);
+    }
+
+    @Override
     public Flux<Tenant> findAll() {
         return mongo.find(new Query().with(Sort.by("name")), Tenant.class)
                 .onErrorMap(MetadataErrors::translate);

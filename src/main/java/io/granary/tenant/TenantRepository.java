@@ -10,6 +10,8 @@ public interface TenantRepository {
 
     Mono<Tenant> findById(String id);
 
+    Mono<Tenant> findByName(String name);
+
     Flux<Tenant> findAll();
 
     /** Completes with whether a tenant was removed. */

@@ -45,6 +45,11 @@ public class TenantService {
         return get(id);
     }
 
+    /** The tenant of that name, for anonymous access to its public buckets; no authorization. */
+    public Mono<Tenant> findByName(String name) {
+        return tenants.findByName(name);
+    }
+
     /** Existence check for other services; no authorization. */
     public Mono<Tenant> get(String id) {
         return (Ids.isId(id) ? tenants.findById(id) : Mono.<Tenant>empty())

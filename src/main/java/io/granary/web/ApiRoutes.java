@@ -6,6 +6,8 @@ import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import io.granary.object.ObjectHandler;
 import io.granary.security.CredentialFilter;
+import io.granary.security.PublicAccessFilter;
+import io.granary.security.signed.SignedUrlHandler;
 import io.granary.tenant.TenantHandler;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,8 +25,9 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
 /**
- * The REST API v1 route table. Every {@code /v1} route requires a credential; a known path
- * called with another method is a 405 naming the allowed ones, an unknown path a 404.
+ * The REST API v1 route table, and anonymous reads of public buckets under {@code /public}.
+ * Every {@code /v1} route requires a credential (an API key or a signed URL's token); a known
+ * path called with another method is a 405 naming the allowed ones, an unknown path a 404.
  */
 @Configuration(proxyBeanMethods = false)
 class ApiRoutes {
@@ -33,7 +36,8 @@ class ApiRoutes {
 
     @Bean
     RouterFunction<ServerResponse> apiV1(TenantHandler tenants, ApiKeyHandler keys, BucketHandler buckets,
-                                         ObjectHandler objects, CredentialFilter credentials) {
+                                         ObjectHandler objects, SignedUrlHandler signedUrls, CredentialFilter credentials,
+                                         PublicAccessFilter publicAccess) {
         Table table = new Table()
                 .add("/tenants", HttpMethod.POST, tenants::create)
                 .add("/tenants", HttpMethod.GET, tenants::list)
@@ -55,11 +59,19 @@ class ApiRoutes {
                 .add("/buckets/{bucket}/objects/{*key}", HttpMethod.PATCH, objects::patch)
                 .add("/buckets/{bucket}/objects/{*key}", HttpMethod.DELETE, objects::delete)
                 .add("/buckets/{bucket}/copy", HttpMethod.POST, objects::copy)
-                .add("/buckets/{bucket}/delete", HttpMethod.POST, objects::deleteMany);
+                .add("/buckets/{bucket}/delete", HttpMethod.POST, objects::deleteMany)
+                .add("/buckets/{bucket}/signed-urls", HttpMethod.POST, signedUrls::issue)
+                .add("/signing-keys", HttpMethod.GET, signedUrls::listKeys)
+                .add("/signing-keys", HttpMethod.POST, signedUrls::rotate)
+                .add("/signing-keys/{kid}", HttpMethod.DELETE, signedUrls::retire);
+        Table anonymous = new Table()
+                .add("/{tenant}/{bucket}/{*key}", HttpMethod.GET, objects::get)
+                .add("/{tenant}/{bucket}/{*key}", HttpMethod.HEAD, objects::get);
         return RouterFunctions.route()
                 .GET("/openapi.yaml", request -> ServerResponse.ok().contentType(YAML)
                         .bodyValue(new ClassPathResource("openapi.yaml")))
                 .path("/v1", v1 -> table.register(v1).filter(credentials))
+                .path("/public", p -> anonymous.register(p).filter(publicAccess))
                 .route(RequestPredicates.path("/v1/**"), request -> Mono.error(new GranaryException(
                         ErrorCode.NOT_FOUND, "No route " + request.method() + " " + request.path() + ".")))
                 .build();

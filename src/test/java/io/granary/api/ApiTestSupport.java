@@ -31,7 +31,7 @@ public abstract class ApiTestSupport {
     static final Path DATA_DIR = tempDir();
 
     @LocalServerPort
-    int port;
+    protected int port;
 
     protected WebTestClient http;
 

@@ -1,0 +1,93 @@
+package io.granary.security.signed;
+
+import io.granary.bucket.BucketService;
+import io.granary.error.ErrorCode;
+import io.granary.error.GranaryException;
+import io.granary.object.ObjectKeys;
+import io.granary.security.Permission;
+import io.granary.security.Principal;
+import java.time.Instant;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Mono;
+
+/**
+ * Issues signed URLs. A caller can only delegate what it holds itself: a GET URL needs
+ * {@code read} on the bucket, a PUT URL {@code write}; URLs cannot be made from URLs.
+ */
+@Service
+public class SignedUrlService {
+
+    static final long MIN_TTL = 60;
+    static final long MAX_TTL = 86_400;
+    static final long DEFAULT_TTL = 3_600;
+
+    private final BucketService buckets;
+    private final SigningKeyService keys;
+    private final SignedUrlCodec codec;
+
+    SignedUrlService(BucketService buckets, SigningKeyService keys, SignedUrlCodec codec) {
+        this.buckets = buckets;
+        this.keys = keys;
+        this.codec = codec;
+    }
+
+    /** What a caller asks for. */
+    public record Request(String key, String method, Long ttlSeconds, String download, String contentType, Long maxSize) {
+    }
+
+    /** A token and when it stops working; the caller builds the URL around it. */
+    public record Issued(String token, Instant expiresAt) {
+    }
+
+    public Mono<Issued> issue(Principal principal, String bucketName, Request request) {
+        if (!(principal instanceof Principal.TenantKey)) {
+            return Mono.error(new GranaryException(ErrorCode.FORBIDDEN, "Signed URLs are issued with a tenant key."));
+        }
+        ObjectKeys.require(request.key());
+        Permission permission = permissionFor(request);
+        String method = permission == Permission.READ ? "GET" : "PUT";
+        long ttl = request.ttlSeconds() == null ? DEFAULT_TTL : request.ttlSeconds();
+        if (ttl < MIN_TTL || ttl > MAX_TTL) {
+            return Mono.error(new GranaryException(ErrorCode.INVALID_REQUEST,
+                    "'ttlSeconds' must be from " + MIN_TTL + " to " + MAX_TTL + "."));
+        }
+        if (request.maxSize() != null && request.maxSize() <= 0) {
+            return Mono.error(new GranaryException(ErrorCode.INVALID_REQUEST, "'maxSize' must be positive."));
+        }
+        Instant expiresAt = Instant.now().plusSeconds(ttl).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        return buckets.resolve(principal, bucketName, permission)
+                .zipWith(keys.current())
+                .map(pair -> new Issued(codec.encode(new SignedUrlToken(1, pair.getT2().kid(), principal.tenantId(),
+                        pair.getT1().id(), request.key(), method, expiresAt.getEpochSecond(),
+                        request.download(), request.contentType(), request.maxSize()), pair.getT2()), expiresAt));
+    }
+
+    private static Permission permissionFor(Request request) {
+        if (request.download() != null && (request.download().isBlank() || request.download().length() > 255
+                || request.download().chars().anyMatch(Character::isISOControl))) {
+            throw new GranaryException(ErrorCode.INVALID_REQUEST, "'download' must be a file name of 1-255 printable characters.");
+        }
+        if (request.method() == null || "GET".equals(request.method())) {
+            if (request.contentType() != null || request.maxSize() != null) {
+                throw new GranaryException(ErrorCode.INVALID_REQUEST, "'contentType' and 'maxSize' apply to PUT URLs only.");
+            }
+            return Permission.READ;
+        }
+        if ("PUT".equals(request.method())) {
+            if (request.download() != null) {
+                throw new GranaryException(ErrorCode.INVALID_REQUEST, "'download' applies to GET URLs only.");
+            }
+            if (request.contentType() != null) {
+                try {
+                    MediaType.parseMediaType(request.contentType());
+                } catch (InvalidMediaTypeException e) {
+                    throw new GranaryException(ErrorCode.INVALID_REQUEST, "'contentType' is not a media type.");
+                }
+            }
+            return Permission.WRITE;
+        }
+        throw new GranaryException(ErrorCode.INVALID_REQUEST, "'method' must be GET or PUT.");
+    }
+}

@@ -1,0 +1,21 @@
+package io.granary.security.signed;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * What a signed URL grants, as carried (signed) in its token. Short field names keep URLs short.
+ *
+ * @param v format version (1)
+ * @param kid id of the signing key
+ * @param t tenant id
+ * @param b bucket id
+ * @param k object key
+ * @param m {@code GET} or {@code PUT}
+ * @param exp expiry, epoch seconds
+ * @param d download file name for GET, or {@code null}
+ * @param ct the media type a PUT must declare, or {@code null}
+ * @param max the largest body a PUT may send, or {@code null}
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+record SignedUrlToken(int v, String kid, String t, String b, String k, String m, long exp, String d, String ct, Long max) {
+}

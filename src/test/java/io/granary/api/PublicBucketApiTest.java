@@ -1,0 +1,46 @@
+package io.granary.api;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+
+/** Anonymous reads of public buckets, and nothing else. */
+class PublicBucketApiTest extends ApiTestSupport {
+
+    @Test
+    void publicBucketsAreReadableAnonymouslyPrivateOnesDoNotExist() {
+        String tenant = unique("pub");
+        String admin = createKey(createTenant(tenant), List.of("admin"), null);
+        createBucket(admin, "site", Map.of("visibility", "public"));
+        createBucket(admin, "vault", Map.of());
+        for (String b : List.of("site", "vault")) {
+            http.put().uri("/v1/buckets/{b}/objects/img/logo.svg", b).header("X-Api-Key", admin)
+                    .contentType(MediaType.parseMediaType("image/svg+xml")).bodyValue("<svg/>").exchange()
+                    .expectStatus().isOk().expectBody();
+        }
+
+        http.get().uri("/public/{t}/site/img/logo.svg", tenant).exchange().expectStatus().isOk()
+                .expectHeader().contentType("image/svg+xml").expectBody(String.class).isEqualTo("<svg/>");
+        http.head().uri("/public/{t}/site/img/logo.svg", tenant).exchange().expectStatus().isOk().expectBody().isEmpty();
+        http.get().uri("/public/{t}/site/img/logo.svg", tenant).header("Range", "bytes=0-3").exchange()
+                .expectStatus().isEqualTo(HttpStatus.PARTIAL_CONTENT).expectBody(String.class).isEqualTo("<svg");
+
+        expectProblem(http.get().uri("/public/{t}/vault/img/logo.svg", tenant).exchange(), HttpStatus.NOT_FOUND, "bucket_not_found");
+        expectProblem(http.get().uri("/public/{t}/nothing/img/logo.svg", tenant).exchange(), HttpStatus.NOT_FOUND, "bucket_not_found");
+        expectProblem(http.get().uri("/public/{t}/site/img/logo.svg", unique("nobody")).exchange(),
+                HttpStatus.NOT_FOUND, "bucket_not_found");
+        expectProblem(http.get().uri("/public/{t}/site/img/missing.svg", tenant).exchange(), HttpStatus.NOT_FOUND, "object_not_found");
+
+        // Read-only: writes are not routes here, and listing stays private.
+        http.put().uri("/public/{t}/site/img/logo.svg", tenant).bodyValue("x").exchange()
+                .expectStatus().isEqualTo(HttpStatus.METHOD_NOT_ALLOWED).expectBody();
+        expectProblem(http.get().uri("/v1/buckets/site/objects").exchange(), HttpStatus.UNAUTHORIZED, "unauthenticated");
+
+        // Turning a bucket private takes effect at once.
+        http.patch().uri("/v1/buckets/site").header("X-Api-Key", admin).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("visibility", "private")).exchange().expectStatus().isOk().expectBody();
+        expectProblem(http.get().uri("/public/{t}/site/img/logo.svg", tenant).exchange(), HttpStatus.NOT_FOUND, "bucket_not_found");
+    }
+}
