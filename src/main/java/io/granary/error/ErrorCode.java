@@ -35,6 +35,7 @@ public enum ErrorCode {
     INCOMPLETE_BODY(HttpStatus.BAD_REQUEST, "incomplete_body", "The body length does not match Content-Length."),
     ENTITY_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "entity_too_large", "The object exceeds the bucket's maximum size."),
     UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "The bucket does not accept this content type."),
+    CONTENT_TYPE_MISMATCH(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "content_type_mismatch", "The bytes are not of the declared content type."),
     PRECONDITION_FAILED(HttpStatus.PRECONDITION_FAILED, "precondition_failed", "A precondition did not hold."),
     METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "The method is not allowed here."),
     METADATA_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "metadata_unavailable", "The metadata database is unavailable."),

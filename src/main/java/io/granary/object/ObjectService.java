@@ -76,6 +76,7 @@ public class ObjectService {
                 String versionId = Ids.newId();
                 BlobLocation location = BlobLocation.of(bucket.tenantId(), bucket.id(), versionId);
                 BodyDigest digest = new BodyDigest(maxSize);
+                ContentSniffer sniffer = ObjectAttributes.sniffs(principal, bucket) ? new ContentSniffer(contentType) : null;
                 Mono<StoredObject> settle = Mono.fromCallable(() -> {
                             if (declared != null && digest.size() != declared) {
                                 throw new GranaryException(ErrorCode.INCOMPLETE_BODY,
@@ -84,14 +85,18 @@ public class ObjectService {
                             String md5 = digest.md5Hex();
                             String sha256 = digest.sha256Hex();
                             request.digests().verify(md5, sha256);
+                            if (sniffer != null) {
+                                sniffer.verify();
+                            }
                             return new StoredObject(null, bucket.tenantId(), bucket.id(), key, digest.size(), md5, sha256,
                                     contentType, cacheControl, metadata, versionId, location.path(), now());
                         })
                         .flatMap(record -> commit(record, request.condition()))
                         .onErrorResume(error -> discardUnlessVisible(bucket, key, location).then(Mono.error(error)));
+                Flux<DataBuffer> checked = sniffer == null ? digest.observe(body) : sniffer.observe(digest.observe(body));
                 // A cancel while the body streams is the store's to clean up; once the blob is
                 // complete, settling (verify, commit, clean up) runs to its end regardless.
-                return blobs.put(location, digest.observe(body), declared, blobMetadata(bucket, key))
+                return blobs.put(location, checked, declared, blobMetadata(bucket, key))
                         .then(Mono.defer(() -> uninterruptible(settle)));
             }));
         });

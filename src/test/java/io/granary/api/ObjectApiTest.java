@@ -60,6 +60,13 @@ class ObjectApiTest extends ApiTestSupport {
         }
     }
 
+    /** A PNG signature followed by zeros: enough for magic-number detection. */
+    static byte[] png(int size) {
+        byte[] bytes = new byte[size];
+        System.arraycopy(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, 0, bytes, 0, Math.min(8, size));
+        return bytes;
+    }
+
     static byte[] random(int size, long seed) {
         byte[] bytes = new byte[size];
         new Random(seed).nextBytes(bytes);
@@ -285,17 +292,27 @@ class ObjectApiTest extends ApiTestSupport {
         String limited = unique("limited");
         createBucket(key, limited, Map.of("maxObjectSize", 1000, "allowedContentTypes", List.of("image/*", "text/plain")));
         String base = "/v1/buckets/" + limited + "/objects/";
-        http.put().uri(base + "ok.png").header("X-Api-Key", key).contentType(MediaType.IMAGE_PNG).bodyValue(new byte[1000])
+        http.put().uri(base + "ok.png").header("X-Api-Key", key).contentType(MediaType.IMAGE_PNG).bodyValue(png(1000))
                 .exchange().expectStatus().isOk().expectBody();
         expectProblem(http.put().uri(base + "big.png").header("X-Api-Key", key).contentType(MediaType.IMAGE_PNG)
-                .bodyValue(new byte[1001]).exchange(), HttpStatus.CONTENT_TOO_LARGE, "entity_too_large");
-        Flux<DataBuffer> chunked = Flux.range(0, 5).map(i -> DefaultDataBufferFactory.sharedInstance.wrap(new byte[300]));
+                .bodyValue(png(1001)).exchange(), HttpStatus.CONTENT_TOO_LARGE, "entity_too_large");
+        Flux<DataBuffer> chunked = Flux.range(0, 5).map(i -> DefaultDataBufferFactory.sharedInstance.wrap(png(300)));
         expectProblem(http.put().uri(base + "chunked.png").header("X-Api-Key", key).contentType(MediaType.IMAGE_PNG)
                 .body(chunked, DataBuffer.class).exchange(), HttpStatus.CONTENT_TOO_LARGE, "entity_too_large");
         expectProblem(http.put().uri(base + "doc.pdf").header("X-Api-Key", key).contentType(MediaType.APPLICATION_PDF)
                 .bodyValue(new byte[10]).exchange(), HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type");
+        // In a bucket with an allowlist the bytes must be what the type says.
+        expectProblem(http.put().uri(base + "fake.png").header("X-Api-Key", key).contentType(MediaType.IMAGE_PNG)
+                .bodyValue("<html><script>alert(1)</script></html>".getBytes(StandardCharsets.US_ASCII)).exchange(),
+                HttpStatus.UNSUPPORTED_MEDIA_TYPE, "content_type_mismatch");
+        Flux<DataBuffer> disguised = Flux.range(0, 4).map(i -> DefaultDataBufferFactory.sharedInstance
+                .wrap((i == 0 ? "%PDF-1.7\n" : "x".repeat(200)).getBytes(StandardCharsets.US_ASCII)));
+        expectProblem(http.put().uri(base + "chunked-fake.png").header("X-Api-Key", key).contentType(MediaType.IMAGE_PNG)
+                .body(disguised, DataBuffer.class).exchange(), HttpStatus.UNSUPPORTED_MEDIA_TYPE, "content_type_mismatch");
+        http.put().uri(base + "notes.txt").header("X-Api-Key", key).contentType(MediaType.TEXT_PLAIN)
+                .bodyValue("just text").exchange().expectStatus().isOk().expectBody();
         http.get().uri("/v1/buckets/" + limited + "/objects").header("X-Api-Key", key).exchange().expectStatus().isOk()
-                .expectBody().jsonPath("$.objects.length()").isEqualTo(1).jsonPath("$.objects[0].key").isEqualTo("ok.png");
+                .expectBody().jsonPath("$.objects[*].key").isEqualTo(List.of("notes.txt", "ok.png"));
     }
 
     @Test

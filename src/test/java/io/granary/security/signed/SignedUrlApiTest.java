@@ -78,7 +78,10 @@ class SignedUrlApiTest extends ApiTestSupport {
                 HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type");
         expectProblem(http.put().uri(local(issued)).contentType(MediaType.IMAGE_PNG).bodyValue(new byte[11]).exchange(),
                 HttpStatus.CONTENT_TOO_LARGE, "entity_too_large");
-        http.put().uri(local(issued)).contentType(MediaType.IMAGE_PNG).bodyValue(new byte[10]).exchange()
+        expectProblem(http.put().uri(local(issued)).contentType(MediaType.IMAGE_PNG).bodyValue("<html>".getBytes())
+                .exchange(), HttpStatus.UNSUPPORTED_MEDIA_TYPE, "content_type_mismatch");
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0};
+        http.put().uri(local(issued)).contentType(MediaType.IMAGE_PNG).bodyValue(png).exchange()
                 .expectStatus().isOk().expectBody().jsonPath("$.size").isEqualTo(10);
         // A PUT URL does not read, and a GET URL does not write.
         expectProblem(http.get().uri(local(issued)).exchange(), HttpStatus.FORBIDDEN, "signed_url_mismatch");

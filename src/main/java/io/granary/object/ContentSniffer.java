@@ -1,0 +1,133 @@
+package io.granary.object;
+
+import io.granary.error.ErrorCode;
+import io.granary.error.GranaryException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import org.apache.tika.metadata.Metadata;
+import org.apache.tika.mime.MediaType;
+import org.apache.tika.mime.MediaTypeRegistry;
+import org.apache.tika.mime.MimeTypeException;
+import org.apache.tika.mime.MimeTypes;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import reactor.core.publisher.Flux;
+
+/**
+ * Checks an upload's first bytes against its declared content type with Tika's magic-number
+ * detection, while the body streams through untouched: only a copy of the first
+ * {@link #SNIFF_BYTES} bytes is kept. A contradiction fails the stream with 415
+ * {@code content_type_mismatch}, so nothing is stored. The rules:
+ * <ul>
+ *   <li>bytes recognised as a specific type must be that type, a specialisation of it (a
+ *       {@code .docx} declared as {@code application/zip}) or a generalisation of it;</li>
+ *   <li>bytes that are not recognised (plain text, unknown binary) are accepted unless the
+ *       declared type is a non-text type Tika has magic numbers for: a "PNG" that does not start
+ *       like a PNG is refused;</li>
+ *   <li>an empty body has nothing to check.</li>
+ * </ul>
+ */
+final class ContentSniffer {
+
+    static final int SNIFF_BYTES = 8192;
+    private static final MimeTypes TYPES = MimeTypes.getDefaultMimeTypes();
+    private static final MediaTypeRegistry REGISTRY = TYPES.getMediaTypeRegistry();
+
+    private final String declaredType;
+    private final Head head = new Head();
+
+    /** One sniffer per upload, for bytes declared as {@code declaredType}. */
+    ContentSniffer(String declaredType) {
+        this.declaredType = declaredType;
+    }
+
+    /**
+     * {@code body} unchanged, failing as soon as its first {@link #SNIFF_BYTES} bytes contradict
+     * the declared type. A shorter body is judged by {@link #verify()} once it is complete.
+     */
+    Flux<DataBuffer> observe(Flux<DataBuffer> body) {
+        return body.handle((buffer, sink) -> {
+            if (!head.decided) {
+                head.take(buffer);
+                if (head.length == SNIFF_BYTES) {
+                    head.decided = true;
+                    GranaryException mismatch = mismatch(head.bytes(), declaredType);
+                    if (mismatch != null) {
+                        DataBufferUtils.release(buffer);
+                        sink.error(mismatch);
+                        return;
+                    }
+                }
+            }
+            sink.next(buffer);
+        });
+    }
+
+    /**
+     * After the body completed: fails for a short body that contradicts the declared type. (A
+     * failure signalled at the very end of the stream could come too late for a store that
+     * already has all the bytes it was told to expect, so it is checked here instead.)
+     */
+    void verify() {
+        if (!head.decided && head.length > 0) {
+            GranaryException mismatch = mismatch(head.bytes(), declaredType);
+            if (mismatch != null) {
+                throw mismatch;
+            }
+        }
+    }
+
+    /** The failure the declared type calls for given these first bytes, or {@code null}. */
+    static GranaryException mismatch(byte[] first, String declaredType) {
+        MediaType declared = REGISTRY.normalize(MediaType.parse(declaredType).getBaseType());
+        MediaType detected;
+        try {
+            detected = REGISTRY.normalize(TYPES.detect(new ByteArrayInputStream(first), new Metadata()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // an in-memory stream does not fail
+        }
+        boolean generic = detected.equals(MediaType.OCTET_STREAM) || detected.equals(MediaType.TEXT_PLAIN);
+        boolean fits = generic
+                ? !recognisable(declared)
+                : detected.equals(declared) || REGISTRY.isSpecializationOf(detected, declared)
+                        || REGISTRY.isSpecializationOf(declared, detected);
+        return fits ? null : new GranaryException(ErrorCode.CONTENT_TYPE_MISMATCH,
+                "The content is " + detected + ", not " + declared + " as declared.");
+    }
+
+    /** Whether bytes of this type would have been recognised: a non-text type with magic numbers. */
+    private static boolean recognisable(MediaType type) {
+        if ("text".equals(type.getType()) || REGISTRY.isSpecializationOf(type, MediaType.TEXT_PLAIN)) {
+            return false;
+        }
+        try {
+            return TYPES.forName(type.toString()).hasMagic();
+        } catch (MimeTypeException e) {
+            return false;
+        }
+    }
+
+    /** The copied first bytes of the body. */
+    private static final class Head {
+        private final byte[] bytes = new byte[SNIFF_BYTES];
+        int length;
+        boolean decided;
+
+        void take(DataBuffer buffer) {
+            try (DataBuffer.ByteBufferIterator views = buffer.readableByteBuffers()) {
+                while (views.hasNext() && length < SNIFF_BYTES) {
+                    ByteBuffer view = views.next();
+                    int n = Math.min(view.remaining(), SNIFF_BYTES - length);
+                    view.get(bytes, length, n);
+                    length += n;
+                }
+            }
+        }
+
+        byte[] bytes() {
+            return java.util.Arrays.copyOf(bytes, length);
+        }
+    }
+}
