@@ -1,5 +1,7 @@
 package io.granary.apikey;
 
+import io.granary.audit.AuditEventType;
+import io.granary.audit.AuditLog;
 import io.granary.common.Ids;
 import io.granary.common.Names;
 import io.granary.error.ErrorCode;
@@ -14,6 +16,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
@@ -31,10 +34,12 @@ public class ApiKeyService {
 
     private final ApiKeyRepository keys;
     private final TenantService tenants;
+    private final AuditLog audit;
 
-    public ApiKeyService(ApiKeyRepository keys, TenantService tenants) {
+    public ApiKeyService(ApiKeyRepository keys, TenantService tenants, AuditLog audit) {
         this.keys = keys;
         this.tenants = tenants;
+        this.audit = audit;
     }
 
     /** What a caller asks for when creating a key. */
@@ -68,7 +73,10 @@ public class ApiKeyService {
                 spec.expiresAt(), now, Secrets.sha256Hex(secret));
         return tenants.get(tenantId)
                 .then(keys.insert(key))
-                .map(saved -> new IssuedKey(saved, PREFIX + id + "_" + secret));
+                .flatMap(saved -> audit.record(principal, tenantId, AuditEventType.KEY_CREATED, "key:" + id,
+                                Map.of("name", saved.name(), "permissions", String.join(",", saved.permissions()),
+                                        "buckets", saved.buckets() == null ? "*" : String.join(",", saved.buckets())))
+                        .thenReturn(new IssuedKey(saved, PREFIX + id + "_" + secret)));
     }
 
     public Flux<ApiKey> list(Principal principal, String tenantId) {
@@ -80,7 +88,8 @@ public class ApiKeyService {
         Authorizer.requireTenantAdmin(principal, tenantId);
         return tenants.get(tenantId)
                 .then(Ids.isId(keyId) ? keys.delete(tenantId, keyId) : Mono.just(false))
-                .flatMap(deleted -> deleted ? Mono.<Void>empty()
+                .flatMap(deleted -> deleted
+                        ? audit.record(principal, tenantId, AuditEventType.KEY_REVOKED, "key:" + keyId, Map.of())
                         : Mono.error(new GranaryException(ErrorCode.KEY_NOT_FOUND, "No key with id '" + keyId + "'.")));
     }
 

@@ -1,5 +1,7 @@
 package io.granary.bucket;
 
+import io.granary.audit.AuditEventType;
+import io.granary.audit.AuditLog;
 import io.granary.common.Ids;
 import io.granary.common.Names;
 import io.granary.error.ErrorCode;
@@ -27,11 +29,13 @@ public class BucketService {
     private final BucketRepository buckets;
     private final ObjectRepository objects;
     private final BlobStore blobs;
+    private final AuditLog audit;
 
-    public BucketService(BucketRepository buckets, ObjectRepository objects, BlobStore blobs) {
+    public BucketService(BucketRepository buckets, ObjectRepository objects, BlobStore blobs, AuditLog audit) {
         this.buckets = buckets;
         this.objects = objects;
         this.blobs = blobs;
+        this.audit = audit;
     }
 
     public Mono<Bucket> create(Principal principal, String name, BucketSettings settings) {
@@ -39,7 +43,9 @@ public class BucketService {
         Names.requireBucketName(name);
         Bucket bucket = new Bucket(Ids.newId(), tenantId, name, settings.visibility(), settings.maxObjectSize(),
                 settings.allowedContentTypes(), Instant.now().truncatedTo(ChronoUnit.MILLIS));
-        return buckets.insert(bucket);
+        return buckets.insert(bucket)
+                .flatMap(created -> audit.record(principal, tenantId, AuditEventType.BUCKET_CREATED, "bucket:" + name,
+                        Map.of("visibility", created.visibility())).thenReturn(created));
     }
 
     /** The buckets this key can reach. */
@@ -78,8 +84,12 @@ public class BucketService {
         return resolve(principal, name, Permission.ADMIN).flatMap(bucket -> {
             BucketSettings current = new BucketSettings(bucket.visibility(), bucket.maxObjectSize(), bucket.allowedContentTypes());
             BucketSettings next = current.patchedWith(patch);
-            return buckets.update(new Bucket(bucket.id(), bucket.tenantId(), bucket.name(), next.visibility(),
+            Mono<Bucket> updated = buckets.update(new Bucket(bucket.id(), bucket.tenantId(), bucket.name(), next.visibility(),
                     next.maxObjectSize(), next.allowedContentTypes(), bucket.createdAt()));
+            return next.visibility().equals(bucket.visibility()) ? updated
+                    : updated.flatMap(changed -> audit.record(principal, bucket.tenantId(),
+                            AuditEventType.BUCKET_VISIBILITY_CHANGED, "bucket:" + name,
+                            Map.of("from", bucket.visibility(), "to", changed.visibility())).thenReturn(changed));
         }).switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.BUCKET_NOT_FOUND, "No bucket named '" + name + "'.")));
     }
 
@@ -101,7 +111,9 @@ public class BucketService {
                             ? Mono.error(new GranaryException(ErrorCode.BUCKET_NOT_EMPTY,
                                     "The bucket is not empty; delete its objects or pass ?force=true."))
                             : Mono.empty());
-            return emptied.then(buckets.delete(bucket.tenantId(), bucket.id())).then();
+            return emptied.then(buckets.delete(bucket.tenantId(), bucket.id()))
+                    .then(audit.record(principal, bucket.tenantId(), AuditEventType.BUCKET_DELETED, "bucket:" + name,
+                            Map.of("force", Boolean.toString(force))));
         });
     }
 }

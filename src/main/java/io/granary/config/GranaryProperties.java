@@ -15,6 +15,7 @@ import org.springframework.util.unit.DataSize;
  * @param rootKey the root credential; generated into {@code <dataDir>/root.key} when unset
  * @param store which blob store holds object bytes
  * @param sweeper the orphan-blob sweeper
+ * @param audit the audit log
  * @param publicUrl the base URL clients reach Granary at, used in signed URLs; when unset, the
  *     scheme and host of the request that asked for the URL
  */
@@ -24,7 +25,8 @@ public record GranaryProperties(
         String rootKey,
         URI publicUrl,
         @DefaultValue Store store,
-        @DefaultValue Sweeper sweeper) {
+        @DefaultValue Sweeper sweeper,
+        @DefaultValue Audit audit) {
 
     /** The blob store kinds. */
     public enum StoreType { FILESYSTEM, S3 }
@@ -75,6 +77,10 @@ public record GranaryProperties(
 
     /** How the S3 client computes request checksums. */
     public enum ChecksumMode { WHEN_SUPPORTED, WHEN_REQUIRED }
+
+    /** @param deniedBurstThreshold refused requests of one caller within a minute that make a {@code denied_burst} event */
+    public record Audit(@DefaultValue("20") long deniedBurstThreshold) {
+    }
 
     /**
      * @param interval how often the sweeper runs

@@ -192,6 +192,8 @@ public class ObjectHandler {
                 .eTag(object.quotedEtag())
                 .lastModified(object.lastModified())
                 .header(HttpHeaders.ACCEPT_RANGES, "bytes")
+                // Stored bytes are served as their declared type, never as what a browser guesses.
+                .header("X-Content-Type-Options", "nosniff")
                 .header("X-Version-Id", object.versionId());
         if (object.cacheControl() != null) {
             builder.header(HttpHeaders.CACHE_CONTROL, object.cacheControl());

@@ -184,6 +184,10 @@ public class ObjectService {
      */
     public Mono<StoredObject> updateMetadata(Principal principal, String bucketName, String key, Map<String, Object> patch) {
         ObjectAttributes.requirePatchable(patch);
+        if (principal instanceof Principal.Grant) {
+            // A signed URL grants one upload or download, never a metadata change.
+            return Mono.error(new GranaryException(ErrorCode.SIGNED_URL_MISMATCH, "A signed URL cannot change metadata."));
+        }
         return buckets.resolve(principal, bucketName, Permission.WRITE).flatMap(bucket -> {
             ObjectKeys.require(key);
             Mono<StoredObject> attempt = Mono.defer(() -> objects.find(bucket, key)

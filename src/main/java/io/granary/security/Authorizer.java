@@ -15,7 +15,7 @@ public final class Authorizer {
     /** Tenant lifecycle: root only. */
     public static void requireRoot(Principal principal) {
         if (!(principal instanceof Principal.Root)) {
-            throw new GranaryException(ErrorCode.FORBIDDEN, "Only the root key manages tenants.");
+            throw new GranaryException(ErrorCode.FORBIDDEN, "Only the root key can do this.");
         }
     }
 

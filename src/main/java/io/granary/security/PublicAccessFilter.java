@@ -28,7 +28,9 @@ public class PublicAccessFilter implements HandlerFilterFunction<ServerResponse,
     @Override
     public Mono<ServerResponse> filter(ServerRequest request, HandlerFunction<ServerResponse> next) {
         return tenants.findByName(request.pathVariable("tenant"))
-                .switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.BUCKET_NOT_FOUND, "No such public bucket.")))
+                // The same answer as for a private or missing bucket, so tenant names cannot be probed.
+                .switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.BUCKET_NOT_FOUND,
+                        "No bucket named '" + request.pathVariable("bucket") + "'.")))
                 .flatMap(tenant -> {
                     request.attributes().put(Requests.PRINCIPAL, new Principal.Anonymous(tenant.id()));
                     return next.handle(request);

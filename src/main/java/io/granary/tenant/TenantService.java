@@ -1,6 +1,8 @@
 package io.granary.tenant;
 
 import io.granary.apikey.ApiKeyRepository;
+import io.granary.audit.AuditEventType;
+import io.granary.audit.AuditLog;
 import io.granary.bucket.BucketRepository;
 import io.granary.common.Ids;
 import io.granary.common.Names;
@@ -10,6 +12,7 @@ import io.granary.security.Authorizer;
 import io.granary.security.Principal;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -21,17 +24,21 @@ public class TenantService {
     private final TenantRepository tenants;
     private final BucketRepository buckets;
     private final ApiKeyRepository keys;
+    private final AuditLog audit;
 
-    public TenantService(TenantRepository tenants, BucketRepository buckets, ApiKeyRepository keys) {
+    public TenantService(TenantRepository tenants, BucketRepository buckets, ApiKeyRepository keys, AuditLog audit) {
         this.tenants = tenants;
         this.buckets = buckets;
         this.keys = keys;
+        this.audit = audit;
     }
 
     public Mono<Tenant> create(Principal principal, String name) {
         Authorizer.requireRoot(principal);
         Names.requireTenantName(name);
-        return tenants.insert(new Tenant(Ids.newId(), name, Instant.now().truncatedTo(ChronoUnit.MILLIS)));
+        return tenants.insert(new Tenant(Ids.newId(), name, Instant.now().truncatedTo(ChronoUnit.MILLIS)))
+                .flatMap(tenant -> audit.record(principal, tenant.id(), AuditEventType.TENANT_CREATED,
+                        "tenant:" + tenant.name(), Map.of()).thenReturn(tenant));
     }
 
     public Flux<Tenant> list(Principal principal) {
@@ -68,7 +75,7 @@ public class TenantService {
                 .then(keys.deleteByTenant(id))
                 .then(requireNoBuckets(id))
                 .then(tenants.delete(id))
-                .then();
+                .then(audit.record(principal, id, AuditEventType.TENANT_DELETED, "tenant:" + id, Map.of()));
     }
 
     private Mono<Void> requireNoBuckets(String id) {

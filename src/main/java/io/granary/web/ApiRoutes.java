@@ -1,6 +1,7 @@
 package io.granary.web;
 
 import io.granary.apikey.ApiKeyHandler;
+import io.granary.audit.AuditHandler;
 import io.granary.bucket.BucketHandler;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
@@ -37,7 +38,7 @@ class ApiRoutes {
     @Bean
     RouterFunction<ServerResponse> apiV1(TenantHandler tenants, ApiKeyHandler keys, BucketHandler buckets,
                                          ObjectHandler objects, SignedUrlHandler signedUrls, CredentialFilter credentials,
-                                         PublicAccessFilter publicAccess) {
+                                         PublicAccessFilter publicAccess, AuditHandler audit) {
         Table table = new Table()
                 .add("/tenants", HttpMethod.POST, tenants::create)
                 .add("/tenants", HttpMethod.GET, tenants::list)
@@ -63,7 +64,8 @@ class ApiRoutes {
                 .add("/buckets/{bucket}/signed-urls", HttpMethod.POST, signedUrls::issue)
                 .add("/signing-keys", HttpMethod.GET, signedUrls::listKeys)
                 .add("/signing-keys", HttpMethod.POST, signedUrls::rotate)
-                .add("/signing-keys/{kid}", HttpMethod.DELETE, signedUrls::retire);
+                .add("/signing-keys/{kid}", HttpMethod.DELETE, signedUrls::retire)
+                .add("/audit", HttpMethod.GET, audit::query);
         Table anonymous = new Table()
                 .add("/{tenant}/{bucket}/{*key}", HttpMethod.GET, objects::get)
                 .add("/{tenant}/{bucket}/{*key}", HttpMethod.HEAD, objects::get);

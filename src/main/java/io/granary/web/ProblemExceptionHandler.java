@@ -2,6 +2,9 @@ package io.granary.web;
 
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
+import io.granary.audit.DeniedRequestMonitor;
+import io.granary.security.Principal;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,9 +37,11 @@ class ProblemExceptionHandler implements WebExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ProblemExceptionHandler.class);
 
     private final List<HttpMessageWriter<?>> writers;
+    private final DeniedRequestMonitor denials;
 
-    ProblemExceptionHandler(ServerCodecConfigurer codecs) {
+    ProblemExceptionHandler(ServerCodecConfigurer codecs, DeniedRequestMonitor denials) {
         this.writers = codecs.getWriters();
+        this.denials = denials;
     }
 
     @Override
@@ -63,7 +68,27 @@ class ProblemExceptionHandler implements WebExceptionHandler {
         if (problem.code() == ErrorCode.UNAUTHENTICATED) {
             response.header("WWW-Authenticate", "Bearer realm=\"granary\"");
         }
-        return response.bodyValue(body).flatMap(r -> r.writeTo(exchange, new Context(writers)));
+        return countDenial(exchange, problem.code())
+                .then(response.bodyValue(body))
+                .flatMap(r -> r.writeTo(exchange, new Context(writers)));
+    }
+
+    /** 401s and 403s feed the audit log's burst detection, per caller. */
+    private Mono<Void> countDenial(ServerWebExchange exchange, ErrorCode code) {
+        int status = code.status().value();
+        if (status != 401 && status != 403) {
+            return Mono.empty();
+        }
+        Object principal = exchange.getAttribute(Requests.PRINCIPAL);
+        if (principal instanceof Principal.TenantKey key) {
+            return denials.denied(key.tenantId(), "key:" + key.keyId(), status);
+        }
+        if (principal instanceof Principal.Grant grant) {
+            return denials.denied(grant.tenantId(), "signed-url", status);
+        }
+        InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
+        String address = remote == null || remote.getAddress() == null ? "unknown" : remote.getAddress().getHostAddress();
+        return denials.denied(null, "ip:" + address, status);
     }
 
     /** Maps anything thrown to the error it means for the client. */

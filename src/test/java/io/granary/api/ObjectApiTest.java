@@ -97,6 +97,7 @@ class ObjectApiTest extends ApiTestSupport {
                 .expectHeader().contentLength(100_000)
                 .expectHeader().valueEquals(HttpHeaders.ETAG, etag)
                 .expectHeader().valueEquals(HttpHeaders.ACCEPT_RANGES, "bytes")
+                .expectHeader().valueEquals("X-Content-Type-Options", "nosniff")
                 .expectHeader().valueEquals(HttpHeaders.CACHE_CONTROL, "max-age=60")
                 .expectHeader().valueEquals("X-Meta-author", "ada")
                 .expectHeader().exists(HttpHeaders.LAST_MODIFIED)

@@ -55,13 +55,15 @@ class SignedUrlCodec {
     /** Whether {@code token} carries a valid MAC made with {@code key}; constant-time. */
     boolean verify(String token, SigningKey key) {
         int dot = token.indexOf('.');
+        String signature = token.substring(dot + 1);
         byte[] given;
         try {
-            given = DECODER.decode(token.substring(dot + 1));
+            given = DECODER.decode(signature);
         } catch (IllegalArgumentException e) {
             return false;
         }
-        return MessageDigest.isEqual(mac(key, token.substring(0, dot)), given);
+        // Only the canonical spelling counts, so one grant has exactly one token string.
+        return ENCODER.encodeToString(given).equals(signature) && MessageDigest.isEqual(mac(key, token.substring(0, dot)), given);
     }
 
     private static byte[] mac(SigningKey key, String payload) {

@@ -1,5 +1,7 @@
 package io.granary.security.signed;
 
+import io.granary.audit.AuditEventType;
+import io.granary.audit.AuditLog;
 import io.granary.bucket.BucketService;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
@@ -7,6 +9,7 @@ import io.granary.object.ObjectKeys;
 import io.granary.security.Permission;
 import io.granary.security.Principal;
 import java.time.Instant;
+import java.util.Map;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Service;
@@ -26,11 +29,13 @@ public class SignedUrlService {
     private final BucketService buckets;
     private final SigningKeyService keys;
     private final SignedUrlCodec codec;
+    private final AuditLog audit;
 
-    SignedUrlService(BucketService buckets, SigningKeyService keys, SignedUrlCodec codec) {
+    SignedUrlService(BucketService buckets, SigningKeyService keys, SignedUrlCodec codec, AuditLog audit) {
         this.buckets = buckets;
         this.keys = keys;
         this.codec = codec;
+        this.audit = audit;
     }
 
     /** What a caller asks for. */
@@ -61,7 +66,10 @@ public class SignedUrlService {
                 .zipWith(keys.current())
                 .map(pair -> new Issued(codec.encode(new SignedUrlToken(1, pair.getT2().kid(), principal.tenantId(),
                         pair.getT1().id(), request.key(), method, expiresAt.getEpochSecond(),
-                        request.download(), request.contentType(), request.maxSize()), pair.getT2()), expiresAt));
+                        request.download(), request.contentType(), request.maxSize()), pair.getT2()), expiresAt))
+                .flatMap(issued -> audit.record(principal, principal.tenantId(), AuditEventType.SIGNED_URL_ISSUED,
+                        "object:" + bucketName + "/" + request.key(),
+                        Map.of("method", method, "expiresAt", expiresAt.toString())).thenReturn(issued));
     }
 
     private static Permission permissionFor(Request request) {
@@ -80,10 +88,14 @@ public class SignedUrlService {
                 throw new GranaryException(ErrorCode.INVALID_REQUEST, "'download' applies to GET URLs only.");
             }
             if (request.contentType() != null) {
+                MediaType pinned;
                 try {
-                    MediaType.parseMediaType(request.contentType());
+                    pinned = MediaType.parseMediaType(request.contentType());
                 } catch (InvalidMediaTypeException e) {
                     throw new GranaryException(ErrorCode.INVALID_REQUEST, "'contentType' is not a media type.");
+                }
+                if (pinned.isWildcardType() || pinned.isWildcardSubtype()) {
+                    throw new GranaryException(ErrorCode.INVALID_REQUEST, "'contentType' must be a concrete media type.");
                 }
             }
             return Permission.WRITE;

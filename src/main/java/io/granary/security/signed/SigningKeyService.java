@@ -1,5 +1,7 @@
 package io.granary.security.signed;
 
+import io.granary.audit.AuditEventType;
+import io.granary.audit.AuditLog;
 import io.granary.common.Ids;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
@@ -8,6 +10,7 @@ import io.granary.security.Principal;
 import io.granary.security.Secrets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -21,9 +24,11 @@ import reactor.core.publisher.Mono;
 public class SigningKeyService {
 
     private final SigningKeyRepository keys;
+    private final AuditLog audit;
 
-    public SigningKeyService(SigningKeyRepository keys) {
+    public SigningKeyService(SigningKeyRepository keys, AuditLog audit) {
         this.keys = keys;
+        this.audit = audit;
     }
 
     /** The key new URLs are signed with: the newest, created on first use. */
@@ -43,7 +48,8 @@ public class SigningKeyService {
     /** Adds a key that signs from now on; older keys keep verifying until retired. */
     public Mono<SigningKey> rotate(Principal principal) {
         Authorizer.requireRoot(principal);
-        return create();
+        return create().flatMap(key -> audit.record(principal, null, AuditEventType.SIGNING_KEY_ROTATED,
+                "signing-key:" + key.kid(), Map.of()).thenReturn(key));
     }
 
     /** Deletes a key: every URL it signed stops working at once. */
@@ -52,7 +58,7 @@ public class SigningKeyService {
         return find(kid).flatMap(key -> keys.delete(key.kid()))
                 .filter(Boolean::booleanValue)
                 .switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.NOT_FOUND, "No signing key '" + kid + "'.")))
-                .then();
+                .then(audit.record(principal, null, AuditEventType.SIGNING_KEY_RETIRED, "signing-key:" + kid, Map.of()));
     }
 
     private Mono<SigningKey> create() {

@@ -107,6 +107,15 @@ class SignedUrlApiTest extends ApiTestSupport {
         expectProblem(http.delete().uri("/v1/buckets/{b}/objects/docs/report 1.txt?token={t}", bucket, token).exchange(),
                 HttpStatus.FORBIDDEN, "signed_url_mismatch");
         expectProblem(http.get().uri("/v1/buckets?token={t}", token).exchange(), HttpStatus.FORBIDDEN, "forbidden");
+        // Metadata changes are never delegated, not even with an upload URL for the very object.
+        String upload = token(issue(admin, Map.of("key", "docs/report 1.txt", "method", "PUT")));
+        for (String path : List.of("docs/report 1.txt", "docs/other.txt")) {
+            expectProblem(http.patch().uri("/v1/buckets/{b}/objects/" + path + "?token={t}", bucket, upload)
+                    .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("contentType", "text/html")).exchange(),
+                    HttpStatus.FORBIDDEN, "signed_url_mismatch");
+        }
+        http.get().uri("/v1/buckets/{b}/objects/docs/report 1.txt", bucket).header("X-Api-Key", admin).exchange()
+                .expectHeader().contentType("text/plain").expectBody();
 
         // The path is read in the token's tenant: another tenant's bucket is out of reach.
         String otherAdmin = createKey(createTenant(unique("else")), List.of("admin"), null);
@@ -128,7 +137,8 @@ class SignedUrlApiTest extends ApiTestSupport {
         String payload = new String(Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))), StandardCharsets.UTF_8);
         String tampered = Base64.getUrlEncoder().withoutPadding().encodeToString(
                 payload.replace("report 1.txt", "secret.txt").getBytes(StandardCharsets.UTF_8)) + token.substring(token.indexOf('.'));
-        for (String bad : List.of(tampered, token.substring(0, token.length() - 3), "garbage", "a.b", token + "x", ".")) {
+        for (String bad : List.of(tampered, token.substring(0, token.length() - 3), "garbage", "a.b", token + "x", ".",
+                token + "=")) {
             expectProblem(http.get().uri("/v1/buckets/{b}/objects/docs/report 1.txt?token={t}", bucket, bad).exchange(),
                     HttpStatus.FORBIDDEN, "signed_url_invalid");
         }
@@ -182,7 +192,8 @@ class SignedUrlApiTest extends ApiTestSupport {
         for (Map<String, Object> bad : List.of(Map.<String, Object>of("key", "x", "ttlSeconds", 59),
                 Map.<String, Object>of("key", "x", "ttlSeconds", 86_401), Map.<String, Object>of("key", "x", "method", "DELETE"),
                 Map.<String, Object>of("key", "../x"), Map.<String, Object>of("key", "x", "method", "GET", "maxSize", 5),
-                Map.<String, Object>of("key", "x", "method", "PUT", "contentType", "not a type"))) {
+                Map.<String, Object>of("key", "x", "method", "PUT", "contentType", "not a type"),
+                Map.<String, Object>of("key", "x", "method", "PUT", "contentType", "image/*"))) {
             Map<String, Object> body = new java.util.HashMap<>(bad);
             var response = http.post().uri("/v1/buckets/{b}/signed-urls", bucket).header("X-Api-Key", admin)
                     .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();

@@ -1,0 +1,28 @@
+package io.granary.audit;
+
+import java.util.Locale;
+
+/** The security-relevant events Granary records. */
+public enum AuditEventType {
+    TENANT_CREATED, TENANT_DELETED,
+    KEY_CREATED, KEY_REVOKED,
+    BUCKET_CREATED, BUCKET_DELETED, BUCKET_VISIBILITY_CHANGED,
+    SIGNED_URL_ISSUED, SIGNING_KEY_ROTATED, SIGNING_KEY_RETIRED,
+    /** Many requests refused (401/403) for one subject within one minute. */
+    DENIED_BURST;
+
+    /** The lowercase wire name, e.g. {@code key_created}. */
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The type of a wire name, or {@code null} when there is none. */
+    public static AuditEventType fromWireName(String value) {
+        for (AuditEventType type : values()) {
+            if (type.wireName().equals(value)) {
+                return type;
+            }
+        }
+        return null;
+    }
+}

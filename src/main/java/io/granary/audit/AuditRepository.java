@@ -1,0 +1,22 @@
+package io.granary.audit;
+
+import java.time.Instant;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** Storage port for audit events and for the per-minute counters of refused requests. */
+public interface AuditRepository {
+
+    Mono<AuditEvent> insert(AuditEvent event);
+
+    /**
+     * Events at or after {@code since}, oldest first.
+     *
+     * @param tenantId only this tenant's events, or {@code null} for all
+     * @param type only this type (wire name), or {@code null} for all
+     */
+    Flux<AuditEvent> find(String tenantId, Instant since, String type, int limit);
+
+    /** Adds one to the counter of {@code window} and completes with its new value (one atomic step). */
+    Mono<Long> increment(String window, Instant expiresAt);
+}

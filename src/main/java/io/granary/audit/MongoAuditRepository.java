@@ -1,0 +1,58 @@
+package io.granary.audit;
+
+import io.granary.common.MetadataErrors;
+import java.time.Instant;
+import org.bson.Document;
+import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.FindAndModifyOptions;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.index.Index;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+@Repository
+class MongoAuditRepository implements AuditRepository {
+
+    static final String COUNTERS = "audit_denial_counters";
+
+    private final ReactiveMongoTemplate mongo;
+
+    MongoAuditRepository(ReactiveMongoTemplate mongo) {
+        this.mongo = mongo;
+        mongo.indexOps(AuditEvent.class)
+                .createIndex(new Index().on("tenantId", Sort.Direction.ASC).on("at", Sort.Direction.ASC)).block();
+        mongo.indexOps(AuditEvent.class).createIndex(new Index("at", Sort.Direction.ASC)).block();
+    }
+
+    @Override
+    public Mono<AuditEvent> insert(AuditEvent event) {
+        return mongo.insert(event)
+                .onErrorMap(MetadataErrors::translate);
+    }
+
+    @Override
+    public Flux<AuditEvent> find(String tenantId, Instant since, String type, int limit) {
+        Criteria criteria = Criteria.where("at").gte(since);
+        if (tenantId != null) {
+            criteria = criteria.and("tenantId").is(tenantId);
+        }
+        if (type != null) {
+            criteria = criteria.and("type").is(type);
+        }
+        return mongo.find(Query.query(criteria).with(Sort.by("at", "_id")).limit(limit), AuditEvent.class)
+                .onErrorMap(MetadataErrors::translate);
+    }
+
+    @Override
+    public Mono<Long> increment(String window, Instant expiresAt) {
+        return mongo.findAndModify(Query.query(Criteria.where("_id").is(window)),
+                        new Update().inc("n", 1L).setOnInsert("expiresAt", expiresAt),
+                        FindAndModifyOptions.options().upsert(true).returnNew(true), Document.class, COUNTERS)
+                .map(counter -> ((Number) counter.get("n")).longValue())
+                .onErrorMap(MetadataErrors::translate);
+    }
+}
