@@ -1,0 +1,113 @@
+package io.granary.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * The isolation matrix: every route, called with every kind of tenant-A credential against
+ * tenant B's resources, is refused (401, 403 or 404) — never a success, never a 500 — and
+ * leaves B's data exactly as it was.
+ */
+class TenantIsolationTest extends ApiTestSupport {
+
+    private record Call(HttpMethod method, String path, Object body) {
+    }
+
+    @Test
+    void noCredentialOfTenantAReachesTenantB() {
+        String nameB = unique("victim");
+        String tenantB = createTenant(nameB);
+        String adminB = createKey(tenantB, List.of("admin"), null);
+        createBucket(adminB, "vault", Map.of());
+        createBucket(adminB, "site", Map.of("visibility", "public"));
+        http.put().uri("/v1/buckets/vault/objects/secret.txt").header("X-Api-Key", adminB).contentType(MediaType.TEXT_PLAIN)
+                .bodyValue("B's secret").exchange().expectStatus().isOk().expectBody();
+        String keyIdB = (String) http.get().uri("/v1/tenants/{t}/keys", tenantB).header("X-Api-Key", adminB).exchange()
+                .expectBody(new ParameterizedTypeReference<Map<String, List<Map<String, Object>>>>() { })
+                .returnResult().getResponseBody().get("keys").get(0).get("id");
+
+        String tenantA = createTenant(unique("attacker"));
+        String adminA = createKey(tenantA, List.of("admin"), null);
+        createBucket(adminA, "vault", Map.of()); // same bucket name as B's
+        http.put().uri("/v1/buckets/vault/objects/secret.txt").header("X-Api-Key", adminA).bodyValue("A's own")
+                .exchange().expectStatus().isOk().expectBody();
+        Map<String, String> credentials = new LinkedHashMap<>();
+        for (List<String> permissions : List.of(List.of("read"), List.of("list"), List.of("write"), List.of("delete"),
+                List.of("admin"), List.of("read", "list", "write", "delete"))) {
+            credentials.put("key " + permissions, createKey(tenantA, permissions, null));
+        }
+        credentials.put("scoped admin", createKey(tenantA, List.of("admin"), List.of("vault")));
+        Function<String, String> tokenFor = method -> {
+            String url = (String) http.post().uri("/v1/buckets/vault/signed-urls").header("X-Api-Key", adminA)
+                    .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("key", "secret.txt", "method", method))
+                    .exchange().expectBody(Map.class).returnResult().getResponseBody().get("url");
+            return url.substring(url.indexOf("token=") + "token=".length());
+        };
+        List<String> tokens = List.of(tokenFor.apply("GET"), tokenFor.apply("PUT"));
+
+        List<Call> calls = new ArrayList<>(List.of(
+                new Call(HttpMethod.GET, "/v1/tenants/" + tenantB, null),
+                new Call(HttpMethod.DELETE, "/v1/tenants/" + tenantB, null),
+                new Call(HttpMethod.GET, "/v1/tenants/" + tenantB + "/keys", null),
+                new Call(HttpMethod.POST, "/v1/tenants/" + tenantB + "/keys", Map.of("name", "x", "permissions", List.of("admin"))),
+                new Call(HttpMethod.DELETE, "/v1/tenants/" + tenantB + "/keys/" + keyIdB, null),
+                new Call(HttpMethod.GET, "/v1/buckets/site", null),
+                new Call(HttpMethod.PATCH, "/v1/buckets/site", Map.of("visibility", "private")),
+                new Call(HttpMethod.DELETE, "/v1/buckets/site?force=true", null),
+                new Call(HttpMethod.GET, "/v1/buckets/site/objects", null),
+                new Call(HttpMethod.GET, "/v1/buckets/site/objects/secret.txt", null),
+                new Call(HttpMethod.POST, "/v1/buckets/site/copy", Map.of("sourceBucket", "vault", "sourceKey", "secret.txt", "key", "x")),
+                new Call(HttpMethod.POST, "/v1/buckets/site/delete", Map.of("keys", List.of("secret.txt"))),
+                new Call(HttpMethod.POST, "/v1/buckets/site/signed-urls", Map.of("key", "secret.txt")),
+                new Call(HttpMethod.GET, "/public/" + nameB + "/vault/secret.txt", null)));
+        List<String> refusals = new ArrayList<>();
+        for (Map.Entry<String, String> credential : credentials.entrySet()) {
+            for (Call call : calls) {
+                refusals.add(expectRefused(call, spec -> spec.header("X-Api-Key", credential.getValue()), credential.getKey()));
+            }
+        }
+        for (String token : tokens) {
+            for (Call call : calls) {
+                String path = call.path() + (call.path().contains("?") ? "&" : "?") + "token=" + token;
+                refusals.add(expectRefused(new Call(call.method(), path, call.body()), spec -> { }, "signed URL"));
+            }
+        }
+        assertThat(refusals).isNotEmpty().allSatisfy(status -> assertThat(status).isIn("401", "403", "404", "405"));
+
+        // B's data is untouched; A's same-named bucket held only A's bytes all along.
+        http.get().uri("/v1/buckets/vault/objects/secret.txt").header("X-Api-Key", adminB).exchange()
+                .expectStatus().isOk().expectBody(String.class).isEqualTo("B's secret");
+        http.get().uri("/v1/buckets/site").header("X-Api-Key", adminB).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.visibility").isEqualTo("public");
+        http.get().uri("/v1/tenants/{t}/keys", tenantB).header("X-Api-Key", adminB).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.keys.length()").isEqualTo(1);
+        http.get().uri("/v1/buckets/vault/objects/secret.txt").header("X-Api-Key", adminA).exchange()
+                .expectBody(String.class).isEqualTo("A's own");
+        // The audit log of A's admin shows none of B's events, even when asked for them.
+        http.get().uri("/v1/audit?tenant=" + tenantB).header("X-Api-Key", adminA).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.events[?(@.tenantId == '" + tenantB + "')]").isEmpty();
+    }
+
+    /** Sends the call and asserts a refusal (a 4xx); returns the status. */
+    private String expectRefused(Call call, Consumer<WebTestClient.RequestBodySpec> auth, String who) {
+        WebTestClient.RequestBodySpec spec = http.method(call.method())
+                .uri(java.net.URI.create("http://127.0.0.1:" + port + call.path()));
+        auth.accept(spec);
+        WebTestClient.RequestHeadersSpec<?> request = call.body() == null ? spec
+                : spec.contentType(MediaType.APPLICATION_JSON).bodyValue(call.body());
+        int status = request.exchange().expectBody().returnResult().getStatus().value();
+        assertThat(status).as("%s %s with %s", call.method(), call.path(), who).isBetween(400, 499);
+        return Integer.toString(status);
+    }
+}
