@@ -38,14 +38,18 @@ public class AuditLog {
     }
 
     Mono<Void> store(String actor, String tenantId, AuditEventType type, String target, Map<String, String> details) {
-        AuditEvent event = new AuditEvent(Ids.newId(), Instant.now().truncatedTo(ChronoUnit.MILLIS), tenantId,
-                type.wireName(), actor, target, details);
-        return events.insert(event)
-                .onErrorResume(error -> {
-                    log.error("audit event not stored: {}", event, error);
-                    return Mono.empty();
-                })
-                .then();
+        // Deferred: the event's time is when it is recorded, after the action, not when the
+        // pipeline was put together.
+        return Mono.defer(() -> {
+            AuditEvent event = new AuditEvent(Ids.newId(), Instant.now().truncatedTo(ChronoUnit.MILLIS), tenantId,
+                    type.wireName(), actor, target, details);
+            return events.insert(event)
+                    .onErrorResume(error -> {
+                        log.error("audit event not stored: {}", event, error);
+                        return Mono.empty();
+                    })
+                    .then();
+        });
     }
 
     /**

@@ -29,7 +29,8 @@ public class DeniedRequestMonitor {
      * Counts one refusal.
      *
      * @param tenantId the tenant the caller belongs to, if known
-     * @param subject what identifies the caller: {@code key:<id>}, {@code signed-url} or {@code ip:<address>}
+     * @param subject what identifies the caller: {@code key:<id>}, {@code signed-url:<tenant id>}, {@code root}
+     *     or {@code ip:<address>}
      * @param status the HTTP status it got
      */
     public Mono<Void> denied(String tenantId, String subject, int status) {

@@ -12,6 +12,8 @@ import org.springframework.util.MimeType;
  * @param visibility {@code private} or {@code public}
  * @param maxObjectSize largest accepted object in bytes, or {@code null} for no limit
  * @param allowedContentTypes accepted media ranges such as {@code image/*}, or {@code null} for any
+ * @param quotaBytes most bytes the bucket may hold, or {@code null} for no limit
+ * @param quotaObjects most objects the bucket may hold, or {@code null} for no limit
  */
 @Document("buckets")
 public record Bucket(
@@ -21,7 +23,9 @@ public record Bucket(
         String visibility,
         Long maxObjectSize,
         List<String> allowedContentTypes,
-        Instant createdAt) {
+        Instant createdAt,
+        Long quotaBytes,
+        Long quotaObjects) {
 
     /** Whether an object of this media type may be stored here. */
     public boolean accepts(MimeType type) {

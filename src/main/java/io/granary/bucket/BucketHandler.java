@@ -15,7 +15,8 @@ import reactor.core.publisher.Mono;
 public class BucketHandler {
 
     /** Body of {@code POST /v1/buckets}. */
-    record CreateBucket(String name, String visibility, Long maxObjectSize, List<String> allowedContentTypes) {
+    record CreateBucket(String name, String visibility, Long maxObjectSize, List<String> allowedContentTypes,
+                        Long quotaBytes, Long quotaObjects) {
     }
 
     private final BucketService buckets;
@@ -27,7 +28,8 @@ public class BucketHandler {
     public Mono<ServerResponse> create(ServerRequest request) {
         return Requests.json(request, CreateBucket.class)
                 .flatMap(body -> buckets.create(Requests.principal(request), body.name(),
-                        new BucketSettings(body.visibility(), body.maxObjectSize(), body.allowedContentTypes())))
+                        new BucketSettings(body.visibility(), body.maxObjectSize(), body.allowedContentTypes(),
+                                body.quotaBytes(), body.quotaObjects())))
                 .flatMap(b -> ServerResponse.created(URI.create("/v1/buckets/" + b.name())).bodyValue(view(b)));
     }
 
@@ -60,6 +62,8 @@ public class BucketHandler {
         body.put("visibility", bucket.visibility());
         body.put("maxObjectSize", bucket.maxObjectSize());
         body.put("allowedContentTypes", bucket.allowedContentTypes());
+        body.put("quotaBytes", bucket.quotaBytes());
+        body.put("quotaObjects", bucket.quotaObjects());
         body.put("createdAt", bucket.createdAt());
         return body;
     }

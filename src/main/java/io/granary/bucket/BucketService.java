@@ -11,6 +11,7 @@ import io.granary.security.Authorizer;
 import io.granary.security.Permission;
 import io.granary.security.Principal;
 import io.granary.storage.BlobStore;
+import io.granary.usage.QuotaService;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
@@ -30,8 +31,11 @@ public class BucketService {
     private final ObjectRepository objects;
     private final BlobStore blobs;
     private final AuditLog audit;
+    private final QuotaService quotas;
 
-    public BucketService(BucketRepository buckets, ObjectRepository objects, BlobStore blobs, AuditLog audit) {
+    public BucketService(BucketRepository buckets, ObjectRepository objects, BlobStore blobs, AuditLog audit,
+                         QuotaService quotas) {
+        this.quotas = quotas;
         this.buckets = buckets;
         this.objects = objects;
         this.blobs = blobs;
@@ -42,7 +46,8 @@ public class BucketService {
         String tenantId = Authorizer.requireBucket(principal, Permission.ADMIN, name);
         Names.requireBucketName(name);
         Bucket bucket = new Bucket(Ids.newId(), tenantId, name, settings.visibility(), settings.maxObjectSize(),
-                settings.allowedContentTypes(), Instant.now().truncatedTo(ChronoUnit.MILLIS));
+                settings.allowedContentTypes(), Instant.now().truncatedTo(ChronoUnit.MILLIS), settings.quotaBytes(),
+                settings.quotaObjects());
         return buckets.insert(bucket)
                 .flatMap(created -> audit.record(principal, tenantId, AuditEventType.BUCKET_CREATED, "bucket:" + name,
                         Map.of("visibility", created.visibility())).thenReturn(created));
@@ -82,10 +87,11 @@ public class BucketService {
 
     public Mono<Bucket> update(Principal principal, String name, Map<String, Object> patch) {
         return resolve(principal, name, Permission.ADMIN).flatMap(bucket -> {
-            BucketSettings current = new BucketSettings(bucket.visibility(), bucket.maxObjectSize(), bucket.allowedContentTypes());
+            BucketSettings current = new BucketSettings(bucket.visibility(), bucket.maxObjectSize(), bucket.allowedContentTypes(),
+                    bucket.quotaBytes(), bucket.quotaObjects());
             BucketSettings next = current.patchedWith(patch);
             Mono<Bucket> updated = buckets.update(new Bucket(bucket.id(), bucket.tenantId(), bucket.name(), next.visibility(),
-                    next.maxObjectSize(), next.allowedContentTypes(), bucket.createdAt()));
+                    next.maxObjectSize(), next.allowedContentTypes(), bucket.createdAt(), next.quotaBytes(), next.quotaObjects()));
             return next.visibility().equals(bucket.visibility()) ? updated
                     : updated.flatMap(changed -> audit.record(principal, bucket.tenantId(),
                             AuditEventType.BUCKET_VISIBILITY_CHANGED, "bucket:" + name,
@@ -112,6 +118,7 @@ public class BucketService {
                                     "The bucket is not empty; delete its objects or pass ?force=true."))
                             : Mono.empty());
             return emptied.then(buckets.delete(bucket.tenantId(), bucket.id()))
+                    .then(quotas.forgetBucket(bucket))
                     .then(audit.record(principal, bucket.tenantId(), AuditEventType.BUCKET_DELETED, "bucket:" + name,
                             Map.of("force", Boolean.toString(force))));
         });

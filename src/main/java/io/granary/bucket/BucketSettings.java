@@ -1,5 +1,6 @@
 package io.granary.bucket;
 
+import io.granary.common.Quotas;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import java.util.List;
@@ -14,11 +15,15 @@ import org.springframework.util.MimeType;
  * @param visibility {@code private} (default) or {@code public}
  * @param maxObjectSize positive byte count, or {@code null} for no limit
  * @param allowedContentTypes media ranges, or {@code null} for any type
+ * @param quotaBytes most bytes the bucket may hold, or {@code null} for no limit
+ * @param quotaObjects most objects the bucket may hold, or {@code null} for no limit
  */
-public record BucketSettings(String visibility, Long maxObjectSize, List<String> allowedContentTypes) {
+public record BucketSettings(String visibility, Long maxObjectSize, List<String> allowedContentTypes, Long quotaBytes,
+                             Long quotaObjects) {
 
     static final Set<String> VISIBILITIES = Set.of("private", "public");
-    private static final Set<String> FIELDS = Set.of("visibility", "maxObjectSize", "allowedContentTypes");
+    private static final Set<String> FIELDS = Set.of("visibility", "maxObjectSize", "allowedContentTypes", "quotaBytes",
+            "quotaObjects");
 
     public BucketSettings {
         if (visibility == null) {
@@ -30,6 +35,8 @@ public record BucketSettings(String visibility, Long maxObjectSize, List<String>
         if (maxObjectSize != null && maxObjectSize <= 0) {
             throw new GranaryException(ErrorCode.INVALID_REQUEST, "'maxObjectSize' must be a positive number of bytes.");
         }
+        Quotas.limit(quotaBytes, "quotaBytes");
+        Quotas.limit(quotaObjects, "quotaObjects");
         if (allowedContentTypes != null) {
             if (allowedContentTypes.size() > 100) {
                 throw new GranaryException(ErrorCode.INVALID_REQUEST, "At most 100 allowed content types.");
@@ -54,7 +61,10 @@ public record BucketSettings(String visibility, Long maxObjectSize, List<String>
         String newVisibility = patch.containsKey("visibility") ? asString(patch.get("visibility")) : visibility;
         Long newMax = patch.containsKey("maxObjectSize") ? asLong(patch.get("maxObjectSize")) : maxObjectSize;
         List<String> newTypes = patch.containsKey("allowedContentTypes") ? asStrings(patch.get("allowedContentTypes")) : allowedContentTypes;
-        return new BucketSettings(newVisibility, newMax, newTypes);
+        Long newQuotaBytes = patch.containsKey("quotaBytes") ? Quotas.limit(patch.get("quotaBytes"), "quotaBytes") : quotaBytes;
+        Long newQuotaObjects = patch.containsKey("quotaObjects")
+                ? Quotas.limit(patch.get("quotaObjects"), "quotaObjects") : quotaObjects;
+        return new BucketSettings(newVisibility, newMax, newTypes, newQuotaBytes, newQuotaObjects);
     }
 
     private static void requireMediaRange(String type) {

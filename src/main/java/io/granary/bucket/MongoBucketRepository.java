@@ -57,7 +57,9 @@ class MongoBucketRepository implements BucketRepository {
         Update update = new Update()
                 .set("visibility", bucket.visibility())
                 .set("maxObjectSize", bucket.maxObjectSize())
-                .set("allowedContentTypes", bucket.allowedContentTypes());
+                .set("allowedContentTypes", bucket.allowedContentTypes())
+                .set("quotaBytes", bucket.quotaBytes())
+                .set("quotaObjects", bucket.quotaObjects());
         return mongo.findAndModify(Query.query(Criteria.where("_id").is(bucket.id())), update,
                 FindAndModifyOptions.options().returnNew(true), Bucket.class)
                 .onErrorMap(MetadataErrors::translate);

@@ -10,6 +10,7 @@ import io.granary.security.Authorizer;
 import io.granary.security.Permission;
 import io.granary.security.Principal;
 import io.granary.storage.BlobContent;
+import io.granary.usage.QuotaService;
 import io.granary.storage.BlobLocation;
 import io.granary.storage.BlobStore;
 import io.granary.storage.ByteRange;
@@ -49,9 +50,12 @@ public class ObjectService {
     private final BlobStore blobs;
     private final ObjectLister lister;
     private final Duration supersededGrace;
+    private final QuotaService quotas;
 
-    public ObjectService(BucketService buckets, ObjectRepository objects, BlobStore blobs, GranaryProperties properties) {
+    public ObjectService(BucketService buckets, ObjectRepository objects, BlobStore blobs, QuotaService quotas,
+                         GranaryProperties properties) {
         this.buckets = buckets;
+        this.quotas = quotas;
         this.objects = objects;
         this.blobs = blobs;
         this.lister = new ObjectLister(objects);
@@ -72,7 +76,9 @@ public class ObjectService {
             if (declared != null && maxSize != null && declared > maxSize) {
                 throw new GranaryException(ErrorCode.ENTITY_TOO_LARGE, "The object is larger than the maximum of " + maxSize + " bytes.");
             }
-            return precheck(bucket, key, request.condition()).then(Mono.defer(() -> {
+            Mono<Void> fits = declared == null ? Mono.empty()
+                    : quotas.precheck(bucket, declared, objects.find(bucket, key).map(StoredObject::size));
+            return fits.then(precheck(bucket, key, request.condition())).then(Mono.defer(() -> {
                 String versionId = Ids.newId();
                 BlobLocation location = BlobLocation.of(bucket.tenantId(), bucket.id(), versionId);
                 BodyDigest digest = new BodyDigest(maxSize);
@@ -91,7 +97,7 @@ public class ObjectService {
                             return new StoredObject(null, bucket.tenantId(), bucket.id(), key, digest.size(), md5, sha256,
                                     contentType, cacheControl, metadata, versionId, location.path(), now());
                         })
-                        .flatMap(record -> commit(record, request.condition()))
+                        .flatMap(record -> commit(bucket, record, request.condition()))
                         .onErrorResume(error -> discardUnlessVisible(bucket, key, location).then(Mono.error(error)));
                 Flux<DataBuffer> checked = sniffer == null ? digest.observe(body) : sniffer.observe(digest.observe(body));
                 // A cancel while the body streams is the store's to clean up; once the blob is
@@ -118,11 +124,27 @@ public class ObjectService {
                         : Mono.error(new GranaryException(ErrorCode.PRECONDITION_FAILED, "Precondition failed for '" + key + "'.")));
     }
 
-    /** Makes {@code record} visible, then retires the blob of the version it replaced. */
-    private Mono<StoredObject> commit(StoredObject record, WriteCondition condition) {
-        return objects.commit(record, condition)
-                .flatMap(previous -> retire(previous.location()).thenReturn(record))
-                .defaultIfEmpty(record);
+    /**
+     * Reserves in the quotas what the new version adds over the current one, makes
+     * {@code record} visible, corrects the counters if the version actually replaced was
+     * another than expected (a concurrent writer), and retires the replaced version's blob. A
+     * refused commit gives its reservation back.
+     */
+    private Mono<StoredObject> commit(Bucket bucket, StoredObject record, WriteCondition condition) {
+        return objects.find(bucket, record.key()).map(StoredObject::size).defaultIfEmpty(-1L).flatMap(currentSize -> {
+            long expectedBytes = Math.max(currentSize, 0);
+            long expectedObjects = currentSize < 0 ? 0 : 1;
+            long addedBytes = record.size() - expectedBytes;
+            long addedObjects = 1 - expectedObjects;
+            return quotas.reserve(bucket, addedBytes, addedObjects)
+                    .then(objects.commit(record, condition).onErrorResume(error ->
+                            quotas.release(bucket, addedBytes, addedObjects).then(Mono.error(error))))
+                    .flatMap(previous -> quotas.release(bucket, previous.size() - expectedBytes, 1 - expectedObjects)
+                            .then(retire(previous.location()))
+                            .thenReturn(record))
+                    .switchIfEmpty(Mono.defer(() -> quotas.release(bucket, -expectedBytes, -expectedObjects)
+                            .thenReturn(record)));
+        });
     }
 
     /**
@@ -217,7 +239,8 @@ public class ObjectService {
     }
 
     private Mono<Void> remove(Bucket bucket, String key) {
-        return objects.remove(bucket, key).flatMap(removed -> retire(removed.location()));
+        return objects.remove(bucket, key)
+                .flatMap(removed -> quotas.release(bucket, removed.size(), 1).then(retire(removed.location())));
     }
 
     /** Result of a bulk delete: what went and, per key, why not. */
@@ -266,7 +289,7 @@ public class ObjectService {
                     return blobs.copy(source.location(), location, blobMetadata(target, targetKey))
                             .onErrorMap(e -> e instanceof GranaryException g && g.code() == ErrorCode.BLOB_NOT_FOUND,
                                     e -> notFound(sourceKey))
-                            .then(Mono.defer(() -> uninterruptible(commit(record, new WriteCondition.None())
+                            .then(Mono.defer(() -> uninterruptible(commit(target, record, new WriteCondition.None())
                                     .onErrorResume(error -> discardUnlessVisible(target, targetKey, location)
                                             .then(Mono.error(error))))));
                 }));

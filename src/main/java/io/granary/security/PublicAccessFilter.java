@@ -4,6 +4,7 @@ import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import io.granary.tenant.TenantService;
 import io.granary.web.Requests;
+import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.HandlerFilterFunction;
 import org.springframework.web.reactive.function.server.HandlerFunction;
@@ -27,6 +28,9 @@ public class PublicAccessFilter implements HandlerFilterFunction<ServerResponse,
 
     @Override
     public Mono<ServerResponse> filter(ServerRequest request, HandlerFunction<ServerResponse> next) {
+        if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
+            return next.handle(request); // a 405, answered alike for every tenant name
+        }
         return tenants.findByName(request.pathVariable("tenant"))
                 // The same answer as for a private or missing bucket, so tenant names cannot be probed.
                 .switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.BUCKET_NOT_FOUND,

@@ -4,10 +4,12 @@ import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.FindAndModifyOptions;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
 import io.granary.common.MetadataErrors;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
@@ -45,6 +47,14 @@ class MongoTenantRepository implements TenantRepository {
     @Override
     public Flux<Tenant> findAll() {
         return mongo.find(new Query().with(Sort.by("name")), Tenant.class)
+                .onErrorMap(MetadataErrors::translate);
+    }
+
+    @Override
+    public Mono<Tenant> updateQuotas(String id, Long quotaBytes, Long quotaObjects) {
+        return mongo.findAndModify(Query.query(Criteria.where("_id").is(id)),
+                        new Update().set("quotaBytes", quotaBytes).set("quotaObjects", quotaObjects),
+                        FindAndModifyOptions.options().returnNew(true), Tenant.class)
                 .onErrorMap(MetadataErrors::translate);
     }
 

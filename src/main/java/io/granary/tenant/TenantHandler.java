@@ -37,6 +37,12 @@ public class TenantHandler {
         return tenants.get(Requests.principal(request), request.pathVariable("tenantId")).flatMap(t -> ServerResponse.ok().bodyValue(t));
     }
 
+    public Mono<ServerResponse> update(ServerRequest request) {
+        return Requests.jsonObject(request)
+                .flatMap(patch -> tenants.updateQuotas(Requests.principal(request), request.pathVariable("tenantId"), patch))
+                .flatMap(t -> ServerResponse.ok().bodyValue(t));
+    }
+
     public Mono<ServerResponse> delete(ServerRequest request) {
         return tenants.delete(Requests.principal(request), request.pathVariable("tenantId")).then(ServerResponse.noContent().build());
     }

@@ -14,6 +14,9 @@ public interface TenantRepository {
 
     Flux<Tenant> findAll();
 
+    /** Sets the quotas; completes with the updated tenant, or empty when it is gone. */
+    Mono<Tenant> updateQuotas(String id, Long quotaBytes, Long quotaObjects);
+
     /** Completes with whether a tenant was removed. */
     Mono<Boolean> delete(String id);
 }

@@ -6,10 +6,13 @@ import io.granary.audit.AuditLog;
 import io.granary.bucket.BucketRepository;
 import io.granary.common.Ids;
 import io.granary.common.Names;
+import io.granary.common.Quotas;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import io.granary.security.Authorizer;
 import io.granary.security.Principal;
+import io.granary.usage.QuotaService;
+import io.granary.usage.UsageRepository;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
@@ -25,8 +28,11 @@ public class TenantService {
     private final BucketRepository buckets;
     private final ApiKeyRepository keys;
     private final AuditLog audit;
+    private final UsageRepository usage;
 
-    public TenantService(TenantRepository tenants, BucketRepository buckets, ApiKeyRepository keys, AuditLog audit) {
+    public TenantService(TenantRepository tenants, BucketRepository buckets, ApiKeyRepository keys, AuditLog audit,
+                         UsageRepository usage) {
+        this.usage = usage;
         this.tenants = tenants;
         this.buckets = buckets;
         this.keys = keys;
@@ -36,9 +42,9 @@ public class TenantService {
     public Mono<Tenant> create(Principal principal, String name) {
         Authorizer.requireRoot(principal);
         Names.requireTenantName(name);
-        return tenants.insert(new Tenant(Ids.newId(), name, Instant.now().truncatedTo(ChronoUnit.MILLIS)))
+        return tenants.insert(new Tenant(Ids.newId(), name, Instant.now().truncatedTo(ChronoUnit.MILLIS), null, null))
                 .flatMap(tenant -> audit.record(principal, tenant.id(), AuditEventType.TENANT_CREATED,
-                        "tenant:" + tenant.name(), Map.of()).thenReturn(tenant));
+                        "tenant:" + tenant.id(), Map.of("name", tenant.name())).thenReturn(tenant));
     }
 
     public Flux<Tenant> list(Principal principal) {
@@ -75,7 +81,21 @@ public class TenantService {
                 .then(keys.deleteByTenant(id))
                 .then(requireNoBuckets(id))
                 .then(tenants.delete(id))
+                .then(usage.delete(QuotaService.tenantCounter(id)))
                 .then(audit.record(principal, id, AuditEventType.TENANT_DELETED, "tenant:" + id, Map.of()));
+    }
+
+    /** Sets or clears ({@code null}) the tenant's quotas; absent fields stay. Root only. */
+    public Mono<Tenant> updateQuotas(Principal principal, String id, Map<String, Object> patch) {
+        Authorizer.requireRoot(principal);
+        for (String field : patch.keySet()) {
+            if (!field.equals("quotaBytes") && !field.equals("quotaObjects")) {
+                return Mono.error(new GranaryException(ErrorCode.INVALID_JSON, "Unknown field '" + field + "'."));
+            }
+        }
+        return get(id).flatMap(tenant -> tenants.updateQuotas(id,
+                patch.containsKey("quotaBytes") ? Quotas.limit(patch.get("quotaBytes"), "quotaBytes") : tenant.quotaBytes(),
+                patch.containsKey("quotaObjects") ? Quotas.limit(patch.get("quotaObjects"), "quotaObjects") : tenant.quotaObjects()));
     }
 
     private Mono<Void> requireNoBuckets(String id) {

@@ -10,6 +10,7 @@ import io.granary.security.CredentialFilter;
 import io.granary.security.PublicAccessFilter;
 import io.granary.security.signed.SignedUrlHandler;
 import io.granary.tenant.TenantHandler;
+import io.granary.usage.UsageHandler;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -38,11 +39,12 @@ class ApiRoutes {
     @Bean
     RouterFunction<ServerResponse> apiV1(TenantHandler tenants, ApiKeyHandler keys, BucketHandler buckets,
                                          ObjectHandler objects, SignedUrlHandler signedUrls, CredentialFilter credentials,
-                                         PublicAccessFilter publicAccess, AuditHandler audit) {
+                                         PublicAccessFilter publicAccess, AuditHandler audit, UsageHandler usage) {
         Table table = new Table()
                 .add("/tenants", HttpMethod.POST, tenants::create)
                 .add("/tenants", HttpMethod.GET, tenants::list)
                 .add("/tenants/{tenantId}", HttpMethod.GET, tenants::get)
+                .add("/tenants/{tenantId}", HttpMethod.PATCH, tenants::update)
                 .add("/tenants/{tenantId}", HttpMethod.DELETE, tenants::delete)
                 .add("/tenants/{tenantId}/keys", HttpMethod.POST, keys::create)
                 .add("/tenants/{tenantId}/keys", HttpMethod.GET, keys::list)
@@ -65,7 +67,8 @@ class ApiRoutes {
                 .add("/signing-keys", HttpMethod.GET, signedUrls::listKeys)
                 .add("/signing-keys", HttpMethod.POST, signedUrls::rotate)
                 .add("/signing-keys/{kid}", HttpMethod.DELETE, signedUrls::retire)
-                .add("/audit", HttpMethod.GET, audit::query);
+                .add("/audit", HttpMethod.GET, audit::query)
+                .add("/usage", HttpMethod.GET, usage::report);
         Table anonymous = new Table()
                 .add("/{tenant}/{bucket}/{*key}", HttpMethod.GET, objects::get)
                 .add("/{tenant}/{bucket}/{*key}", HttpMethod.HEAD, objects::get);

@@ -84,7 +84,10 @@ class ProblemExceptionHandler implements WebExceptionHandler {
             return denials.denied(key.tenantId(), "key:" + key.keyId(), status);
         }
         if (principal instanceof Principal.Grant grant) {
-            return denials.denied(grant.tenantId(), "signed-url", status);
+            return denials.denied(grant.tenantId(), "signed-url:" + grant.tenantId(), status);
+        }
+        if (principal instanceof Principal.Root) {
+            return denials.denied(null, "root", status);
         }
         InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
         String address = remote == null || remote.getAddress() == null ? "unknown" : remote.getAddress().getHostAddress();

@@ -46,7 +46,7 @@ class AuditApiTest extends ApiTestSupport {
         assertThat(seen.get(3)).containsEntry("target", "bucket:" + bucket)
                 .containsEntry("details", Map.of("from", "private", "to", "public"));
         assertThat(seen.get(4).get("actor")).asString().startsWith("key:");
-        assertThat(seen.get(0)).containsEntry("actor", "root");
+        assertThat(seen.get(0)).containsEntry("actor", "root").containsEntry("target", "tenant:" + tenantId);
         assertThat(seen.toString()).doesNotContain(reader);
 
         // The tenant's own unscoped admin sees the same; filters narrow it down.

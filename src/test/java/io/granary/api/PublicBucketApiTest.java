@@ -36,6 +36,9 @@ class PublicBucketApiTest extends ApiTestSupport {
         // Read-only: writes are not routes here, and listing stays private.
         http.put().uri("/public/{t}/site/img/logo.svg", tenant).bodyValue("x").exchange()
                 .expectStatus().isEqualTo(HttpStatus.METHOD_NOT_ALLOWED).expectBody();
+        // ...answered alike for tenants that do not exist, so names cannot be probed that way.
+        http.put().uri("/public/{t}/site/img/logo.svg", unique("nobody")).bodyValue("x").exchange()
+                .expectStatus().isEqualTo(HttpStatus.METHOD_NOT_ALLOWED).expectBody();
         expectProblem(http.get().uri("/v1/buckets/site/objects").exchange(), HttpStatus.UNAUTHORIZED, "unauthenticated");
 
         // Turning a bucket private takes effect at once.

@@ -1,0 +1,77 @@
+package io.granary.usage;
+
+import io.granary.common.MetadataErrors;
+import org.bson.Document;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.data.mongodb.core.FindAndModifyOptions;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Mono;
+
+@Repository
+class MongoUsageRepository implements UsageRepository {
+
+    static final String COLLECTION = "usage";
+
+    private final ReactiveMongoTemplate mongo;
+
+    MongoUsageRepository(ReactiveMongoTemplate mongo) {
+        this.mongo = mongo;
+    }
+
+    @Override
+    public Mono<Boolean> add(String id, long bytes, long objects, Long maxBytes, Long maxObjects) {
+        Criteria criteria = Criteria.where("_id").is(id);
+        if (maxBytes != null) {
+            criteria = criteria.and("bytes").lte(maxBytes - bytes);
+        }
+        if (maxObjects != null) {
+            criteria = criteria.and("objects").lte(maxObjects - objects);
+        }
+        Update increment = new Update().inc("bytes", bytes).inc("objects", objects);
+        Mono<Boolean> attempt = mongo.findAndModify(Query.query(criteria), increment,
+                        FindAndModifyOptions.options().returnNew(true), Document.class, COLLECTION)
+                .map(updated -> true)
+                .defaultIfEmpty(false);
+        // Nothing matched: either the limit holds back, or the counter does not exist yet. Create
+        // it at zero (a concurrent creator winning is fine) and try once more.
+        return attempt.flatMap(done -> done ? Mono.just(true)
+                        : ensure(id).then(attempt))
+                .onErrorMap(MetadataErrors::translate);
+    }
+
+    private Mono<Void> ensure(String id) {
+        return mongo.insert(new Document("_id", id).append("bytes", 0L).append("objects", 0L), COLLECTION)
+                .onErrorResume(DuplicateKeyException.class, e -> Mono.empty())
+                .then();
+    }
+
+    @Override
+    public Mono<Void> subtract(String id, long bytes, long objects) {
+        return mongo.updateFirst(Query.query(Criteria.where("_id").is(id)),
+                        new Update().inc("bytes", -bytes).inc("objects", -objects), COLLECTION)
+                .then()
+                .onErrorMap(MetadataErrors::translate);
+    }
+
+    @Override
+    public Mono<long[]> read(String id) {
+        return mongo.findById(id, Document.class, COLLECTION)
+                .map(counter -> new long[] {number(counter.get("bytes")), number(counter.get("objects"))})
+                .defaultIfEmpty(new long[] {0, 0})
+                .onErrorMap(MetadataErrors::translate);
+    }
+
+    @Override
+    public Mono<Void> delete(String id) {
+        return mongo.remove(Query.query(Criteria.where("_id").is(id)), COLLECTION).then()
+                .onErrorMap(MetadataErrors::translate);
+    }
+
+    private static long number(Object value) {
+        return value == null ? 0 : ((Number) value).longValue();
+    }
+}

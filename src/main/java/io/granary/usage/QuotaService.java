@@ -1,0 +1,116 @@
+package io.granary.usage;
+
+import io.granary.bucket.Bucket;
+import io.granary.error.ErrorCode;
+import io.granary.error.GranaryException;
+import io.granary.tenant.TenantService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Mono;
+
+/**
+ * Keeps usage counters per bucket and per tenant and enforces their quotas. A write reserves
+ * its bytes and object before it becomes visible (a conditional {@code $inc} that fails rather
+ * than pass a quota), and whatever stops being visible is released. Usage is counted on every
+ * bucket and tenant, also without quotas, so a quota set later applies to the true figures.
+ */
+@Service
+public class QuotaService {
+
+    private static final Logger log = LoggerFactory.getLogger(QuotaService.class);
+
+    private final UsageRepository usage;
+    private final TenantService tenants;
+
+    public QuotaService(UsageRepository usage, TenantService tenants) {
+        this.usage = usage;
+        this.tenants = tenants;
+    }
+
+    static String bucketCounter(String bucketId) {
+        return "b:" + bucketId;
+    }
+
+    /** Id of a tenant's usage counter. */
+    public static String tenantCounter(String tenantId) {
+        return "t:" + tenantId;
+    }
+
+    /** Takes {@code bytes} and {@code objects} from the bucket's and the tenant's quotas, or fails with 413 {@code quota_exceeded}. */
+    public Mono<Void> reserve(Bucket bucket, long bytes, long objects) {
+        return usage.add(bucketCounter(bucket.id()), bytes, objects, bucket.quotaBytes(), bucket.quotaObjects())
+                .flatMap(inBucket -> inBucket ? Mono.<Void>empty()
+                        : Mono.error(exceeded("bucket '" + bucket.name() + "'")))
+                .then(tenants.get(bucket.tenantId()))
+                .flatMap(tenant -> usage.add(tenantCounter(tenant.id()), bytes, objects, tenant.quotaBytes(), tenant.quotaObjects())
+                        .flatMap(inTenant -> inTenant ? Mono.<Void>empty()
+                                : usage.subtract(bucketCounter(bucket.id()), bytes, objects)
+                                        .then(Mono.error(exceeded("tenant")))));
+    }
+
+    /**
+     * Fails fast with 413 when an upload of {@code bytes} cannot fit, before its body is read.
+     * {@code replaced} is the size of the version it would replace (looked up only when the
+     * bucket is near its quota). The reservation made before the upload becomes visible stays
+     * the authoritative check.
+     */
+    public Mono<Void> precheck(Bucket bucket, long bytes, Mono<Long> replaced) {
+        Mono<Long> freed = replaced.defaultIfEmpty(0L).cache();
+        return usage.read(bucketCounter(bucket.id()))
+                .flatMap(current -> fits(current[0], bytes, bucket.quotaBytes(), freed)
+                        .flatMap(ok -> ok ? Mono.<Void>empty() : Mono.error(exceeded("bucket '" + bucket.name() + "'"))))
+                .then(tenants.get(bucket.tenantId()))
+                .flatMap(tenant -> tenant.quotaBytes() == null ? Mono.<Void>empty()
+                        : usage.read(tenantCounter(tenant.id()))
+                                .flatMap(total -> fits(total[0], bytes, tenant.quotaBytes(), freed))
+                                .flatMap(ok -> ok ? Mono.<Void>empty() : Mono.error(exceeded("tenant"))));
+    }
+
+    private static Mono<Boolean> fits(long used, long bytes, Long quota, Mono<Long> freed) {
+        if (quota == null || used + bytes <= quota) {
+            return Mono.just(true);
+        }
+        return freed.map(size -> used - size + bytes <= quota);
+    }
+
+    /**
+     * Gives back what an object no longer visible held (negative values take instead, to
+     * correct a reservation, and are never refused). Never fails: a failure is logged.
+     */
+    public Mono<Void> release(Bucket bucket, long bytes, long objects) {
+        if (bytes == 0 && objects == 0) {
+            return Mono.empty();
+        }
+        return usage.subtract(bucketCounter(bucket.id()), bytes, objects)
+                .then(usage.subtract(tenantCounter(bucket.tenantId()), bytes, objects))
+                .onErrorResume(error -> {
+                    log.error("usage of bucket {} not reduced by {} bytes / {} objects: {}", bucket.id(), bytes, objects,
+                            error.toString());
+                    return Mono.empty();
+                });
+    }
+
+    /** After a bucket and all its objects are gone: its usage leaves the tenant's, its counter goes. */
+    public Mono<Void> forgetBucket(Bucket bucket) {
+        return usage.read(bucketCounter(bucket.id()))
+                .flatMap(current -> usage.subtract(tenantCounter(bucket.tenantId()), current[0], current[1]))
+                .then(usage.delete(bucketCounter(bucket.id())));
+    }
+
+    /** The current figures of a bucket with its quotas. */
+    public Mono<Usage> of(Bucket bucket) {
+        return usage.read(bucketCounter(bucket.id()))
+                .map(current -> new Usage(current[0], current[1], bucket.quotaBytes(), bucket.quotaObjects()));
+    }
+
+    /** The current figures of a tenant with its quotas. */
+    public Mono<Usage> ofTenant(String tenantId) {
+        return tenants.get(tenantId).zipWith(usage.read(tenantCounter(tenantId)),
+                (tenant, current) -> new Usage(current[0], current[1], tenant.quotaBytes(), tenant.quotaObjects()));
+    }
+
+    private static GranaryException exceeded(String whose) {
+        return new GranaryException(ErrorCode.QUOTA_EXCEEDED, "The quota of the " + whose + " would be exceeded.");
+    }
+}

@@ -1,0 +1,24 @@
+package io.granary.usage;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * Storage port for usage counters, one document per tenant and per bucket. Every change is
+ * one conditional {@code $inc}, so counters stay exact across nodes without transactions.
+ */
+public interface UsageRepository {
+
+    /**
+     * Adds {@code bytes} and {@code objects} to counter {@code id} if the result stays within the
+     * limits; completes with whether it did. {@code null} limits do not constrain.
+     */
+    Mono<Boolean> add(String id, long bytes, long objects, Long maxBytes, Long maxObjects);
+
+    /** Subtracts unconditionally (releases are never refused). */
+    Mono<Void> subtract(String id, long bytes, long objects);
+
+    /** The counter's current values as {@code [bytes, objects]}; zeros when it does not exist yet. */
+    Mono<long[]> read(String id);
+
+    Mono<Void> delete(String id);
+}
