@@ -9,7 +9,7 @@ public final class Quotas {
     private Quotas() {
     }
 
-    /** A positive whole number, or {@code null} for no limit; anything else is a 400. */
+    /** A whole number of 0 or more (0 admits nothing), or {@code null} for no limit; anything else is a 400. */
     public static Long limit(Object value, String field) {
         if (value == null) {
             return null;

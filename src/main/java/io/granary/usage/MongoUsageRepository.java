@@ -24,11 +24,12 @@ class MongoUsageRepository implements UsageRepository {
 
     @Override
     public Mono<Boolean> add(String id, long bytes, long objects, Long maxBytes, Long maxObjects) {
+        // Only growth is limited: a write that frees room passes even above a (lowered) quota.
         Criteria criteria = Criteria.where("_id").is(id);
-        if (maxBytes != null) {
+        if (maxBytes != null && bytes > 0) {
             criteria = criteria.and("bytes").lte(maxBytes - bytes);
         }
-        if (maxObjects != null) {
+        if (maxObjects != null && objects > 0) {
             criteria = criteria.and("objects").lte(maxObjects - objects);
         }
         Update increment = new Update().inc("bytes", bytes).inc("objects", objects);

@@ -42,11 +42,14 @@ public class QuotaService {
         return usage.add(bucketCounter(bucket.id()), bytes, objects, bucket.quotaBytes(), bucket.quotaObjects())
                 .flatMap(inBucket -> inBucket ? Mono.<Void>empty()
                         : Mono.error(exceeded("bucket '" + bucket.name() + "'")))
-                .then(tenants.get(bucket.tenantId()))
-                .flatMap(tenant -> usage.add(tenantCounter(tenant.id()), bytes, objects, tenant.quotaBytes(), tenant.quotaObjects())
-                        .flatMap(inTenant -> inTenant ? Mono.<Void>empty()
-                                : usage.subtract(bucketCounter(bucket.id()), bytes, objects)
-                                        .then(Mono.error(exceeded("tenant")))));
+                .then(tenants.get(bucket.tenantId())
+                        .flatMap(tenant -> usage.add(tenantCounter(tenant.id()), bytes, objects, tenant.quotaBytes(),
+                                tenant.quotaObjects()))
+                        .flatMap(inTenant -> inTenant ? Mono.<Void>empty() : Mono.error(exceeded("tenant")))
+                        // Refused or failed at the tenant: the bucket's share goes back.
+                        .onErrorResume(error -> usage.subtract(bucketCounter(bucket.id()), bytes, objects)
+                                .onErrorResume(ignored -> Mono.empty())
+                                .then(Mono.error(error))));
     }
 
     /**
@@ -71,7 +74,8 @@ public class QuotaService {
         if (quota == null || used + bytes <= quota) {
             return Mono.just(true);
         }
-        return freed.map(size -> used - size + bytes <= quota);
+        // Like the reservation, only growth is limited: replacing an object with one no larger passes.
+        return freed.map(size -> bytes <= size || used - size + bytes <= quota);
     }
 
     /**
@@ -95,7 +99,12 @@ public class QuotaService {
     public Mono<Void> forgetBucket(Bucket bucket) {
         return usage.read(bucketCounter(bucket.id()))
                 .flatMap(current -> usage.subtract(tenantCounter(bucket.tenantId()), current[0], current[1]))
-                .then(usage.delete(bucketCounter(bucket.id())));
+                .then(usage.delete(bucketCounter(bucket.id())))
+                .onErrorResume(error -> {
+                    log.error("usage of deleted bucket {} not removed from tenant {}: {}", bucket.id(), bucket.tenantId(),
+                            error.toString());
+                    return Mono.empty();
+                });
     }
 
     /** The current figures of a bucket with its quotas. */

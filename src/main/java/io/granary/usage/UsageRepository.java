@@ -10,7 +10,8 @@ public interface UsageRepository {
 
     /**
      * Adds {@code bytes} and {@code objects} to counter {@code id} if the result stays within the
-     * limits; completes with whether it did. {@code null} limits do not constrain.
+     * limits; completes with whether it did. {@code null} limits do not constrain, and neither
+     * does any limit on a value that does not grow.
      */
     Mono<Boolean> add(String id, long bytes, long objects, Long maxBytes, Long maxObjects);
 

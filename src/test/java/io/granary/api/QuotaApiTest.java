@@ -102,6 +102,14 @@ class QuotaApiTest extends ApiTestSupport {
         expectProblem(http.put().uri("/v1/buckets/{b}/objects/d", bucket).header("X-Api-Key", admin).bodyValue(new byte[0])
                 .exchange(), HttpStatus.CONTENT_TOO_LARGE, "quota_exceeded"); // a fourth object
         assertThat(bucketUsage(bucket)).containsEntry("bytes", 95).containsEntry("objects", 3);
+
+        // A quota lowered below the usage still lets writes shrink it, never grow it.
+        http.patch().uri("/v1/buckets/{b}", bucket).header("X-Api-Key", admin).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("quotaBytes", 50)).exchange().expectStatus().isOk().expectBody();
+        put(bucket, "a", 90);
+        expectProblem(http.put().uri("/v1/buckets/{b}/objects/a", bucket).header("X-Api-Key", admin).bodyValue(new byte[91])
+                .exchange(), HttpStatus.CONTENT_TOO_LARGE, "quota_exceeded");
+        assertThat(bucketUsage(bucket)).containsEntry("bytes", 90).containsEntry("objects", 3);
     }
 
     @Test
