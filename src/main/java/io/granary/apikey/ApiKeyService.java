@@ -93,6 +93,16 @@ public class ApiKeyService {
                         : Mono.error(new GranaryException(ErrorCode.KEY_NOT_FOUND, "No key with id '" + keyId + "'.")));
     }
 
+    /** Whether key {@code keyId} of tenant {@code tenantId} exists and has not expired. */
+    public Mono<Boolean> isActive(String keyId, String tenantId) {
+        if (!Ids.isId(keyId)) {
+            return Mono.just(false);
+        }
+        return keys.findById(keyId)
+                .map(key -> key.tenantId().equals(tenantId) && !key.expiredAt(Instant.now()))
+                .defaultIfEmpty(false);
+    }
+
     /** The principal of a tenant credential, or empty when it is unknown, wrong or expired. */
     public Mono<Principal> authenticate(String credential) {
         if (!credential.startsWith(PREFIX) || credential.length() < PREFIX.length() + 26) {

@@ -43,7 +43,7 @@ class SignedUrlCodec {
         try {
             SignedUrlToken payload = json.readValue(DECODER.decode(token.substring(0, dot)), SignedUrlToken.class);
             if (payload.v() != 1 || payload.kid() == null || payload.t() == null || payload.b() == null
-                    || payload.k() == null || payload.m() == null) {
+                    || payload.k() == null || payload.m() == null || payload.ik() == null) {
                 throw invalid();
             }
             return payload;

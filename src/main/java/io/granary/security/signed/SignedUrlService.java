@@ -66,7 +66,8 @@ public class SignedUrlService {
                 .zipWith(keys.current())
                 .map(pair -> new Issued(codec.encode(new SignedUrlToken(1, pair.getT2().kid(), principal.tenantId(),
                         pair.getT1().id(), request.key(), method, expiresAt.getEpochSecond(),
-                        request.download(), request.contentType(), request.maxSize()), pair.getT2()), expiresAt))
+                        request.download(), request.contentType(), request.maxSize(),
+                        ((Principal.TenantKey) principal).keyId()), pair.getT2()), expiresAt))
                 .flatMap(issued -> audit.record(principal, principal.tenantId(), AuditEventType.SIGNED_URL_ISSUED,
                         "object:" + bucketName + "/" + request.key(),
                         Map.of("method", method, "expiresAt", expiresAt.toString())).thenReturn(issued));

@@ -15,7 +15,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param d download file name for GET, or {@code null}
  * @param ct the media type a PUT must declare, or {@code null}
  * @param max the largest body a PUT may send, or {@code null}
+ * @param ik id of the API key that issued the URL: revoking that key revokes the URL
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record SignedUrlToken(int v, String kid, String t, String b, String k, String m, long exp, String d, String ct, Long max) {
+record SignedUrlToken(int v, String kid, String t, String b, String k, String m, long exp, String d, String ct, Long max,
+                      String ik) {
 }

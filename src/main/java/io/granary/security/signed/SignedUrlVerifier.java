@@ -4,6 +4,7 @@ import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import io.granary.security.Permission;
 import io.granary.security.Principal;
+import io.granary.apikey.ApiKeyService;
 import java.time.Instant;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -18,10 +19,12 @@ public class SignedUrlVerifier {
 
     private final SignedUrlCodec codec;
     private final SigningKeyService keys;
+    private final ApiKeyService apiKeys;
 
-    SignedUrlVerifier(SignedUrlCodec codec, SigningKeyService keys) {
+    SignedUrlVerifier(SignedUrlCodec codec, SigningKeyService keys, ApiKeyService apiKeys) {
         this.codec = codec;
         this.keys = keys;
+        this.apiKeys = apiKeys;
     }
 
     /** The grant, or an error: {@code signed_url_invalid} or {@code signed_url_expired}. */
@@ -49,6 +52,10 @@ public class SignedUrlVerifier {
                     };
                     return new Principal.Grant(payload.t(), payload.b(), payload.k(), permission, payload.ct(),
                             payload.max(), payload.d());
-                });
+                })
+                // A URL lives no longer than the key that issued it: revoked or expired means revoked.
+                .filterWhen(grant -> apiKeys.isActive(payload.ik(), payload.t()))
+                .switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.SIGNED_URL_INVALID,
+                        "The key that issued this signed URL was revoked or has expired.")));
     }
 }

@@ -148,10 +148,27 @@ class SignedUrlApiTest extends ApiTestSupport {
         // Correctly signed, but past its expiry.
         SigningKey key = signingKeys.current().block();
         String bucketId = payload.replaceAll(".*\"b\":\"([0-9a-f]{24})\".*", "$1");
+        String issuer = payload.replaceAll(".*\"ik\":\"([0-9a-f]{24})\".*", "$1");
         String expired = codec.encode(new SignedUrlToken(1, key.kid(), tenantId, bucketId, "docs/report 1.txt", "GET",
-                Instant.now().getEpochSecond() - 1, null, null, null), key);
+                Instant.now().getEpochSecond() - 1, null, null, null, issuer), key);
         expectProblem(http.get().uri("/v1/buckets/{b}/objects/docs/report 1.txt?token={t}", bucket, expired).exchange(),
                 HttpStatus.FORBIDDEN, "signed_url_expired");
+    }
+
+    @Test
+    void revokingTheIssuingKeyRevokesItsUrls() {
+        String issuer = createKey(tenantId, List.of("read"), null);
+        Map<String, Object> issued = issue(issuer, Map.of("key", "docs/report 1.txt"));
+        Map<String, Object> byAdmin = issue(admin, Map.of("key", "docs/report 1.txt"));
+        http.get().uri(local(issued)).exchange().expectStatus().isOk().expectBody();
+        String issuerId = (String) http.get().uri("/v1/tenants/{t}/keys", tenantId).header("X-Api-Key", admin).exchange()
+                .expectBody(new ParameterizedTypeReference<Map<String, List<Map<String, Object>>>>() { })
+                .returnResult().getResponseBody().get("keys").stream()
+                .filter(k -> List.of("read").equals(k.get("permissions"))).findFirst().orElseThrow().get("id");
+        http.delete().uri("/v1/tenants/{t}/keys/{k}", tenantId, issuerId).header("X-Api-Key", admin).exchange()
+                .expectStatus().isNoContent();
+        expectProblem(http.get().uri(local(issued)).exchange(), HttpStatus.FORBIDDEN, "signed_url_invalid");
+        http.get().uri(local(byAdmin)).exchange().expectStatus().isOk().expectBody();
     }
 
     @Test
