@@ -37,6 +37,7 @@ public enum ErrorCode {
     QUOTA_EXCEEDED(HttpStatus.CONTENT_TOO_LARGE, "quota_exceeded", "The tenant's or the bucket's quota would be exceeded."),
     UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "The bucket does not accept this content type."),
     CONTENT_TYPE_MISMATCH(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "content_type_mismatch", "The bytes are not of the declared content type."),
+    CONTENT_REJECTED(HttpStatus.UNPROCESSABLE_CONTENT, "content_rejected", "The upload scanner rejected the content."),
     PRECONDITION_FAILED(HttpStatus.PRECONDITION_FAILED, "precondition_failed", "A precondition did not hold."),
     METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "The method is not allowed here."),
     METADATA_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "metadata_unavailable", "The metadata database is unavailable."),

@@ -10,6 +10,8 @@ import io.granary.security.Authorizer;
 import io.granary.security.Permission;
 import io.granary.security.Principal;
 import io.granary.storage.BlobContent;
+import io.granary.scan.UploadScan;
+import io.granary.scan.UploadScanner;
 import io.granary.usage.QuotaService;
 import io.granary.storage.BlobLocation;
 import io.granary.storage.BlobStore;
@@ -26,6 +28,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -51,10 +54,12 @@ public class ObjectService {
     private final ObjectLister lister;
     private final Duration supersededGrace;
     private final QuotaService quotas;
+    private final UploadScanner scanner;
 
     public ObjectService(BucketService buckets, ObjectRepository objects, BlobStore blobs, QuotaService quotas,
-                         GranaryProperties properties) {
+                         ObjectProvider<UploadScanner> scanner, GranaryProperties properties) {
         this.buckets = buckets;
+        this.scanner = scanner.getIfAvailable(() -> UploadScanner.ACCEPT_ALL);
         this.quotas = quotas;
         this.objects = objects;
         this.blobs = blobs;
@@ -97,7 +102,7 @@ public class ObjectService {
                             return new StoredObject(null, bucket.tenantId(), bucket.id(), key, digest.size(), md5, sha256,
                                     contentType, cacheControl, metadata, versionId, location.path(), now());
                         })
-                        .flatMap(record -> commit(bucket, record, request.condition()))
+                        .flatMap(record -> scanned(bucket, record).then(commit(bucket, record, request.condition())))
                         .onErrorResume(error -> discardUnlessVisible(bucket, key, location).then(Mono.error(error)));
                 Flux<DataBuffer> checked = sniffer == null ? digest.observe(body) : sniffer.observe(digest.observe(body));
                 // A cancel while the body streams is the store's to clean up; once the blob is
@@ -106,6 +111,13 @@ public class ObjectService {
                         .then(Mono.defer(() -> uninterruptible(settle)));
             }));
         });
+    }
+
+    /** The scanner's verdict on a stored, verified, not yet visible version. */
+    private Mono<Void> scanned(Bucket bucket, StoredObject record) {
+        Flux<DataBuffer> bytes = Flux.defer(() -> blobs.open(record.location(), null).flatMapMany(BlobContent::stream));
+        return scanner.scan(new UploadScan(bucket.tenantId(), bucket.name(), record.key(), record.contentType(),
+                record.size(), bytes));
     }
 
     /** Runs {@code work} to completion even if the subscriber cancels (e.g. the client hangs up). */
@@ -289,7 +301,8 @@ public class ObjectService {
                     return blobs.copy(source.location(), location, blobMetadata(target, targetKey))
                             .onErrorMap(e -> e instanceof GranaryException g && g.code() == ErrorCode.BLOB_NOT_FOUND,
                                     e -> notFound(sourceKey))
-                            .then(Mono.defer(() -> uninterruptible(commit(target, record, new WriteCondition.None())
+                            .then(Mono.defer(() -> uninterruptible(scanned(target, record)
+                                    .then(commit(target, record, new WriteCondition.None()))
                                     .onErrorResume(error -> discardUnlessVisible(target, targetKey, location)
                                             .then(Mono.error(error))))));
                 }));
