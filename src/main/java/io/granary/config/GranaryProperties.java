@@ -36,11 +36,13 @@ public record GranaryProperties(
      * @param s3 settings used when the type is {@code s3}
      * @param supersededGrace how long the bytes of a replaced or deleted version stay readable
      *     for requests that resolved it just before; {@code 0s} deletes them at once
+     * @param redirectTtl lifetime of the presigned store URLs that {@code ?redirect=true} answers with
      */
     public record Store(
             @DefaultValue("filesystem") StoreType type,
             @DefaultValue S3 s3,
-            @DefaultValue("30s") Duration supersededGrace) {
+            @DefaultValue("30s") Duration supersededGrace,
+            @DefaultValue("5m") Duration redirectTtl) {
     }
 
     /**

@@ -12,6 +12,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.Scheduled;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /** Chooses the {@link BlobStore} adapter from {@code granary.store.type}. */
 @Configuration(proxyBeanMethods = false)
@@ -56,12 +57,17 @@ class StorageConfiguration {
             return S3ClientFactory.create(properties.store().s3());
         }
 
+        @Bean(destroyMethod = "close")
+        S3Presigner s3Presigner(GranaryProperties properties) {
+            return S3ClientFactory.presigner(properties.store().s3());
+        }
+
         @Bean
-        S3BlobStore s3BlobStore(S3AsyncClient client, GranaryProperties properties) {
+        S3BlobStore s3BlobStore(S3AsyncClient client, S3Presigner presigner, GranaryProperties properties) {
             GranaryProperties.S3 s3 = properties.store().s3();
             S3ClientFactory.ensureBucket(client, s3.bucket()).block(s3.apiCallTimeout());
             log.info("Blob store: S3 bucket '{}' at {}", s3.bucket(), s3.endpoint() == null ? "AWS" : s3.endpoint());
-            return new S3BlobStore(client, s3.bucket(), s3.partSize().toBytes(), s3.apiCallTimeout());
+            return new S3BlobStore(client, presigner, s3.bucket(), s3.partSize().toBytes(), s3.apiCallTimeout());
         }
     }
 }

@@ -112,7 +112,15 @@ public class ObjectHandler {
         if (request.method() == HttpMethod.HEAD || object.size() == 0) {
             return builder.build();
         }
-        return objects.open(object, range).flatMap(content -> builder.body(inserter(content)));
+        Mono<ServerResponse> streamed = Mono.defer(() -> objects.open(object, range).flatMap(content -> builder.body(inserter(content))));
+        if (range == null && request.queryParam("redirect").filter("true"::equals).isPresent()) {
+            // Take the transfer off the gateway where the store can serve it; else stream as usual.
+            return objects.directDownload(object, downloadName(request).orElse(null))
+                    .flatMap(url -> ServerResponse.status(HttpStatus.FOUND).location(url)
+                            .header(HttpHeaders.CACHE_CONTROL, "no-store").build())
+                    .switchIfEmpty(streamed);
+        }
+        return streamed;
     }
 
     /**
@@ -199,12 +207,16 @@ public class ObjectHandler {
             builder.header(HttpHeaders.CACHE_CONTROL, object.cacheControl());
         }
         object.metadata().forEach((name, value) -> builder.header(UserMetadata.HEADER_PREFIX + name, value));
-        Optional<String> download = Requests.principal(request) instanceof Principal.Grant grant && grant.download() != null
-                ? Optional.of(grant.download()) // pinned by the signed URL
-                : request.queryParam("download").filter(name -> !name.isBlank());
-        download.ifPresent(name -> builder.header(
+        downloadName(request).ifPresent(name -> builder.header(
                 HttpHeaders.CONTENT_DISPOSITION,
                 ContentDisposition.attachment().filename(name, StandardCharsets.UTF_8).build().toString()));
+    }
+
+    /** The attachment name: pinned by a signed URL, or asked for with {@code ?download=}. */
+    private static Optional<String> downloadName(ServerRequest request) {
+        return Requests.principal(request) instanceof Principal.Grant grant && grant.download() != null
+                ? Optional.of(grant.download())
+                : request.queryParam("download").filter(name -> !name.isBlank());
     }
 
     /** Sends a local file region with zero-copy {@code sendfile} where the server supports it. */

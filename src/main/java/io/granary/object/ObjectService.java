@@ -18,6 +18,7 @@ import io.granary.storage.BlobStore;
 import io.granary.storage.ByteRange;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -29,6 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.ContentDisposition;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -53,6 +55,7 @@ public class ObjectService {
     private final BlobStore blobs;
     private final ObjectLister lister;
     private final Duration supersededGrace;
+    private final Duration redirectTtl;
     private final QuotaService quotas;
     private final UploadScanner scanner;
 
@@ -65,6 +68,7 @@ public class ObjectService {
         this.blobs = blobs;
         this.lister = new ObjectLister(objects);
         this.supersededGrace = properties.store().supersededGrace();
+        this.redirectTtl = properties.store().redirectTtl();
     }
 
     /** Stores {@code body} as the new version of {@code key}; every buffer of it is released. */
@@ -216,6 +220,17 @@ public class ObjectService {
      * cache control or metadata. The update is conditional on the version it was merged with,
      * so a concurrent overwrite is never given the old version's metadata.
      */
+    /**
+     * A short-lived URL for downloading exactly this version straight from the store, served
+     * with its content type and, if given, as an attachment of that name; empty when the store
+     * cannot make one (the filesystem store), so the caller streams instead.
+     */
+    public Mono<URI> directDownload(StoredObject object, String downloadName) {
+        String disposition = downloadName == null ? null
+                : ContentDisposition.attachment().filename(downloadName, StandardCharsets.UTF_8).build().toString();
+        return blobs.presignGet(object.location(), redirectTtl, object.contentType(), disposition);
+    }
+
     public Mono<StoredObject> updateMetadata(Principal principal, String bucketName, String key, Map<String, Object> patch) {
         ObjectAttributes.requirePatchable(patch);
         if (principal instanceof Principal.Grant) {

@@ -1,5 +1,7 @@
 package io.granary.storage;
 
+import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import org.springframework.core.io.buffer.DataBuffer;
 import reactor.core.publisher.Flux;
@@ -46,6 +48,15 @@ public interface BlobStore {
 
     /** Every blob whose path starts with {@code prefix}, in no particular order. */
     Flux<BlobInfo> list(String prefix);
+
+    /**
+     * A URL at which a client can fetch the whole blob straight from the store for {@code ttl},
+     * served with the given {@code Content-Type} and (if not {@code null})
+     * {@code Content-Disposition}; empty when the store has no such URLs (local disk).
+     */
+    default Mono<URI> presignGet(BlobLocation location, Duration ttl, String contentType, String contentDisposition) {
+        return Mono.empty();
+    }
 
     /** Completes when the store is reachable and usable; used by the health check. */
     Mono<Void> check();

@@ -32,4 +32,9 @@ class ObjectApiOnContainersTest extends ObjectApiTest {
         registry.add("granary.store.s3.secret-key", MINIO::getPassword);
         registry.add("granary.store.s3.part-size", () -> "5MB");
     }
+
+    @Override
+    protected boolean expectsRedirects() {
+        return true;
+    }
 }

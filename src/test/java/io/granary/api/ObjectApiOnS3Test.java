@@ -21,4 +21,9 @@ class ObjectApiOnS3Test extends ObjectApiTest {
         registry.add("granary.store.s3.secret-key", s3::secretKey);
         registry.add("granary.store.s3.part-size", () -> "5MB");
     }
+
+    @Override
+    protected boolean expectsRedirects() {
+        return true;
+    }
 }

@@ -255,6 +255,34 @@ class ObjectApiTest extends ApiTestSupport {
                 .expectHeader().valueEquals(HttpHeaders.CONTENT_TYPE, "text/plain;charset=UTF-8").expectBody();
     }
 
+    /** Whether the store under test hands out presigned URLs (S3 does, local disk does not). */
+    protected boolean expectsRedirects() {
+        return false;
+    }
+
+    @Test
+    void redirectGoesStraightToTheStoreWhereItCanElseStreams() {
+        byte[] bytes = random(10_000, 4);
+        put("direct/r.bin", bytes, MediaType.APPLICATION_OCTET_STREAM);
+        var result = http.get().uri(url("direct/r.bin") + "?redirect=true").header("X-Api-Key", key).exchange()
+                .expectBody(byte[].class).returnResult();
+        if (expectsRedirects()) {
+            assertThat(result.getStatus().value()).isEqualTo(302);
+            assertThat(result.getResponseHeaders().getCacheControl()).isEqualTo("no-store");
+            java.net.URI location = result.getResponseHeaders().getLocation();
+            assertThat(location.toString()).doesNotContain(key);
+            byte[] fetched = org.springframework.web.reactive.function.client.WebClient.create().get().uri(location)
+                    .retrieve().bodyToMono(byte[].class).block(java.time.Duration.ofSeconds(30));
+            assertThat(fetched).isEqualTo(bytes);
+        } else {
+            assertThat(result.getStatus().value()).isEqualTo(200);
+            assertThat(result.getResponseBody()).isEqualTo(bytes);
+        }
+        // Ranges are always served by the gateway.
+        http.get().uri(url("direct/r.bin") + "?redirect=true").header("X-Api-Key", key).header(HttpHeaders.RANGE, "bytes=0-1")
+                .exchange().expectStatus().isEqualTo(HttpStatus.PARTIAL_CONTENT).expectBody();
+    }
+
     @Test
     void downloadParameterSetsContentDisposition() {
         put("files/x1", "data".getBytes(StandardCharsets.US_ASCII), MediaType.TEXT_PLAIN);

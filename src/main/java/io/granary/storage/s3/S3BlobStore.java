@@ -7,6 +7,7 @@ import io.granary.storage.BlobInfo;
 import io.granary.storage.BlobLocation;
 import io.granary.storage.BlobStore;
 import io.granary.storage.ByteRange;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
@@ -24,6 +25,7 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * A {@link BlobStore} in one bucket of any S3-compatible store, over the AWS SDK's async client.
@@ -62,17 +64,29 @@ public final class S3BlobStore implements BlobStore {
     private final int partSize;
     private final Duration apiCallTimeout;
     private final MultipartWriter multipart;
+    private final S3Presigner presigner;
 
     /** A store with a five-minute bound on control calls. */
     public S3BlobStore(S3AsyncClient client, String bucket, long partSizeBytes) {
         this(client, bucket, partSizeBytes, DEFAULT_API_CALL_TIMEOUT);
     }
 
+
     /**
      * @param partSizeBytes multipart part size, between 5 MiB (S3's minimum) and 1 GiB
      * @param apiCallTimeout upper bound of one control call, retries included
      */
     public S3BlobStore(S3AsyncClient client, String bucket, long partSizeBytes, Duration apiCallTimeout) {
+        this(client, null, bucket, partSizeBytes, apiCallTimeout);
+    }
+
+    /**
+     * @param presigner makes presigned download URLs, or {@code null} for a store that offers none
+     * @param partSizeBytes multipart part size, between 5 MiB (S3's minimum) and 1 GiB
+     * @param apiCallTimeout upper bound of one control call, retries included
+     */
+    public S3BlobStore(S3AsyncClient client, S3Presigner presigner, String bucket, long partSizeBytes, Duration apiCallTimeout) {
+        this.presigner = presigner;
         if (partSizeBytes < MIN_PART_SIZE || partSizeBytes > MAX_PART_SIZE) {
             throw new IllegalArgumentException("part size must be 5 MiB to 1 GiB: " + partSizeBytes);
         }
@@ -130,6 +144,20 @@ public final class S3BlobStore implements BlobStore {
                         // yields unpooled buffers, so nothing downstream can leak.
                         .<DataBuffer>map(DefaultDataBufferFactory.sharedInstance::wrap)
                         .onErrorMap(S3Errors::translate)));
+    }
+
+    @Override
+    public Mono<URI> presignGet(BlobLocation location, Duration ttl, String contentType, String contentDisposition) {
+        if (presigner == null) {
+            return Mono.empty();
+        }
+        // Signing is local computation (no I/O): done on the caller's thread.
+        return Mono.fromCallable(() -> presigner.presignGetObject(request -> request
+                        .signatureDuration(ttl)
+                        .getObjectRequest(get -> get.bucket(bucket).key(location.path())
+                                .responseContentType(contentType)
+                                .responseContentDisposition(contentDisposition)))
+                .url().toURI());
     }
 
     @Override

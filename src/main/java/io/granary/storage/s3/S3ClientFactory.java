@@ -11,6 +11,8 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
 
@@ -57,6 +59,18 @@ public final class S3ClientFactory {
      * Creates {@code bucket} unless it exists. Used at startup and by tests; completes normally
      * when another node created it concurrently.
      */
+    /** A presigner for the same store, credentials and addressing as {@link #create}. */
+    public static S3Presigner presigner(GranaryProperties.S3 settings) {
+        S3Presigner.Builder builder = S3Presigner.builder()
+                .region(Region.of(settings.region()))
+                .credentialsProvider(credentials(settings))
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(settings.pathStyle()).build());
+        if (settings.endpoint() != null) {
+            builder.endpointOverride(settings.endpoint());
+        }
+        return builder.build();
+    }
+
     public static Mono<Void> ensureBucket(S3AsyncClient client, String bucket) {
         return Mono.fromFuture(() -> client.headBucket(b -> b.bucket(bucket)))
                 .then()
