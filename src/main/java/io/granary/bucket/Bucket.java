@@ -14,6 +14,7 @@ import org.springframework.util.MimeType;
  * @param allowedContentTypes accepted media ranges such as {@code image/*}, or {@code null} for any
  * @param quotaBytes most bytes the bucket may hold, or {@code null} for no limit
  * @param quotaObjects most objects the bucket may hold, or {@code null} for no limit
+ * @param redirectDownloads answer GETs with a redirect to a presigned store URL by default
  */
 @Document("buckets")
 public record Bucket(
@@ -25,7 +26,13 @@ public record Bucket(
         List<String> allowedContentTypes,
         Instant createdAt,
         Long quotaBytes,
-        Long quotaObjects) {
+        Long quotaObjects,
+        Boolean redirectDownloads) {
+
+    /** Whether downloads go straight to the store by default (where the store can serve them). */
+    public boolean redirectsDownloads() {
+        return Boolean.TRUE.equals(redirectDownloads);
+    }
 
     /** Whether an object of this media type may be stored here. */
     public boolean accepts(MimeType type) {

@@ -16,7 +16,7 @@ public class BucketHandler {
 
     /** Body of {@code POST /v1/buckets}. */
     record CreateBucket(String name, String visibility, Long maxObjectSize, List<String> allowedContentTypes,
-                        Long quotaBytes, Long quotaObjects) {
+                        Long quotaBytes, Long quotaObjects, Boolean redirectDownloads) {
     }
 
     private final BucketService buckets;
@@ -29,7 +29,7 @@ public class BucketHandler {
         return Requests.json(request, CreateBucket.class)
                 .flatMap(body -> buckets.create(Requests.principal(request), body.name(),
                         new BucketSettings(body.visibility(), body.maxObjectSize(), body.allowedContentTypes(),
-                                body.quotaBytes(), body.quotaObjects())))
+                                body.quotaBytes(), body.quotaObjects(), Boolean.TRUE.equals(body.redirectDownloads()))))
                 .flatMap(b -> ServerResponse.created(URI.create("/v1/buckets/" + b.name())).bodyValue(view(b)));
     }
 
@@ -64,6 +64,7 @@ public class BucketHandler {
         body.put("allowedContentTypes", bucket.allowedContentTypes());
         body.put("quotaBytes", bucket.quotaBytes());
         body.put("quotaObjects", bucket.quotaObjects());
+        body.put("redirectDownloads", bucket.redirectsDownloads());
         body.put("createdAt", bucket.createdAt());
         return body;
     }

@@ -47,7 +47,7 @@ public class BucketService {
         Names.requireBucketName(name);
         Bucket bucket = new Bucket(Ids.newId(), tenantId, name, settings.visibility(), settings.maxObjectSize(),
                 settings.allowedContentTypes(), Instant.now().truncatedTo(ChronoUnit.MILLIS), settings.quotaBytes(),
-                settings.quotaObjects());
+                settings.quotaObjects(), settings.redirectDownloads());
         return buckets.insert(bucket)
                 .flatMap(created -> audit.record(principal, tenantId, AuditEventType.BUCKET_CREATED, "bucket:" + name,
                         Map.of("visibility", created.visibility())).thenReturn(created));
@@ -88,10 +88,11 @@ public class BucketService {
     public Mono<Bucket> update(Principal principal, String name, Map<String, Object> patch) {
         return resolve(principal, name, Permission.ADMIN).flatMap(bucket -> {
             BucketSettings current = new BucketSettings(bucket.visibility(), bucket.maxObjectSize(), bucket.allowedContentTypes(),
-                    bucket.quotaBytes(), bucket.quotaObjects());
+                    bucket.quotaBytes(), bucket.quotaObjects(), bucket.redirectsDownloads());
             BucketSettings next = current.patchedWith(patch);
             Mono<Bucket> updated = buckets.update(new Bucket(bucket.id(), bucket.tenantId(), bucket.name(), next.visibility(),
-                    next.maxObjectSize(), next.allowedContentTypes(), bucket.createdAt(), next.quotaBytes(), next.quotaObjects()));
+                    next.maxObjectSize(), next.allowedContentTypes(), bucket.createdAt(), next.quotaBytes(), next.quotaObjects(),
+                    next.redirectDownloads()));
             return next.visibility().equals(bucket.visibility()) ? updated
                     : updated.flatMap(changed -> audit.record(principal, bucket.tenantId(),
                             AuditEventType.BUCKET_VISIBILITY_CHANGED, "bucket:" + name,

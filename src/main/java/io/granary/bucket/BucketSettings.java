@@ -17,13 +17,14 @@ import org.springframework.util.MimeType;
  * @param allowedContentTypes media ranges, or {@code null} for any type
  * @param quotaBytes most bytes the bucket may hold, or {@code null} for no limit
  * @param quotaObjects most objects the bucket may hold, or {@code null} for no limit
+ * @param redirectDownloads answer GETs with a redirect to a presigned store URL by default
  */
 public record BucketSettings(String visibility, Long maxObjectSize, List<String> allowedContentTypes, Long quotaBytes,
-                             Long quotaObjects) {
+                             Long quotaObjects, boolean redirectDownloads) {
 
     static final Set<String> VISIBILITIES = Set.of("private", "public");
     private static final Set<String> FIELDS = Set.of("visibility", "maxObjectSize", "allowedContentTypes", "quotaBytes",
-            "quotaObjects");
+            "quotaObjects", "redirectDownloads");
 
     public BucketSettings {
         if (visibility == null) {
@@ -64,7 +65,14 @@ public record BucketSettings(String visibility, Long maxObjectSize, List<String>
         Long newQuotaBytes = patch.containsKey("quotaBytes") ? Quotas.limit(patch.get("quotaBytes"), "quotaBytes") : quotaBytes;
         Long newQuotaObjects = patch.containsKey("quotaObjects")
                 ? Quotas.limit(patch.get("quotaObjects"), "quotaObjects") : quotaObjects;
-        return new BucketSettings(newVisibility, newMax, newTypes, newQuotaBytes, newQuotaObjects);
+        boolean newRedirect = redirectDownloads;
+        if (patch.containsKey("redirectDownloads")) {
+            if (!(patch.get("redirectDownloads") instanceof Boolean flag)) {
+                throw new GranaryException(ErrorCode.INVALID_JSON, "'redirectDownloads' must be true or false.");
+            }
+            newRedirect = flag;
+        }
+        return new BucketSettings(newVisibility, newMax, newTypes, newQuotaBytes, newQuotaObjects, newRedirect);
     }
 
     private static void requireMediaRange(String type) {

@@ -59,7 +59,8 @@ class MongoBucketRepository implements BucketRepository {
                 .set("maxObjectSize", bucket.maxObjectSize())
                 .set("allowedContentTypes", bucket.allowedContentTypes())
                 .set("quotaBytes", bucket.quotaBytes())
-                .set("quotaObjects", bucket.quotaObjects());
+                .set("quotaObjects", bucket.quotaObjects())
+                .set("redirectDownloads", bucket.redirectDownloads());
         return mongo.findAndModify(Query.query(Criteria.where("_id").is(bucket.id())), update,
                 FindAndModifyOptions.options().returnNew(true), Bucket.class)
                 .onErrorMap(MetadataErrors::translate);

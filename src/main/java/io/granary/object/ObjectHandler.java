@@ -1,5 +1,6 @@
 package io.granary.object;
 
+import io.granary.bucket.Bucket;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import io.granary.security.Principal;
@@ -91,7 +92,8 @@ public class ObjectHandler {
 
     private Mono<ServerResponse> read(ServerRequest request, boolean firstAttempt) {
         return objects.stat(Requests.principal(request), request.pathVariable("bucket"), key(request))
-                .flatMap(object -> preconditions(request, object).switchIfEmpty(Mono.defer(() -> respond(request, object))))
+                .flatMap(found -> preconditions(request, found.object())
+                        .switchIfEmpty(Mono.defer(() -> respond(request, found.bucket(), found.object()))))
                 .onErrorResume(error -> firstAttempt && error instanceof GranaryException g && g.code() == ErrorCode.BLOB_NOT_FOUND,
                         // The version was replaced or deleted between reading its metadata and
                         // opening its bytes: evaluate the request once more against the new state.
@@ -100,7 +102,7 @@ public class ObjectHandler {
                         error -> new GranaryException(ErrorCode.OBJECT_NOT_FOUND, "The object changed while being read; retry."));
     }
 
-    private Mono<ServerResponse> respond(ServerRequest request, StoredObject object) {
+    private Mono<ServerResponse> respond(ServerRequest request, Bucket bucket, StoredObject object) {
         ByteRange range = range(request, object);
         ServerResponse.BodyBuilder builder = ServerResponse.status(range == null ? HttpStatus.OK : HttpStatus.PARTIAL_CONTENT);
         describe(builder, request, object);
@@ -113,7 +115,8 @@ public class ObjectHandler {
             return builder.build();
         }
         Mono<ServerResponse> streamed = Mono.defer(() -> objects.open(object, range).flatMap(content -> builder.body(inserter(content))));
-        if (range == null && request.queryParam("redirect").filter("true"::equals).isPresent()) {
+        boolean redirect = request.queryParam("redirect").map("true"::equals).orElse(bucket.redirectsDownloads());
+        if (range == null && redirect) {
             // Take the transfer off the gateway where the store can serve it; else stream as usual.
             return objects.directDownload(object, downloadName(request).orElse(null))
                     .flatMap(url -> ServerResponse.status(HttpStatus.FOUND).location(url)

@@ -196,11 +196,11 @@ public class ObjectService {
     }
 
     /** The current version's metadata, for GET and HEAD. */
-    public Mono<StoredObject> stat(Principal principal, String bucketName, String key) {
+    public Mono<FoundObject> stat(Principal principal, String bucketName, String key) {
         return buckets.resolve(principal, bucketName, Permission.READ)
                 .flatMap(bucket -> {
                     Authorizer.requireKey(principal, ObjectKeys.require(key));
-                    return objects.find(bucket, key);
+                    return objects.find(bucket, key).map(object -> new FoundObject(bucket, object));
                 })
                 .switchIfEmpty(Mono.error(() -> notFound(key)));
     }
@@ -301,7 +301,7 @@ public class ObjectService {
                                    String targetBucketName, String targetKey) {
         ObjectKeys.require(sourceKey);
         ObjectKeys.require(targetKey);
-        return stat(principal, sourceBucketName, sourceKey).flatMap(source ->
+        return stat(principal, sourceBucketName, sourceKey).map(FoundObject::object).flatMap(source ->
                 buckets.resolve(principal, targetBucketName, Permission.WRITE).flatMap(target -> {
                     ObjectAttributes.contentType(target, source.contentType());
                     if (target.maxObjectSize() != null && source.size() > target.maxObjectSize()) {

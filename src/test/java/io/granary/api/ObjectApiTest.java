@@ -278,6 +278,17 @@ class ObjectApiTest extends ApiTestSupport {
             assertThat(result.getStatus().value()).isEqualTo(200);
             assertThat(result.getResponseBody()).isEqualTo(bytes);
         }
+        // A bucket can make redirects the default; ?redirect=false then streams.
+        String redirecting = unique("redirecting");
+        createBucket(key, redirecting, Map.of("redirectDownloads", true));
+        http.put().uri("/v1/buckets/{b}/objects/r.bin", redirecting).header("X-Api-Key", key).bodyValue(bytes)
+                .exchange().expectStatus().isOk().expectBody();
+        http.get().uri("/v1/buckets/{b}", redirecting).header("X-Api-Key", key).exchange()
+                .expectBody().jsonPath("$.redirectDownloads").isEqualTo(true);
+        http.get().uri("/v1/buckets/{b}/objects/r.bin", redirecting).header("X-Api-Key", key).exchange()
+                .expectStatus().isEqualTo(expectsRedirects() ? 302 : 200).expectBody();
+        http.get().uri("/v1/buckets/{b}/objects/r.bin?redirect=false", redirecting).header("X-Api-Key", key).exchange()
+                .expectStatus().isOk().expectBody(byte[].class).isEqualTo(bytes);
         // Ranges are always served by the gateway.
         http.get().uri(url("direct/r.bin") + "?redirect=true").header("X-Api-Key", key).header(HttpHeaders.RANGE, "bytes=0-1")
                 .exchange().expectStatus().isEqualTo(HttpStatus.PARTIAL_CONTENT).expectBody();
