@@ -2,6 +2,7 @@ package io.granary.bucket;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.springframework.data.annotation.Id;
 import org.springframework.data.mongodb.core.mapping.Document;
 import org.springframework.util.MimeType;
@@ -28,6 +29,19 @@ public record Bucket(
         Long quotaBytes,
         Long quotaObjects,
         Boolean redirectDownloads) {
+
+    /** This bucket with the given stored fields replaced (as a partial update leaves it). */
+    @SuppressWarnings("unchecked")
+    Bucket with(Map<String, Object> fields) {
+        return new Bucket(id, tenantId, name,
+                (String) fields.getOrDefault("visibility", visibility),
+                (Long) fields.getOrDefault("maxObjectSize", maxObjectSize),
+                (List<String>) fields.getOrDefault("allowedContentTypes", allowedContentTypes),
+                createdAt,
+                (Long) fields.getOrDefault("quotaBytes", quotaBytes),
+                (Long) fields.getOrDefault("quotaObjects", quotaObjects),
+                (Boolean) fields.getOrDefault("redirectDownloads", redirectDownloads));
+    }
 
     /** Whether downloads go straight to the store by default (where the store can serve them). */
     public boolean redirectsDownloads() {

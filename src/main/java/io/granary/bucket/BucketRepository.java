@@ -1,5 +1,6 @@
 package io.granary.bucket;
 
+import java.util.Map;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -14,8 +15,11 @@ public interface BucketRepository {
 
     Mono<Long> countByTenant(String tenantId);
 
-    /** Replaces the settings of an existing bucket; empty when it is gone. */
-    Mono<Bucket> update(Bucket bucket);
+    /**
+     * Sets only the given fields of an existing bucket (so concurrent changes of other fields
+     * survive); completes with the bucket as it was just before, or empty when it is gone.
+     */
+    Mono<Bucket> update(String id, Map<String, Object> fields);
 
     Mono<Boolean> delete(String tenantId, String id);
 }

@@ -90,13 +90,17 @@ public class BucketService {
             BucketSettings current = new BucketSettings(bucket.visibility(), bucket.maxObjectSize(), bucket.allowedContentTypes(),
                     bucket.quotaBytes(), bucket.quotaObjects(), bucket.redirectsDownloads());
             BucketSettings next = current.patchedWith(patch);
-            Mono<Bucket> updated = buckets.update(new Bucket(bucket.id(), bucket.tenantId(), bucket.name(), next.visibility(),
-                    next.maxObjectSize(), next.allowedContentTypes(), bucket.createdAt(), next.quotaBytes(), next.quotaObjects(),
-                    next.redirectDownloads()));
-            return next.visibility().equals(bucket.visibility()) ? updated
-                    : updated.flatMap(changed -> audit.record(principal, bucket.tenantId(),
-                            AuditEventType.BUCKET_VISIBILITY_CHANGED, "bucket:" + name,
-                            Map.of("from", bucket.visibility(), "to", changed.visibility())).thenReturn(changed));
+            Map<String, Object> changes = next.fields(patch.keySet());
+            if (changes.isEmpty()) {
+                return Mono.just(bucket);
+            }
+            return buckets.update(bucket.id(), changes).flatMap(previous -> {
+                Bucket updated = previous.with(changes);
+                // Judged on the state this very update replaced, so a change is never missed.
+                return previous.visibility().equals(updated.visibility()) ? Mono.just(updated)
+                        : audit.record(principal, bucket.tenantId(), AuditEventType.BUCKET_VISIBILITY_CHANGED, "bucket:" + name,
+                                Map.of("from", previous.visibility(), "to", updated.visibility())).thenReturn(updated);
+            });
         }).switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.BUCKET_NOT_FOUND, "No bucket named '" + name + "'.")));
     }
 

@@ -75,6 +75,23 @@ public record BucketSettings(String visibility, Long maxObjectSize, List<String>
         return new BucketSettings(newVisibility, newMax, newTypes, newQuotaBytes, newQuotaObjects, newRedirect);
     }
 
+    /** The values of the named fields, as stored, for a partial update. */
+    Map<String, Object> fields(Set<String> names) {
+        Map<String, Object> values = new java.util.LinkedHashMap<>();
+        for (String name : names) {
+            values.put(name, switch (name) {
+                case "visibility" -> visibility;
+                case "maxObjectSize" -> maxObjectSize;
+                case "allowedContentTypes" -> allowedContentTypes;
+                case "quotaBytes" -> quotaBytes;
+                case "quotaObjects" -> quotaObjects;
+                case "redirectDownloads" -> redirectDownloads;
+                default -> throw new IllegalArgumentException(name);
+            });
+        }
+        return values;
+    }
+
     private static void requireMediaRange(String type) {
         try {
             if (type == null || type.isBlank()) {

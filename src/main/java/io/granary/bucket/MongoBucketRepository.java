@@ -11,6 +11,7 @@ import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
 import io.granary.common.MetadataErrors;
+import java.util.Map;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -53,16 +54,11 @@ class MongoBucketRepository implements BucketRepository {
     }
 
     @Override
-    public Mono<Bucket> update(Bucket bucket) {
-        Update update = new Update()
-                .set("visibility", bucket.visibility())
-                .set("maxObjectSize", bucket.maxObjectSize())
-                .set("allowedContentTypes", bucket.allowedContentTypes())
-                .set("quotaBytes", bucket.quotaBytes())
-                .set("quotaObjects", bucket.quotaObjects())
-                .set("redirectDownloads", bucket.redirectDownloads());
-        return mongo.findAndModify(Query.query(Criteria.where("_id").is(bucket.id())), update,
-                FindAndModifyOptions.options().returnNew(true), Bucket.class)
+    public Mono<Bucket> update(String id, Map<String, Object> fields) {
+        Update update = new Update();
+        fields.forEach(update::set);
+        return mongo.findAndModify(Query.query(Criteria.where("_id").is(id)), update,
+                FindAndModifyOptions.options().returnNew(false), Bucket.class)
                 .onErrorMap(MetadataErrors::translate);
     }
 

@@ -16,6 +16,7 @@ import org.springframework.util.unit.DataSize;
  * @param store which blob store holds object bytes
  * @param sweeper the orphan-blob sweeper
  * @param audit the audit log
+ * @param scan the upload-scanner hook
  * @param publicUrl the base URL clients reach Granary at, used in signed URLs; when unset, the
  *     scheme and host of the request that asked for the URL
  */
@@ -26,7 +27,8 @@ public record GranaryProperties(
         URI publicUrl,
         @DefaultValue Store store,
         @DefaultValue Sweeper sweeper,
-        @DefaultValue Audit audit) {
+        @DefaultValue Audit audit,
+        @DefaultValue Scan scan) {
 
     /** The blob store kinds. */
     public enum StoreType { FILESYSTEM, S3 }
@@ -79,6 +81,10 @@ public record GranaryProperties(
 
     /** How the S3 client computes request checksums. */
     public enum ChecksumMode { WHEN_SUPPORTED, WHEN_REQUIRED }
+
+    /** @param timeout longest wait for an upload scanner's verdict; past it the upload fails with 503 */
+    public record Scan(@DefaultValue("60s") Duration timeout) {
+    }
 
     /** @param deniedBurstThreshold refused requests of one caller within a minute that make a {@code denied_burst} event */
     public record Audit(@DefaultValue("20") long deniedBurstThreshold) {

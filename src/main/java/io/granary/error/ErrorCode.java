@@ -41,6 +41,7 @@ public enum ErrorCode {
     PRECONDITION_FAILED(HttpStatus.PRECONDITION_FAILED, "precondition_failed", "A precondition did not hold."),
     METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "The method is not allowed here."),
     METADATA_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "metadata_unavailable", "The metadata database is unavailable."),
+    SCAN_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "scan_unavailable", "The upload scanner did not answer in time."),
     STORE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "store_unavailable", "The blob store is unavailable."),
     STORE_ERROR(HttpStatus.BAD_GATEWAY, "store_error", "The blob store failed the request."),
     INTERNAL(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "An unexpected error occurred.");

@@ -118,7 +118,7 @@ public class ObjectHandler {
         boolean redirect = request.queryParam("redirect").map("true"::equals).orElse(bucket.redirectsDownloads());
         if (range == null && redirect) {
             // Take the transfer off the gateway where the store can serve it; else stream as usual.
-            return objects.directDownload(object, downloadName(request).orElse(null))
+            return objects.directDownload(Requests.principal(request), object, downloadName(request).orElse(null))
                     .flatMap(url -> ServerResponse.status(HttpStatus.FOUND).location(url)
                             .header(HttpHeaders.CACHE_CONTROL, "no-store").build())
                     .switchIfEmpty(streamed);

@@ -56,6 +56,7 @@ public class ObjectService {
     private final ObjectLister lister;
     private final Duration supersededGrace;
     private final Duration redirectTtl;
+    private final Duration scanTimeout;
     private final QuotaService quotas;
     private final UploadScanner scanner;
 
@@ -69,6 +70,11 @@ public class ObjectService {
         this.lister = new ObjectLister(objects);
         this.supersededGrace = properties.store().supersededGrace();
         this.redirectTtl = properties.store().redirectTtl();
+        this.scanTimeout = properties.scan().timeout();
+        if (redirectTtl.isNegative() || redirectTtl.isZero() || redirectTtl.compareTo(Duration.ofDays(7)) > 0) {
+            // S3 signs URLs for at most seven days.
+            throw new IllegalStateException("granary.store.redirect-ttl must be more than 0 and at most 7 days");
+        }
     }
 
     /** Stores {@code body} as the new version of {@code key}; every buffer of it is released. */
@@ -121,7 +127,10 @@ public class ObjectService {
     private Mono<Void> scanned(Bucket bucket, StoredObject record) {
         Flux<DataBuffer> bytes = Flux.defer(() -> blobs.open(record.location(), null).flatMapMany(BlobContent::stream));
         return scanner.scan(new UploadScan(bucket.tenantId(), bucket.name(), record.key(), record.contentType(),
-                record.size(), bytes));
+                        record.size(), bytes))
+                // A scanner that hangs must not hang uploads: no verdict in time is a failure.
+                .timeout(scanTimeout, Mono.error(() -> new GranaryException(ErrorCode.SCAN_UNAVAILABLE,
+                        "The upload scanner gave no verdict within " + scanTimeout.toSeconds() + " s; retry later.")));
     }
 
     /** Runs {@code work} to completion even if the subscriber cancels (e.g. the client hangs up). */
@@ -197,9 +206,12 @@ public class ObjectService {
 
     /** The current version's metadata, for GET and HEAD. */
     public Mono<FoundObject> stat(Principal principal, String bucketName, String key) {
+        // The key is judged before the bucket is looked up, so a bad key is the same 400 whatever
+        // exists (nothing about tenants or buckets can be probed with it).
+        ObjectKeys.require(key);
         return buckets.resolve(principal, bucketName, Permission.READ)
                 .flatMap(bucket -> {
-                    Authorizer.requireKey(principal, ObjectKeys.require(key));
+                    Authorizer.requireKey(principal, key);
                     return objects.find(bucket, key).map(object -> new FoundObject(bucket, object));
                 })
                 .switchIfEmpty(Mono.error(() -> notFound(key)));
@@ -215,22 +227,27 @@ public class ObjectService {
     }
 
     /**
+     * A short-lived URL for downloading exactly this version straight from the store, served
+     * with its content type, cache control and, if given, as an attachment of that name. Empty
+     * when the store cannot make one (the filesystem store) and for signed-URL and anonymous
+     * callers: a store URL could not be revoked with their grant nor stop at its expiry, so
+     * they are always streamed.
+     */
+    public Mono<URI> directDownload(Principal principal, StoredObject object, String downloadName) {
+        if (!(principal instanceof Principal.TenantKey)) {
+            return Mono.empty();
+        }
+        String disposition = downloadName == null ? null
+                : ContentDisposition.attachment().filename(downloadName, StandardCharsets.UTF_8).build().toString();
+        return blobs.presignGet(object.location(), redirectTtl, object.contentType(), object.cacheControl(), disposition);
+    }
+
+    /**
      * Applies a PATCH of {@code contentType}, {@code cacheControl} and {@code metadata} to the
      * current version without touching its bytes. An absent field is kept; {@code null} clears
      * cache control or metadata. The update is conditional on the version it was merged with,
      * so a concurrent overwrite is never given the old version's metadata.
      */
-    /**
-     * A short-lived URL for downloading exactly this version straight from the store, served
-     * with its content type and, if given, as an attachment of that name; empty when the store
-     * cannot make one (the filesystem store), so the caller streams instead.
-     */
-    public Mono<URI> directDownload(StoredObject object, String downloadName) {
-        String disposition = downloadName == null ? null
-                : ContentDisposition.attachment().filename(downloadName, StandardCharsets.UTF_8).build().toString();
-        return blobs.presignGet(object.location(), redirectTtl, object.contentType(), disposition);
-    }
-
     public Mono<StoredObject> updateMetadata(Principal principal, String bucketName, String key, Map<String, Object> patch) {
         ObjectAttributes.requirePatchable(patch);
         if (principal instanceof Principal.Grant) {

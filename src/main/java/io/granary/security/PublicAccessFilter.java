@@ -1,7 +1,5 @@
 package io.granary.security;
 
-import io.granary.error.ErrorCode;
-import io.granary.error.GranaryException;
 import io.granary.tenant.TenantService;
 import io.granary.web.Requests;
 import org.springframework.http.HttpMethod;
@@ -20,6 +18,9 @@ import reactor.core.publisher.Mono;
 @Component
 public class PublicAccessFilter implements HandlerFilterFunction<ServerResponse, ServerResponse> {
 
+    /** Not an id: no bucket belongs to it. */
+    static final String NO_TENANT = "-";
+
     private final TenantService tenants;
 
     public PublicAccessFilter(TenantService tenants) {
@@ -31,12 +32,14 @@ public class PublicAccessFilter implements HandlerFilterFunction<ServerResponse,
         if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
             return next.handle(request); // a 405, answered alike for every tenant name
         }
+        // An unknown tenant goes down the same path as a known one, with a tenant id that owns
+        // nothing: every answer (bad key, missing bucket) is then the same, so tenant names
+        // cannot be probed.
         return tenants.findByName(request.pathVariable("tenant"))
-                // The same answer as for a private or missing bucket, so tenant names cannot be probed.
-                .switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.BUCKET_NOT_FOUND,
-                        "No bucket named '" + request.pathVariable("bucket") + "'.")))
-                .flatMap(tenant -> {
-                    request.attributes().put(Requests.PRINCIPAL, new Principal.Anonymous(tenant.id()));
+                .map(tenant -> new Principal.Anonymous(tenant.id()))
+                .defaultIfEmpty(new Principal.Anonymous(NO_TENANT))
+                .flatMap(anonymous -> {
+                    request.attributes().put(Requests.PRINCIPAL, anonymous);
                     return next.handle(request);
                 });
     }

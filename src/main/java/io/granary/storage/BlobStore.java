@@ -51,10 +51,11 @@ public interface BlobStore {
 
     /**
      * A URL at which a client can fetch the whole blob straight from the store for {@code ttl},
-     * served with the given {@code Content-Type} and (if not {@code null})
-     * {@code Content-Disposition}; empty when the store has no such URLs (local disk).
+     * served with the given {@code Content-Type} and (if not {@code null}) {@code Cache-Control}
+     * and {@code Content-Disposition}; empty when the store has no such URLs (local disk).
      */
-    default Mono<URI> presignGet(BlobLocation location, Duration ttl, String contentType, String contentDisposition) {
+    default Mono<URI> presignGet(BlobLocation location, Duration ttl, String contentType, String cacheControl,
+                                 String contentDisposition) {
         return Mono.empty();
     }
 

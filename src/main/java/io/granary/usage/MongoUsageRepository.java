@@ -67,6 +67,13 @@ class MongoUsageRepository implements UsageRepository {
     }
 
     @Override
+    public Mono<long[]> remove(String id) {
+        return mongo.findAndRemove(Query.query(Criteria.where("_id").is(id)), Document.class, COLLECTION)
+                .map(counter -> new long[] {number(counter.get("bytes")), number(counter.get("objects"))})
+                .onErrorMap(MetadataErrors::translate);
+    }
+
+    @Override
     public Mono<Void> delete(String id) {
         return mongo.remove(Query.query(Criteria.where("_id").is(id)), COLLECTION).then()
                 .onErrorMap(MetadataErrors::translate);

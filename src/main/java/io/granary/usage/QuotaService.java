@@ -97,9 +97,10 @@ public class QuotaService {
 
     /** After a bucket and all its objects are gone: its usage leaves the tenant's, its counter goes. */
     public Mono<Void> forgetBucket(Bucket bucket) {
-        return usage.read(bucketCounter(bucket.id()))
-                .flatMap(current -> usage.subtract(tenantCounter(bucket.tenantId()), current[0], current[1]))
-                .then(usage.delete(bucketCounter(bucket.id())))
+        // One atomic removal: a release landing meanwhile is either in the values taken or lost
+        // with the counter, never counted twice.
+        return usage.remove(bucketCounter(bucket.id()))
+                .flatMap(last -> usage.subtract(tenantCounter(bucket.tenantId()), last[0], last[1]))
                 .onErrorResume(error -> {
                     log.error("usage of deleted bucket {} not removed from tenant {}: {}", bucket.id(), bucket.tenantId(),
                             error.toString());

@@ -21,5 +21,8 @@ public interface UsageRepository {
     /** The counter's current values as {@code [bytes, objects]}; zeros when it does not exist yet. */
     Mono<long[]> read(String id);
 
+    /** Removes the counter; completes with its last values as {@code [bytes, objects]}, or empty. */
+    Mono<long[]> remove(String id);
+
     Mono<Void> delete(String id);
 }

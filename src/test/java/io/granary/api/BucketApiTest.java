@@ -31,6 +31,11 @@ class BucketApiTest extends ApiTestSupport {
         http.get().uri("/v1/buckets/{b}", name).header("X-Api-Key", admin).exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$.visibility").isEqualTo("private");
 
+        // A PATCH changes only what it names; an empty one changes nothing.
+        http.patch().uri("/v1/buckets/{b}", name).header("X-Api-Key", admin).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{}").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.visibility").isEqualTo("private").jsonPath("$.allowedContentTypes[0]").isEqualTo("image/*");
+
         http.delete().uri("/v1/buckets/{b}", name).header("X-Api-Key", admin).exchange().expectStatus().isNoContent();
         expectProblem(http.get().uri("/v1/buckets/{b}", name).header("X-Api-Key", admin).exchange(),
                 HttpStatus.NOT_FOUND, "bucket_not_found");

@@ -278,6 +278,12 @@ class ObjectApiTest extends ApiTestSupport {
             assertThat(result.getStatus().value()).isEqualTo(200);
             assertThat(result.getResponseBody()).isEqualTo(bytes);
         }
+        // Signed URLs are always streamed: a store URL would outlive their expiry and revocation.
+        String signed = (String) http.post().uri("/v1/buckets/{b}/signed-urls", bucket).header("X-Api-Key", key)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("key", "direct/r.bin")).exchange()
+                .expectBody(Map.class).returnResult().getResponseBody().get("url");
+        http.get().uri(java.net.URI.create(signed + "&redirect=true")).exchange().expectStatus().isOk()
+                .expectBody(byte[].class).isEqualTo(bytes);
         // A bucket can make redirects the default; ?redirect=false then streams.
         String redirecting = unique("redirecting");
         createBucket(key, redirecting, Map.of("redirectDownloads", true));

@@ -36,6 +36,11 @@ class PublicBucketApiTest extends ApiTestSupport {
         // Read-only: writes are not routes here, and listing stays private.
         http.put().uri("/public/{t}/site/img/logo.svg", tenant).bodyValue("x").exchange()
                 .expectStatus().isEqualTo(HttpStatus.METHOD_NOT_ALLOWED).expectBody();
+        // A bad key is the same 400 whether or not the tenant exists.
+        for (String name : List.of(tenant, unique("nobody"))) {
+            expectProblem(http.get().uri(java.net.URI.create("http://127.0.0.1:" + port + "/public/" + name + "/site/a/%2E%2E/b"))
+                    .exchange(), HttpStatus.BAD_REQUEST, "invalid_key");
+        }
         // ...answered alike for tenants that do not exist, so names cannot be probed that way.
         http.put().uri("/public/{t}/site/img/logo.svg", unique("nobody")).bodyValue("x").exchange()
                 .expectStatus().isEqualTo(HttpStatus.METHOD_NOT_ALLOWED).expectBody();

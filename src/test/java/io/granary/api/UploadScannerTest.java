@@ -34,6 +34,7 @@ class UploadScannerTest extends ApiTestSupport {
     @DynamicPropertySource
     static void ownDataDir(DynamicPropertyRegistry registry) {
         registry.add("granary.test.data-dir", OWN_DATA_DIR::toString);
+        registry.add("granary.scan.timeout", () -> "1s");
     }
 
     /** Refuses content containing the EICAR marker; reads (and releases) the stored bytes to decide. */
@@ -46,6 +47,9 @@ class UploadScannerTest extends ApiTestSupport {
                 SCANNED.incrementAndGet();
                 String text = joined.toString(StandardCharsets.ISO_8859_1);
                 DataBufferUtils.release(joined);
+                if (text.contains("HANG")) {
+                    return Mono.never(); // a scanner that stopped answering
+                }
                 return text.contains(MARKER)
                         ? Mono.error(new GranaryException(ErrorCode.CONTENT_REJECTED, "Malware found in " + upload.key() + "."))
                         : Mono.<Void>empty();
@@ -66,6 +70,11 @@ class UploadScannerTest extends ApiTestSupport {
         expectProblem(http.put().uri(url).header("X-Api-Key", key).contentType(MediaType.TEXT_PLAIN)
                 .bodyValue("X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + MARKER + "!$H+H*").exchange(),
                 HttpStatus.UNPROCESSABLE_CONTENT, "content_rejected");
+        http.get().uri(url).header("X-Api-Key", key).exchange().expectBody(String.class).isEqualTo("clean");
+
+        // No verdict in time: the upload fails and leaves nothing.
+        expectProblem(http.put().uri(url).header("X-Api-Key", key).contentType(MediaType.TEXT_PLAIN).bodyValue("HANG")
+                .exchange(), HttpStatus.SERVICE_UNAVAILABLE, "scan_unavailable");
         http.get().uri(url).header("X-Api-Key", key).exchange().expectBody(String.class).isEqualTo("clean");
 
         http.put().uri("/v1/buckets/{b}/objects/dirty-copy-source", bucket).header("X-Api-Key", key)

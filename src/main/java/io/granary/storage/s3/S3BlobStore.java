@@ -16,6 +16,7 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkPlugin;
@@ -147,17 +148,22 @@ public final class S3BlobStore implements BlobStore {
     }
 
     @Override
-    public Mono<URI> presignGet(BlobLocation location, Duration ttl, String contentType, String contentDisposition) {
+    public Mono<URI> presignGet(BlobLocation location, Duration ttl, String contentType, String cacheControl,
+                                String contentDisposition) {
         if (presigner == null) {
             return Mono.empty();
         }
-        // Signing is local computation (no I/O): done on the caller's thread.
+        // Signing itself is computation, but resolving credentials the first time may do I/O
+        // (profile files, instance metadata): kept off the event loop.
         return Mono.fromCallable(() -> presigner.presignGetObject(request -> request
                         .signatureDuration(ttl)
                         .getObjectRequest(get -> get.bucket(bucket).key(location.path())
                                 .responseContentType(contentType)
+                                .responseCacheControl(cacheControl)
                                 .responseContentDisposition(contentDisposition)))
-                .url().toURI());
+                .url().toURI())
+                .subscribeOn(Schedulers.boundedElastic())
+                .onErrorMap(S3Errors::translate);
     }
 
     @Override

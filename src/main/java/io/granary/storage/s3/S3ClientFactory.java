@@ -55,10 +55,6 @@ public final class S3ClientFactory {
         return builder.build();
     }
 
-    /**
-     * Creates {@code bucket} unless it exists. Used at startup and by tests; completes normally
-     * when another node created it concurrently.
-     */
     /** A presigner for the same store, credentials and addressing as {@link #create}. */
     public static S3Presigner presigner(GranaryProperties.S3 settings) {
         S3Presigner.Builder builder = S3Presigner.builder()
@@ -71,6 +67,10 @@ public final class S3ClientFactory {
         return builder.build();
     }
 
+    /**
+     * Creates {@code bucket} unless it exists. Used at startup and by tests; completes normally
+     * when another node created it concurrently.
+     */
     public static Mono<Void> ensureBucket(S3AsyncClient client, String bucket) {
         return Mono.fromFuture(() -> client.headBucket(b -> b.bucket(bucket)))
                 .then()
