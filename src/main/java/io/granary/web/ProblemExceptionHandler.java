@@ -68,9 +68,10 @@ class ProblemExceptionHandler implements WebExceptionHandler {
         if (problem.code() == ErrorCode.UNAUTHENTICATED) {
             response.header("WWW-Authenticate", "Bearer realm=\"granary\"");
         }
-        return countDenial(exchange, problem.code())
-                .then(response.bodyValue(body))
-                .flatMap(r -> r.writeTo(exchange, new Context(writers)));
+        // Counted on the side: a refusal is never delayed by the database, so a flood of bad
+        // requests costs no more than the writes it causes.
+        countDenial(exchange, problem.code()).subscribe();
+        return response.bodyValue(body).flatMap(r -> r.writeTo(exchange, new Context(writers)));
     }
 
     /** 401s and 403s feed the audit log's burst detection, per caller. */
