@@ -12,6 +12,7 @@ import org.springframework.data.mongodb.core.mapping.Document;
  * @param permissions wire names of the granted permissions
  * @param buckets bucket names the key is confined to, or {@code null} for every bucket of the tenant
  * @param expiresAt when the key stops working, or {@code null} for never
+ * @param requestsPerSecond the key's own rate limit, or {@code null} for the default
  */
 @Document("api_keys")
 public record ApiKey(
@@ -22,7 +23,8 @@ public record ApiKey(
         List<String> buckets,
         Instant expiresAt,
         Instant createdAt,
-        @JsonIgnore String secretDigest) {
+        @JsonIgnore String secretDigest,
+        Double requestsPerSecond) {
 
     public boolean expiredAt(Instant now) {
         return expiresAt != null && !now.isBefore(expiresAt);

@@ -47,6 +47,7 @@ public class ApiKeyHandler {
         body.put("permissions", key.permissions());
         body.put("buckets", key.buckets());
         body.put("expiresAt", key.expiresAt());
+        body.put("requestsPerSecond", key.requestsPerSecond());
         body.put("createdAt", key.createdAt());
         return body;
     }

@@ -43,7 +43,8 @@ public class ApiKeyService {
     }
 
     /** What a caller asks for when creating a key. */
-    public record KeySpec(String name, List<String> permissions, List<String> buckets, Instant expiresAt) {
+    public record KeySpec(String name, List<String> permissions, List<String> buckets, Instant expiresAt,
+                          Double requestsPerSecond) {
     }
 
     public Mono<IssuedKey> create(Principal principal, String tenantId, KeySpec spec) {
@@ -62,6 +63,9 @@ public class ApiKeyService {
             }
             spec.buckets().forEach(Names::requireBucketName);
         }
+        if (spec.requestsPerSecond() != null && !(spec.requestsPerSecond() > 0)) {
+            throw new GranaryException(ErrorCode.INVALID_REQUEST, "'requestsPerSecond' must be positive.");
+        }
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         if (spec.expiresAt() != null && !spec.expiresAt().isAfter(now)) {
             throw new GranaryException(ErrorCode.INVALID_REQUEST, "'expiresAt' must be in the future.");
@@ -70,7 +74,7 @@ public class ApiKeyService {
         String secret = Secrets.newSecret();
         ApiKey key = new ApiKey(id, tenantId, spec.name(), List.copyOf(permissions),
                 spec.buckets() == null ? null : List.copyOf(new LinkedHashSet<>(spec.buckets())),
-                spec.expiresAt(), now, Secrets.sha256Hex(secret));
+                spec.expiresAt(), now, Secrets.sha256Hex(secret), spec.requestsPerSecond());
         return tenants.get(tenantId)
                 .then(keys.insert(key))
                 .flatMap(saved -> audit.record(principal, tenantId, AuditEventType.KEY_CREATED, "key:" + id,
@@ -118,7 +122,8 @@ public class ApiKeyService {
                 .map(key -> {
                     Set<Permission> permissions = EnumSet.noneOf(Permission.class);
                     key.permissions().forEach(p -> permissions.add(Permission.parse(p)));
-                    return new Principal.TenantKey(key.tenantId(), key.id(), Set.copyOf(permissions), key.buckets());
+                    return new Principal.TenantKey(key.tenantId(), key.id(), Set.copyOf(permissions), key.buckets(),
+                            key.requestsPerSecond());
                 });
     }
 }

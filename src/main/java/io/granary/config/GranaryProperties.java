@@ -17,6 +17,7 @@ import org.springframework.util.unit.DataSize;
  * @param sweeper the orphan-blob sweeper
  * @param audit the audit log
  * @param scan the upload-scanner hook
+ * @param rateLimit request rate limits
  * @param publicUrl the base URL clients reach Granary at, used in signed URLs; when unset, the
  *     scheme and host of the request that asked for the URL
  */
@@ -28,7 +29,8 @@ public record GranaryProperties(
         @DefaultValue Store store,
         @DefaultValue Sweeper sweeper,
         @DefaultValue Audit audit,
-        @DefaultValue Scan scan) {
+        @DefaultValue Scan scan,
+        @DefaultValue RateLimit rateLimit) {
 
     /** The blob store kinds. */
     public enum StoreType { FILESYSTEM, S3 }
@@ -81,6 +83,19 @@ public record GranaryProperties(
 
     /** How the S3 client computes request checksums. */
     public enum ChecksumMode { WHEN_SUPPORTED, WHEN_REQUIRED }
+
+    /**
+     * @param enabled whether requests are limited at all
+     * @param keyRequestsPerSecond default sustained rate of one API key (a key may set its own)
+     * @param tenantRequestsPerSecond sustained rate of all of one tenant's callers together
+     * @param burstSeconds how many seconds' worth of requests may come at once
+     */
+    public record RateLimit(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("200") double keyRequestsPerSecond,
+            @DefaultValue("1000") double tenantRequestsPerSecond,
+            @DefaultValue("2") double burstSeconds) {
+    }
 
     /** @param timeout longest wait for an upload scanner's verdict; past it the upload fails with 503 */
     public record Scan(@DefaultValue("60s") Duration timeout) {

@@ -40,6 +40,7 @@ public enum ErrorCode {
     CONTENT_REJECTED(HttpStatus.UNPROCESSABLE_CONTENT, "content_rejected", "The upload scanner rejected the content."),
     PRECONDITION_FAILED(HttpStatus.PRECONDITION_FAILED, "precondition_failed", "A precondition did not hold."),
     METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "The method is not allowed here."),
+    RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "rate_limited", "Too many requests; retry after the given delay."),
     METADATA_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "metadata_unavailable", "The metadata database is unavailable."),
     SCAN_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "scan_unavailable", "The upload scanner did not answer in time."),
     STORE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "store_unavailable", "The blob store is unavailable."),

@@ -3,6 +3,7 @@ package io.granary.security;
 import io.granary.apikey.ApiKeyService;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
+import io.granary.ratelimit.RateLimiter;
 import io.granary.security.signed.SignedUrlVerifier;
 import java.util.Optional;
 import io.granary.web.Requests;
@@ -32,11 +33,13 @@ public class CredentialFilter implements HandlerFilterFunction<ServerResponse, S
     private final RootKey rootKey;
     private final ApiKeyService apiKeys;
     private final SignedUrlVerifier signedUrls;
+    private final RateLimiter rateLimiter;
 
-    public CredentialFilter(RootKey rootKey, ApiKeyService apiKeys, SignedUrlVerifier signedUrls) {
+    public CredentialFilter(RootKey rootKey, ApiKeyService apiKeys, SignedUrlVerifier signedUrls, RateLimiter rateLimiter) {
         this.rootKey = rootKey;
         this.apiKeys = apiKeys;
         this.signedUrls = signedUrls;
+        this.rateLimiter = rateLimiter;
     }
 
     @Override
@@ -44,10 +47,7 @@ public class CredentialFilter implements HandlerFilterFunction<ServerResponse, S
         String credential = credential(request);
         Optional<String> token = request.queryParam(TOKEN_PARAMETER);
         if (credential == null && token.isPresent()) {
-            return signedUrls.verify(token.get()).flatMap(grant -> {
-                request.attributes().put(Requests.PRINCIPAL, grant);
-                return next.handle(request);
-            });
+            return signedUrls.verify(token.get()).flatMap(grant -> admit(request, grant, next));
         }
         if (credential == null) {
             return Mono.error(new GranaryException(ErrorCode.UNAUTHENTICATED,
@@ -59,10 +59,14 @@ public class CredentialFilter implements HandlerFilterFunction<ServerResponse, S
         return principal
                 .switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.UNAUTHENTICATED,
                         "The API key is unknown, revoked or expired.")))
-                .flatMap(p -> {
-                    request.attributes().put(Requests.PRINCIPAL, p);
-                    return next.handle(request);
-                });
+                .flatMap(p -> admit(request, p, next));
+    }
+
+    /** Stores the principal for the handlers, after its rate limits agreed. */
+    private Mono<ServerResponse> admit(ServerRequest request, Principal principal, HandlerFunction<ServerResponse> next) {
+        request.attributes().put(Requests.PRINCIPAL, principal);
+        rateLimiter.acquire(principal, principal instanceof Principal.TenantKey key ? key.requestsPerSecond() : null);
+        return next.handle(request);
     }
 
     private static String credential(ServerRequest request) {

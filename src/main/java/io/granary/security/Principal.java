@@ -21,9 +21,10 @@ public sealed interface Principal {
      * A tenant's API key.
      *
      * @param buckets bucket names the key is confined to, or {@code null} for all of the tenant's
+     * @param requestsPerSecond the key's own rate limit, or {@code null} for the default
      */
-    record TenantKey(String tenantId, String keyId, Set<Permission> permissions, List<String> buckets)
-            implements Principal {
+    record TenantKey(String tenantId, String keyId, Set<Permission> permissions, List<String> buckets,
+                     Double requestsPerSecond) implements Principal {
 
         public boolean allows(Permission permission) {
             return permissions.contains(Permission.ADMIN) || permissions.contains(permission);

@@ -1,5 +1,6 @@
 package io.granary.security;
 
+import io.granary.ratelimit.RateLimiter;
 import io.granary.tenant.TenantService;
 import io.granary.web.Requests;
 import org.springframework.http.HttpMethod;
@@ -22,9 +23,11 @@ public class PublicAccessFilter implements HandlerFilterFunction<ServerResponse,
     static final String NO_TENANT = "-";
 
     private final TenantService tenants;
+    private final RateLimiter rateLimiter;
 
-    public PublicAccessFilter(TenantService tenants) {
+    public PublicAccessFilter(TenantService tenants, RateLimiter rateLimiter) {
         this.tenants = tenants;
+        this.rateLimiter = rateLimiter;
     }
 
     @Override
@@ -40,6 +43,7 @@ public class PublicAccessFilter implements HandlerFilterFunction<ServerResponse,
                 .defaultIfEmpty(new Principal.Anonymous(NO_TENANT))
                 .flatMap(anonymous -> {
                     request.attributes().put(Requests.PRINCIPAL, anonymous);
+                    rateLimiter.acquire(anonymous, null);
                     return next.handle(request);
                 });
     }

@@ -1,0 +1,68 @@
+package io.granary.api;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** Token-bucket limits per key (with per-key overrides) and per tenant; 429 with Retry-After. */
+class RateLimitApiTest extends ApiTestSupport {
+
+    private static final Path OWN_DATA_DIR = tempDir();
+
+    @DynamicPropertySource
+    static void tightLimits(DynamicPropertyRegistry registry) {
+        registry.add("granary.test.data-dir", OWN_DATA_DIR::toString);
+        registry.add("granary.rate-limit.key-requests-per-second", () -> "1");
+        registry.add("granary.rate-limit.tenant-requests-per-second", () -> "2");
+        registry.add("granary.rate-limit.burst-seconds", () -> "3");
+    }
+
+    @Test
+    void aKeyGetsItsBurstThenWaits() throws InterruptedException {
+        String tenantId = createTenant(unique("limited"));
+        String key = createKey(tenantId, List.of("list"), null);
+        for (int i = 0; i < 3; i++) {
+            http.get().uri("/v1/buckets").header("X-Api-Key", key).exchange().expectStatus().isOk().expectBody();
+        }
+        expectProblem(http.get().uri("/v1/buckets").header("X-Api-Key", key).exchange(), HttpStatus.TOO_MANY_REQUESTS, "rate_limited");
+        http.get().uri("/v1/buckets").header("X-Api-Key", key).exchange()
+                .expectStatus().isEqualTo(HttpStatus.TOO_MANY_REQUESTS).expectHeader().valueEquals("Retry-After", "1").expectBody();
+        Thread.sleep(1200);
+        http.get().uri("/v1/buckets").header("X-Api-Key", key).exchange().expectStatus().isOk().expectBody();
+        // The root key is never limited.
+        for (int i = 0; i < 10; i++) {
+            asRoot(http.get().uri("/v1/tenants/{t}", tenantId)).exchange().expectStatus().isOk().expectBody();
+        }
+    }
+
+    @Test
+    void aKeyMayHaveItsOwnRateAndTheTenantCapsAllItsKeys() {
+        String tenantId = createTenant(unique("fast"));
+        Map<?, ?> created = asRoot(http.post().uri("/v1/tenants/{t}/keys", tenantId).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "fast", "permissions", List.of("list"), "requestsPerSecond", 100))).exchange()
+                .expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+        String fast = (String) created.get("secret");
+        // More than a default key's burst (3) passes; the tenant's cap (2/s, burst 6) stops it.
+        int passed = 0;
+        int refused = 0;
+        for (int i = 0; i < 40; i++) {
+            int status = http.get().uri("/v1/buckets").header("X-Api-Key", fast).exchange()
+                    .expectBody().returnResult().getStatus().value();
+            if (status == 200) {
+                passed++;
+            } else if (status == 429) {
+                refused++;
+            }
+        }
+        org.assertj.core.api.Assertions.assertThat(passed).isBetween(6, 39);
+        org.assertj.core.api.Assertions.assertThat(refused).isEqualTo(40 - passed);
+        expectProblem(asRoot(http.post().uri("/v1/tenants/{t}/keys", tenantId).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "bad", "permissions", List.of("list"), "requestsPerSecond", 0))).exchange(),
+                HttpStatus.BAD_REQUEST, "invalid_request");
+    }
+}
