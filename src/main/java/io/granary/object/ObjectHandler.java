@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -27,6 +28,7 @@ import org.springframework.web.reactive.function.BodyInserter;
 import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** HTTP for {@code /v1/buckets/{bucket}/objects/**}, {@code /copy} and {@code /delete}. */
@@ -51,8 +53,9 @@ public class ObjectHandler {
                 userMetadata(headers),
                 ExpectedDigests.parse(headers.getFirst("Content-MD5"), headers.getFirst("X-Checksum-Sha256")),
                 writeCondition(headers));
-        return objects.put(Requests.principal(request), request.pathVariable("bucket"), key(request), put,
-                        request.bodyToFlux(DataBuffer.class))
+        // Any chunk an operator drops on the way (a cancel racing with delivery) is freed here.
+        Flux<DataBuffer> body = request.bodyToFlux(DataBuffer.class).doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+        return objects.put(Requests.principal(request), request.pathVariable("bucket"), key(request), put, body)
                 .flatMap(stored -> ServerResponse.ok().eTag(stored.quotedEtag()).bodyValue(view(stored)));
     }
 

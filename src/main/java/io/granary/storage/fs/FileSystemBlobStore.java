@@ -81,7 +81,11 @@ public final class FileSystemBlobStore implements BlobStore {
             Mono<AsynchronousFileChannel> open = blocking(() -> AsynchronousFileChannel.open(part,
                     StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
             return Flux.usingWhen(open,
-                            channel -> DataBufferUtils.write(body, channel).doOnNext(DataBufferUtils::release),
+                            // Written buffers come back to be released; one whose write completes
+                            // after a cancel is dropped by the sink, and the discard hook frees it.
+                            channel -> DataBufferUtils.write(body, channel)
+                                    .doOnNext(DataBufferUtils::release)
+                                    .doOnDiscard(DataBuffer.class, DataBufferUtils::release),
                             channel -> blocking(() -> {
                                 channel.close();
                                 return null;
