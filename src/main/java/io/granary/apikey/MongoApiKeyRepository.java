@@ -5,19 +5,24 @@ import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
+import io.granary.common.IndexedCollection;
 import io.granary.common.MetadataErrors;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 @Repository
-class MongoApiKeyRepository implements ApiKeyRepository {
+class MongoApiKeyRepository implements ApiKeyRepository, IndexedCollection {
 
     private final ReactiveMongoTemplate mongo;
 
     MongoApiKeyRepository(ReactiveMongoTemplate mongo) {
         this.mongo = mongo;
-        mongo.indexOps(ApiKey.class).createIndex(new Index("tenantId", Sort.Direction.ASC)).block();
+    }
+
+    @Override
+    public Mono<Void> ensureIndexes() {
+        return mongo.indexOps(ApiKey.class).createIndex(new Index("tenantId", Sort.Direction.ASC)).then();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.granary.audit;
 
+import io.granary.common.IndexedCollection;
 import io.granary.common.MetadataErrors;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +17,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 @Repository
-class MongoAuditRepository implements AuditRepository {
+class MongoAuditRepository implements AuditRepository, IndexedCollection {
 
     static final String COUNTERS = "audit_denial_counters";
 
@@ -24,13 +25,18 @@ class MongoAuditRepository implements AuditRepository {
 
     MongoAuditRepository(ReactiveMongoTemplate mongo) {
         this.mongo = mongo;
-        mongo.indexOps(AuditEvent.class)
-                .createIndex(new Index().on("tenantId", Sort.Direction.ASC).on("at", Sort.Direction.ASC)).block();
-        mongo.indexOps(AuditEvent.class).createIndex(new Index("at", Sort.Direction.ASC)).block();
-        // Counters of past minutes are useless: MongoDB drops them once expired. (The embedded
-        // server keeps them; they are a few bytes each.)
-        mongo.indexOps(COUNTERS).createIndex(new Index("expiresAt", Sort.Direction.ASC).expire(Duration.ZERO))
-                .onErrorResume(error -> Mono.empty()).block();
+    }
+
+    @Override
+    public Mono<Void> ensureIndexes() {
+        return mongo.indexOps(AuditEvent.class)
+                .createIndex(new Index().on("tenantId", Sort.Direction.ASC).on("at", Sort.Direction.ASC))
+                .then(mongo.indexOps(AuditEvent.class).createIndex(new Index("at", Sort.Direction.ASC)))
+                // Counters of past minutes are useless: MongoDB drops them once expired. (The
+                // embedded server may not support TTL indexes; they are a few bytes each.)
+                .then(mongo.indexOps(COUNTERS).createIndex(new Index("expiresAt", Sort.Direction.ASC).expire(Duration.ZERO))
+                        .onErrorResume(error -> Mono.empty()))
+                .then();
     }
 
     @Override

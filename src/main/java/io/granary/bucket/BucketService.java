@@ -72,7 +72,7 @@ public class BucketService {
                 .filter(bucket -> !(principal instanceof Principal.Grant grant) || grant.bucketId().equals(bucket.id()))
                 .switchIfEmpty(Mono.error(() -> principal instanceof Principal.Grant
                         ? new GranaryException(ErrorCode.SIGNED_URL_MISMATCH, "The signed URL was issued for another bucket.")
-                        : new GranaryException(ErrorCode.BUCKET_NOT_FOUND, "No bucket named '" + name + "'.")));
+                        : notFound(name)));
     }
 
     /** Any permission at all lets a key see a bucket's settings. */
@@ -82,7 +82,7 @@ public class BucketService {
             return Mono.error(new GranaryException(ErrorCode.FORBIDDEN, "This key is not valid for bucket '" + name + "'."));
         }
         return buckets.find(key.tenantId(), name)
-                .switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.BUCKET_NOT_FOUND, "No bucket named '" + name + "'.")));
+                .switchIfEmpty(Mono.error(() -> notFound(name)));
     }
 
     public Mono<Bucket> update(Principal principal, String name, Map<String, Object> patch) {
@@ -101,7 +101,7 @@ public class BucketService {
                         : audit.record(principal, bucket.tenantId(), AuditEventType.BUCKET_VISIBILITY_CHANGED, "bucket:" + name,
                                 Map.of("from", previous.visibility(), "to", updated.visibility())).thenReturn(updated);
             });
-        }).switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.BUCKET_NOT_FOUND, "No bucket named '" + name + "'.")));
+        }).switchIfEmpty(Mono.error(() -> notFound(name)));
     }
 
     /**
@@ -127,5 +127,9 @@ public class BucketService {
                     .then(audit.record(principal, bucket.tenantId(), AuditEventType.BUCKET_DELETED, "bucket:" + name,
                             Map.of("force", Boolean.toString(force))));
         });
+    }
+
+    private static GranaryException notFound(String name) {
+        return new GranaryException(ErrorCode.BUCKET_NOT_FOUND, "No bucket named '" + name + "'.");
     }
 }

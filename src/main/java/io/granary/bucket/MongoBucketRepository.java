@@ -10,6 +10,7 @@ import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
+import io.granary.common.IndexedCollection;
 import io.granary.common.MetadataErrors;
 import java.util.Map;
 import org.springframework.stereotype.Repository;
@@ -17,15 +18,19 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 @Repository
-class MongoBucketRepository implements BucketRepository {
+class MongoBucketRepository implements BucketRepository, IndexedCollection {
 
     private final ReactiveMongoTemplate mongo;
 
     MongoBucketRepository(ReactiveMongoTemplate mongo) {
         this.mongo = mongo;
-        mongo.indexOps(Bucket.class)
+    }
+
+    @Override
+    public Mono<Void> ensureIndexes() {
+        return mongo.indexOps(Bucket.class)
                 .createIndex(new Index().on("tenantId", Sort.Direction.ASC).on("name", Sort.Direction.ASC).unique())
-                .block();
+                .then();
     }
 
     @Override

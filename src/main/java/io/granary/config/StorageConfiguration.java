@@ -65,6 +65,8 @@ class StorageConfiguration {
         @Bean
         S3BlobStore s3BlobStore(S3AsyncClient client, S3Presigner presigner, GranaryProperties properties) {
             GranaryProperties.S3 s3 = properties.store().s3();
+            // Blocking on purpose: once, on the start-up thread; a node whose store bucket cannot
+            // be reached or created should fail to start rather than fail every upload.
             S3ClientFactory.ensureBucket(client, s3.bucket()).block(s3.apiCallTimeout());
             log.info("Blob store: S3 bucket '{}' at {}", s3.bucket(), s3.endpoint() == null ? "AWS" : s3.endpoint());
             return new S3BlobStore(client, presigner, s3.bucket(), s3.partSize().toBytes(), s3.apiCallTimeout());

@@ -13,22 +13,28 @@ import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
+import io.granary.common.IndexedCollection;
 import io.granary.common.MetadataErrors;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 @Repository
-class MongoObjectRepository implements ObjectRepository {
+class MongoObjectRepository implements ObjectRepository, IndexedCollection {
 
     private final ReactiveMongoTemplate mongo;
 
     MongoObjectRepository(ReactiveMongoTemplate mongo) {
         this.mongo = mongo;
-        mongo.indexOps(StoredObject.class).createIndex(new Index()
-                .on("tenantId", Sort.Direction.ASC).on("bucketId", Sort.Direction.ASC).on("key", Sort.Direction.ASC)
-                .unique()).block();
-        mongo.indexOps(StoredObject.class).createIndex(new Index("blob", Sort.Direction.ASC)).block();
+    }
+
+    @Override
+    public Mono<Void> ensureIndexes() {
+        return mongo.indexOps(StoredObject.class).createIndex(new Index()
+                        .on("tenantId", Sort.Direction.ASC).on("bucketId", Sort.Direction.ASC).on("key", Sort.Direction.ASC)
+                        .unique())
+                .then(mongo.indexOps(StoredObject.class).createIndex(new Index("blob", Sort.Direction.ASC)))
+                .then();
     }
 
     @Override

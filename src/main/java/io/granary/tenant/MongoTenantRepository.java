@@ -10,19 +10,24 @@ import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
+import io.granary.common.IndexedCollection;
 import io.granary.common.MetadataErrors;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 @Repository
-class MongoTenantRepository implements TenantRepository {
+class MongoTenantRepository implements TenantRepository, IndexedCollection {
 
     private final ReactiveMongoTemplate mongo;
 
     MongoTenantRepository(ReactiveMongoTemplate mongo) {
         this.mongo = mongo;
-        mongo.indexOps(Tenant.class).createIndex(new Index("name", Sort.Direction.ASC).unique()).block();
+    }
+
+    @Override
+    public Mono<Void> ensureIndexes() {
+        return mongo.indexOps(Tenant.class).createIndex(new Index("name", Sort.Direction.ASC).unique()).then();
     }
 
     @Override
