@@ -8,6 +8,11 @@ public enum AuditEventType {
     KEY_CREATED, KEY_REVOKED,
     BUCKET_CREATED, BUCKET_DELETED, BUCKET_VISIBILITY_CHANGED,
     SIGNED_URL_ISSUED, SIGNING_KEY_ROTATED, SIGNING_KEY_RETIRED,
+    LOGIN, LOGIN_FAILED, LOGOUT,
+    /** A refresh token was presented a second time: its whole family of tokens is revoked. */
+    REFRESH_TOKEN_REUSED,
+    USER_CREATED, USER_UPDATED, USER_DELETED,
+    ISSUER_REGISTERED, ISSUER_REMOVED,
     /** Many requests refused (401/403) for one subject within one minute. */
     DENIED_BURST;
 

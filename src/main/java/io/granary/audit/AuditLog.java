@@ -34,10 +34,11 @@ public class AuditLog {
 
     /** Stores an event caused by {@code actor}; completes when stored (or when storing failed and was logged). */
     public Mono<Void> record(Principal actor, String tenantId, AuditEventType type, String target, Map<String, String> details) {
-        return store(actorOf(actor), tenantId, type, target, details);
+        return record(actor.actor(), tenantId, type, target, details);
     }
 
-    Mono<Void> store(String actor, String tenantId, AuditEventType type, String target, Map<String, String> details) {
+    /** Stores an event of a caller that has no principal (yet), such as a login attempt. */
+    public Mono<Void> record(String actor, String tenantId, AuditEventType type, String target, Map<String, String> details) {
         // Deferred: the event's time is when it is recorded, after the action, not when the
         // pipeline was put together.
         return Mono.defer(() -> {
@@ -57,8 +58,8 @@ public class AuditLog {
      * {@code tenantId}), an unscoped admin key its own tenant's.
      */
     public Flux<AuditEvent> query(Principal principal, String tenantId, String since, String type, int limit) {
-        String scope = principal instanceof Principal.Root ? tenantId : principal.tenantId();
-        if (!(principal instanceof Principal.Root)) {
+        String scope = principal.system() ? tenantId : principal.tenantId();
+        if (!principal.system()) {
             Authorizer.requireTenantAdmin(principal, scope);
         }
         if (type != null && AuditEventType.fromWireName(type) == null) {
@@ -72,15 +73,5 @@ public class AuditLog {
                     "'since' must be an ISO-8601 instant such as 2026-01-31T12:00:00Z."));
         }
         return events.find(scope, from, type, limit);
-    }
-
-    static String actorOf(Principal principal) {
-        if (principal instanceof Principal.Root) {
-            return "root";
-        }
-        if (principal instanceof Principal.TenantKey key) {
-            return "key:" + key.keyId();
-        }
-        return principal instanceof Principal.Grant ? "signed-url" : "anonymous";
     }
 }

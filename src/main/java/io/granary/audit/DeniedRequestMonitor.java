@@ -38,7 +38,7 @@ public class DeniedRequestMonitor {
         String window = subject + "@" + minute.getEpochSecond();
         return counters.increment(window, minute.plus(1, ChronoUnit.HOURS))
                 .flatMap(count -> count == threshold
-                        ? audit.store(subject, tenantId, AuditEventType.DENIED_BURST, subject,
+                        ? audit.record(subject, tenantId, AuditEventType.DENIED_BURST, subject,
                                 Map.of("minute", minute.toString(), "threshold", Long.toString(threshold),
                                         "lastStatus", Integer.toString(status)))
                         : Mono.empty())

@@ -55,7 +55,7 @@ public class BucketService {
 
     /** The buckets this key can reach. */
     public Flux<Bucket> list(Principal principal) {
-        Principal.TenantKey key = Authorizer.tenantKey(principal);
+        Principal.Member key = Authorizer.member(principal);
         return buckets.findByTenant(key.tenantId()).filter(bucket -> key.reaches(bucket.name()));
     }
 
@@ -77,7 +77,7 @@ public class BucketService {
 
     /** Any permission at all lets a key see a bucket's settings. */
     public Mono<Bucket> describe(Principal principal, String name) {
-        Principal.TenantKey key = Authorizer.tenantKey(principal);
+        Principal.Member key = Authorizer.member(principal);
         if (!key.reaches(name)) {
             return Mono.error(new GranaryException(ErrorCode.FORBIDDEN, "This key is not valid for bucket '" + name + "'."));
         }

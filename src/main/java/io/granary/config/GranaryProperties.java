@@ -2,6 +2,7 @@ package io.granary.config;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -18,6 +19,10 @@ import org.springframework.util.unit.DataSize;
  * @param audit the audit log
  * @param scan the upload-scanner hook
  * @param rateLimit request rate limits
+ * @param adminPassword password of the first system admin {@code admin}, created on the first
+ *     start ({@code GRANARY_ADMIN_PASSWORD}); when unset a generated one is written to
+ *     {@code <dataDir>/admin.password}
+ * @param auth JWT validation and the embedded issuer
  * @param publicUrl the base URL clients reach Granary at, used in signed URLs; when unset, the
  *     scheme and host of the request that asked for the URL
  */
@@ -30,7 +35,9 @@ public record GranaryProperties(
         @DefaultValue Sweeper sweeper,
         @DefaultValue Audit audit,
         @DefaultValue Scan scan,
-        @DefaultValue RateLimit rateLimit) {
+        @DefaultValue RateLimit rateLimit,
+        String adminPassword,
+        @DefaultValue Auth auth) {
 
     /** The blob store kinds. */
     public enum StoreType { FILESYSTEM, S3 }
@@ -110,5 +117,51 @@ public record GranaryProperties(
      * @param safetyAge blobs younger than this are never reclaimed (an upload may be in flight)
      */
     public record Sweeper(@DefaultValue("1h") Duration interval, @DefaultValue("24h") Duration safetyAge) {
+    }
+
+    /**
+     * JWTs: which issuers are trusted, how their claims map to Granary roles, and the embedded
+     * issuer's token lifetimes.
+     *
+     * @param issuers external OIDC issuers trusted for every tenant (Keycloak, Auth0, Entra, ...)
+     * @param embeddedIssuer the {@code iss} of tokens Granary signs itself; defaults to
+     *     {@code publicUrl}, else {@code http://localhost:<port>}
+     * @param audience the {@code aud} value tokens must carry (per issuer overridable)
+     * @param clockSkew tolerance on {@code exp} and {@code nbf}
+     * @param tenantClaim claim naming the caller's tenant (its name)
+     * @param rolesClaim claim holding the roles, a list or a space-separated string; a dotted
+     *     path reaches nested claims ({@code realm_access.roles}). {@code scope} and {@code scp}
+     *     are always read too
+     * @param systemAdminRole role value of system admins (all tenants)
+     * @param tenantAdminRole role value of tenant admins
+     * @param memberRole role value of tenant members (read, list, write, delete)
+     * @param accessTokenTtl lifetime of the embedded issuer's access tokens
+     * @param refreshTokenTtl lifetime of its refresh tokens
+     * @param allowHttpTenantIssuers whether tenants may register issuers over plain HTTP (tests, labs)
+     */
+    public record Auth(
+            @DefaultValue List<Issuer> issuers,
+            URI embeddedIssuer,
+            @DefaultValue("granary") String audience,
+            @DefaultValue("30s") Duration clockSkew,
+            @DefaultValue("tenant") String tenantClaim,
+            @DefaultValue("roles") String rolesClaim,
+            @DefaultValue("granary:system-admin") String systemAdminRole,
+            @DefaultValue("granary:tenant-admin") String tenantAdminRole,
+            @DefaultValue("granary:member") String memberRole,
+            @DefaultValue("15m") Duration accessTokenTtl,
+            @DefaultValue("30d") Duration refreshTokenTtl,
+            @DefaultValue("false") boolean allowHttpTenantIssuers) {
+    }
+
+    /**
+     * An external issuer trusted for all tenants.
+     *
+     * @param issuerUri the exact {@code iss} of its tokens; its keys are found through
+     *     {@code <issuerUri>/.well-known/openid-configuration} unless {@code jwkSetUri} is given
+     * @param jwkSetUri where its signing keys are published, or {@code null} to discover it
+     * @param audience the audience its tokens must carry, or {@code null} for the global one
+     */
+    public record Issuer(URI issuerUri, URI jwkSetUri, String audience) {
     }
 }

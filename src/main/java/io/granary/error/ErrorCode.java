@@ -8,6 +8,9 @@ import org.springframework.http.HttpStatus;
  */
 public enum ErrorCode {
     UNAUTHENTICATED(HttpStatus.UNAUTHORIZED, "unauthenticated", "A valid API key is required."),
+    INVALID_TOKEN(HttpStatus.UNAUTHORIZED, "invalid_token", "The bearer token is malformed, forged, from an untrusted issuer or revoked."),
+    TOKEN_EXPIRED(HttpStatus.UNAUTHORIZED, "token_expired", "The bearer token has expired; refresh it or log in again."),
+    INVALID_CREDENTIALS(HttpStatus.UNAUTHORIZED, "invalid_credentials", "The user name or password is wrong, or the user is disabled."),
     FORBIDDEN(HttpStatus.FORBIDDEN, "forbidden", "The credential does not allow this operation."),
     SIGNED_URL_INVALID(HttpStatus.FORBIDDEN, "signed_url_invalid", "The signed URL's token is malformed, forged or revoked."),
     SIGNED_URL_EXPIRED(HttpStatus.FORBIDDEN, "signed_url_expired", "The signed URL has expired."),
@@ -16,6 +19,10 @@ public enum ErrorCode {
     TENANT_NOT_FOUND(HttpStatus.NOT_FOUND, "tenant_not_found", "No such tenant."),
     TENANT_NOT_EMPTY(HttpStatus.CONFLICT, "tenant_not_empty", "The tenant still has buckets."),
     TENANT_EXISTS(HttpStatus.CONFLICT, "tenant_exists", "A tenant with this name exists."),
+    USER_NOT_FOUND(HttpStatus.NOT_FOUND, "user_not_found", "No such user."),
+    USER_EXISTS(HttpStatus.CONFLICT, "user_exists", "A user with this name exists."),
+    ISSUER_NOT_FOUND(HttpStatus.NOT_FOUND, "issuer_not_found", "No such trusted issuer."),
+    ISSUER_EXISTS(HttpStatus.CONFLICT, "issuer_exists", "This issuer is already trusted."),
     KEY_NOT_FOUND(HttpStatus.NOT_FOUND, "key_not_found", "No such API key."),
     BUCKET_NOT_FOUND(HttpStatus.NOT_FOUND, "bucket_not_found", "No such bucket."),
     BUCKET_EXISTS(HttpStatus.CONFLICT, "bucket_exists", "A bucket with this name exists."),

@@ -234,7 +234,7 @@ public class ObjectService {
      * they are always streamed.
      */
     public Mono<URI> directDownload(Principal principal, StoredObject object, String downloadName) {
-        if (!(principal instanceof Principal.TenantKey)) {
+        if (!(principal instanceof Principal.Member)) {
             return Mono.empty();
         }
         String disposition = downloadName == null ? null

@@ -35,14 +35,14 @@ public class RateLimiter {
      * @param keyRequestsPerSecond the key's own limit overriding the default, or {@code null}
      */
     public void acquire(Principal principal, Double keyRequestsPerSecond) {
-        if (!limits.enabled() || principal instanceof Principal.Root) {
+        if (!limits.enabled() || principal.system()) {
             return;
         }
         long now = System.nanoTime();
         TokenBucket key = null;
-        if (principal instanceof Principal.TenantKey tenantKey) {
+        if (principal instanceof Principal.Member member) {
             double rate = keyRequestsPerSecond != null ? keyRequestsPerSecond : limits.keyRequestsPerSecond();
-            key = buckets.get("k:" + tenantKey.keyId() + ":" + rate, ignored -> new TokenBucket(rate * limits.burstSeconds(), rate, now));
+            key = buckets.get("k:" + member.actor() + ":" + rate, ignored -> new TokenBucket(rate * limits.burstSeconds(), rate, now));
             refuseIfWaiting(key.take(now), "API key");
         }
         TokenBucket tenant = buckets.get("t:" + principal.tenantId(), ignored -> new TokenBucket(

@@ -12,41 +12,43 @@ public final class Authorizer {
     private Authorizer() {
     }
 
-    /** Tenant lifecycle: root only. */
-    public static void requireRoot(Principal principal) {
-        if (!(principal instanceof Principal.Root)) {
-            throw new GranaryException(ErrorCode.FORBIDDEN, "Only the root key can do this.");
+    /** Tenant lifecycle, signing keys: the root key or a system admin. */
+    public static void requireSystem(Principal principal) {
+        if (!principal.system()) {
+            throw new GranaryException(ErrorCode.FORBIDDEN, "Only the root key or a system admin can do this.");
         }
     }
 
     /**
-     * Management of one tenant's keys: root, or an admin key of that tenant valid for all its
-     * buckets. A bucket-scoped admin key is refused, or it could issue itself a key without
-     * the scope.
+     * Management of one tenant's keys and users: a system principal, or an admin of that tenant
+     * valid for all its buckets. A bucket-scoped admin key is refused, or it could issue itself
+     * a key without the scope.
      */
     public static void requireTenantAdmin(Principal principal, String tenantId) {
-        if (principal instanceof Principal.Root) {
+        if (principal.system()) {
             return;
         }
-        Principal.TenantKey key = tenantKey(principal);
+        Principal.Member key = member(principal);
         if (!key.tenantId().equals(tenantId)) {
             // Another tenant's resources do not exist as far as this key can tell.
             throw new GranaryException(ErrorCode.TENANT_NOT_FOUND, "No such tenant.");
         }
         if (!key.allows(Permission.ADMIN)) {
-            throw new GranaryException(ErrorCode.FORBIDDEN, "This key lacks the admin permission.");
+            throw new GranaryException(ErrorCode.FORBIDDEN, "This credential lacks the admin permission.");
         }
         if (key.buckets() != null) {
             throw new GranaryException(ErrorCode.FORBIDDEN, "A bucket-scoped key cannot manage the tenant's keys.");
         }
     }
 
-    /** Data-plane calls are made with tenant keys; returns the key. */
-    public static Principal.TenantKey tenantKey(Principal principal) {
-        if (principal instanceof Principal.TenantKey key) {
-            return key;
+    /** Data-plane calls are made by members of a tenant (API keys, JWT users); returns the member. */
+    public static Principal.Member member(Principal principal) {
+        if (principal instanceof Principal.Member member) {
+            return member;
         }
-        throw new GranaryException(ErrorCode.FORBIDDEN, "The root key manages tenants and keys only; use a tenant key.");
+        throw new GranaryException(ErrorCode.FORBIDDEN, principal.system()
+                ? "System credentials manage tenants, keys and users; use a tenant credential, or name the tenant with X-Granary-Tenant."
+                : "This credential cannot do this.");
     }
 
     /**
@@ -67,9 +69,9 @@ public final class Authorizer {
             }
             return anonymous.tenantId();
         }
-        Principal.TenantKey key = tenantKey(principal);
+        Principal.Member key = member(principal);
         if (!key.allows(permission)) {
-            throw new GranaryException(ErrorCode.FORBIDDEN, "This key lacks the " + permission.wireName() + " permission.");
+            throw new GranaryException(ErrorCode.FORBIDDEN, "This credential lacks the " + permission.wireName() + " permission.");
         }
         if (!key.reaches(bucket)) {
             throw new GranaryException(ErrorCode.FORBIDDEN, "This key is not valid for bucket '" + bucket + "'.");

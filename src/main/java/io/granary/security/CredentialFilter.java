@@ -4,6 +4,7 @@ import io.granary.apikey.ApiKeyService;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import io.granary.ratelimit.RateLimiter;
+import io.granary.security.jwt.JwtAuthenticator;
 import io.granary.security.signed.SignedUrlVerifier;
 import java.util.Optional;
 import io.granary.web.Requests;
@@ -16,17 +17,19 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
 /**
- * Authenticates {@code /v1} requests from {@code Authorization: Bearer <key>} or
+ * Authenticates {@code /v1} requests from {@code Authorization: Bearer <key or JWT>} or
  * {@code X-Api-Key: <key>}, or, with neither, from a signed URL's {@code ?token=}, and stores
- * the {@link Principal} for the handlers. A missing, unknown, revoked or expired key is a 401,
- * a bad or expired token a 403, before any handler runs.
+ * the {@link Principal} for the handlers. A missing, unknown, revoked or expired key or JWT is a
+ * 401, a bad or expired signed-URL token a 403, before any handler runs.
  */
 @Component
 public class CredentialFilter implements HandlerFilterFunction<ServerResponse, ServerResponse> {
 
     static final String API_KEY_HEADER = "X-Api-Key";
     private static final String BEARER = "Bearer ";
-    private static final int MAX_CREDENTIAL_LENGTH = 512;
+    private static final int MAX_KEY_LENGTH = 512;
+    /** JWTs from common issuers stay well below this; anything longer is refused unread. */
+    private static final int MAX_JWT_LENGTH = 8192;
 
     static final String TOKEN_PARAMETER = "token";
 
@@ -34,8 +37,11 @@ public class CredentialFilter implements HandlerFilterFunction<ServerResponse, S
     private final ApiKeyService apiKeys;
     private final SignedUrlVerifier signedUrls;
     private final RateLimiter rateLimiter;
+    private final JwtAuthenticator jwts;
 
-    public CredentialFilter(RootKey rootKey, ApiKeyService apiKeys, SignedUrlVerifier signedUrls, RateLimiter rateLimiter) {
+    public CredentialFilter(RootKey rootKey, ApiKeyService apiKeys, SignedUrlVerifier signedUrls, RateLimiter rateLimiter,
+                            JwtAuthenticator jwts) {
+        this.jwts = jwts;
         this.rootKey = rootKey;
         this.apiKeys = apiKeys;
         this.signedUrls = signedUrls;
@@ -51,10 +57,21 @@ public class CredentialFilter implements HandlerFilterFunction<ServerResponse, S
         }
         if (credential == null) {
             return Mono.error(new GranaryException(ErrorCode.UNAUTHENTICATED,
-                    "Send an API key as 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'."));
+                    "Send an API key or a JWT as 'Authorization: Bearer <credential>', or an API key as 'X-Api-Key: <key>'."));
         }
-        Mono<Principal> principal = rootKey.matches(credential)
-                ? Mono.just(new Principal.Root())
+        if (credential.length() > MAX_JWT_LENGTH) {
+            return Mono.error(new GranaryException(ErrorCode.UNAUTHENTICATED, "The credential is too long."));
+        }
+        String tenant = request.headers().firstHeader(JwtAuthenticator.TENANT_HEADER);
+        if (JwtAuthenticator.looksLikeJwt(credential)) {
+            return jwts.authenticate(credential, tenant).flatMap(p -> admit(request, p, next));
+        }
+        if (tenant != null) {
+            return Mono.error(new GranaryException(ErrorCode.INVALID_REQUEST,
+                    JwtAuthenticator.TENANT_HEADER + " is for system admins' JWTs; API keys belong to one tenant."));
+        }
+        Mono<Principal> principal = credential.length() > MAX_KEY_LENGTH ? Mono.empty()
+                : rootKey.matches(credential) ? Mono.just(new Principal.Root())
                 : apiKeys.authenticate(credential);
         return principal
                 .switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.UNAUTHENTICATED,
@@ -65,7 +82,7 @@ public class CredentialFilter implements HandlerFilterFunction<ServerResponse, S
     /** Stores the principal for the handlers, after its rate limits agreed. */
     private Mono<ServerResponse> admit(ServerRequest request, Principal principal, HandlerFunction<ServerResponse> next) {
         request.attributes().put(Requests.PRINCIPAL, principal);
-        rateLimiter.acquire(principal, principal instanceof Principal.TenantKey key ? key.requestsPerSecond() : null);
+        rateLimiter.acquire(principal, principal instanceof Principal.Member member ? member.requestsPerSecond() : null);
         return next.handle(request);
     }
 
@@ -81,6 +98,6 @@ public class CredentialFilter implements HandlerFilterFunction<ServerResponse, S
             return null;
         }
         value = value.strip();
-        return value.isEmpty() || value.length() > MAX_CREDENTIAL_LENGTH ? null : value;
+        return value.isEmpty() ? null : value;
     }
 }

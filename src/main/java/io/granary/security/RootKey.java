@@ -4,16 +4,8 @@ import io.granary.config.GranaryProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.channels.FileChannel;
-import java.nio.file.FileSystems;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -58,33 +50,12 @@ public class RootKey {
                 }
                 return key;
             }
-            Path directory = file.toAbsolutePath().getParent();
-            Files.createDirectories(directory);
             String key = "grr_" + Secrets.newSecret();
-            // Written completely under another name, then moved into place: a crash never leaves
-            // an empty or partial key file behind.
-            Path part = Files.createTempFile(directory, "root.key", ".part", ownerOnly());
-            try {
-                Files.writeString(part, key + "\n", StandardCharsets.UTF_8);
-                try (FileChannel channel = FileChannel.open(part, StandardOpenOption.WRITE)) {
-                    channel.force(true);
-                }
-                Files.move(part, file, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(part);
-            }
+            SecretFiles.writeOwnerOnly(file, key);
             log.warn("Generated a root key and wrote it to {} (mode 600). Root key: {}", file.toAbsolutePath(), key);
             return key;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create the root key file " + file, e);
         }
-    }
-
-    private static FileAttribute<?>[] ownerOnly() {
-        if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-            return new FileAttribute<?>[0];
-        }
-        return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(
-                Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE))};
     }
 }

@@ -1,5 +1,7 @@
 package io.granary.tenant;
 
+import io.granary.security.jwt.TenantIssuerRepository;
+import io.granary.user.UserRepository;
 import io.granary.apikey.ApiKeyRepository;
 import io.granary.audit.AuditEventType;
 import io.granary.audit.AuditLog;
@@ -30,8 +32,13 @@ public class TenantService {
     private final AuditLog audit;
     private final UsageRepository usage;
 
+    private final UserRepository users;
+    private final TenantIssuerRepository issuers;
+
     public TenantService(TenantRepository tenants, BucketRepository buckets, ApiKeyRepository keys, AuditLog audit,
-                         UsageRepository usage) {
+                         UsageRepository usage, UserRepository users, TenantIssuerRepository issuers) {
+        this.users = users;
+        this.issuers = issuers;
         this.usage = usage;
         this.tenants = tenants;
         this.buckets = buckets;
@@ -40,7 +47,7 @@ public class TenantService {
     }
 
     public Mono<Tenant> create(Principal principal, String name) {
-        Authorizer.requireRoot(principal);
+        Authorizer.requireSystem(principal);
         Names.requireTenantName(name);
         return tenants.insert(new Tenant(Ids.newId(), name, Instant.now().truncatedTo(ChronoUnit.MILLIS), null, null))
                 .flatMap(tenant -> audit.record(principal, tenant.id(), AuditEventType.TENANT_CREATED,
@@ -48,7 +55,7 @@ public class TenantService {
     }
 
     public Flux<Tenant> list(Principal principal) {
-        Authorizer.requireRoot(principal);
+        Authorizer.requireSystem(principal);
         return tenants.findAll();
     }
 
@@ -70,15 +77,17 @@ public class TenantService {
     }
 
     /**
-     * Deletes a tenant that has no buckets. Its keys go first, so no key of a deleted tenant can
+     * Deletes a tenant that has no buckets. Its keys, users and trusted issuers go first, so no credential of a deleted tenant can
      * keep working; the bucket count is taken again after that, so a bucket created meanwhile by
      * a key that was still valid stops the deletion.
      */
     public Mono<Void> delete(Principal principal, String id) {
-        Authorizer.requireRoot(principal);
+        Authorizer.requireSystem(principal);
         return get(id)
                 .flatMap(tenant -> requireNoBuckets(id))
                 .then(keys.deleteByTenant(id))
+                .then(users.deleteByTenant(id))
+                .then(issuers.deleteByTenant(id))
                 .then(requireNoBuckets(id))
                 .then(tenants.delete(id))
                 .then(usage.delete(QuotaService.tenantCounter(id)))
@@ -87,7 +96,7 @@ public class TenantService {
 
     /** Sets or clears ({@code null}) the tenant's quotas; absent fields stay. Root only. */
     public Mono<Tenant> updateQuotas(Principal principal, String id, Map<String, Object> patch) {
-        Authorizer.requireRoot(principal);
+        Authorizer.requireSystem(principal);
         for (String field : patch.keySet()) {
             if (!field.equals("quotaBytes") && !field.equals("quotaObjects")) {
                 return Mono.error(new GranaryException(ErrorCode.INVALID_JSON, "Unknown field '" + field + "'."));

@@ -22,7 +22,7 @@ public class UsageHandler {
     public Mono<ServerResponse> report(ServerRequest request) {
         Principal principal = Requests.principal(request);
         String tenant = request.queryParam("tenant").orElse(null);
-        if (principal instanceof Principal.Root && tenant == null) {
+        if (principal.system() && tenant == null) {
             return Mono.error(new GranaryException(ErrorCode.INVALID_REQUEST, "Name the tenant with ?tenant=<id>."));
         }
         return usage.report(principal, tenant).flatMap(report -> ServerResponse.ok().bodyValue(report));

@@ -22,10 +22,10 @@ public class UsageService {
 
     /** The report of a tenant key's tenant, or (for root) of the named tenant, totals only. */
     public Mono<Map<String, Object>> report(Principal principal, String tenantId) {
-        if (principal instanceof Principal.Root) {
+        if (principal.system()) {
             return quotas.ofTenant(tenantId).map(total -> Map.of("tenant", total));
         }
-        Principal.TenantKey key = Authorizer.tenantKey(principal);
+        Principal.Member key = Authorizer.member(principal);
         return quotas.ofTenant(key.tenantId()).flatMap(total -> buckets.list(principal)
                 .concatMap(bucket -> quotas.of(bucket).map(usage -> Map.entry(bucket.name(), usage)))
                 .collectList()

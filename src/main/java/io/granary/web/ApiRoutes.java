@@ -2,15 +2,18 @@ package io.granary.web;
 
 import io.granary.apikey.ApiKeyHandler;
 import io.granary.audit.AuditHandler;
+import io.granary.auth.AuthHandler;
 import io.granary.bucket.BucketHandler;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import io.granary.object.ObjectHandler;
 import io.granary.security.CredentialFilter;
 import io.granary.security.PublicAccessFilter;
+import io.granary.security.jwt.TenantIssuerHandler;
 import io.granary.security.signed.SignedUrlHandler;
 import io.granary.tenant.TenantHandler;
 import io.granary.usage.UsageHandler;
+import io.granary.user.UserHandler;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -28,8 +31,10 @@ import reactor.core.publisher.Mono;
 
 /**
  * The REST API v1 route table, and anonymous reads of public buckets under {@code /public}.
- * Every {@code /v1} route requires a credential (an API key or a signed URL's token); a known
- * path called with another method is a 405 naming the allowed ones, an unknown path a 404.
+ * Every {@code /v1} route but {@code /v1/auth/*} requires a credential (an API key, a JWT or a
+ * signed URL's token); a known path called with another method is a 405 naming the allowed
+ * ones, an unknown path a 404. The embedded issuer's discovery documents are under
+ * {@code /.well-known}.
  */
 @Configuration(proxyBeanMethods = false)
 class ApiRoutes {
@@ -39,7 +44,12 @@ class ApiRoutes {
     @Bean
     RouterFunction<ServerResponse> apiV1(TenantHandler tenants, ApiKeyHandler keys, BucketHandler buckets,
                                          ObjectHandler objects, SignedUrlHandler signedUrls, CredentialFilter credentials,
-                                         PublicAccessFilter publicAccess, AuditHandler audit, UsageHandler usage) {
+                                         PublicAccessFilter publicAccess, AuditHandler audit, UsageHandler usage,
+                                         UserHandler users, TenantIssuerHandler issuers, AuthHandler auth) {
+        Table sessions = new Table()
+                .add("/login", HttpMethod.POST, auth::login)
+                .add("/refresh", HttpMethod.POST, auth::refresh)
+                .add("/logout", HttpMethod.POST, auth::logout);
         Table table = new Table()
                 .add("/tenants", HttpMethod.POST, tenants::create)
                 .add("/tenants", HttpMethod.GET, tenants::list)
@@ -49,6 +59,14 @@ class ApiRoutes {
                 .add("/tenants/{tenantId}/keys", HttpMethod.POST, keys::create)
                 .add("/tenants/{tenantId}/keys", HttpMethod.GET, keys::list)
                 .add("/tenants/{tenantId}/keys/{keyId}", HttpMethod.DELETE, keys::revoke)
+                .add("/tenants/{tenantId}/issuers", HttpMethod.POST, issuers::register)
+                .add("/tenants/{tenantId}/issuers", HttpMethod.GET, issuers::list)
+                .add("/tenants/{tenantId}/issuers/{issuerId}", HttpMethod.DELETE, issuers::remove)
+                .add("/users", HttpMethod.POST, users::create)
+                .add("/users", HttpMethod.GET, users::list)
+                .add("/users/{userId}", HttpMethod.GET, users::get)
+                .add("/users/{userId}", HttpMethod.PATCH, users::update)
+                .add("/users/{userId}", HttpMethod.DELETE, users::delete)
                 .add("/buckets", HttpMethod.POST, buckets::create)
                 .add("/buckets", HttpMethod.GET, buckets::list)
                 .add("/buckets/{bucket}", HttpMethod.GET, buckets::get)
@@ -75,6 +93,9 @@ class ApiRoutes {
         return RouterFunctions.route()
                 .GET("/openapi.yaml", request -> ServerResponse.ok().contentType(YAML)
                         .bodyValue(new ClassPathResource("openapi.yaml")))
+                .GET("/.well-known/jwks.json", auth::jwks)
+                .GET("/.well-known/openid-configuration", auth::openidConfiguration)
+                .path("/v1/auth", v1 -> sessions.register(v1))
                 .path("/v1", v1 -> table.register(v1).filter(credentials))
                 .path("/public", p -> anonymous.register(p).filter(publicAccess))
                 .route(RequestPredicates.path("/v1/**"), request -> Mono.error(new GranaryException(

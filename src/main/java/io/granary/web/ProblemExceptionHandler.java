@@ -81,14 +81,11 @@ class ProblemExceptionHandler implements WebExceptionHandler {
             return Mono.empty();
         }
         Object principal = exchange.getAttribute(Requests.PRINCIPAL);
-        if (principal instanceof Principal.TenantKey key) {
-            return denials.denied(key.tenantId(), "key:" + key.keyId(), status);
-        }
         if (principal instanceof Principal.Grant grant) {
             return denials.denied(grant.tenantId(), "signed-url:" + grant.tenantId(), status);
         }
-        if (principal instanceof Principal.Root) {
-            return denials.denied(null, "root", status);
+        if (principal instanceof Principal known && !(principal instanceof Principal.Anonymous)) {
+            return denials.denied(known.tenantId(), known.actor(), status);
         }
         InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
         String address = remote == null || remote.getAddress() == null ? "unknown" : remote.getAddress().getHostAddress();

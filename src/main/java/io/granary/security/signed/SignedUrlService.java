@@ -47,8 +47,8 @@ public class SignedUrlService {
     }
 
     public Mono<Issued> issue(Principal principal, String bucketName, Request request) {
-        if (!(principal instanceof Principal.TenantKey)) {
-            return Mono.error(new GranaryException(ErrorCode.FORBIDDEN, "Signed URLs are issued with a tenant key."));
+        if (!(principal instanceof Principal.Member member)) {
+            return Mono.error(new GranaryException(ErrorCode.FORBIDDEN, "Signed URLs are issued with a tenant's key or user token."));
         }
         ObjectKeys.require(request.key());
         Permission permission = permissionFor(request);
@@ -67,10 +67,15 @@ public class SignedUrlService {
                 .map(pair -> new Issued(codec.encode(new SignedUrlToken(1, pair.getT2().kid(), principal.tenantId(),
                         pair.getT1().id(), request.key(), method, expiresAt.getEpochSecond(),
                         request.download(), request.contentType(), request.maxSize(),
-                        ((Principal.TenantKey) principal).keyId()), pair.getT2()), expiresAt))
+                        issuingCredential(member)), pair.getT2()), expiresAt))
                 .flatMap(issued -> audit.record(principal, principal.tenantId(), AuditEventType.SIGNED_URL_ISSUED,
                         "object:" + bucketName + "/" + request.key(),
                         Map.of("method", method, "expiresAt", expiresAt.toString())).thenReturn(issued));
+    }
+
+    /** What the URL stays tied to; an external issuer's user has nothing Granary could check later. */
+    private static String issuingCredential(Principal.Member member) {
+        return member.issuingCredential() != null ? member.issuingCredential() : SignedUrlVerifier.EXTERNAL_ISSUER;
     }
 
     private static Permission permissionFor(Request request) {

@@ -2,9 +2,11 @@ package io.granary.security.signed;
 
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
+import io.granary.security.JwtIdentity;
 import io.granary.security.Permission;
 import io.granary.security.Principal;
 import io.granary.apikey.ApiKeyService;
+import io.granary.user.UserService;
 import java.time.Instant;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -19,12 +21,17 @@ public class SignedUrlVerifier {
 
     private final SignedUrlCodec codec;
     private final SigningKeyService keys;
-    private final ApiKeyService apiKeys;
+    /** Issuing credential of URLs made by users of external issuers: nothing to check later. */
+    static final String EXTERNAL_ISSUER = "external";
 
-    SignedUrlVerifier(SignedUrlCodec codec, SigningKeyService keys, ApiKeyService apiKeys) {
+    private final ApiKeyService apiKeys;
+    private final UserService users;
+
+    SignedUrlVerifier(SignedUrlCodec codec, SigningKeyService keys, ApiKeyService apiKeys, UserService users) {
         this.codec = codec;
         this.keys = keys;
         this.apiKeys = apiKeys;
+        this.users = users;
     }
 
     /** The grant, or an error: {@code signed_url_invalid} or {@code signed_url_expired}. */
@@ -53,9 +60,20 @@ public class SignedUrlVerifier {
                     return new Principal.Grant(payload.t(), payload.b(), payload.k(), permission, payload.ct(),
                             payload.max(), payload.d());
                 })
-                // A URL lives no longer than the key that issued it: revoked or expired means revoked.
-                .filterWhen(grant -> apiKeys.isActive(payload.ik(), payload.t()))
+                // A URL lives no longer than the key or user that issued it: revoked, expired,
+                // disabled or deleted means revoked.
+                .filterWhen(grant -> issuerActive(payload.ik(), payload.t()))
                 .switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.SIGNED_URL_INVALID,
-                        "The key that issued this signed URL was revoked or has expired.")));
+                        "The key or user that issued this signed URL was revoked, disabled or has expired.")));
+    }
+
+    private Mono<Boolean> issuerActive(String issuingCredential, String tenantId) {
+        if (EXTERNAL_ISSUER.equals(issuingCredential)) {
+            return Mono.just(true);
+        }
+        if (issuingCredential.startsWith(JwtIdentity.USER_CREDENTIAL_PREFIX)) {
+            return users.isActive(issuingCredential.substring(JwtIdentity.USER_CREDENTIAL_PREFIX.length()), tenantId);
+        }
+        return apiKeys.isActive(issuingCredential, tenantId);
     }
 }

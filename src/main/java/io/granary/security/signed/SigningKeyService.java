@@ -41,20 +41,20 @@ public class SigningKeyService {
     }
 
     public Flux<SigningKey> list(Principal principal) {
-        Authorizer.requireRoot(principal);
+        Authorizer.requireSystem(principal);
         return keys.findAll();
     }
 
     /** Adds a key that signs from now on; older keys keep verifying until retired. */
     public Mono<SigningKey> rotate(Principal principal) {
-        Authorizer.requireRoot(principal);
+        Authorizer.requireSystem(principal);
         return create().flatMap(key -> audit.record(principal, null, AuditEventType.SIGNING_KEY_ROTATED,
                 "signing-key:" + key.kid(), Map.of()).thenReturn(key));
     }
 
     /** Deletes a key: every URL it signed stops working at once. */
     public Mono<Void> retire(Principal principal, String kid) {
-        Authorizer.requireRoot(principal);
+        Authorizer.requireSystem(principal);
         return find(kid).flatMap(key -> keys.delete(key.kid()))
                 .filter(Boolean::booleanValue)
                 .switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.NOT_FOUND, "No signing key '" + kid + "'.")))

@@ -1,0 +1,16 @@
+package io.granary.auth;
+
+import java.time.Instant;
+import org.springframework.data.annotation.Id;
+import org.springframework.data.mongodb.core.mapping.Document;
+
+/**
+ * A refresh token as stored: only its SHA-256 digest (the id). Each use replaces it by a new
+ * token of the same family; a token used twice means it leaked, and ends the family.
+ *
+ * @param familyId shared by all tokens descending from one login
+ * @param usedAt when it was exchanged, {@code null} while unused
+ */
+@Document("refresh_tokens")
+record RefreshToken(@Id String digest, String userId, String familyId, Instant createdAt, Instant expiresAt, Instant usedAt) {
+}

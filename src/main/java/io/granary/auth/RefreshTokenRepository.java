@@ -1,0 +1,57 @@
+package io.granary.auth;
+
+import io.granary.common.IndexedCollection;
+import io.granary.common.MetadataErrors;
+import java.time.Instant;
+import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.index.Index;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Mono;
+
+/** Refresh tokens in MongoDB. */
+@Repository
+class RefreshTokenRepository implements IndexedCollection {
+
+    private final ReactiveMongoTemplate mongo;
+
+    RefreshTokenRepository(ReactiveMongoTemplate mongo) {
+        this.mongo = mongo;
+    }
+
+    @Override
+    public Mono<Void> ensureIndexes() {
+        return mongo.indexOps(RefreshToken.class).createIndex(new Index("familyId", Sort.Direction.ASC))
+                .then(mongo.indexOps(RefreshToken.class).createIndex(new Index("expiresAt", Sort.Direction.ASC)))
+                .then();
+    }
+
+    Mono<RefreshToken> insert(RefreshToken token) {
+        return mongo.insert(token).onErrorMap(MetadataErrors::translate);
+    }
+
+    /** Marks the token used if it was not; completes with it as it was before, or empty when it was already used or is unknown. */
+    Mono<RefreshToken> markUsed(String digest, Instant now) {
+        return mongo.findAndModify(Query.query(Criteria.where("_id").is(digest).and("usedAt").is(null)),
+                        new Update().set("usedAt", now), RefreshToken.class)
+                .onErrorMap(MetadataErrors::translate);
+    }
+
+    Mono<RefreshToken> find(String digest) {
+        return mongo.findById(digest, RefreshToken.class).onErrorMap(MetadataErrors::translate);
+    }
+
+    Mono<Void> deleteFamily(String familyId) {
+        return mongo.remove(Query.query(Criteria.where("familyId").is(familyId)), RefreshToken.class).then()
+                .onErrorMap(MetadataErrors::translate);
+    }
+
+    /** Drops tokens that expired before {@code now} (called on each login, so the collection stays small). */
+    Mono<Void> deleteExpired(Instant now) {
+        return mongo.remove(Query.query(Criteria.where("expiresAt").lt(now)), RefreshToken.class).then()
+                .onErrorMap(MetadataErrors::translate);
+    }
+}
