@@ -9,8 +9,10 @@ import org.springframework.data.mongodb.core.mapping.Document;
  * token of the same family; a token used twice means it leaked, and ends the family.
  *
  * @param familyId shared by all tokens descending from one login
+ * @param sessionVersion the user's session version at login: a change of the user ends the session
  * @param usedAt when it was exchanged, {@code null} while unused
  */
 @Document("refresh_tokens")
-record RefreshToken(@Id String digest, String userId, String familyId, Instant createdAt, Instant expiresAt, Instant usedAt) {
+record RefreshToken(@Id String digest, String userId, String tenantId, String familyId, long sessionVersion,
+                    Instant createdAt, Instant expiresAt, Instant usedAt) {
 }

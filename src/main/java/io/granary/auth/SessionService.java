@@ -39,6 +39,8 @@ public class SessionService {
     static final int MAX_FAILURES = 10;
     static final Duration FAILURE_WINDOW = Duration.ofMinutes(15);
     private static final String REFRESH_PREFIX = "grf_";
+    /** Claim of embedded access tokens holding the user's session version. */
+    public static final String SESSION_VERSION_CLAIM = "sv";
 
     /** What a login or refresh answers. */
     public record Tokens(String accessToken, String refreshToken, long expiresIn, String tokenType) {
@@ -98,7 +100,7 @@ public class SessionService {
                 .switchIfEmpty(Mono.defer(() -> refreshTokens.find(digest)
                         // Spent already: someone else holds a copy. End the session for both.
                         .flatMap(spent -> refreshTokens.deleteFamily(spent.familyId())
-                                .then(audit.record("user:" + spent.userId(), null, AuditEventType.REFRESH_TOKEN_REUSED,
+                                .then(audit.record("user:" + spent.userId(), spent.tenantId(), AuditEventType.REFRESH_TOKEN_REUSED,
                                         "user:" + spent.userId(), Map.of())))
                         .then(Mono.error(invalid()))))
                 .flatMap(token -> {
@@ -106,7 +108,7 @@ public class SessionService {
                         return Mono.error(new GranaryException(ErrorCode.TOKEN_EXPIRED, "The refresh token has expired; log in again."));
                     }
                     return users.find(token.userId())
-                            .filter(user -> user.acceptsTokenIssuedAt(token.createdAt().truncatedTo(ChronoUnit.SECONDS)))
+                            .filter(user -> user.acceptsSession(token.sessionVersion()))
                             .switchIfEmpty(Mono.error(invalid()))
                             .flatMap(user -> issue(user, token.familyId(), now));
                 });
@@ -119,7 +121,7 @@ public class SessionService {
         }
         return refreshTokens.find(Secrets.sha256Hex(refreshToken))
                 .flatMap(token -> refreshTokens.deleteFamily(token.familyId())
-                        .then(audit.record("user:" + token.userId(), null, AuditEventType.LOGOUT, "user:" + token.userId(), Map.of())));
+                        .then(audit.record("user:" + token.userId(), token.tenantId(), AuditEventType.LOGOUT, "user:" + token.userId(), Map.of())));
     }
 
     private Mono<Tokens> issue(UserAccount user, String familyId, Instant now) {
@@ -132,13 +134,14 @@ public class SessionService {
                     .subject(user.id())
                     .audience(settings.audience())
                     .claim("preferred_username", user.username())
+                    .claim(SESSION_VERSION_CLAIM, user.sessionVersion())
                     .claim(settings.rolesClaim(), List.of(roleValue(user)));
             if (!tenant.isEmpty()) {
                 claims.claim(settings.tenantClaim(), tenant);
             }
             return issuer.sign(claims, ttl);
-        }).flatMap(access -> refreshTokens.insert(new RefreshToken(Secrets.sha256Hex(refresh), user.id(), familyId,
-                        now.truncatedTo(ChronoUnit.MILLIS), now.plus(settings.refreshTokenTtl()), null))
+        }).flatMap(access -> refreshTokens.insert(new RefreshToken(Secrets.sha256Hex(refresh), user.id(), user.tenantId(), familyId,
+                        user.sessionVersion(), now.truncatedTo(ChronoUnit.MILLIS), now.plus(settings.refreshTokenTtl()), null))
                 .thenReturn(new Tokens(access, refresh, ttl, "Bearer")));
     }
 

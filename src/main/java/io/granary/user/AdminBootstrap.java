@@ -58,9 +58,9 @@ class AdminBootstrap implements ApplicationRunner {
                     return new BCryptPasswordEncoder().encode(password);
                 })
                 .flatMap(hash -> {
-                    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+                    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
                     return users.insert(new UserAccount(Ids.newId(), ADMIN, UserRole.SYSTEM_ADMIN.wireName(), null, now,
-                            false, now, hash));
+                            false, 0, hash));
                 })
                 .doOnNext(user -> log.info("Created the first system admin '{}'", ADMIN))
                 .onErrorResume(e -> e instanceof GranaryException g && g.code() == ErrorCode.USER_EXISTS, e -> Mono.empty())

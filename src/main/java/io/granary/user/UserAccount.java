@@ -12,8 +12,8 @@ import org.springframework.data.mongodb.core.mapping.Document;
  * @param role {@code system-admin}, {@code tenant-admin} or {@code member}
  * @param tenantId the user's tenant, {@code null} for system admins
  * @param disabled a disabled user cannot log in, and its tokens stop working at once
- * @param sessionsNotBefore tokens issued before this instant are refused (set when the
- *     password, the role or the disabled flag changes)
+ * @param sessionVersion the version every token of the user carries; changing the password, the
+ *     role or the disabled flag increments it, which ends all earlier sessions at once
  */
 @Document("users")
 public record UserAccount(
@@ -23,16 +23,16 @@ public record UserAccount(
         String tenantId,
         Instant createdAt,
         boolean disabled,
-        @JsonIgnore Instant sessionsNotBefore,
+        @JsonIgnore long sessionVersion,
         @JsonIgnore String passwordHash) {
 
-    /** The same user with changed credentials or powers; every session started before {@code now} ends. */
-    UserAccount changed(String newRole, boolean newDisabled, String newPasswordHash, Instant now) {
-        return new UserAccount(id, username, newRole, tenantId, createdAt, newDisabled, now, newPasswordHash);
+    /** The same user with changed credentials or powers; every earlier session ends. */
+    UserAccount changed(String newRole, boolean newDisabled, String newPasswordHash) {
+        return new UserAccount(id, username, newRole, tenantId, createdAt, newDisabled, sessionVersion + 1, newPasswordHash);
     }
 
-    /** Whether a token issued at {@code issuedAt} still speaks for this user. */
-    public boolean acceptsTokenIssuedAt(Instant issuedAt) {
-        return !disabled && issuedAt != null && !issuedAt.isBefore(sessionsNotBefore);
+    /** Whether a token of session version {@code version} still speaks for this user. */
+    public boolean acceptsSession(long version) {
+        return !disabled && version == sessionVersion;
     }
 }

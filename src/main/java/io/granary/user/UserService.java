@@ -82,8 +82,8 @@ public class UserService {
         return tenantCheck
                 .then(hash(request.password()))
                 .flatMap(hash -> {
-                    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-                    return users.insert(new UserAccount(Ids.newId(), username, role.wireName(), tenantId, now, false, now, hash));
+                    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+                    return users.insert(new UserAccount(Ids.newId(), username, role.wireName(), tenantId, now, false, 0, hash));
                 })
                 .flatMap(user -> audit.record(principal, tenantId, AuditEventType.USER_CREATED, "user:" + user.id(),
                         Map.of("username", user.username(), "role", user.role())).thenReturn(user));
@@ -135,7 +135,7 @@ public class UserService {
             Mono<String> hash = patch.containsKey("password")
                     ? Mono.fromCallable(() -> text(patch.get("password"), "password")).doOnNext(UserService::requirePassword).flatMap(this::hash)
                     : Mono.just(user.passwordHash());
-            return hash.flatMap(h -> users.replace(user.changed(newRole, newDisabled, h, Instant.now().truncatedTo(ChronoUnit.SECONDS))))
+            return hash.flatMap(h -> users.replace(user.changed(newRole, newDisabled, h)))
                     .switchIfEmpty(Mono.error(() -> notFound(id)))
                     .flatMap(updated -> audit.record(principal, updated.tenantId(), AuditEventType.USER_UPDATED,
                             "user:" + id, Map.of("fields", String.join(",", new TreeSet<>(patch.keySet()))))

@@ -28,6 +28,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 public abstract class ApiTestSupport {
 
     public static final String ROOT_KEY = "test-root-key-0123456789abcdefghijklmnopqrstuvwxyz";
+    /** Password of the first system admin, {@code admin}. */
+    public static final String ADMIN_PASSWORD = "test-admin-password-42";
+    protected static final String USER_PASSWORD = "a-long-user-password";
     static final Path DATA_DIR = tempDir();
 
     @LocalServerPort
@@ -41,6 +44,7 @@ public abstract class ApiTestSupport {
         // databases cannot share one file.
         registry.add("granary.data-dir", () -> "${granary.test.data-dir:" + DATA_DIR + "}");
         registry.add("granary.root-key", () -> ROOT_KEY);
+        registry.add("granary.admin-password", () -> ADMIN_PASSWORD);
         // Tests assert the store's contents right after overwrites and deletes.
         registry.add("granary.store.superseded-grace", () -> "${granary.test.superseded-grace:0s}");
     }
@@ -108,6 +112,31 @@ public abstract class ApiTestSupport {
         http.post().uri("/v1/buckets").header("X-Api-Key", key)
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(body)
                 .exchange().expectStatus().isCreated().expectBody();
+    }
+
+    /** Creates a dashboard user as root ({@code tenantId} null for a system admin) and returns its id. */
+    protected String createUser(String tenantId, String username, String role) {
+        Map<String, Object> body = new java.util.HashMap<>(Map.of("username", username, "password", USER_PASSWORD, "role", role));
+        if (tenantId != null) {
+            body.put("tenantId", tenantId);
+        }
+        return (String) http.post().uri("/v1/users").header("Authorization", "Bearer " + ROOT_KEY)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(body)
+                .exchange().expectStatus().isCreated()
+                .expectBody(new ParameterizedTypeReference<Map<String, Object>>() { }).returnResult().getResponseBody().get("id");
+    }
+
+    /** Logs in to the embedded issuer and returns the whole answer (accessToken, refreshToken, expiresIn). */
+    protected Map<String, Object> login(String username, String password) {
+        return http.post().uri("/v1/auth/login").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("username", username, "password", password))
+                .exchange().expectStatus().isOk()
+                .expectBody(new ParameterizedTypeReference<Map<String, Object>>() { }).returnResult().getResponseBody();
+    }
+
+    /** The access token of a fresh login. */
+    protected String accessToken(String username, String password) {
+        return (String) login(username, password).get("accessToken");
     }
 
     /** Asserts an RFC 9457 problem with the given status and stable code. */

@@ -3,6 +3,7 @@ package io.granary.security.jwt;
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
+import io.granary.auth.SessionService;
 import io.granary.common.Ids;
 import io.granary.config.GranaryProperties;
 import io.granary.error.ErrorCode;
@@ -134,7 +135,8 @@ public class JwtAuthenticator {
     /** An embedded token speaks for its user only while the user is as the token says. */
     private Mono<Principal> requireCurrentUser(Jwt jwt, Principal principal) {
         return users.find(jwt.getSubject())
-                .filter(user -> user.acceptsTokenIssuedAt(jwt.getIssuedAt()) && matches(user, principal))
+                .filter(user -> jwt.getClaims().get(SessionService.SESSION_VERSION_CLAIM) instanceof Number version
+                        && user.acceptsSession(version.longValue()) && matches(user, principal))
                 .switchIfEmpty(Mono.error(() -> invalid("The token's user was changed, disabled or deleted; log in again.")))
                 .thenReturn(principal);
     }
