@@ -15,9 +15,10 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
- * The isolation matrix: every route, called with every kind of tenant-A credential against
- * tenant B's resources, is refused (401, 403 or 404) — never a success, never a 500 — and
- * leaves B's data exactly as it was.
+ * The isolation matrix: every route, called with every kind of tenant-A credential (API keys of
+ * each permission set, a bucket-scoped admin key, JWTs of A's admin and member users and of a
+ * system admin acting on A, signed GET and PUT URLs) against tenant B's resources, is refused
+ * (401, 403 or 404) — never a success, never a 500 — and leaves B's data exactly as it was.
  */
 class TenantIsolationTest extends ApiTestSupport {
 
@@ -37,17 +38,31 @@ class TenantIsolationTest extends ApiTestSupport {
                 .expectBody(new ParameterizedTypeReference<Map<String, List<Map<String, Object>>>>() { })
                 .returnResult().getResponseBody().get("keys").get(0).get("id");
 
-        String tenantA = createTenant(unique("attacker"));
+        String nameA = unique("attacker");
+        String tenantA = createTenant(nameA);
         String adminA = createKey(tenantA, List.of("admin"), null);
         createBucket(adminA, "vault", Map.of()); // same bucket name as B's
         http.put().uri("/v1/buckets/vault/objects/secret.txt").header("X-Api-Key", adminA).bodyValue("A's own")
                 .exchange().expectStatus().isOk().expectBody();
-        Map<String, String> credentials = new LinkedHashMap<>();
+        String userNameB = unique("b-user");
+        String userB = createUser(tenantB, userNameB, "member");
+        Map<String, Consumer<WebTestClient.RequestBodySpec>> credentials = new LinkedHashMap<>();
         for (List<String> permissions : List.of(List.of("read"), List.of("list"), List.of("write"), List.of("delete"),
                 List.of("admin"), List.of("read", "list", "write", "delete"))) {
-            credentials.put("key " + permissions, createKey(tenantA, permissions, null));
+            String key = createKey(tenantA, permissions, null);
+            credentials.put("key " + permissions, spec -> spec.header("X-Api-Key", key));
         }
-        credentials.put("scoped admin", createKey(tenantA, List.of("admin"), List.of("vault")));
+        String scoped = createKey(tenantA, List.of("admin"), List.of("vault"));
+        credentials.put("scoped admin", spec -> spec.header("X-Api-Key", scoped));
+        for (String role : List.of("tenant-admin", "member")) {
+            String name = unique("a-" + role);
+            createUser(tenantA, name, role);
+            String jwt = accessToken(name, USER_PASSWORD);
+            credentials.put(role + " JWT", spec -> spec.header("Authorization", "Bearer " + jwt));
+        }
+        String system = accessToken("admin", ADMIN_PASSWORD);
+        credentials.put("system admin JWT acting on A", spec -> spec.header("Authorization", "Bearer " + system)
+                .header("X-Granary-Tenant", nameA));
         Function<String, String> tokenFor = method -> {
             String url = (String) http.post().uri("/v1/buckets/vault/signed-urls").header("X-Api-Key", adminA)
                     .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("key", "secret.txt", "method", method))
@@ -62,6 +77,13 @@ class TenantIsolationTest extends ApiTestSupport {
                 new Call(HttpMethod.GET, "/v1/tenants/" + tenantB + "/keys", null),
                 new Call(HttpMethod.POST, "/v1/tenants/" + tenantB + "/keys", Map.of("name", "x", "permissions", List.of("admin"))),
                 new Call(HttpMethod.DELETE, "/v1/tenants/" + tenantB + "/keys/" + keyIdB, null),
+                new Call(HttpMethod.GET, "/v1/tenants/" + tenantB + "/issuers", null),
+                new Call(HttpMethod.POST, "/v1/tenants/" + tenantB + "/issuers", Map.of("issuer", "https://idp.example")),
+                new Call(HttpMethod.POST, "/v1/users", Map.of("username", unique("x"), "password", USER_PASSWORD,
+                        "role", "tenant-admin", "tenantId", tenantB)),
+                new Call(HttpMethod.GET, "/v1/users/" + userB, null),
+                new Call(HttpMethod.PATCH, "/v1/users/" + userB, Map.of("password", "taken-over-password")),
+                new Call(HttpMethod.DELETE, "/v1/users/" + userB, null),
                 new Call(HttpMethod.GET, "/v1/buckets/site", null),
                 new Call(HttpMethod.PATCH, "/v1/buckets/site", Map.of("visibility", "private")),
                 new Call(HttpMethod.DELETE, "/v1/buckets/site?force=true", null),
@@ -72,10 +94,16 @@ class TenantIsolationTest extends ApiTestSupport {
                 new Call(HttpMethod.POST, "/v1/buckets/site/signed-urls", Map.of("key", "secret.txt")),
                 new Call(HttpMethod.GET, "/public/" + nameB + "/vault/secret.txt", null)));
         List<String> refusals = new ArrayList<>();
-        for (Map.Entry<String, String> credential : credentials.entrySet()) {
+        for (Map.Entry<String, Consumer<WebTestClient.RequestBodySpec>> credential : credentials.entrySet()) {
             for (Call call : calls) {
-                refusals.add(expectRefused(call, spec -> spec.header("X-Api-Key", credential.getValue()), credential.getKey()));
+                refusals.add(expectRefused(call, credential.getValue(), credential.getKey()));
             }
+            // Listing users answers with the caller's own tenant's users, or not at all.
+            WebTestClient.RequestBodySpec list = http.method(HttpMethod.GET)
+                    .uri(java.net.URI.create("http://127.0.0.1:" + port + "/v1/users?tenant=" + tenantB));
+            credential.getValue().accept(list);
+            String users = list.exchange().expectBody(String.class).returnResult().getResponseBody();
+            assertThat(users).as("users seen by %s", credential.getKey()).doesNotContain(userB);
         }
         for (String token : tokens) {
             for (Call call : calls) {
@@ -94,6 +122,8 @@ class TenantIsolationTest extends ApiTestSupport {
                 .expectBody().jsonPath("$.keys.length()").isEqualTo(1);
         http.get().uri("/v1/buckets/vault/objects/secret.txt").header("X-Api-Key", adminA).exchange()
                 .expectBody(String.class).isEqualTo("A's own");
+        // B's user can still log in with the original password.
+        assertThat(login(userNameB, USER_PASSWORD)).containsKey("accessToken");
         // The audit log of A's admin shows none of B's events, even when asked for them.
         http.get().uri("/v1/audit?tenant=" + tenantB).header("X-Api-Key", adminA).exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$.events[?(@.tenantId == '" + tenantB + "')]").isEmpty();
