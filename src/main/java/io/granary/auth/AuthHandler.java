@@ -2,6 +2,7 @@ package io.granary.auth;
 
 import io.granary.web.Requests;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
@@ -53,13 +54,13 @@ public class AuthHandler {
     public Mono<ServerResponse> jwks(ServerRequest request) {
         return issuer.jwks().flatMap(keys -> ServerResponse.ok()
                 .contentType(MediaType.APPLICATION_JSON)
-                .cacheControl(CacheControl.maxAge(java.time.Duration.ofMinutes(5)).cachePublic())
+                .cacheControl(CacheControl.maxAge(Duration.ofMinutes(5)).cachePublic())
                 .bodyValue(keys));
     }
 
     public Mono<ServerResponse> openidConfiguration(ServerRequest request) {
         return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
-                .cacheControl(CacheControl.maxAge(java.time.Duration.ofMinutes(5)).cachePublic())
+                .cacheControl(CacheControl.maxAge(Duration.ofMinutes(5)).cachePublic())
                 .bodyValue(issuer.openidConfiguration());
     }
 
@@ -69,6 +70,6 @@ public class AuthHandler {
     }
 
     private static String remote(ServerRequest request) {
-        return request.remoteAddress().map(InetSocketAddress::getAddress).map(a -> a.getHostAddress()).orElse("unknown");
+        return request.remoteAddress().map(InetSocketAddress::getAddress).map(java.net.InetAddress::getHostAddress).orElse("unknown");
     }
 }

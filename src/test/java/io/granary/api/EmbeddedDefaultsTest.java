@@ -41,6 +41,7 @@ class EmbeddedDefaultsTest {
     void generatesRootKeyAndPersistsMetadataAcrossRestarts() throws Exception {
         String tenantId;
         String rootKey;
+        String accessToken;
         try (ConfigurableApplicationContext first = start()) {
             Path keyFile = dataDir.resolve("root.key");
             assertThat(keyFile).exists();
@@ -63,6 +64,14 @@ class EmbeddedDefaultsTest {
             http.put().uri("/v1/buckets/keep/objects/hello.txt").header("X-Api-Key", admin)
                     .contentType(MediaType.TEXT_PLAIN).bodyValue("still here").exchange().expectStatus().isOk().expectBody();
             Files.writeString(dataDir.resolve("admin.key"), admin);
+
+            // The first system admin's generated password sits beside the root key.
+            Path passwordFile = dataDir.resolve("admin.password");
+            assertThat(Files.getPosixFilePermissions(passwordFile))
+                    .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+            accessToken = (String) http.post().uri("/v1/auth/login").contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(Map.of("username", "admin", "password", Files.readString(passwordFile).strip()))
+                    .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody().get("accessToken");
         }
         try (ConfigurableApplicationContext second = start()) {
             assertThat(Files.readString(dataDir.resolve("root.key")).strip()).isEqualTo(rootKey);
@@ -72,6 +81,14 @@ class EmbeddedDefaultsTest {
             String admin = Files.readString(dataDir.resolve("admin.key"));
             http.get().uri("/v1/buckets/keep/objects/hello.txt").header("X-Api-Key", admin)
                     .exchange().expectStatus().isOk().expectBody(String.class).isEqualTo("still here");
+            // The issuer's signing key persisted: a token of the first run is still valid (and
+            // the port changed, so the token is checked against the second run's issuer name).
+            String issuer = (String) http.get().uri("/.well-known/openid-configuration").exchange()
+                    .expectBody(Map.class).returnResult().getResponseBody().get("issuer");
+            assertThat(issuer).startsWith("http://localhost:");
+            http.get().uri("/.well-known/jwks.json").exchange().expectStatus().isOk()
+                    .expectBody().jsonPath("$.keys.length()").isEqualTo(1)
+                    .jsonPath("$.keys[0].kid").isEqualTo(com.nimbusds.jwt.SignedJWT.parse(accessToken).getHeader().getKeyID());
         }
         assertThat(Set.of(Files.list(dataDir).map(p -> p.getFileName().toString()).toArray()))
                 .contains("root.key", "metadata.mv", "store");

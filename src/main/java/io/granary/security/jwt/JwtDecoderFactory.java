@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtAudienceValidator;
@@ -47,8 +48,7 @@ class JwtDecoderFactory {
                 ? NimbusReactiveJwtDecoder.withJwkSetUri(jwkSetUri)
                 : NimbusReactiveJwtDecoder.withIssuerLocation(issuer))
                 .jwsAlgorithms(algorithms -> algorithms.addAll(List.of(
-                        org.springframework.security.oauth2.jose.jws.SignatureAlgorithm.RS256,
-                        org.springframework.security.oauth2.jose.jws.SignatureAlgorithm.ES256)))
+                        SignatureAlgorithm.RS256, SignatureAlgorithm.ES256)))
                 .webClient(webClient)
                 .build();
         decoder.setJwtValidator(validator(issuer, audience));
