@@ -186,7 +186,8 @@ class EmbeddedIssuerApiTest extends ApiTestSupport {
         // Even the right password is refused now: the guesser cannot tell.
         http.post().uri("/v1/auth/login").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("username", victim, "password", USER_PASSWORD)).exchange()
-                .expectStatus().isEqualTo(HttpStatus.TOO_MANY_REQUESTS).expectHeader().exists("Retry-After");
+                .expectStatus().isEqualTo(HttpStatus.TOO_MANY_REQUESTS).expectHeader().exists("Retry-After")
+                .expectBody().jsonPath("$.code").isEqualTo("rate_limited");
     }
 
     @Test
