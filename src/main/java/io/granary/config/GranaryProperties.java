@@ -23,6 +23,7 @@ import org.springframework.util.unit.DataSize;
  *     start ({@code GRANARY_ADMIN_PASSWORD}); when unset a generated one is written to
  *     {@code <dataDir>/admin.password}
  * @param auth JWT validation and the embedded issuer
+ * @param redis the shared Redis, if any
  * @param publicUrl the base URL clients reach Granary at, used in signed URLs; when unset, the
  *     scheme and host of the request that asked for the URL
  */
@@ -37,7 +38,8 @@ public record GranaryProperties(
         @DefaultValue Scan scan,
         @DefaultValue RateLimit rateLimit,
         String adminPassword,
-        @DefaultValue Auth auth) {
+        @DefaultValue Auth auth,
+        @DefaultValue Redis redis) {
 
     /** The blob store kinds. */
     public enum StoreType { FILESYSTEM, S3 }
@@ -102,6 +104,28 @@ public record GranaryProperties(
             @DefaultValue("200") double keyRequestsPerSecond,
             @DefaultValue("1000") double tenantRequestsPerSecond,
             @DefaultValue("2") double burstSeconds) {
+    }
+
+    /**
+     * The Redis that nodes share (rate limits today). Optional: without a URL every node keeps
+     * its state to itself, which is all a single node needs.
+     *
+     * @param url e.g. {@code redis://host:6379} or {@code rediss://:password@host:6380/0}; unset or
+     *     blank means no Redis
+     * @param timeout longest wait for one answer from Redis (and for connecting); past it the
+     *     caller falls back to its in-process state
+     * @param retryInterval after a failed or slow call, how long Redis is left alone before it is
+     *     tried again
+     */
+    public record Redis(
+            String url,
+            @DefaultValue("300ms") Duration timeout,
+            @DefaultValue("5s") Duration retryInterval) {
+
+        /** Whether a Redis is configured at all. */
+        public boolean configured() {
+            return url != null && !url.isBlank();
+        }
     }
 
     /** @param timeout longest wait for an upload scanner's verdict; past it the upload fails with 503 */

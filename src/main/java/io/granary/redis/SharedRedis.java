@@ -1,0 +1,30 @@
+package io.granary.redis;
+
+import io.lettuce.core.api.reactive.RedisReactiveCommands;
+import java.util.function.Function;
+import reactor.core.publisher.Mono;
+
+/**
+ * The one connection to the Redis that all nodes share, for any feature that keeps state
+ * there (rate limits today, the shared cache later). The bean exists only when
+ * {@code granary.redis.url} is set.
+ *
+ * <p>Redis is an accelerator, never a dependency: a caller must be able to do without it, and
+ * every call says quickly when it has to. {@link #run} never blocks and answers within
+ * {@code granary.redis.timeout}, connecting included. After any failure, calls fail at once with
+ * {@link RedisUnavailableException}, without touching the network, until
+ * {@code granary.redis.retry-interval} has passed; then one call tries Redis again, and its
+ * success opens the way for all. Outages are logged once each, not once per call.
+ */
+public interface SharedRedis {
+
+    /**
+     * Runs commands on the shared connection.
+     *
+     * @param commands builds the call from the connection's reactive commands; it runs once per
+     *     subscription and must not block
+     * @return the call's result; any failure, timeout included, is a {@link RedisUnavailableException}
+     *     whose cause is the original error
+     */
+    <T> Mono<T> run(Function<RedisReactiveCommands<String, String>, Mono<T>> commands);
+}
