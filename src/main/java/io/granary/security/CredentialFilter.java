@@ -82,8 +82,11 @@ public class CredentialFilter implements HandlerFilterFunction<ServerResponse, S
     /** Stores the principal for the handlers, after its rate limits agreed. */
     private Mono<ServerResponse> admit(ServerRequest request, Principal principal, HandlerFunction<ServerResponse> next) {
         request.attributes().put(Requests.PRINCIPAL, principal);
-        rateLimiter.acquire(principal, principal instanceof Principal.Member member ? member.requestsPerSecond() : null);
-        return next.handle(request);
+        // A member (API key or user) has its own bucket; signed URLs count against the tenant only.
+        Principal.Member member = principal instanceof Principal.Member m ? m : null;
+        return rateLimiter.acquire(principal.tenantId(), member != null ? member.actor() : null,
+                        member != null ? member.requestsPerSecond() : null)
+                .then(Mono.defer(() -> next.handle(request)));
     }
 
     private static String credential(ServerRequest request) {

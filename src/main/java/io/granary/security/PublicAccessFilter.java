@@ -43,8 +43,8 @@ public class PublicAccessFilter implements HandlerFilterFunction<ServerResponse,
                 .defaultIfEmpty(new Principal.Anonymous(NO_TENANT))
                 .flatMap(anonymous -> {
                     request.attributes().put(Requests.PRINCIPAL, anonymous);
-                    rateLimiter.acquire(anonymous, null);
-                    return next.handle(request);
+                    return rateLimiter.acquire(anonymous.tenantId(), null, null)
+                            .then(Mono.defer(() -> next.handle(request)));
                 });
     }
 }
