@@ -13,6 +13,8 @@ import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -23,16 +25,17 @@ import reactor.core.scheduler.Schedulers;
 /**
  * {@link SharedRedis} on one Lettuce connection (Lettuce multiplexes all commands over it).
  *
- * <p>Start-up never waits for Redis: the first connection attempt runs in the background, and a
- * failed attempt is repeated by the next call the {@link Breaker} lets through. Once connected,
- * Lettuce reconnects by itself; while it is disconnected, commands are rejected at once instead
- * of being queued, so callers fall back immediately rather than after the timeout.
+ * <p>Neither start-up nor any call waits for a connection to be made: the first attempt runs in
+ * the background, calls meanwhile fall back, and a failed attempt is repeated by the next call
+ * the {@link Breaker} lets through. Once connected, Lettuce reconnects by itself; while it is
+ * disconnected, commands are rejected at once instead of being queued, so callers fall back
+ * immediately rather than after the timeout.
  */
 final class LettuceSharedRedis implements SharedRedis, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LettuceSharedRedis.class);
 
-    /** Connecting may take a TLS and AUTH/HELLO handshake; requests do not wait for it past the timeout. */
+    /** Connecting may take a TLS and HELLO/AUTH handshake, and requests never wait for it: it may take longer. */
     private static final Duration MIN_CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
     private final RedisURI uri;
@@ -48,8 +51,10 @@ final class LettuceSharedRedis implements SharedRedis, AutoCloseable {
     private boolean closed;
 
     LettuceSharedRedis(String url, Duration timeout, Duration retryInterval) {
+        Duration connectTimeout = timeout.compareTo(MIN_CONNECT_TIMEOUT) > 0 ? timeout : MIN_CONNECT_TIMEOUT;
         this.uri = RedisURI.create(url);
-        this.uri.setTimeout(timeout);
+        // Bounds the connection handshake (HELLO, AUTH, SELECT); commands get their own timeout below.
+        this.uri.setTimeout(connectTimeout);
         this.address = describe(uri);
         this.timeout = timeout;
         this.retryInterval = retryInterval;
@@ -64,66 +69,60 @@ final class LettuceSharedRedis implements SharedRedis, AutoCloseable {
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(timeout))
-                .socketOptions(SocketOptions.builder()
-                        .connectTimeout(timeout.compareTo(MIN_CONNECT_TIMEOUT) > 0 ? timeout : MIN_CONNECT_TIMEOUT)
-                        .keepAlive(true)
-                        .build())
+                .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).keepAlive(true).build())
                 // Answers are emitted off the connection's I/O thread, so whatever a caller does
                 // next (handling the request) cannot hold up other callers' Redis traffic.
                 .publishOnScheduler(true)
                 .build());
-        connect().whenComplete((connected, error) -> {
-            if (error == null) {
-                log.info("Connected to Redis at {}", address);
-            } else {
-                failed(error);
-            }
-        });
+        synchronized (this) {
+            // On the start-up thread, where resolving the host name may block; nothing waits for it.
+            connection = connect(Runnable::run);
+        }
     }
 
     @Override
     public <T> Mono<T> run(Function<RedisReactiveCommands<String, String>, Mono<T>> commands) {
-        if (!breaker.allow(System.nanoTime())) {
-            return Mono.error(new RedisUnavailableException("Redis at " + address + " failed recently", null));
-        }
-        return connection()
-                .flatMap(connected -> commands.apply(connected.reactive()))
-                // Covers connecting too; single commands are also bounded by Lettuce's own timeout.
-                .timeout(timeout)
-                .doOnSuccess(ignored -> succeeded())
-                .onErrorMap(error -> {
-                    failed(error);
-                    return error instanceof RedisUnavailableException ? error
-                            : new RedisUnavailableException("Redis at " + address + " did not answer", error);
-                });
+        return Mono.defer(() -> {
+            if (!breaker.allow(System.nanoTime())) {
+                return Mono.error(new RedisUnavailableException("Redis at " + address + " failed recently", null));
+            }
+            StatefulRedisConnection<String, String> connected = connected();
+            if (connected == null) {
+                // Callers never wait for a connection: this one falls back, later ones find it.
+                return Mono.error(new RedisUnavailableException("Redis at " + address + " is not connected yet", null));
+            }
+            return commands.apply(connected.reactive())
+                    .timeout(timeout)
+                    .doOnSuccess(ignored -> succeeded())
+                    .onErrorMap(error -> {
+                        failed(error);
+                        return new RedisUnavailableException("Redis at " + address + " did not answer", error);
+                    });
+        });
     }
 
-    /** The connection, starting a new attempt if the last one failed; connecting never happens on the caller's thread. */
-    private Mono<StatefulRedisConnection<String, String>> connection() {
-        CompletableFuture<StatefulRedisConnection<String, String>> current = current();
-        if (current != null) {
-            // suppressCancel: a caller that gives up must not abort the attempt for everyone else.
-            return Mono.fromFuture(current, true);
+    /** The open connection, or {@code null} while connecting; starts a new attempt when the last one failed. */
+    private synchronized StatefulRedisConnection<String, String> connected() {
+        if (connection.isCompletedExceptionally() && !closed) {
+            // Resolving the host name may block, so the new attempt starts on a worker thread.
+            connection = connect(task -> Schedulers.boundedElastic().schedule(task));
         }
-        // Resolving the host name may block, so a new attempt starts on a worker thread.
-        return Mono.fromCallable(this::connect)
-                .subscribeOn(Schedulers.boundedElastic())
-                .flatMap(attempt -> Mono.fromFuture(attempt, true));
+        return connection.isDone() && !connection.isCompletedExceptionally() ? connection.join() : null;
     }
 
-    /** The attempt in progress or the live connection, or {@code null} when a new attempt is due. */
-    private synchronized CompletableFuture<StatefulRedisConnection<String, String>> current() {
-        return connection == null || connection.isCompletedExceptionally() ? null : connection;
-    }
-
-    private synchronized CompletableFuture<StatefulRedisConnection<String, String>> connect() {
-        if (closed) {
-            throw new IllegalStateException("closed");
-        }
-        if (connection == null || connection.isCompletedExceptionally()) {
-            connection = client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
-        }
-        return connection;
+    private CompletableFuture<StatefulRedisConnection<String, String>> connect(Executor executor) {
+        CompletableFuture<StatefulRedisConnection<String, String>> attempt = CompletableFuture
+                .supplyAsync(() -> client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture(), executor)
+                .thenCompose(Function.identity());
+        attempt.whenComplete((connected, error) -> {
+            if (error != null) {
+                failed(error);
+            } else {
+                log.info("Connected to Redis at {}", address);
+                breaker.succeeded();
+            }
+        });
+        return attempt;
     }
 
     private void succeeded() {
@@ -133,10 +132,10 @@ final class LettuceSharedRedis implements SharedRedis, AutoCloseable {
     }
 
     private void failed(Throwable error) {
-        Throwable cause = error instanceof RedisUnavailableException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (breaker.failed(System.nanoTime())) {
             log.warn("Redis at {} is unavailable ({}); features that use it fall back to this node's own state "
-                    + "and try Redis again every {}", address, cause.toString(), retryInterval);
+                    + "and try Redis again every {}", address, cause.toString(), readable(retryInterval));
         } else {
             log.debug("Redis at {} still unavailable: {}", address, cause.toString());
         }
@@ -154,6 +153,11 @@ final class LettuceSharedRedis implements SharedRedis, AutoCloseable {
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         resources.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+
+    private static String readable(Duration duration) {
+        long millis = duration.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
     }
 
     /** Host and port only: the URL may carry a password. */

@@ -11,10 +11,11 @@ import reactor.core.publisher.Mono;
  *
  * <p>Redis is an accelerator, never a dependency: a caller must be able to do without it, and
  * every call says quickly when it has to. {@link #run} never blocks and answers within
- * {@code granary.redis.timeout}, connecting included. After any failure, calls fail at once with
- * {@link RedisUnavailableException}, without touching the network, until
- * {@code granary.redis.retry-interval} has passed; then one call tries Redis again, and its
- * success opens the way for all. Outages are logged once each, not once per call.
+ * {@code granary.redis.timeout}; it never waits for a connection to be made (while there is none,
+ * it fails at once). After any failure, calls fail at once with {@link RedisUnavailableException},
+ * without touching the network, until {@code granary.redis.retry-interval} has passed; then one
+ * call tries Redis again, and its success opens the way for all. Outages are logged once each,
+ * not once per call.
  */
 public interface SharedRedis {
 
