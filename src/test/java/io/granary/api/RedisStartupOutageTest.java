@@ -56,7 +56,7 @@ class RedisStartupOutageTest {
         while (!inRedis && System.nanoTime() < deadline) {
             IssuedKey fresh = node.createKey(node.createTenant(ApiTestSupport.unique("later")), null);
             assertThat(node.listBuckets(fresh).getStatus().value()).isEqualTo(200);
-            inRedis = exists("granary:rl:k:" + fresh.id());
+            inRedis = exists("granary:rl:k:key:" + fresh.id());
             if (!inRedis) {
                 Thread.sleep(300);
             }

@@ -86,8 +86,8 @@ class SharedRateLimitTest {
         assertThat(tally.refusalDetails).allMatch(detail -> detail.contains("API key"));
         // The state is in Redis, and goes away by itself: a key's bucket is full again after
         // burst-seconds, so its entry expires then (plus a second).
-        assertThat(pttl("granary:rl:k:" + key.id())).isBetween(1L, (long) (BURST_SECONDS * 1000) + 1000);
-        assertThat(exists("granary:rl:k:" + key.id())).isEqualTo(1L);
+        assertThat(pttl("granary:rl:k:key:" + key.id())).isBetween(1L, (long) (BURST_SECONDS * 1000) + 1000);
+        assertThat(exists("granary:rl:k:key:" + key.id())).isEqualTo(1L);
     }
 
     @Test
@@ -108,7 +108,9 @@ class SharedRateLimitTest {
         String tenantId = a.createTenant(ApiTestSupport.unique("giveback"));
         IssuedKey fast = a.createKey(tenantId, 100.0);
         IssuedKey slow = a.createKey(tenantId, null);
-        for (int round = 0; round < 5; round++) {
+        int refusals = 0;
+        int slowPassed = 0; // on a loaded machine the tenant may refill between the two steps
+        for (int attempt = 0; refusals < 5 && attempt < 30; attempt++) {
             // The fast key takes the tenant's tokens until the tenant has just run dry...
             boolean took = false;
             for (int i = 0; i < 500; i++) {
@@ -120,15 +122,22 @@ class SharedRateLimitTest {
                 }
             }
             // ...and the slow key is refused by the tenant's limit, not its own.
-            EntityExchangeResult<String> refused = (round % 2 == 0 ? b : a).listBuckets(slow);
+            EntityExchangeResult<String> refused = (attempt % 2 == 0 ? b : a).listBuckets(slow);
+            if (refused.getStatus().value() == 200) {
+                slowPassed++;
+                continue;
+            }
             assertThat(refused.getStatus().value()).isEqualTo(429);
             assertThat(refused.getResponseBody()).contains("tenant");
+            refusals++;
         }
-        // Once the tenant has refilled (3/s), the slow key still has its whole burst of 5: the five
-        // refusals cost it nothing. (Had each taken its token, about one would be left.)
+        assertThat(refusals).isEqualTo(5);
+        // Once the tenant has refilled (3/s), the slow key still has its whole burst of 5, less
+        // what it really spent: the five refusals cost it nothing. (Had each taken its token,
+        // about one would be left.)
         Thread.sleep(2000);
         Tally after = Tally.run(KEY_BURST, i -> (i % 2 == 0 ? a : b).listBuckets(slow));
-        assertThat(after.passed).isEqualTo(KEY_BURST);
+        assertThat(after.passed).isGreaterThanOrEqualTo(KEY_BURST - slowPassed);
     }
 
     @Test
@@ -204,9 +213,9 @@ class SharedRateLimitTest {
         while (System.nanoTime() < deadline) {
             IssuedKey fresh = a.createKey(a.createTenant(ApiTestSupport.unique("back")), null);
             Tally tally = Tally.run(12, i -> (i % 2 == 0 ? a : b).listBuckets(fresh));
-            if (tally.passed < 2 * KEY_BURST && exists("granary:rl:k:" + fresh.id()) == 1L) {
+            if (tally.passed < 2 * KEY_BURST && exists("granary:rl:k:key:" + fresh.id()) == 1L) {
                 shared = tally;
-                sharedBucket = "granary:rl:k:" + fresh.id();
+                sharedBucket = "granary:rl:k:key:" + fresh.id();
                 break;
             }
             Thread.sleep(500);
