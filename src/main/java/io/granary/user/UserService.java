@@ -104,16 +104,33 @@ public class UserService {
 
     /**
      * Applies {@code password}, {@code role} (tenant-admin/member) and {@code disabled}; absent
-     * fields stay. A user may change only their own password.
+     * fields stay. Users may change their own password, proving it with {@code currentPassword}
+     * (a stolen access token alone cannot take an account over).
      */
     public Mono<UserAccount> update(Principal principal, String id, Map<String, Object> patch) {
         for (String field : patch.keySet()) {
-            if (!field.equals("password") && !field.equals("role") && !field.equals("disabled")) {
+            if (!Set.of("password", "currentPassword", "role", "disabled").contains(field)) {
                 return Mono.error(new GranaryException(ErrorCode.INVALID_JSON, "Unknown field '" + field + "'."));
             }
         }
-        boolean passwordOnly = patch.keySet().equals(Set.of("password"));
-        return visible(principal, id, passwordOnly).flatMap(user -> {
+        boolean self = id.equals(userIdOf(principal));
+        if (self && patch.containsKey("password")) {
+            requirePassword(text(patch.get("password"), "password")); // a bad new one is a 400 before anything else
+            Object current = patch.get("currentPassword");
+            return find(id).flatMap(user -> checkPassword(user.username(), current instanceof String text ? text : null))
+                    .switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.INVALID_CREDENTIALS,
+                            "Changing your own password needs the current one in 'currentPassword'.")))
+                    .flatMap(user -> apply(principal, id, patch, true));
+        }
+        if (patch.containsKey("currentPassword")) {
+            return Mono.error(new GranaryException(ErrorCode.INVALID_REQUEST, "'currentPassword' is for changing your own password."));
+        }
+        return apply(principal, id, patch, false);
+    }
+
+    private Mono<UserAccount> apply(Principal principal, String id, Map<String, Object> patch, boolean self) {
+        boolean passwordOnly = patch.keySet().stream().allMatch(f -> f.equals("password") || f.equals("currentPassword"));
+        return visible(principal, id, self && passwordOnly).flatMap(user -> {
             String role = user.role();
             if (patch.containsKey("role")) {
                 UserRole wanted = UserRole.parse(text(patch.get("role"), "role"));
@@ -138,7 +155,7 @@ public class UserService {
             return hash.flatMap(h -> users.replace(user.changed(newRole, newDisabled, h)))
                     .switchIfEmpty(Mono.error(() -> notFound(id)))
                     .flatMap(updated -> audit.record(principal, updated.tenantId(), AuditEventType.USER_UPDATED,
-                            "user:" + id, Map.of("fields", String.join(",", new TreeSet<>(patch.keySet()))))
+                            "user:" + id, Map.of("fields", String.join(",", fieldsChanged(patch))))
                             .thenReturn(updated));
         });
     }
@@ -172,9 +189,13 @@ public class UserService {
         return Ids.isId(id) ? users.findById(id) : Mono.empty();
     }
 
-    /** Whether the user exists, is enabled and belongs to {@code tenantId} (for signed URLs a user issued). */
+    /**
+     * Whether the user exists, is enabled and may act in {@code tenantId}: belongs to it, or is
+     * a system admin (for signed URLs a user issued).
+     */
     public Mono<Boolean> isActive(String id, String tenantId) {
-        return find(id).map(user -> !user.disabled() && tenantId.equals(user.tenantId())).defaultIfEmpty(false);
+        return find(id).map(user -> !user.disabled() && (user.tenantId() == null || tenantId.equals(user.tenantId())))
+                .defaultIfEmpty(false);
     }
 
     /** The user named by {@code id} if {@code principal} may manage it (or, with {@code self}, is it). */
@@ -201,6 +222,12 @@ public class UserService {
                     }
                     return user;
                 });
+    }
+
+    private static TreeSet<String> fieldsChanged(Map<String, Object> patch) {
+        TreeSet<String> fields = new TreeSet<>(patch.keySet());
+        fields.remove("currentPassword");
+        return fields;
     }
 
     private static String userIdOf(Principal principal) {

@@ -67,6 +67,9 @@ class ProblemExceptionHandler implements WebExceptionHandler {
         problem.responseHeaders().forEach(response::header);
         if (problem.code() == ErrorCode.UNAUTHENTICATED) {
             response.header("WWW-Authenticate", "Bearer realm=\"granary\"");
+        } else if (problem.code() == ErrorCode.INVALID_TOKEN || problem.code() == ErrorCode.TOKEN_EXPIRED) {
+            // RFC 6750: tells OAuth clients to refresh or re-authenticate rather than retry.
+            response.header("WWW-Authenticate", "Bearer realm=\"granary\", error=\"invalid_token\"");
         }
         // Counted on the side: a refusal is never delayed by the database, so a flood of bad
         // requests costs no more than the writes it causes.

@@ -47,6 +47,14 @@ class EmbeddedIssuerApiTest extends ApiTestSupport {
                 .exchange().expectStatus().isCreated().expectBody();
         http.get().uri("/v1/buckets").header("Authorization", "Bearer " + access).header("X-Granary-Tenant", name)
                 .exchange().expectStatus().isOk().expectBody().jsonPath("$.buckets[0].name").isEqualTo("reports");
+        http.put().uri("/v1/buckets/reports/objects/q3.txt").header("Authorization", "Bearer " + access)
+                .header("X-Granary-Tenant", name).contentType(MediaType.TEXT_PLAIN).bodyValue("figures")
+                .exchange().expectStatus().isOk().expectBody();
+        String url = (String) http.post().uri("/v1/buckets/reports/signed-urls").header("Authorization", "Bearer " + access)
+                .header("X-Granary-Tenant", name).contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("key", "q3.txt"))
+                .exchange().expectStatus().isOk().expectBody(JSON).returnResult().getResponseBody().get("url");
+        http.get().uri(url.substring(url.indexOf("/v1/"))).exchange().expectStatus().isOk()
+                .expectBody(String.class).isEqualTo("figures");
         expectProblem(http.get().uri("/v1/buckets").header("Authorization", "Bearer " + access)
                 .header("X-Granary-Tenant", unique("nobody")).exchange(), HttpStatus.NOT_FOUND, "tenant_not_found");
         // API keys belong to one tenant: the header is refused rather than ignored.
@@ -204,11 +212,22 @@ class EmbeddedIssuerApiTest extends ApiTestSupport {
         expectProblem(http.patch().uri("/v1/users/{id}", id).header("Authorization", "Bearer " + access)
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("role", "tenant-admin")).exchange(),
                 HttpStatus.FORBIDDEN, "forbidden");
+        // A stolen access token alone cannot take the account over: the current password is needed.
+        expectProblem(http.patch().uri("/v1/users/{id}", id).header("Authorization", "Bearer " + access)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("password", "a-brand-new-password")).exchange(),
+                HttpStatus.UNAUTHORIZED, "invalid_credentials");
+        expectProblem(http.patch().uri("/v1/users/{id}", id).header("Authorization", "Bearer " + access)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("password", "a-brand-new-password",
+                        "currentPassword", "not-the-password")).exchange(),
+                HttpStatus.UNAUTHORIZED, "invalid_credentials");
         http.patch().uri("/v1/users/{id}", id).header("Authorization", "Bearer " + access)
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("password", "a-brand-new-password")).exchange()
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("password", "a-brand-new-password",
+                        "currentPassword", USER_PASSWORD)).exchange()
                 .expectStatus().isOk().expectBody();
-        expectProblem(http.get().uri("/v1/buckets").header("Authorization", "Bearer " + access).exchange(),
-                HttpStatus.UNAUTHORIZED, "invalid_token");
+        http.get().uri("/v1/buckets").header("Authorization", "Bearer " + access).exchange()
+                .expectStatus().isUnauthorized()
+                .expectHeader().valueEquals("WWW-Authenticate", "Bearer realm=\"granary\", error=\"invalid_token\"")
+                .expectBody().jsonPath("$.code").isEqualTo("invalid_token");
         expectProblem(refreshCall((String) session.get("refreshToken")), HttpStatus.UNAUTHORIZED, "invalid_token");
         expectProblem(http.post().uri("/v1/auth/login").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("username", name, "password", USER_PASSWORD)).exchange(),
