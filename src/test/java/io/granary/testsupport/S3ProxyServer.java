@@ -12,11 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -97,7 +95,7 @@ public final class S3ProxyServer {
             server.awaitReady();
             return server;
         } catch (IOException e) {
-            deleteTree(directory);
+            TestProcesses.deleteTree(directory);
             throw new UncheckedIOException("could not start S3Proxy", e);
         }
     }
@@ -140,7 +138,7 @@ public final class S3ProxyServer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        deleteTree(directory);
+        TestProcesses.deleteTree(directory);
     }
 
     private void awaitReady() {
@@ -153,7 +151,7 @@ public final class S3ProxyServer {
                 socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
                 return;
             } catch (IOException notYet) {
-                sleep(200);
+                TestProcesses.pause(200, "S3Proxy");
             }
         }
         fail("S3Proxy did not listen on port " + port + " within " + STARTUP_TIMEOUT.toSeconds() + "s");
@@ -183,25 +181,5 @@ public final class S3ProxyServer {
             out.append(UUID.randomUUID().toString().replace("-", ""));
         }
         return out.substring(0, length);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for S3Proxy", e);
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        if (root == null || !Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException | UncheckedIOException ignored) {
-            // Best effort: a leftover temp directory must not fail the test run.
-        }
     }
 }

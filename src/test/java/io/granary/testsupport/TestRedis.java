@@ -14,11 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.utility.DockerImageName;
@@ -89,7 +87,7 @@ public final class TestRedis implements AutoCloseable {
             redis.launch();
             return redis;
         } catch (IOException e) {
-            deleteTree(directory);
+            TestProcesses.deleteTree(directory);
             throw new UncheckedIOException("could not start " + source, e);
         }
     }
@@ -183,7 +181,7 @@ public final class TestRedis implements AutoCloseable {
             return;
         }
         stop();
-        deleteTree(directory);
+        TestProcesses.deleteTree(directory);
     }
 
     private void launch() throws IOException {
@@ -203,7 +201,7 @@ public final class TestRedis implements AutoCloseable {
             if (answersPing()) {
                 return;
             }
-            sleep(50);
+            TestProcesses.pause(50, "Redis");
         }
         process.destroyForcibly();
         throw new IllegalStateException(source + " did not answer on port " + port + ":\n" + read(log));
@@ -272,26 +270,6 @@ public final class TestRedis implements AutoCloseable {
             return Files.readString(log, StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "(no output: " + e + ")";
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for Redis", e);
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        if (root == null || !Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException | UncheckedIOException ignored) {
-            // Best effort: a leftover temp directory must not fail the test run.
         }
     }
 }
