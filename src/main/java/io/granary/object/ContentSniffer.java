@@ -6,6 +6,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import org.apache.tika.metadata.Metadata;
 import org.apache.tika.mime.MediaType;
 import org.apache.tika.mime.MediaTypeRegistry;
@@ -14,19 +15,23 @@ import org.apache.tika.mime.MimeTypes;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * Checks an upload's first bytes against its declared content type with Tika's magic-number
  * detection, while the body streams through untouched: only a copy of the first
  * {@link #SNIFF_BYTES} bytes is kept. A contradiction fails the stream with 415
- * {@code content_type_mismatch}, so nothing is stored. The rules:
+ * {@code content_type_mismatch}, so nothing is stored. What the bytes were detected as is kept
+ * ({@link #detected()}) and stored with the object, so that later changes of the declared type
+ * (PATCH, copy into a bucket with an allowlist) are judged by the same rules without reading the
+ * bytes again. The rules, which depend only on the detected type and the declared one:
  * <ul>
  *   <li>bytes recognised as a specific type must be that type, a specialisation of it (a
  *       {@code .docx} declared as {@code application/zip}) or a generalisation of it;</li>
  *   <li>bytes that are not recognised (plain text, unknown binary) are accepted unless the
  *       declared type is a non-text type Tika has magic numbers for: a "PNG" that does not start
  *       like a PNG is refused;</li>
- *   <li>an empty body has nothing to check.</li>
+ *   <li>an empty body has nothing to check (its detected type is {@code null}).</li>
  * </ul>
  */
 final class ContentSniffer {
@@ -37,6 +42,7 @@ final class ContentSniffer {
 
     private final String declaredType;
     private final Head head = new Head();
+    private String detected;
 
     /** One sniffer per upload, for bytes declared as {@code declaredType}. */
     ContentSniffer(String declaredType) {
@@ -52,8 +58,7 @@ final class ContentSniffer {
             if (!head.decided) {
                 head.take(buffer);
                 if (head.length == SNIFF_BYTES) {
-                    head.decided = true;
-                    GranaryException mismatch = mismatch(head.bytes(), declaredType);
+                    GranaryException mismatch = decide();
                     if (mismatch != null) {
                         DataBufferUtils.release(buffer);
                         sink.error(mismatch);
@@ -72,27 +77,84 @@ final class ContentSniffer {
      */
     void verify() {
         if (!head.decided && head.length > 0) {
-            GranaryException mismatch = mismatch(head.bytes(), declaredType);
+            GranaryException mismatch = decide();
             if (mismatch != null) {
                 throw mismatch;
             }
         }
     }
 
-    /** The failure the declared type calls for given these first bytes, or {@code null}. */
-    static GranaryException mismatch(byte[] first, String declaredType) {
-        MediaType declared = REGISTRY.normalize(MediaType.parse(declaredType).getBaseType());
-        MediaType detected;
+    /** What the bytes were detected as, once judged; {@code null} for an empty body. */
+    String detected() {
+        return detected;
+    }
+
+    private GranaryException decide() {
+        head.decided = true;
+        detected = detect(head.bytes());
+        return mismatch(detected, declaredType);
+    }
+
+    /**
+     * What the first bytes of some content are, by magic numbers: a specific type, or
+     * {@code text/plain} / {@code application/octet-stream} for unrecognised text / binary;
+     * {@code null} for no bytes at all.
+     */
+    static String detect(byte[] first) {
+        if (first.length == 0) {
+            return null;
+        }
         try {
-            detected = REGISTRY.normalize(TYPES.detect(new ByteArrayInputStream(first), new Metadata()));
+            return REGISTRY.normalize(TYPES.detect(new ByteArrayInputStream(first), new Metadata())).toString();
         } catch (IOException e) {
             throw new UncheckedIOException(e); // an in-memory stream does not fail
         }
+    }
+
+    /**
+     * The detected type of the first {@link #SNIFF_BYTES} bytes of {@code content} (empty for
+     * no bytes). Reads no further than that and releases every buffer it takes.
+     */
+    static Mono<String> detect(Flux<DataBuffer> content) {
+        return Mono.defer(() -> {
+            Head first = new Head();
+            return content
+                    .map(buffer -> {
+                        try {
+                            first.take(buffer);
+                            return first.length;
+                        } finally {
+                            DataBufferUtils.release(buffer);
+                        }
+                    })
+                    .takeUntil(length -> length == SNIFF_BYTES)
+                    // Buffers the source had in flight when the read was cut short.
+                    .doOnDiscard(DataBuffer.class, DataBufferUtils::release)
+                    .then(Mono.fromSupplier(() -> detect(first.bytes())));
+        });
+    }
+
+    /** The failure the declared type calls for given these first bytes, or {@code null}. */
+    static GranaryException mismatch(byte[] first, String declaredType) {
+        return mismatch(detect(first), declaredType);
+    }
+
+    /**
+     * The failure the declared type calls for given what the bytes were detected as
+     * ({@link #detect}), or {@code null} when they fit or there were none.
+     */
+    static GranaryException mismatch(String detectedType, String declaredType) {
+        if (detectedType == null) {
+            return null;
+        }
+        MediaType declared = REGISTRY.normalize(MediaType.parse(declaredType).getBaseType());
+        MediaType detected = REGISTRY.normalize(MediaType.parse(detectedType).getBaseType());
         boolean generic = detected.equals(MediaType.OCTET_STREAM) || detected.equals(MediaType.TEXT_PLAIN);
-        boolean fits = generic
-                ? !recognisable(declared)
-                : detected.equals(declared) || REGISTRY.isSpecializationOf(detected, declared)
-                        || REGISTRY.isSpecializationOf(declared, detected);
+        // Equal or more specific bytes always fit (anything is application/octet-stream, plain
+        // text is text/plain); a more specific declaration fits only recognised bytes, since
+        // every type is a specialisation of the generic ones.
+        boolean fits = detected.equals(declared) || REGISTRY.isSpecializationOf(detected, declared)
+                || (generic ? !recognisable(declared) : REGISTRY.isSpecializationOf(declared, detected));
         return fits ? null : new GranaryException(ErrorCode.CONTENT_TYPE_MISMATCH,
                 "The content is " + detected + ", not " + declared + " as declared.");
     }
@@ -127,7 +189,7 @@ final class ContentSniffer {
         }
 
         byte[] bytes() {
-            return java.util.Arrays.copyOf(bytes, length);
+            return Arrays.copyOf(bytes, length);
         }
     }
 }

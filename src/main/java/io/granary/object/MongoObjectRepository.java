@@ -78,6 +78,7 @@ class MongoObjectRepository implements ObjectRepository, IndexedCollection {
                 .set("etag", record.etag())
                 .set("sha256", record.sha256())
                 .set("contentType", record.contentType())
+                .set("detectedType", record.detectedType())
                 .set("cacheControl", record.cacheControl())
                 .set("metadata", record.metadata())
                 .set("versionId", record.versionId())
@@ -87,8 +88,10 @@ class MongoObjectRepository implements ObjectRepository, IndexedCollection {
 
     @Override
     public Mono<StoredObject> updateMetadata(Bucket bucket, String key, String versionId, String contentType,
-                                             String cacheControl, Map<String, String> metadata, Instant lastModified) {
-        Update update = new Update().set("contentType", contentType).set("cacheControl", cacheControl)
+                                             String detectedType, String cacheControl, Map<String, String> metadata,
+                                             Instant lastModified) {
+        Update update = new Update().set("contentType", contentType).set("detectedType", detectedType)
+                .set("cacheControl", cacheControl)
                 .set("metadata", metadata).set("lastModified", lastModified);
         return mongo.findAndModify(byKey(bucket.tenantId(), bucket.id(), key).addCriteria(Criteria.where("versionId").is(versionId)),
                 update,

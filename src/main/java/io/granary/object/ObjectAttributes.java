@@ -62,15 +62,6 @@ final class ObjectAttributes {
         return limit;
     }
 
-    /**
-     * Whether an upload's bytes must be checked against its declared type: where the type is a
-     * rule, in buckets with an allowlist and for signed URLs that pin a type.
-     */
-    static boolean sniffs(Principal principal, Bucket bucket) {
-        return (bucket.allowedContentTypes() != null && !bucket.allowedContentTypes().isEmpty())
-                || (principal instanceof Principal.Grant grant && grant.contentType() != null);
-    }
-
     /** Cache-Control is echoed on every read: printable ASCII only, bounded. */
     static String cacheControl(String value) {
         if (value == null || value.isBlank()) {

@@ -316,6 +316,7 @@ public class ObjectHandler {
         body.put("size", object.size());
         body.put("etag", object.quotedEtag());
         body.put("contentType", object.contentType());
+        body.put("detectedType", object.detectedType());
         body.put("cacheControl", object.cacheControl());
         body.put("metadata", object.metadata());
         body.put("versionId", object.versionId());

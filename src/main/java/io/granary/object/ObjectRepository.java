@@ -23,11 +23,12 @@ public interface ObjectRepository {
     Mono<StoredObject> commit(StoredObject record, WriteCondition condition);
 
     /**
-     * Replaces the editable metadata of version {@code versionId} without touching the bytes;
-     * empty when that version is no longer the current one.
+     * Replaces the editable metadata of version {@code versionId} without touching the bytes
+     * (and records what its bytes were detected as, which may just have been learnt for an
+     * older record); empty when that version is no longer the current one.
      */
-    Mono<StoredObject> updateMetadata(Bucket bucket, String key, String versionId, String contentType, String cacheControl,
-                                      Map<String, String> metadata, Instant lastModified);
+    Mono<StoredObject> updateMetadata(Bucket bucket, String key, String versionId, String contentType, String detectedType,
+                                      String cacheControl, Map<String, String> metadata, Instant lastModified);
 
     /** Removes the current version; completes with the removed record, or empty. */
     Mono<StoredObject> remove(Bucket bucket, String key);

@@ -97,7 +97,9 @@ public class ObjectService {
                 String versionId = Ids.newId();
                 BlobLocation location = BlobLocation.of(bucket.tenantId(), bucket.id(), versionId);
                 BodyDigest digest = new BodyDigest(maxSize);
-                ContentSniffer sniffer = ObjectAttributes.sniffs(principal, bucket) ? new ContentSniffer(contentType) : null;
+                // Every upload is sniffed (a copy of its first 8 KiB), so every record knows what
+                // its bytes are and later type changes can be judged without reading them again.
+                ContentSniffer sniffer = new ContentSniffer(contentType);
                 Mono<StoredObject> settle = Mono.fromCallable(() -> {
                             if (declared != null && digest.size() != declared) {
                                 throw new GranaryException(ErrorCode.INCOMPLETE_BODY,
@@ -106,15 +108,13 @@ public class ObjectService {
                             String md5 = digest.md5Hex();
                             String sha256 = digest.sha256Hex();
                             request.digests().verify(md5, sha256);
-                            if (sniffer != null) {
-                                sniffer.verify();
-                            }
+                            sniffer.verify();
                             return new StoredObject(null, bucket.tenantId(), bucket.id(), key, digest.size(), md5, sha256,
-                                    contentType, cacheControl, metadata, versionId, location.path(), now());
+                                    contentType, sniffer.detected(), cacheControl, metadata, versionId, location.path(), now());
                         })
                         .flatMap(record -> scanned(bucket, record).then(commit(bucket, record, request.condition())))
                         .onErrorResume(error -> discardUnlessVisible(bucket, key, location).then(Mono.error(error)));
-                Flux<DataBuffer> checked = sniffer == null ? digest.observe(body) : sniffer.observe(digest.observe(body));
+                Flux<DataBuffer> checked = sniffer.observe(digest.observe(body));
                 // A cancel while the body streams is the store's to clean up; once the blob is
                 // complete, settling (verify, commit, clean up) runs to its end regardless.
                 return blobs.put(location, checked, declared, blobMetadata(bucket, key))
@@ -267,7 +267,19 @@ public class ObjectService {
                                 : current.cacheControl();
                         Map<String, String> meta = patch.containsKey("metadata")
                                 ? UserMetadata.require(ObjectAttributes.strings(patch, "metadata")) : current.metadata();
-                        return objects.updateMetadata(bucket, key, current.versionId(), type, cache, meta, now());
+                        if (!patch.containsKey("contentType")) {
+                            return objects.updateMetadata(bucket, key, current.versionId(), type, current.detectedType(),
+                                    cache, meta, now());
+                        }
+                        // A new declared type must fit the bytes as an upload's would.
+                        return withDetectedType(current)
+                                .flatMap(known -> {
+                                    requireFits(known, type);
+                                    return objects.updateMetadata(bucket, key, known.versionId(), type,
+                                            known.detectedType(), cache, meta, now());
+                                })
+                                // The version's bytes went away under us: it was replaced, so merge again.
+                                .onErrorResume(ObjectService::blobMissing, error -> Mono.empty());
                     }));
             // Empty means the version changed under us: merge with the new one instead, a few times.
             return attempt.switchIfEmpty(attempt).switchIfEmpty(attempt)
@@ -318,26 +330,60 @@ public class ObjectService {
                                    String targetBucketName, String targetKey) {
         ObjectKeys.require(sourceKey);
         ObjectKeys.require(targetKey);
-        return stat(principal, sourceBucketName, sourceKey).map(FoundObject::object).flatMap(source ->
+        return stat(principal, sourceBucketName, sourceKey).map(FoundObject::object).flatMap(found ->
                 buckets.resolve(principal, targetBucketName, Permission.WRITE).flatMap(target -> {
-                    ObjectAttributes.contentType(target, source.contentType());
-                    if (target.maxObjectSize() != null && source.size() > target.maxObjectSize()) {
+                    ObjectAttributes.contentType(target, found.contentType());
+                    if (target.maxObjectSize() != null && found.size() > target.maxObjectSize()) {
                         throw new GranaryException(ErrorCode.ENTITY_TOO_LARGE,
                                 "The object is larger than the target bucket's maximum of " + target.maxObjectSize() + " bytes.");
                     }
-                    String versionId = Ids.newId();
-                    BlobLocation location = BlobLocation.of(target.tenantId(), target.id(), versionId);
-                    StoredObject record = new StoredObject(null, target.tenantId(), target.id(), targetKey, source.size(),
-                            source.etag(), source.sha256(), source.contentType(), source.cacheControl(), source.metadata(),
-                            versionId, location.path(), now());
-                    return blobs.copy(source.location(), location, blobMetadata(target, targetKey))
-                            .onErrorMap(e -> e instanceof GranaryException g && g.code() == ErrorCode.BLOB_NOT_FOUND,
-                                    e -> notFound(sourceKey))
-                            .then(Mono.defer(() -> uninterruptible(scanned(target, record)
-                                    .then(commit(target, record, new WriteCondition.None()))
-                                    .onErrorResume(error -> discardUnlessVisible(target, targetKey, location)
-                                            .then(Mono.error(error))))));
+                    return withDetectedType(found).onErrorMap(ObjectService::blobMissing, e -> notFound(sourceKey))
+                            .flatMap(source -> copyInto(target, targetKey, source));
                 }));
+    }
+
+    private Mono<StoredObject> copyInto(Bucket target, String targetKey, StoredObject source) {
+        // A copy is a write like an upload: its declared type must fit its bytes.
+        requireFits(source, source.contentType());
+        String versionId = Ids.newId();
+        BlobLocation location = BlobLocation.of(target.tenantId(), target.id(), versionId);
+        StoredObject record = new StoredObject(null, target.tenantId(), target.id(), targetKey, source.size(),
+                source.etag(), source.sha256(), source.contentType(), source.detectedType(), source.cacheControl(),
+                source.metadata(), versionId, location.path(), now());
+        return blobs.copy(source.location(), location, blobMetadata(target, targetKey))
+                .onErrorMap(ObjectService::blobMissing, e -> notFound(source.key()))
+                .then(Mono.defer(() -> uninterruptible(scanned(target, record)
+                        .then(commit(target, record, new WriteCondition.None()))
+                        .onErrorResume(error -> discardUnlessVisible(target, targetKey, location)
+                                .then(Mono.error(error))))));
+    }
+
+    /**
+     * {@code object} with its detected type known: as recorded, or, for a record written before
+     * detection was recorded, detected now from the first bytes of its blob (one ranged read).
+     * Fails with {@code blob_not_found} when that version's bytes are gone.
+     */
+    private Mono<StoredObject> withDetectedType(StoredObject object) {
+        if (object.detectedType() != null || object.size() == 0) {
+            return Mono.just(object);
+        }
+        ByteRange head = new ByteRange(0, Math.min(object.size(), ContentSniffer.SNIFF_BYTES) - 1);
+        return blobs.open(object.location(), head)
+                .flatMap(content -> ContentSniffer.detect(content.stream()))
+                .map(object::withDetectedType)
+                .defaultIfEmpty(object);
+    }
+
+    /** Fails with 415 {@code content_type_mismatch} when the object's bytes contradict {@code declaredType}. */
+    private static void requireFits(StoredObject object, String declaredType) {
+        GranaryException mismatch = ContentSniffer.mismatch(object.detectedType(), declaredType);
+        if (mismatch != null) {
+            throw mismatch;
+        }
+    }
+
+    private static boolean blobMissing(Throwable error) {
+        return error instanceof GranaryException g && g.code() == ErrorCode.BLOB_NOT_FOUND;
     }
 
     public Mono<ObjectPage> list(Principal principal, String bucketName, String prefix, String delimiter, int limit,

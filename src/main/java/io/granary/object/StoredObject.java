@@ -13,6 +13,9 @@ import org.springframework.data.mongodb.core.mapping.Document;
  *
  * @param etag hex MD5 of the bytes (unquoted)
  * @param sha256 hex SHA-256 of the bytes
+ * @param detectedType what the first bytes were detected as by magic numbers
+ *     ({@code text/plain} or {@code application/octet-stream} when unrecognised); {@code null}
+ *     for an empty object and for records written before detection was recorded
  * @param metadata user metadata, lowercase names without the {@code x-meta-} prefix
  * @param versionId id of this version; also the last segment of {@link #blob}
  * @param blob store path of the bytes
@@ -27,6 +30,7 @@ public record StoredObject(
         String etag,
         String sha256,
         String contentType,
+        String detectedType,
         String cacheControl,
         Map<String, String> metadata,
         String versionId,
@@ -35,6 +39,12 @@ public record StoredObject(
 
     public BlobLocation location() {
         return new BlobLocation(blob);
+    }
+
+    /** This record with the detected type filled in. */
+    StoredObject withDetectedType(String detected) {
+        return new StoredObject(id, tenantId, bucketId, key, size, etag, sha256, contentType, detected, cacheControl,
+                metadata, versionId, blob, lastModified);
     }
 
     /** The ETag as sent in headers: the quoted hex MD5. */

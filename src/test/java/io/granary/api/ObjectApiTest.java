@@ -12,12 +12,18 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
+import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.Flux;
 
 /** Every object route end to end, on the filesystem store (subclasses rerun it on others). */
@@ -25,6 +31,9 @@ class ObjectApiTest extends ApiTestSupport {
 
     protected String key;
     protected String bucket;
+
+    @Autowired
+    ReactiveMongoTemplate mongo;
 
     @BeforeEach
     void bucketWithAdminKey() {
@@ -67,6 +76,30 @@ class ObjectApiTest extends ApiTestSupport {
         return bytes;
     }
 
+    /** {@code prefix} (a file signature) followed by random bytes, {@code size} in all. */
+    static byte[] startingWith(byte[] prefix, int size, long seed) {
+        byte[] bytes = random(size, seed);
+        System.arraycopy(prefix, 0, bytes, 0, prefix.length);
+        return bytes;
+    }
+
+    static final byte[] PDF = "%PDF-1.7\n".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] JPEG = {(byte) 0xff, (byte) 0xd8, (byte) 0xff, (byte) 0xe0, 0, 0x10, 'J', 'F', 'I', 'F', 0};
+    static final MediaType ZIP = MediaType.parseMediaType("application/zip");
+
+    /** A real ZIP archive of one small entry. */
+    static byte[] zip() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(out)) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("readme.txt"));
+            zip.write("inside the archive".getBytes(StandardCharsets.US_ASCII));
+            zip.closeEntry();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
     static byte[] random(int size, long seed) {
         byte[] bytes = new byte[size];
         new Random(seed).nextBytes(bytes);
@@ -79,7 +112,7 @@ class ObjectApiTest extends ApiTestSupport {
 
     @Test
     void putThenGetAndHeadReturnBytesAndMetadata() throws Exception {
-        byte[] bytes = random(100_000, 1);
+        byte[] bytes = startingWith(PDF, 100_000, 1);
         Map<String, Object> stored = http.put().uri(url("docs/report 2024 ü.bin")).header("X-Api-Key", key)
                 .contentType(MediaType.APPLICATION_PDF)
                 .header(HttpHeaders.CACHE_CONTROL, "max-age=60")
@@ -458,7 +491,7 @@ class ObjectApiTest extends ApiTestSupport {
 
     @Test
     void copyIsServerSideAndIndependent() {
-        byte[] bytes = random(50_000, 3);
+        byte[] bytes = startingWith(JPEG, 50_000, 3);
         put("src", bytes, MediaType.IMAGE_JPEG);
         String other = unique("target");
         createBucket(key, other, Map.of());
@@ -505,6 +538,150 @@ class ObjectApiTest extends ApiTestSupport {
         Map<String, Object> v2 = put("v", "two".getBytes(StandardCharsets.US_ASCII), MediaType.TEXT_PLAIN);
         assertThat(v2.get("versionId")).isNotEqualTo(v1.get("versionId"));
         assertThat(new String(get("v"), StandardCharsets.US_ASCII)).isEqualTo("two");
+    }
+
+    // ---- content checks: every write's declared type must fit its bytes ---------------------
+
+    /**
+     * Rewrites an object's record in MongoDB as an older Granary (or a bug) could have left it:
+     * with another declared type and the given detected type ({@code null}: none recorded, as
+     * before detection was recorded).
+     */
+    private void rewriteRecord(Map<String, Object> stored, String contentType, String detectedType) {
+        Update update = new Update().set("contentType", contentType);
+        if (detectedType == null) {
+            update.unset("detectedType");
+        } else {
+            update.set("detectedType", detectedType);
+        }
+        long changed = mongo.updateFirst(Query.query(Criteria.where("versionId").is(stored.get("versionId"))), update,
+                "objects").block().getModifiedCount();
+        assertThat(changed).isEqualTo(1);
+    }
+
+    private WebTestClient.ResponseSpec copy(String targetBucket, String sourceKey, String targetKey) {
+        return http.post().uri("/v1/buckets/{b}/copy", targetBucket).header("X-Api-Key", key)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("sourceBucket", bucket, "sourceKey", sourceKey, "key", targetKey)).exchange();
+    }
+
+    private WebTestClient.ResponseSpec patchType(String objectKey, String type) {
+        return http.patch().uri(url(objectKey)).header("X-Api-Key", key).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("contentType", type)).exchange();
+    }
+
+    @Test
+    void everyUploadIsSniffedAndWhatItIsGetsRecorded() {
+        // This bucket has no allowlist: the bytes must fit the declared type all the same.
+        assertThat(put("pic.png", png(20_000), MediaType.IMAGE_PNG)).containsEntry("detectedType", "image/png");
+        expectProblem(http.put().uri(url("fake.png")).header("X-Api-Key", key).contentType(MediaType.IMAGE_PNG)
+                .bodyValue("<html><script>alert(1)</script></html>".getBytes(StandardCharsets.US_ASCII)).exchange(),
+                HttpStatus.UNSUPPORTED_MEDIA_TYPE, "content_type_mismatch");
+        expectProblem(http.put().uri(url("archive.png")).header("X-Api-Key", key).contentType(MediaType.IMAGE_PNG)
+                .bodyValue(zip()).exchange(), HttpStatus.UNSUPPORTED_MEDIA_TYPE, "content_type_mismatch");
+        // A disguise that shows only after several chunks is stopped too (the first 8 KiB count).
+        Flux<DataBuffer> chunked = Flux.range(0, 20).map(i -> DefaultDataBufferFactory.sharedInstance
+                .wrap(java.util.Arrays.copyOfRange(startingWith(PDF, 20_000, 9), i * 1000, (i + 1) * 1000)));
+        expectProblem(http.put().uri(url("chunked.jpg")).header("X-Api-Key", key).contentType(MediaType.IMAGE_JPEG)
+                .body(chunked, DataBuffer.class).exchange(), HttpStatus.UNSUPPORTED_MEDIA_TYPE, "content_type_mismatch");
+        for (String refused : List.of("fake.png", "archive.png", "chunked.jpg")) {
+            expectProblem(http.get().uri(url(refused)).header("X-Api-Key", key).exchange(), HttpStatus.NOT_FOUND,
+                    "object_not_found");
+        }
+        // Unrecognised bytes pass unless the declared type has a signature they lack.
+        assertThat(put("notes.txt", "just text".getBytes(StandardCharsets.US_ASCII), MediaType.TEXT_PLAIN))
+                .containsEntry("detectedType", "text/plain");
+        assertThat(put("blob.bin", random(5000, 5), MediaType.APPLICATION_OCTET_STREAM))
+                .containsEntry("detectedType", "application/octet-stream");
+        put("custom.dat", random(5000, 6), MediaType.parseMediaType("application/x-granary-custom"));
+        assertThat(put("archive.zip", zip(), ZIP)).containsEntry("detectedType", "application/zip");
+        assertThat(put("empty.png", new byte[0], MediaType.IMAGE_PNG)).containsEntry("detectedType", null);
+        http.get().uri("/v1/buckets/" + bucket + "/objects").header("X-Api-Key", key).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.objects[*].key")
+                .isEqualTo(List.of("archive.zip", "blob.bin", "custom.dat", "empty.png", "notes.txt", "pic.png"));
+    }
+
+    @Test
+    void copiesAreJudgedByTheRecordedDetectedType() {
+        String images = unique("images");
+        createBucket(key, images, Map.of("allowedContentTypes", List.of("image/*")));
+        byte[] picture = png(5000);
+        put("real.png", picture, MediaType.IMAGE_PNG);
+        copy(images, "real.png", "copied.png").expectStatus().isOk()
+                .expectBody().jsonPath("$.detectedType").isEqualTo("image/png");
+        assertThat(http.get().uri("/v1/buckets/{b}/objects/copied.png", images).header("X-Api-Key", key).exchange()
+                .expectStatus().isOk().expectBody(byte[].class).returnResult().getResponseBody()).isEqualTo(picture);
+
+        // A ZIP declared as a PNG (which uploads no longer let in) is not copied into the images bucket.
+        Map<String, Object> archive = put("packed.zip", zip(), ZIP);
+        rewriteRecord(archive, "image/png", "application/zip");
+        expectProblem(copy(images, "packed.zip", "packed.png"), HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                "content_type_mismatch");
+        expectProblem(copy(bucket, "packed.zip", "elsewhere.png"), HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                "content_type_mismatch");
+        // The recorded type decides, not a new read of the bytes: these bytes are a real PNG.
+        Map<String, Object> mislabelled = put("mislabelled.png", png(3000), MediaType.IMAGE_PNG);
+        rewriteRecord(mislabelled, "image/png", "application/zip");
+        expectProblem(copy(images, "mislabelled.png", "m.png"), HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                "content_type_mismatch");
+        for (String refused : List.of("packed.png", "m.png")) {
+            expectProblem(http.get().uri("/v1/buckets/{b}/objects/{k}", images, refused).header("X-Api-Key", key).exchange(),
+                    HttpStatus.NOT_FOUND, "object_not_found");
+        }
+    }
+
+    @Test
+    void recordsWithoutADetectedTypeAreSniffedFromTheirFirstBytesWhenItMatters() {
+        String images = unique("images");
+        createBucket(key, images, Map.of("allowedContentTypes", List.of("image/*")));
+        // Records as they were before detection was recorded: no detectedType.
+        Map<String, Object> archive = put("old.zip", zip(), ZIP);
+        rewriteRecord(archive, "image/png", null);
+        Map<String, Object> picture = put("old.png", png(20_000), MediaType.IMAGE_PNG);
+        rewriteRecord(picture, "image/png", null);
+
+        expectProblem(copy(images, "old.zip", "old.png"), HttpStatus.UNSUPPORTED_MEDIA_TYPE, "content_type_mismatch");
+        copy(images, "old.png", "old-copy.png").expectStatus().isOk()
+                .expectBody().jsonPath("$.detectedType").isEqualTo("image/png");
+
+        // A PATCH that leaves the type alone needs no look at the bytes; one that sets it does.
+        http.patch().uri(url("old.zip")).header("X-Api-Key", key).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("cacheControl", "no-cache")).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.detectedType").doesNotExist();
+        expectProblem(patchType("old.zip", "image/gif"), HttpStatus.UNSUPPORTED_MEDIA_TYPE, "content_type_mismatch");
+        patchType("old.zip", "application/zip").expectStatus().isOk()
+                .expectBody().jsonPath("$.contentType").isEqualTo("application/zip")
+                .jsonPath("$.detectedType").isEqualTo("application/zip");
+    }
+
+    @Test
+    void patchedContentTypesMustFitTheBytesAndTheAllowlist() {
+        String limited = unique("limited");
+        createBucket(key, limited, Map.of("allowedContentTypes", List.of("image/*", "text/plain")));
+        http.put().uri("/v1/buckets/{b}/objects/p.png", limited).header("X-Api-Key", key).contentType(MediaType.IMAGE_PNG)
+                .bodyValue(png(1000)).exchange().expectStatus().isOk().expectBody();
+        String limitedUrl = "/v1/buckets/" + limited + "/objects/p.png";
+        expectProblem(http.patch().uri(limitedUrl).header("X-Api-Key", key).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("contentType", "application/pdf")).exchange(),
+                HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type");
+        expectProblem(http.patch().uri(limitedUrl).header("X-Api-Key", key).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("contentType", "text/plain")).exchange(),
+                HttpStatus.UNSUPPORTED_MEDIA_TYPE, "content_type_mismatch");
+        http.get().uri(limitedUrl).header("X-Api-Key", key).exchange().expectStatus().isOk()
+                .expectHeader().contentType(MediaType.IMAGE_PNG).expectBody();
+
+        // Without an allowlist the bytes still have the last word.
+        put("q.png", png(1000), MediaType.IMAGE_PNG);
+        expectProblem(patchType("q.png", "application/pdf"), HttpStatus.UNSUPPORTED_MEDIA_TYPE, "content_type_mismatch");
+        expectProblem(patchType("q.png", "text/html"), HttpStatus.UNSUPPORTED_MEDIA_TYPE, "content_type_mismatch");
+        patchType("q.png", "application/octet-stream").expectStatus().isOk()
+                .expectBody().jsonPath("$.contentType").isEqualTo("application/octet-stream")
+                .jsonPath("$.detectedType").isEqualTo("image/png");
+        put("t.txt", "plain words".getBytes(StandardCharsets.US_ASCII), MediaType.TEXT_PLAIN);
+        patchType("t.txt", "text/markdown").expectStatus().isOk().expectBody();
+        expectProblem(patchType("t.txt", "image/png"), HttpStatus.UNSUPPORTED_MEDIA_TYPE, "content_type_mismatch");
+        http.get().uri(url("t.txt")).header("X-Api-Key", key).exchange().expectStatus().isOk()
+                .expectHeader().contentType(MediaType.parseMediaType("text/markdown")).expectBody();
     }
 
     @Test

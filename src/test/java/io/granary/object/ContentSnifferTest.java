@@ -34,6 +34,54 @@ class ContentSnifferTest {
         assertThat(ContentSniffer.mismatch(text("{\"a\": 1}"), "application/json")).isNull();
         assertThat(ContentSniffer.mismatch(new byte[64], "application/x-granary-custom")).isNull();
         assertThat(ContentSniffer.mismatch(png(100), "application/octet-stream")).isNull();
+        // The most general type fits whatever the bytes are.
+        assertThat(ContentSniffer.mismatch(text("plain words"), "application/octet-stream")).isNull();
+        assertThat(ContentSniffer.mismatch(new byte[64], "application/octet-stream")).isNull();
+    }
+
+    @Test
+    void theRulesNeedOnlyTheDetectedType() {
+        assertThat(ContentSniffer.detect(png(100))).isEqualTo("image/png");
+        assertThat(ContentSniffer.detect(text("hello"))).isEqualTo("text/plain");
+        assertThat(ContentSniffer.detect(new byte[0])).isNull();
+        assertThat(ContentSniffer.mismatch("image/png", "image/png")).isNull();
+        assertThat(ContentSniffer.mismatch("image/png", "application/pdf")).isNotNull();
+        assertThat(ContentSniffer.mismatch("text/plain", "text/markdown")).isNull();
+        assertThat(ContentSniffer.mismatch("application/octet-stream", "image/gif")).isNotNull();
+        assertThat(ContentSniffer.mismatch((String) null, "image/gif")).isNull();
+    }
+
+    @Test
+    void detectionFromAStreamReadsOnlyTheFirstBytesAndReleasesThem() {
+        byte[] body = png(64 * 1024);
+        java.util.concurrent.atomic.AtomicInteger emitted = new java.util.concurrent.atomic.AtomicInteger();
+        List<DataBuffer> buffers = new java.util.ArrayList<>();
+        Flux<DataBuffer> chunks = Flux.range(0, 64).map(i -> {
+            // Reference-counted buffers, so a buffer left unreleased shows.
+            DataBuffer buffer = new org.springframework.core.io.buffer.NettyDataBufferFactory(
+                    io.netty.buffer.UnpooledByteBufAllocator.DEFAULT)
+                    .allocateBuffer(1024).write(Arrays.copyOfRange(body, i * 1024, (i + 1) * 1024));
+            buffers.add(buffer);
+            return buffer;
+        }).doOnNext(b -> emitted.incrementAndGet());
+        StepVerifier.create(ContentSniffer.detect(chunks)).expectNext("image/png").verifyComplete();
+        assertThat(emitted.get()).isLessThanOrEqualTo(ContentSniffer.SNIFF_BYTES / 1024 + 1);
+        assertThat(buffers).isNotEmpty().allSatisfy(buffer ->
+                assertThat(((org.springframework.core.io.buffer.NettyDataBuffer) buffer).getNativeBuffer().refCnt()).isZero());
+        StepVerifier.create(ContentSniffer.detect(Flux.empty())).verifyComplete();
+    }
+
+    @Test
+    void theSnifferKeepsWhatItDetected() {
+        ContentSniffer sniffer = new ContentSniffer("image/png");
+        StepVerifier.create(sniffer.observe(Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(png(20_000)))))
+                .expectNextCount(1).verifyComplete();
+        sniffer.verify();
+        assertThat(sniffer.detected()).isEqualTo("image/png");
+        ContentSniffer empty = new ContentSniffer("image/png");
+        StepVerifier.create(empty.observe(Flux.empty())).verifyComplete();
+        empty.verify();
+        assertThat(empty.detected()).isNull();
     }
 
     @Test

@@ -37,8 +37,10 @@ class ObjectListerTest extends ApiTestSupport {
         }
 
         public Mono<StoredObject> updateMetadata(Bucket bucket, String key, String versionId, String contentType,
-                                                 String cacheControl, Map<String, String> metadata, Instant lastModified) {
-            return real.updateMetadata(bucket, key, versionId, contentType, cacheControl, metadata, lastModified);
+                                                 String detectedType, String cacheControl, Map<String, String> metadata,
+                                                 Instant lastModified) {
+            return real.updateMetadata(bucket, key, versionId, contentType, detectedType, cacheControl, metadata,
+                    lastModified);
         }
 
         public Mono<StoredObject> remove(Bucket bucket, String key) {

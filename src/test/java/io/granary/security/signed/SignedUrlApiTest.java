@@ -93,6 +93,19 @@ class SignedUrlApiTest extends ApiTestSupport {
     }
 
     @Test
+    void putUrlsWithoutAPinnedTypeStillHaveTheirBytesChecked() {
+        Map<String, Object> issued = issue(admin, Map.of("key", "uploads/any", "method", "PUT"));
+        expectProblem(http.put().uri(local(issued)).contentType(MediaType.IMAGE_PNG)
+                .bodyValue("<html><script>alert(1)</script></html>".getBytes(StandardCharsets.US_ASCII)).exchange(),
+                HttpStatus.UNSUPPORTED_MEDIA_TYPE, "content_type_mismatch");
+        expectProblem(http.get().uri("/v1/buckets/{b}/objects/uploads/any", bucket).header("X-Api-Key", admin).exchange(),
+                HttpStatus.NOT_FOUND, "object_not_found");
+        http.put().uri(local(issued)).contentType(MediaType.TEXT_HTML)
+                .bodyValue("<html><body>fine as what it is</body></html>".getBytes(StandardCharsets.US_ASCII)).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.detectedType").isEqualTo("text/html");
+    }
+
+    @Test
     void tokensOnlyWorkForTheirObjectBucketAndRoute() {
         Map<String, Object> issued = issue(admin, Map.of("key", "docs/report 1.txt"));
         String token = token(issued);
