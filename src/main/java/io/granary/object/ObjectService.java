@@ -2,7 +2,6 @@ package io.granary.object;
 
 import io.granary.bucket.Bucket;
 import io.granary.bucket.BucketService;
-import io.granary.common.Ids;
 import io.granary.config.GranaryProperties;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
@@ -10,26 +9,19 @@ import io.granary.security.Authorizer;
 import io.granary.security.Permission;
 import io.granary.security.Principal;
 import io.granary.storage.BlobContent;
-import io.granary.scan.UploadScan;
-import io.granary.scan.UploadScanner;
-import io.granary.usage.QuotaService;
 import io.granary.storage.BlobLocation;
 import io.granary.storage.BlobStore;
 import io.granary.storage.ByteRange;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
+import io.granary.usage.QuotaService;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.ContentDisposition;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
@@ -37,40 +29,35 @@ import reactor.core.publisher.Mono;
 
 /**
  * Object rules and the write protocol. A write streams the body to a fresh blob, verifies
- * length and checksums, makes the new version visible with one atomic metadata update (checking
- * the request's precondition in the same step), and only then deletes the superseded blob. Any
- * failure before the metadata update deletes the new blob and leaves the previous version as it
- * was; a crash in between leaves an unreferenced blob for {@link OrphanBlobSweeper}. Superseded
- * and deleted versions lose their bytes after a grace period, so reads in flight complete.
+ * length, checksums and content type, makes the new version visible with one atomic metadata
+ * update (checking the request's precondition in the same step), and only then deletes the
+ * superseded blob ({@link WriteProtocol}). Any failure before the metadata update deletes the
+ * new blob and leaves the previous version as it was; a crash in between leaves an unreferenced
+ * blob for {@link OrphanBlobSweeper}. Superseded and deleted versions lose their bytes after a
+ * grace period, so reads in flight complete.
  */
 @Service
 public class ObjectService {
 
-    private static final Logger log = LoggerFactory.getLogger(ObjectService.class);
     static final int MAX_BULK_DELETE = 1000;
-
 
     private final BucketService buckets;
     private final ObjectRepository objects;
     private final BlobStore blobs;
     private final ObjectLister lister;
-    private final Duration supersededGrace;
     private final Duration redirectTtl;
-    private final Duration scanTimeout;
     private final QuotaService quotas;
-    private final UploadScanner scanner;
+    private final WriteProtocol protocol;
 
-    public ObjectService(BucketService buckets, ObjectRepository objects, BlobStore blobs, QuotaService quotas,
-                         ObjectProvider<UploadScanner> scanner, GranaryProperties properties) {
+    ObjectService(BucketService buckets, ObjectRepository objects, BlobStore blobs, QuotaService quotas,
+                  WriteProtocol protocol, GranaryProperties properties) {
         this.buckets = buckets;
-        this.scanner = scanner.getIfAvailable(() -> UploadScanner.ACCEPT_ALL);
         this.quotas = quotas;
         this.objects = objects;
         this.blobs = blobs;
+        this.protocol = protocol;
         this.lister = new ObjectLister(objects);
-        this.supersededGrace = properties.store().supersededGrace();
         this.redirectTtl = properties.store().redirectTtl();
-        this.scanTimeout = properties.scan().timeout();
         if (redirectTtl.isNegative() || redirectTtl.isZero() || redirectTtl.compareTo(Duration.ofDays(7)) > 0) {
             // S3 signs URLs for at most seven days.
             throw new IllegalStateException("granary.store.redirect-ttl must be more than 0 and at most 7 days");
@@ -94,13 +81,13 @@ public class ObjectService {
             Mono<Void> fits = declared == null ? Mono.empty()
                     : quotas.precheck(bucket, declared, objects.find(bucket, key).map(StoredObject::size));
             return fits.then(precheck(bucket, key, request.condition())).then(Mono.defer(() -> {
-                String versionId = Ids.newId();
-                BlobLocation location = BlobLocation.of(bucket.tenantId(), bucket.id(), versionId);
+                String versionId = WriteProtocol.newVersionId();
+                BlobLocation location = WriteProtocol.newVersion(bucket, versionId);
                 BodyDigest digest = new BodyDigest(maxSize);
                 // Every upload is sniffed (a copy of its first 8 KiB), so every record knows what
                 // its bytes are and later type changes can be judged without reading them again.
                 ContentSniffer sniffer = new ContentSniffer(contentType);
-                Mono<StoredObject> settle = Mono.fromCallable(() -> {
+                Mono<StoredObject> verified = Mono.fromCallable(() -> {
                             if (declared != null && digest.size() != declared) {
                                 throw new GranaryException(ErrorCode.INCOMPLETE_BODY,
                                         "Received " + digest.size() + " bytes, Content-Length said " + declared + ".");
@@ -111,31 +98,14 @@ public class ObjectService {
                             sniffer.verify();
                             return new StoredObject(null, bucket.tenantId(), bucket.id(), key, digest.size(), md5, sha256,
                                     contentType, sniffer.detected(), cacheControl, metadata, versionId, location.path(), now());
-                        })
-                        .flatMap(record -> scanned(bucket, record).then(commit(bucket, record, request.condition())))
-                        .onErrorResume(error -> discardUnlessVisible(bucket, key, location).then(Mono.error(error)));
+                        });
                 Flux<DataBuffer> checked = sniffer.observe(digest.observe(body));
                 // A cancel while the body streams is the store's to clean up; once the blob is
                 // complete, settling (verify, commit, clean up) runs to its end regardless.
-                return blobs.put(location, checked, declared, blobMetadata(bucket, key))
-                        .then(Mono.defer(() -> uninterruptible(settle)));
+                return blobs.put(location, checked, declared, WriteProtocol.blobMetadata(bucket, key))
+                        .then(protocol.publish(bucket, key, location, request.condition(), verified));
             }));
         });
-    }
-
-    /** The scanner's verdict on a stored, verified, not yet visible version. */
-    private Mono<Void> scanned(Bucket bucket, StoredObject record) {
-        Flux<DataBuffer> bytes = Flux.defer(() -> blobs.open(record.location(), null).flatMapMany(BlobContent::stream));
-        return scanner.scan(new UploadScan(bucket.tenantId(), bucket.name(), record.key(), record.contentType(),
-                        record.size(), bytes))
-                // A scanner that hangs must not hang uploads: no verdict in time is a failure.
-                .timeout(scanTimeout, Mono.error(() -> new GranaryException(ErrorCode.SCAN_UNAVAILABLE,
-                        "The upload scanner gave no verdict within " + scanTimeout.toSeconds() + " s; retry later.")));
-    }
-
-    /** Runs {@code work} to completion even if the subscriber cancels (e.g. the client hangs up). */
-    private static <T> Mono<T> uninterruptible(Mono<T> work) {
-        return Mono.fromFuture(work.toFuture(), true);
     }
 
     /** Fails fast, before any byte is read, when a precondition already cannot hold. */
@@ -147,61 +117,6 @@ public class ObjectService {
                 .defaultIfEmpty(condition.holdsFor(null))
                 .flatMap(holds -> holds ? Mono.<Void>empty()
                         : Mono.error(new GranaryException(ErrorCode.PRECONDITION_FAILED, "Precondition failed for '" + key + "'.")));
-    }
-
-    /**
-     * Reserves in the quotas what the new version adds over the current one, makes
-     * {@code record} visible, corrects the counters if the version actually replaced was
-     * another than expected (a concurrent writer), and retires the replaced version's blob. A
-     * refused commit gives its reservation back.
-     */
-    private Mono<StoredObject> commit(Bucket bucket, StoredObject record, WriteCondition condition) {
-        return objects.find(bucket, record.key()).map(StoredObject::size).defaultIfEmpty(-1L).flatMap(currentSize -> {
-            long expectedBytes = Math.max(currentSize, 0);
-            long expectedObjects = currentSize < 0 ? 0 : 1;
-            long addedBytes = record.size() - expectedBytes;
-            long addedObjects = 1 - expectedObjects;
-            return quotas.reserve(bucket, addedBytes, addedObjects)
-                    .then(objects.commit(record, condition).onErrorResume(error ->
-                            quotas.release(bucket, addedBytes, addedObjects).then(Mono.error(error))))
-                    .flatMap(previous -> quotas.release(bucket, previous.size() - expectedBytes, 1 - expectedObjects)
-                            .then(retire(previous.location()))
-                            .thenReturn(record))
-                    .switchIfEmpty(Mono.defer(() -> quotas.release(bucket, -expectedBytes, -expectedObjects)
-                            .thenReturn(record)));
-        });
-    }
-
-    /**
-     * Deletes the blob of a version that is no longer visible, after the grace period: a reader
-     * that resolved the version just before it was replaced still gets to open its bytes. A
-     * process that stops meanwhile leaves an unreferenced blob, which the sweeper reclaims.
-     */
-    private Mono<Void> retire(BlobLocation location) {
-        if (supersededGrace.isZero()) {
-            return deleteQuietly(location);
-        }
-        Mono.delay(supersededGrace).then(deleteQuietly(location)).subscribe();
-        return Mono.empty();
-    }
-
-    /**
-     * After a failed or cancelled write: deletes the new blob unless a record already points at
-     * it (the metadata update may have succeeded even though its answer was lost).
-     */
-    private Mono<Void> discardUnlessVisible(Bucket bucket, String key, BlobLocation location) {
-        return objects.find(bucket, key)
-                .map(current -> current.blob().equals(location.path()))
-                .defaultIfEmpty(false)
-                .onErrorReturn(true) // cannot tell: keep the blob, the sweeper decides later
-                .flatMap(visible -> visible ? Mono.<Void>empty() : deleteQuietly(location));
-    }
-
-    private Mono<Void> deleteQuietly(BlobLocation location) {
-        return blobs.delete(location).onErrorResume(error -> {
-            log.warn("could not delete blob {}; the orphan sweeper will reclaim it: {}", location, error.toString());
-            return Mono.empty();
-        });
     }
 
     /** The current version's metadata, for GET and HEAD. */
@@ -296,7 +211,7 @@ public class ObjectService {
 
     private Mono<Void> remove(Bucket bucket, String key) {
         return objects.remove(bucket, key)
-                .flatMap(removed -> quotas.release(bucket, removed.size(), 1).then(retire(removed.location())));
+                .flatMap(removed -> quotas.release(bucket, removed.size(), 1).then(protocol.retire(removed.location())));
     }
 
     /** Result of a bulk delete: what went and, per key, why not. */
@@ -345,17 +260,14 @@ public class ObjectService {
     private Mono<StoredObject> copyInto(Bucket target, String targetKey, StoredObject source) {
         // A copy is a write like an upload: its declared type must fit its bytes.
         requireFits(source, source.contentType());
-        String versionId = Ids.newId();
-        BlobLocation location = BlobLocation.of(target.tenantId(), target.id(), versionId);
+        String versionId = WriteProtocol.newVersionId();
+        BlobLocation location = WriteProtocol.newVersion(target, versionId);
         StoredObject record = new StoredObject(null, target.tenantId(), target.id(), targetKey, source.size(),
                 source.etag(), source.sha256(), source.contentType(), source.detectedType(), source.cacheControl(),
                 source.metadata(), versionId, location.path(), now());
-        return blobs.copy(source.location(), location, blobMetadata(target, targetKey))
+        return blobs.copy(source.location(), location, WriteProtocol.blobMetadata(target, targetKey))
                 .onErrorMap(ObjectService::blobMissing, e -> notFound(source.key()))
-                .then(Mono.defer(() -> uninterruptible(scanned(target, record)
-                        .then(commit(target, record, new WriteCondition.None()))
-                        .onErrorResume(error -> discardUnlessVisible(target, targetKey, location)
-                                .then(Mono.error(error))))));
+                .then(protocol.publish(target, targetKey, location, new WriteCondition.None(), Mono.just(record)));
     }
 
     /**
@@ -392,17 +304,11 @@ public class ObjectService {
                 .flatMap(bucket -> lister.list(bucket, prefix == null ? "" : prefix, delimiter, limit, cursor));
     }
 
-    /** Stored beside the bytes so the catalogue could be rebuilt from the store alone. */
-    private static Map<String, String> blobMetadata(Bucket bucket, String key) {
-        return Map.of("tenant", bucket.tenantId(), "bucket", bucket.name(),
-                "key", URLEncoder.encode(key, StandardCharsets.UTF_8));
-    }
-
     private static GranaryException notFound(String key) {
         return new GranaryException(ErrorCode.OBJECT_NOT_FOUND, "No object with key '" + key + "'.");
     }
 
     private static Instant now() {
-        return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        return WriteProtocol.now();
     }
 }

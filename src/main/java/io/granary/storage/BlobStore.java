@@ -59,6 +59,21 @@ public interface BlobStore {
         return Mono.empty();
     }
 
+    /**
+     * A URL at which a client can upload the blob at {@code location} straight into the store
+     * for {@code ttl}: one {@code PUT} of exactly {@code length} bytes declared as
+     * {@code contentType}, both signed into the URL so the store refuses any other. Empty means
+     * the store has no such URLs (local disk): callers then receive the bytes themselves.
+     *
+     * <p>Such a URL cannot be revoked and may be used more than once until it expires, each
+     * use replacing what the previous one stored; callers must treat the bytes at
+     * {@code location} as untrusted and changeable until then (copy them elsewhere before
+     * verifying them).
+     */
+    default Mono<PresignedPut> presignPut(BlobLocation location, Duration ttl, String contentType, long length) {
+        return Mono.empty();
+    }
+
     /** Completes when the store is reachable and usable; used by the health check. */
     Mono<Void> check();
 }

@@ -7,11 +7,13 @@ import io.granary.storage.BlobInfo;
 import io.granary.storage.BlobLocation;
 import io.granary.storage.BlobStore;
 import io.granary.storage.ByteRange;
+import io.granary.storage.PresignedPut;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import reactor.core.publisher.Flux;
@@ -164,6 +166,52 @@ public final class S3BlobStore implements BlobStore {
                 .url().toURI())
                 .subscribeOn(Schedulers.boundedElastic())
                 .onErrorMap(S3Errors::translate);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A presigned {@code PutObject} with {@code Content-Type} and {@code Content-Length} among
+     * the signed headers, so S3 answers any other type or length with 403. A single PUT holds at
+     * most 5 GiB: a longer {@code length} is {@code ENTITY_TOO_LARGE}.
+     */
+    @Override
+    public Mono<PresignedPut> presignPut(BlobLocation location, Duration ttl, String contentType, long length) {
+        if (presigner == null) {
+            return Mono.empty();
+        }
+        if (length > MAX_SINGLE_PUT) {
+            return Mono.error(new GranaryException(ErrorCode.ENTITY_TOO_LARGE,
+                    "Direct uploads to this store hold at most 5 GiB; upload larger objects through Granary."));
+        }
+        // Off the event loop for the same reason as presignGet: credentials may be resolved here.
+        return Mono.fromCallable(() -> presigner.presignPutObject(request -> request
+                        .signatureDuration(ttl)
+                        .putObjectRequest(put -> put.bucket(bucket).key(location.path())
+                                .contentType(contentType).contentLength(length))))
+                .subscribeOn(Schedulers.boundedElastic())
+                .map(presigned -> {
+                    Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+                    presigned.signedHeaders().forEach((name, values) -> {
+                        // Host comes from the URL; every client sets it by itself.
+                        if (!"host".equalsIgnoreCase(name)) {
+                            headers.put(canonicalName(name), String.join(",", values));
+                        }
+                    });
+                    return new PresignedPut(URI.create(presigned.url().toString()), headers);
+                })
+                .onErrorMap(S3Errors::translate);
+    }
+
+    /** {@code content-type} as {@code Content-Type}: how clients and docs spell header names. */
+    private static String canonicalName(String name) {
+        StringBuilder out = new StringBuilder(name.length());
+        boolean upper = true;
+        for (char c : name.toCharArray()) {
+            out.append(upper ? Character.toUpperCase(c) : c);
+            upper = c == '-';
+        }
+        return out.toString();
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.granary.error.GranaryException;
 import io.granary.storage.BlobLocation;
 import io.granary.storage.BlobStore;
 import io.granary.storage.BlobStoreContract;
+import io.granary.storage.PresignedPut;
 import io.granary.testsupport.S3ProxyServer;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -207,6 +208,62 @@ class S3BlobStoreTest extends BlobStoreContract {
         S3ClientFactory.ensureBucket(client, bucket).block();
 
         assertThat(store.head(location).blockOptional()).isPresent();
+    }
+
+    @Test
+    void presignedPutsAcceptOnlyTheSignedLengthAndTypeUntilTheyExpire() throws Exception {
+        S3BlobStore signing = new S3BlobStore(client, S3ClientFactory.presigner(S3ProxyServer.shared().settings(bucket)),
+                bucket, PART_SIZE, Duration.ofSeconds(30));
+        BlobLocation location = location("presigned-put");
+        PresignedPut put = signing.presignPut(location, Duration.ofMinutes(5), "image/png", 10).block();
+        assertThat(put.headers()).containsOnly(Map.entry("Content-Type", "image/png"), Map.entry("Content-Length", "10"));
+        assertThat(put.url().getQuery()).contains("X-Amz-SignedHeaders=content-length;content-type;host");
+
+        // S3Proxy checks the signed headers like S3: another length or type breaks the signature.
+        assertThat(send(put.url(), "image/png", randomBytes(11))).isEqualTo(403);
+        assertThat(send(put.url(), "image/png", randomBytes(9))).isEqualTo(403);
+        assertThat(send(put.url(), "text/html", randomBytes(10))).isEqualTo(403);
+        assertThat(send(put.url(), null, randomBytes(10))).isEqualTo(403);
+        assertThat(store.head(location).blockOptional()).isEmpty();
+        byte[] first = randomBytes(10);
+        assertThat(send(put.url(), "image/png", first)).isEqualTo(200);
+        assertThat(read(location)).isEqualTo(first);
+        // Until it expires the URL can be used again, replacing the bytes: callers must not
+        // trust what lies at a presigned location (Granary copies it away before checking it).
+        byte[] second = randomBytes(10);
+        assertThat(send(put.url(), "image/png", second)).isEqualTo(200);
+        assertThat(read(location)).isEqualTo(second);
+
+        PresignedPut shortLived = signing.presignPut(location("expiring"), Duration.ofSeconds(1), "image/png", 10).block();
+        Thread.sleep(2_100);
+        assertThat(send(shortLived.url(), "image/png", randomBytes(10))).isEqualTo(403);
+        assertThat(store.head(location("expiring")).blockOptional()).isEmpty();
+
+        assertFailsWith(() -> signing.presignPut(location, Duration.ofMinutes(5), "image/png", (5L << 30) + 1).block(),
+                ErrorCode.ENTITY_TOO_LARGE);
+        // Without a presigner there are no such URLs: callers receive the bytes themselves.
+        assertThat(store.presignPut(location, Duration.ofMinutes(5), "image/png", 10).blockOptional()).isEmpty();
+    }
+
+    private static int send(URI url, String contentType, byte[] body) throws Exception {
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(url)
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return java.net.http.HttpClient.newHttpClient()
+                .send(request.build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private byte[] read(BlobLocation location) {
+        return store.open(location, null).flatMapMany(content -> content.stream())
+                .reduce(new java.io.ByteArrayOutputStream(), (out, buffer) -> {
+                    byte[] chunk = new byte[buffer.readableByteCount()];
+                    buffer.read(chunk);
+                    org.springframework.core.io.buffer.DataBufferUtils.release(buffer);
+                    out.writeBytes(chunk);
+                    return out;
+                }).block().toByteArray();
     }
 
     @Test
