@@ -13,6 +13,8 @@ public enum AuditEventType {
     REFRESH_TOKEN_REUSED,
     USER_CREATED, USER_UPDATED, USER_DELETED,
     ISSUER_REGISTERED, ISSUER_REMOVED,
+    /** An upload intent was created: a URL that uploads one object's bytes was handed out. */
+    UPLOAD_CREATED,
     /** Many requests refused (401/403) for one subject within one minute. */
     DENIED_BURST;
 

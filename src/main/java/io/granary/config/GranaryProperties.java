@@ -24,6 +24,7 @@ import org.springframework.util.unit.DataSize;
  *     {@code <dataDir>/admin.password}
  * @param auth JWT validation and the embedded issuer
  * @param redis the shared Redis, if any
+ * @param uploads direct-to-store upload intents
  * @param publicUrl the base URL clients reach Granary at, used in signed URLs; when unset, the
  *     scheme and host of the request that asked for the URL
  */
@@ -39,7 +40,8 @@ public record GranaryProperties(
         @DefaultValue RateLimit rateLimit,
         String adminPassword,
         @DefaultValue Auth auth,
-        @DefaultValue Redis redis) {
+        @DefaultValue Redis redis,
+        @DefaultValue Uploads uploads) {
 
     /** The blob store kinds. */
     public enum StoreType { FILESYSTEM, S3 }
@@ -125,6 +127,24 @@ public record GranaryProperties(
         /** Whether a Redis is configured at all. */
         public boolean configured() {
             return url != null && !url.isBlank();
+        }
+    }
+
+    /**
+     * @param ttl how long an upload intent (and the URL it hands out) stays valid: from one
+     *     minute to one day, so a live intent's bytes are younger than the orphan sweeper's
+     *     default safety age and the URL never outlives a day
+     * @param sweepInterval how often expired intents and their bytes are swept
+     */
+    public record Uploads(@DefaultValue("1h") Duration ttl, @DefaultValue("10m") Duration sweepInterval) {
+
+        public Uploads {
+            if (ttl.compareTo(Duration.ofMinutes(1)) < 0 || ttl.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException("granary.uploads.ttl must be from 1 minute to 1 day: " + ttl);
+            }
+            if (sweepInterval.isNegative() || sweepInterval.isZero()) {
+                throw new IllegalArgumentException("granary.uploads.sweep-interval must be positive: " + sweepInterval);
+            }
         }
     }
 

@@ -310,7 +310,8 @@ public class ObjectHandler {
         return ObjectKeys.fromRawPath(raw.substring(at + 1));
     }
 
-    static Map<String, Object> view(StoredObject object) {
+    /** The JSON description of an object version that every object response carries. */
+    public static Map<String, Object> view(StoredObject object) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("key", object.key());
         body.put("size", object.size());

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -73,10 +74,21 @@ class WriteProtocol {
      */
     Mono<StoredObject> publish(Bucket bucket, String key, BlobLocation location, WriteCondition condition,
                                Mono<StoredObject> verified) {
+        return publish(bucket, key, location, condition, verified, error -> true);
+    }
+
+    /**
+     * {@link #publish(Bucket, String, BlobLocation, WriteCondition, Mono)}, but a failure
+     * discards the blob only if {@code discards} says so; otherwise it is kept for another
+     * attempt (whoever keeps it must see to its deletion in the end).
+     */
+    Mono<StoredObject> publish(Bucket bucket, String key, BlobLocation location, WriteCondition condition,
+                               Mono<StoredObject> verified, Predicate<Throwable> discards) {
         // Deferred: the work starts on subscription, not when the pipeline is put together.
         return Mono.defer(() -> uninterruptible(verified
                 .flatMap(record -> scanned(bucket, record).then(commit(bucket, record, condition)))
-                .onErrorResume(error -> discardUnlessVisible(bucket, key, location).then(Mono.error(error)))));
+                .onErrorResume(error -> (discards.test(error) ? discardUnlessVisible(bucket, key, location) : Mono.<Void>empty())
+                        .then(Mono.error(error)))));
     }
 
     /** The scanner's verdict on a stored, verified, not yet visible version. */
@@ -105,7 +117,9 @@ class WriteProtocol {
                     .then(objects.commit(record, condition).onErrorResume(error ->
                             quotas.release(bucket, addedBytes, addedObjects).then(Mono.error(error))))
                     .flatMap(previous -> quotas.release(bucket, previous.size() - expectedBytes, 1 - expectedObjects)
-                            .then(retire(previous.location()))
+                            // The same version committed again (a repeated completion) replaced
+                            // itself: its bytes are the current ones and must stay.
+                            .then(previous.blob().equals(record.blob()) ? Mono.<Void>empty() : retire(previous.location()))
                             .thenReturn(record))
                     .switchIfEmpty(Mono.defer(() -> quotas.release(bucket, -expectedBytes, -expectedObjects)
                             .thenReturn(record)));
@@ -161,8 +175,11 @@ class WriteProtocol {
 
     /** Stored beside the bytes so the catalogue could be rebuilt from the store alone. */
     static Map<String, String> blobMetadata(Bucket bucket, String key) {
-        return Map.of("tenant", bucket.tenantId(), "bucket", bucket.name(),
-                "key", URLEncoder.encode(key, StandardCharsets.UTF_8));
+        return blobMetadata(bucket.tenantId(), bucket.name(), key);
+    }
+
+    static Map<String, String> blobMetadata(String tenantId, String bucketName, String key) {
+        return Map.of("tenant", tenantId, "bucket", bucketName, "key", URLEncoder.encode(key, StandardCharsets.UTF_8));
     }
 
     static Instant now() {

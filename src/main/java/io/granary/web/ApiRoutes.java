@@ -11,7 +11,9 @@ import io.granary.security.CredentialFilter;
 import io.granary.security.PublicAccessFilter;
 import io.granary.security.jwt.TenantIssuerHandler;
 import io.granary.security.signed.SignedUrlHandler;
+import io.granary.security.signed.UploadTokenFilter;
 import io.granary.tenant.TenantHandler;
+import io.granary.upload.UploadIntentHandler;
 import io.granary.usage.UsageHandler;
 import io.granary.user.UserHandler;
 import java.util.LinkedHashMap;
@@ -31,10 +33,10 @@ import reactor.core.publisher.Mono;
 
 /**
  * The REST API v1 route table, and anonymous reads of public buckets under {@code /public}.
- * Every {@code /v1} route but {@code /v1/auth/*} requires a credential (an API key, a JWT or a
- * signed URL's token); a known path called with another method is a 405 naming the allowed
- * ones, an unknown path a 404. The embedded issuer's discovery documents are under
- * {@code /.well-known}.
+ * Every {@code /v1} route requires a credential (an API key, a JWT or a signed URL's token),
+ * except {@code /v1/auth/*} and {@code /v1/uploads/{uploadId}}, whose own token is all it
+ * reads; a known path called with another method is a 405 naming the allowed ones, an unknown
+ * path a 404. The embedded issuer's discovery documents are under {@code /.well-known}.
  */
 @Configuration(proxyBeanMethods = false)
 class ApiRoutes {
@@ -45,7 +47,8 @@ class ApiRoutes {
     RouterFunction<ServerResponse> apiV1(TenantHandler tenants, ApiKeyHandler keys, BucketHandler buckets,
                                          ObjectHandler objects, SignedUrlHandler signedUrls, CredentialFilter credentials,
                                          PublicAccessFilter publicAccess, AuditHandler audit, UsageHandler usage,
-                                         UserHandler users, TenantIssuerHandler issuers, AuthHandler auth) {
+                                         UserHandler users, TenantIssuerHandler issuers, AuthHandler auth,
+                                         UploadIntentHandler uploads, UploadTokenFilter uploadTokens) {
         Table sessions = new Table()
                 .add("/login", HttpMethod.POST, auth::login)
                 .add("/refresh", HttpMethod.POST, auth::refresh)
@@ -82,11 +85,17 @@ class ApiRoutes {
                 .add("/buckets/{bucket}/copy", HttpMethod.POST, objects::copy)
                 .add("/buckets/{bucket}/delete", HttpMethod.POST, objects::deleteMany)
                 .add("/buckets/{bucket}/signed-urls", HttpMethod.POST, signedUrls::issue)
+                .add("/buckets/{bucket}/uploads", HttpMethod.POST, uploads::create)
+                .add("/buckets/{bucket}/uploads/{uploadId}", HttpMethod.GET, uploads::get)
+                .add("/buckets/{bucket}/uploads/{uploadId}/complete", HttpMethod.POST, uploads::complete)
                 .add("/signing-keys", HttpMethod.GET, signedUrls::listKeys)
                 .add("/signing-keys", HttpMethod.POST, signedUrls::rotate)
                 .add("/signing-keys/{kid}", HttpMethod.DELETE, signedUrls::retire)
                 .add("/audit", HttpMethod.GET, audit::query)
                 .add("/usage", HttpMethod.GET, usage::report);
+        // Granary's upload URL authenticates by its upload token alone, like a store URL would.
+        Table uploadUrls = new Table()
+                .add("/{uploadId}", HttpMethod.PUT, uploads::receive);
         Table anonymous = new Table()
                 .add("/{tenant}/{bucket}/{*key}", HttpMethod.GET, objects::get)
                 .add("/{tenant}/{bucket}/{*key}", HttpMethod.HEAD, objects::get);
@@ -96,6 +105,7 @@ class ApiRoutes {
                 .GET("/.well-known/jwks.json", auth::jwks)
                 .GET("/.well-known/openid-configuration", auth::openidConfiguration)
                 .path("/v1/auth", v1 -> sessions.register(v1))
+                .path("/v1/uploads", u -> uploadUrls.register(u).filter(uploadTokens))
                 .path("/v1", v1 -> table.register(v1).filter(credentials))
                 .path("/public", p -> anonymous.register(p).filter(publicAccess))
                 .route(RequestPredicates.path("/v1/**"), request -> Mono.error(new GranaryException(

@@ -3,6 +3,7 @@ package io.granary.web;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import io.granary.security.Principal;
+import java.net.URI;
 import java.util.Map;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.codec.DecodingException;
@@ -24,6 +25,19 @@ public final class Requests {
     public static Principal principal(ServerRequest request) {
         return (Principal) request.attribute(PRINCIPAL)
                 .orElseThrow(() -> new GranaryException(ErrorCode.UNAUTHENTICATED));
+    }
+
+    /**
+     * The base of URLs handed to clients: {@code configured} ({@code granary.public-url}) without
+     * a trailing slash, else the scheme and authority the request was sent to.
+     */
+    public static String baseUrl(ServerRequest request, URI configured) {
+        if (configured != null) {
+            String base = configured.toString();
+            return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        }
+        URI uri = request.uri();
+        return uri.getScheme() + "://" + uri.getRawAuthority();
     }
 
     /** Reads a required JSON body; any decoding problem is a 400 {@code invalid_json}. */

@@ -34,6 +34,9 @@ class TenantIsolationTest extends ApiTestSupport {
         createBucket(adminB, "site", Map.of("visibility", "public"));
         http.put().uri("/v1/buckets/vault/objects/secret.txt").header("X-Api-Key", adminB).contentType(MediaType.TEXT_PLAIN)
                 .bodyValue("B's secret").exchange().expectStatus().isOk().expectBody();
+        String uploadB = (String) http.post().uri("/v1/buckets/site/uploads").header("X-Api-Key", adminB)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("key", "up.txt", "size", 3, "contentType", "text/plain"))
+                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody().get("uploadId");
         String keyIdB = (String) http.get().uri("/v1/tenants/{t}/keys", tenantB).header("X-Api-Key", adminB).exchange()
                 .expectBody(new ParameterizedTypeReference<Map<String, List<Map<String, Object>>>>() { })
                 .returnResult().getResponseBody().get("keys").get(0).get("id");
@@ -92,6 +95,10 @@ class TenantIsolationTest extends ApiTestSupport {
                 new Call(HttpMethod.POST, "/v1/buckets/site/copy", Map.of("sourceBucket", "vault", "sourceKey", "secret.txt", "key", "x")),
                 new Call(HttpMethod.POST, "/v1/buckets/site/delete", Map.of("keys", List.of("secret.txt"))),
                 new Call(HttpMethod.POST, "/v1/buckets/site/signed-urls", Map.of("key", "secret.txt")),
+                new Call(HttpMethod.POST, "/v1/buckets/site/uploads", Map.of("key", "x", "size", 1, "contentType", "text/plain")),
+                new Call(HttpMethod.GET, "/v1/buckets/site/uploads/" + uploadB, null),
+                new Call(HttpMethod.POST, "/v1/buckets/site/uploads/" + uploadB + "/complete", null),
+                new Call(HttpMethod.POST, "/v1/buckets/vault/uploads/" + uploadB + "/complete", null),
                 new Call(HttpMethod.GET, "/public/" + nameB + "/vault/secret.txt", null)));
         List<String> refusals = new ArrayList<>();
         for (Map.Entry<String, Consumer<WebTestClient.RequestBodySpec>> credential : credentials.entrySet()) {
@@ -118,6 +125,8 @@ class TenantIsolationTest extends ApiTestSupport {
                 .expectStatus().isOk().expectBody(String.class).isEqualTo("B's secret");
         http.get().uri("/v1/buckets/site").header("X-Api-Key", adminB).exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$.visibility").isEqualTo("public");
+        http.get().uri("/v1/buckets/site/uploads/{u}", uploadB).header("X-Api-Key", adminB).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.state").isEqualTo("pending");
         http.get().uri("/v1/tenants/{t}/keys", tenantB).header("X-Api-Key", adminB).exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$.keys.length()").isEqualTo(1);
         http.get().uri("/v1/buckets/vault/objects/secret.txt").header("X-Api-Key", adminA).exchange()

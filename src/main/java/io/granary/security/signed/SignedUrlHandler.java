@@ -33,7 +33,7 @@ public class SignedUrlHandler {
                 .flatMap(body -> signedUrls.issue(Requests.principal(request), bucket, body)
                         .map(issued -> {
                             Map<String, Object> answer = new LinkedHashMap<>();
-                            answer.put("url", base(request) + "/v1/buckets/" + UriUtils.encodePathSegment(bucket, "UTF-8")
+                            answer.put("url", Requests.baseUrl(request, publicUrl) + "/v1/buckets/" + UriUtils.encodePathSegment(bucket, "UTF-8")
                                     + "/objects/" + encodeKey(body.key()) + "?token=" + issued.token());
                             answer.put("expiresAt", issued.expiresAt());
                             return answer;
@@ -54,15 +54,6 @@ public class SignedUrlHandler {
     public Mono<ServerResponse> retire(ServerRequest request) {
         return signingKeys.retire(Requests.principal(request), request.pathVariable("kid"))
                 .then(ServerResponse.noContent().build());
-    }
-
-    private String base(ServerRequest request) {
-        if (publicUrl != null) {
-            String configured = publicUrl.toString();
-            return configured.endsWith("/") ? configured.substring(0, configured.length() - 1) : configured;
-        }
-        URI uri = request.uri();
-        return uri.getScheme() + "://" + uri.getRawAuthority();
     }
 
     /** Each segment percent-encoded, slashes kept: the URL's path names exactly the signed key. */

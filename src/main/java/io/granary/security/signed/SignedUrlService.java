@@ -67,7 +67,7 @@ public class SignedUrlService {
                 .map(pair -> new Issued(codec.encode(new SignedUrlToken(1, pair.getT2().kid(), principal.tenantId(),
                         pair.getT1().id(), request.key(), method, expiresAt.getEpochSecond(),
                         request.download(), request.contentType(), request.maxSize(),
-                        issuingCredential(member)), pair.getT2()), expiresAt))
+                        issuingCredential(member), null), pair.getT2()), expiresAt))
                 .flatMap(issued -> audit.record(principal, principal.tenantId(), AuditEventType.SIGNED_URL_ISSUED,
                         "object:" + bucketName + "/" + request.key(),
                         Map.of("method", method, "expiresAt", expiresAt.toString())).thenReturn(issued));
@@ -76,6 +76,19 @@ public class SignedUrlService {
     /** What the URL stays tied to; an external issuer's user has nothing Granary could check later. */
     private static String issuingCredential(Principal.Member member) {
         return member.issuingCredential() != null ? member.issuingCredential() : SignedUrlVerifier.EXTERNAL_ISSUER;
+    }
+
+    /**
+     * The token of an upload intent's Granary URL: it lets its holder send the bytes of that one
+     * intent (exactly {@code size} bytes of {@code contentType} into bucket {@code bucketId},
+     * key {@code key}) until {@code expiresAt}, and nothing else; it dies with the issuing key
+     * or user like any signed URL. The caller has checked the issuer's right to write there.
+     */
+    public Mono<String> signUpload(Principal.Member issuer, String bucketId, String key, String uploadId,
+                                   String contentType, long size, Instant expiresAt) {
+        return keys.current().map(signingKey -> codec.encode(new SignedUrlToken(1, signingKey.kid(), issuer.tenantId(),
+                bucketId, key, SignedUrlVerifier.UPLOAD, expiresAt.getEpochSecond(), null, contentType, size,
+                issuingCredential(issuer), uploadId), signingKey));
     }
 
     private static Permission permissionFor(Request request) {

@@ -13,11 +13,16 @@ import reactor.core.publisher.Mono;
 
 /**
  * Turns a signed URL's token into the narrow {@link Principal.Grant} it stands for, after
- * checking its signature (with the key it names) and its expiry. Whether the grant fits the
- * request (bucket, key, method, limits) is checked where those are known: the services.
+ * checking its signature (with the key it names), its expiry and that the key that issued it
+ * is still active. Whether the grant fits the request (bucket, key, method, limits) is checked
+ * where those are known: the services. Upload-intent tokens ({@value #UPLOAD}) are verified
+ * the same way but only by {@link #verifyUpload}: they are never a grant on an object route.
  */
 @Component
 public class SignedUrlVerifier {
+
+    /** The method of upload-intent tokens. */
+    static final String UPLOAD = "UPLOAD";
 
     private final SignedUrlCodec codec;
     private final SigningKeyService keys;
@@ -36,6 +41,33 @@ public class SignedUrlVerifier {
 
     /** The grant, or an error: {@code signed_url_invalid} or {@code signed_url_expired}. */
     public Mono<Principal.Grant> verify(String token) {
+        return authentic(token).map(payload -> {
+            Permission permission = switch (payload.m()) {
+                case "GET" -> Permission.READ;
+                case "PUT" -> Permission.WRITE;
+                // UPLOAD tokens included: they only ever open their upload route.
+                default -> throw SignedUrlCodec.invalid();
+            };
+            return new Principal.Grant(payload.t(), payload.b(), payload.k(), permission, payload.ct(),
+                    payload.max(), payload.d());
+        });
+    }
+
+    /**
+     * What an upload-intent token allows, or an error: {@code signed_url_invalid} (also for any
+     * other kind of token) or {@code signed_url_expired}.
+     */
+    public Mono<UploadGrant> verifyUpload(String token) {
+        return authentic(token).map(payload -> {
+            if (!UPLOAD.equals(payload.m()) || payload.u() == null || payload.ct() == null || payload.max() == null) {
+                throw SignedUrlCodec.invalid();
+            }
+            return new UploadGrant(payload.t(), payload.b(), payload.k(), payload.u(), payload.ct(), payload.max());
+        });
+    }
+
+    /** The payload of a token signed by a stored key, unexpired, whose issuing key is still active. */
+    private Mono<SignedUrlToken> authentic(String token) {
         SignedUrlToken payload;
         try {
             payload = codec.peek(token);
@@ -52,17 +84,11 @@ public class SignedUrlVerifier {
                         throw new GranaryException(ErrorCode.SIGNED_URL_EXPIRED, "The signed URL expired at "
                                 + Instant.ofEpochSecond(payload.exp()) + ".");
                     }
-                    Permission permission = switch (payload.m()) {
-                        case "GET" -> Permission.READ;
-                        case "PUT" -> Permission.WRITE;
-                        default -> throw SignedUrlCodec.invalid();
-                    };
-                    return new Principal.Grant(payload.t(), payload.b(), payload.k(), permission, payload.ct(),
-                            payload.max(), payload.d());
+                    return payload;
                 })
                 // A URL lives no longer than the key or user that issued it: revoked, expired,
                 // disabled or deleted means revoked.
-                .filterWhen(grant -> issuerActive(payload.ik(), payload.t()))
+                .filterWhen(valid -> issuerActive(payload.ik(), payload.t()))
                 .switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.SIGNED_URL_INVALID,
                         "The key or user that issued this signed URL was revoked, disabled or has expired.")));
     }

@@ -1,0 +1,15 @@
+package io.granary.object;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * Blobs that no object record points at yet but that are spoken for, such as the bytes an
+ * open upload intent has received: {@link OrphanBlobSweeper} leaves them alone, whatever their
+ * age. Implementations answer from their own records (one query per blob the sweeper
+ * considers, only for blobs older than its safety age).
+ */
+public interface BlobClaims {
+
+    /** Whether the blob at this store path is spoken for. */
+    Mono<Boolean> claims(String blobPath);
+}
