@@ -41,6 +41,10 @@ class OperationsTest extends ApiTestSupport {
                 .expectHeader().contentTypeCompatibleWith(MediaType.parseMediaType("application/yaml"))
                 .expectBody(String.class).returnResult().getResponseBody();
         assertThat(spec).contains("openapi: 3.").contains("/v1/buckets/{bucket}/objects/{key}");
+        // Every stable error code is described.
+        for (io.granary.error.ErrorCode code : io.granary.error.ErrorCode.values()) {
+            assertThat(spec).as("error code %s in openapi.yaml", code.code()).contains("        - " + code.code() + "\n");
+        }
     }
 
     @Test
