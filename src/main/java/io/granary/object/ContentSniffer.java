@@ -23,8 +23,7 @@ import reactor.core.publisher.Mono;
  * {@link #SNIFF_BYTES} bytes is kept. A contradiction fails the stream with 415
  * {@code content_type_mismatch}, so nothing is stored. What the bytes were detected as is kept
  * ({@link #detected()}) and stored with the object, so that later changes of the declared type
- * (PATCH, copy into a bucket with an allowlist) are judged by the same rules without reading the
- * bytes again. The rules, which depend only on the detected type and the declared one:
+ * (a PATCH, a copy) are judged by the same rules without reading the bytes again. The rules, which depend only on the detected type and the declared one:
  * <ul>
  *   <li>bytes recognised as a specific type must be that type, a specialisation of it (a
  *       {@code .docx} declared as {@code application/zip}) or a generalisation of it;</li>
