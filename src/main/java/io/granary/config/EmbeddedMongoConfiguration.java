@@ -27,7 +27,7 @@ class EmbeddedMongoConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedMongoConfiguration.class);
 
-    @Bean(destroyMethod = "shutdown")
+    @Bean(destroyMethod = "shutdownNow") // the client is closed by then; no need to wait out quiet periods
     MongoServer embeddedMongoServer(GranaryProperties properties) {
         Path file = properties.dataDir().resolve("metadata.mv").toAbsolutePath();
         try {
