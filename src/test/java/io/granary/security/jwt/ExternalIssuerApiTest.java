@@ -191,6 +191,15 @@ class ExternalIssuerApiTest extends ApiTestSupport {
         http.delete().uri("/v1/tenants/{t}/issuers/{id}", owner, id).header("X-Api-Key", ownerKey).exchange()
                 .expectStatus().isNoContent().expectBody();
         expectProblem(listBuckets(token), HttpStatus.UNAUTHORIZED, "invalid_token");
+
+        // Registered with its JWK-set URI (no discovery) and an audience of its own.
+        http.post().uri("/v1/tenants/{t}/issuers", owner).header("X-Api-Key", ownerKey)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("issuer", issuer,
+                        "jwkSetUri", OIDC.jwksUrl("owner-idp").toString(), "audience", "storage"))
+                .exchange().expectStatus().isCreated().expectBody();
+        expectProblem(listBuckets(token), HttpStatus.UNAUTHORIZED, "invalid_token"); // audience "granary" no longer fits
+        listBuckets(token("owner-idp", "storage", Map.of("roles", List.of("granary:member")), 300))
+                .expectStatus().isOk().expectBody().jsonPath("$.buckets[0].name").isEqualTo("inbox");
     }
 
     private static String b64(String json) {
