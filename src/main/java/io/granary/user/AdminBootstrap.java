@@ -21,6 +21,7 @@ import org.springframework.boot.ApplicationRunner;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Creates the first system admin, {@code admin}, when there are no users at all: with the
@@ -57,6 +58,8 @@ class AdminBootstrap implements ApplicationRunner {
                     String password = configured != null && !configured.isBlank() ? configured : generated();
                     return new BCryptPasswordEncoder().encode(password);
                 })
+                // File access and bcrypt: not on the database driver's I/O thread.
+                .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(hash -> {
                     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
                     return users.insert(new UserAccount(Ids.newId(), ADMIN, UserRole.SYSTEM_ADMIN.wireName(), null, now,
