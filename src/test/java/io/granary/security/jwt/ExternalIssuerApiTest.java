@@ -19,13 +19,18 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 
 /**
  * JWTs of a real external OIDC issuer (mock-oauth2-server on loopback), configured by issuer URI
@@ -47,6 +52,19 @@ class ExternalIssuerApiTest extends ApiTestSupport {
         registry.add("granary.test.data-dir", DATA::toString);
         registry.add("granary.auth.issuers[0].issuer-uri", () -> OIDC.issuerUrl(CORP).toString());
         registry.add("granary.auth.allow-http-tenant-issuers", () -> "true");
+    }
+
+    /**
+     * A connection per request. In two of several full-suite runs (never alone) one request of
+     * the forgery test sat unanswered on a reused keep-alive connection until the client gave up
+     * after 60 s; the server then answered it at once. Not yet explained; see the issue notes.
+     */
+    @BeforeEach
+    void unpooledClient() {
+        http = WebTestClient.bindToServer(new ReactorClientHttpConnector(HttpClient.create(ConnectionProvider.newConnection())))
+                .baseUrl("http://127.0.0.1:" + port)
+                .responseTimeout(Duration.ofSeconds(60))
+                .build();
     }
 
     @AfterAll
