@@ -31,6 +31,7 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
@@ -55,13 +56,16 @@ public class EmbeddedIssuer {
     private final TokenSigningKeyRepository repository;
     private final GranaryProperties properties;
     private final Environment environment;
+    private static final Duration RELOAD_INTERVAL = Duration.ofSeconds(10);
+
     private final AtomicReference<Mono<List<RSAKey>>> keys = new AtomicReference<>();
+    private final AtomicLong lastReload = new AtomicLong(System.nanoTime() - RELOAD_INTERVAL.toNanos());
 
     EmbeddedIssuer(TokenSigningKeyRepository repository, GranaryProperties properties, Environment environment) {
         this.repository = repository;
         this.properties = properties;
         this.environment = environment;
-        keys.set(load(true));
+        keys.set(load());
     }
 
     /** The {@code iss} of its tokens, without a trailing slash. */
@@ -123,19 +127,29 @@ public class EmbeddedIssuer {
     public Flux<JWK> verificationKeys(String kid) {
         return keys.get().flatMapMany(all -> {
             List<RSAKey> matching = all.stream().filter(k -> k.getKeyID().equals(kid)).toList();
-            if (!matching.isEmpty() || kid == null) {
+            if (!matching.isEmpty() || kid == null || !reloadAllowed()) {
                 return Flux.fromIterable(matching);
             }
-            Mono<List<RSAKey>> reloaded = load(false);
+            Mono<List<RSAKey>> reloaded = load();
             keys.set(reloaded);
             return reloaded.flatMapMany(fresh -> Flux.fromIterable(fresh).filter(k -> k.getKeyID().equals(kid)));
         }).map(RSAKey::toPublicJWK);
     }
 
-    /** The stored keys (creating the first when there is none and {@code create}), cached until reloaded. */
-    private Mono<List<RSAKey>> load(boolean create) {
+    /**
+     * Unknown key ids come from anyone who sends a token: they may reload the keys from the
+     * database at most once per {@link #RELOAD_INTERVAL}, not once per request.
+     */
+    private boolean reloadAllowed() {
+        long now = System.nanoTime();
+        long last = lastReload.get();
+        return now - last >= RELOAD_INTERVAL.toNanos() && lastReload.compareAndSet(last, now);
+    }
+
+    /** The stored keys (creating the first when there is none), cached until reloaded. */
+    private Mono<List<RSAKey>> load() {
         return repository.findAll().map(EmbeddedIssuer::decode).collectList()
-                .flatMap(all -> !all.isEmpty() || !create ? Mono.just(all)
+                .flatMap(all -> !all.isEmpty() ? Mono.just(all)
                         : Mono.fromCallable(EmbeddedIssuer::generate).subscribeOn(Schedulers.boundedElastic())
                                 .flatMap(repository::insert)
                                 .thenMany(repository.findAll().map(EmbeddedIssuer::decode)).collectList())

@@ -2,6 +2,7 @@ package io.granary.auth;
 
 import io.granary.common.IndexedCollection;
 import io.granary.common.MetadataErrors;
+import java.time.Duration;
 import java.time.Instant;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
@@ -44,14 +45,32 @@ class RefreshTokenRepository implements IndexedCollection {
         return mongo.findById(digest, RefreshToken.class).onErrorMap(MetadataErrors::translate);
     }
 
-    Mono<Void> deleteFamily(String familyId) {
-        return mongo.remove(Query.query(Criteria.where("familyId").is(familyId)), RefreshToken.class).then()
+    /** Ends a session: marks the family revoked first, then deletes its tokens. */
+    Mono<Void> revokeFamily(String familyId, Instant now) {
+        return mongo.save(new RevokedFamily(familyId, now))
+                .then(mongo.remove(Query.query(Criteria.where("familyId").is(familyId)), RefreshToken.class))
+                .then()
                 .onErrorMap(MetadataErrors::translate);
     }
 
-    /** Drops tokens that expired before {@code now} (called on each login, so the collection stays small). */
-    Mono<Void> deleteExpired(Instant now) {
-        return mongo.remove(Query.query(Criteria.where("expiresAt").lt(now)), RefreshToken.class).then()
+    Mono<Boolean> isRevoked(String familyId) {
+        return mongo.exists(Query.query(Criteria.where("_id").is(familyId)), RevokedFamily.class)
+                .onErrorMap(MetadataErrors::translate);
+    }
+
+    Mono<Void> delete(String digest) {
+        return mongo.remove(Query.query(Criteria.where("_id").is(digest)), RefreshToken.class).then()
+                .onErrorMap(MetadataErrors::translate);
+    }
+
+    /**
+     * Drops tokens that expired before {@code now}, and revocation markers older than any token
+     * can live (called on each login, so both collections stay small).
+     */
+    Mono<Void> deleteExpired(Instant now, Duration tokenLifetime) {
+        return mongo.remove(Query.query(Criteria.where("expiresAt").lt(now)), RefreshToken.class)
+                .then(mongo.remove(Query.query(Criteria.where("revokedAt").lt(now.minus(tokenLifetime))), RevokedFamily.class))
+                .then()
                 .onErrorMap(MetadataErrors::translate);
     }
 }

@@ -67,14 +67,14 @@ public class SessionService {
 
     public Mono<Tokens> login(String username, String password, String remoteAddress) {
         String name = username == null ? "" : username.strip().toLowerCase(Locale.ROOT);
-        AtomicInteger failed = failures.getIfPresent(name);
-        if (failed != null && failed.get() >= MAX_FAILURES) {
+        // Counted as a failure before the password is checked, so parallel guesses cannot all
+        // slip past the limit; a success clears the count.
+        if (failures.get(name, ignored -> new AtomicInteger()).incrementAndGet() > MAX_FAILURES) {
             return Mono.error(new GranaryException(ErrorCode.RATE_LIMITED, "Too many failed logins for this user name; try again later.",
                     Map.of("Retry-After", Long.toString(FAILURE_WINDOW.toSeconds()))));
         }
         return users.checkPassword(name, password)
                 .switchIfEmpty(Mono.defer(() -> {
-                    failures.get(name, ignored -> new AtomicInteger()).incrementAndGet();
                     return audit.record("login:" + name, null, AuditEventType.LOGIN_FAILED, "user:" + name,
                                     Map.of("remote", remoteAddress))
                             .then(Mono.error(new GranaryException(ErrorCode.INVALID_CREDENTIALS,
@@ -83,7 +83,7 @@ public class SessionService {
                 .flatMap(user -> {
                     failures.invalidate(name);
                     Instant now = Instant.now();
-                    return refreshTokens.deleteExpired(now)
+                    return refreshTokens.deleteExpired(now, settings.refreshTokenTtl())
                             .then(issue(user, Ids.newId(), now))
                             .flatMap(tokens -> audit.record("user:" + user.id(), user.tenantId(), AuditEventType.LOGIN,
                                     "user:" + user.id(), Map.of("remote", remoteAddress)).thenReturn(tokens));
@@ -99,7 +99,7 @@ public class SessionService {
         return refreshTokens.markUsed(digest, now)
                 .switchIfEmpty(Mono.defer(() -> refreshTokens.find(digest)
                         // Spent already: someone else holds a copy. End the session for both.
-                        .flatMap(spent -> refreshTokens.deleteFamily(spent.familyId())
+                        .flatMap(spent -> refreshTokens.revokeFamily(spent.familyId(), now)
                                 .then(audit.record("user:" + spent.userId(), spent.tenantId(), AuditEventType.REFRESH_TOKEN_REUSED,
                                         "user:" + spent.userId(), Map.of())))
                         .then(Mono.error(invalid()))))
@@ -107,7 +107,9 @@ public class SessionService {
                     if (!now.isBefore(token.expiresAt())) {
                         return Mono.error(new GranaryException(ErrorCode.TOKEN_EXPIRED, "The refresh token has expired; log in again."));
                     }
-                    return users.find(token.userId())
+                    return refreshTokens.isRevoked(token.familyId())
+                            .filter(revoked -> !revoked)
+                            .flatMap(notRevoked -> users.find(token.userId()))
                             .filter(user -> user.acceptsSession(token.sessionVersion()))
                             .switchIfEmpty(Mono.error(invalid()))
                             .flatMap(user -> issue(user, token.familyId(), now));
@@ -120,7 +122,7 @@ public class SessionService {
             return Mono.empty();
         }
         return refreshTokens.find(Secrets.sha256Hex(refreshToken))
-                .flatMap(token -> refreshTokens.deleteFamily(token.familyId())
+                .flatMap(token -> refreshTokens.revokeFamily(token.familyId(), Instant.now())
                         .then(audit.record("user:" + token.userId(), token.tenantId(), AuditEventType.LOGOUT, "user:" + token.userId(), Map.of())));
     }
 
@@ -140,9 +142,17 @@ public class SessionService {
                 claims.claim(settings.tenantClaim(), tenant);
             }
             return issuer.sign(claims, ttl);
-        }).flatMap(access -> refreshTokens.insert(new RefreshToken(Secrets.sha256Hex(refresh), user.id(), user.tenantId(), familyId,
-                        user.sessionVersion(), now.truncatedTo(ChronoUnit.MILLIS), now.plus(settings.refreshTokenTtl()), null))
-                .thenReturn(new Tokens(access, refresh, ttl, "Bearer")));
+        }).flatMap(access -> {
+            String digest = Secrets.sha256Hex(refresh);
+            return refreshTokens.insert(new RefreshToken(digest, user.id(), user.tenantId(), familyId,
+                            user.sessionVersion(), now.truncatedTo(ChronoUnit.MILLIS), now.plus(settings.refreshTokenTtl()), null))
+                    // Checked after storing: a session ended meanwhile (a reused token seen by a
+                    // concurrent refresh) must not keep the token this refresh just made.
+                    .then(refreshTokens.isRevoked(familyId))
+                    .flatMap(revoked -> revoked
+                            ? refreshTokens.delete(digest).then(Mono.<Tokens>error(invalid()))
+                            : Mono.just(new Tokens(access, refresh, ttl, "Bearer")));
+        });
     }
 
     /** The role claim value the resource-server side maps back to the user's role. */

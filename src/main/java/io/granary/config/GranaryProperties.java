@@ -174,14 +174,15 @@ public record GranaryProperties(
      * @param clockSkew tolerance on {@code exp} and {@code nbf}
      * @param tenantClaim claim naming the caller's tenant (its name)
      * @param rolesClaim claim holding the roles, a list or a space-separated string; a dotted
-     *     path reaches nested claims ({@code realm_access.roles}). {@code scope} and {@code scp}
-     *     are always read too
+     *     path reaches nested claims ({@code realm_access.roles}); {@code scope} makes scopes
+     *     the roles
      * @param systemAdminRole role value of system admins (all tenants)
      * @param tenantAdminRole role value of tenant admins
      * @param memberRole role value of tenant members (read, list, write, delete)
      * @param accessTokenTtl lifetime of the embedded issuer's access tokens
      * @param refreshTokenTtl lifetime of its refresh tokens
-     * @param allowHttpTenantIssuers whether tenants may register issuers over plain HTTP (tests, labs)
+     * @param allowInsecureTenantIssuers whether tenants may register issuers over plain HTTP or at
+     *     non-public addresses (tests, labs)
      */
     public record Auth(
             @DefaultValue List<Issuer> issuers,
@@ -195,7 +196,7 @@ public record GranaryProperties(
             @DefaultValue("granary:member") String memberRole,
             @DefaultValue("15m") Duration accessTokenTtl,
             @DefaultValue("30d") Duration refreshTokenTtl,
-            @DefaultValue("false") boolean allowHttpTenantIssuers) {
+            @DefaultValue("false") boolean allowInsecureTenantIssuers) {
     }
 
     /**

@@ -56,8 +56,8 @@ class MongoUserRepository implements UserRepository, IndexedCollection {
     }
 
     @Override
-    public Mono<UserAccount> replace(UserAccount user) {
-        return mongo.findAndReplace(Query.query(Criteria.where("_id").is(user.id())), user,
+    public Mono<UserAccount> replace(UserAccount user, long expectedVersion) {
+        return mongo.findAndReplace(Query.query(Criteria.where("_id").is(user.id()).and("sessionVersion").is(expectedVersion)), user,
                         FindAndReplaceOptions.options().returnNew())
                 .onErrorMap(MetadataErrors::translate);
     }

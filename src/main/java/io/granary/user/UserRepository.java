@@ -15,8 +15,11 @@ public interface UserRepository {
     /** All users, or one tenant's when {@code tenantId} is given, by user name. */
     Flux<UserAccount> find(String tenantId);
 
-    /** Replaces the stored user; completes empty when it is gone. */
-    Mono<UserAccount> replace(UserAccount user);
+    /**
+     * Replaces the stored user if it still has session version {@code expectedVersion} (no
+     * other change came in between); completes empty when it is gone or was changed.
+     */
+    Mono<UserAccount> replace(UserAccount user, long expectedVersion);
 
     Mono<Boolean> delete(String id);
 

@@ -16,11 +16,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.regex.Pattern;
+import jakarta.annotation.PreDestroy;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -46,6 +49,12 @@ public class UserService {
     private final TenantService tenants;
     private final AuditLog audit;
     private final BCryptPasswordEncoder encoder = new BCryptPasswordEncoder();
+    /**
+     * bcrypt gets threads of its own: a flood of logins must not take the pool that file and
+     * store I/O run on. Past its queue, a login is refused with 429 rather than waiting.
+     */
+    private final Scheduler hashing = Schedulers.newBoundedElastic(
+            Math.max(2, Runtime.getRuntime().availableProcessors()), 256, "password-hashing");
     /** Compared against when the user name is unknown, so both answers take as long. */
     private final String decoyHash = encoder.encode("decoy password for unknown users");
 
@@ -152,7 +161,11 @@ public class UserService {
             Mono<String> hash = patch.containsKey("password")
                     ? Mono.fromCallable(() -> text(patch.get("password"), "password")).doOnNext(UserService::requirePassword).flatMap(this::hash)
                     : Mono.just(user.passwordHash());
-            return hash.flatMap(h -> users.replace(user.changed(newRole, newDisabled, h)))
+            return hash.flatMap(h -> users.replace(user.changed(newRole, newDisabled, h), user.sessionVersion()))
+                    // Every change bumps the version: a change that came in while this one was
+                    // hashing must not be silently overwritten (a disable undone, say).
+                    .switchIfEmpty(Mono.defer(() -> find(id).flatMap(current -> Mono.<UserAccount>error(new GranaryException(
+                            ErrorCode.USER_CHANGED, "The user was changed meanwhile; read it and try again.")))))
                     .switchIfEmpty(Mono.error(() -> notFound(id)))
                     .flatMap(updated -> audit.record(principal, updated.tenantId(), AuditEventType.USER_UPDATED,
                             "user:" + id, Map.of("fields", String.join(",", fieldsChanged(patch))))
@@ -179,7 +192,8 @@ public class UserService {
                 .defaultIfEmpty(Optional.empty())
                 .flatMap(found -> Mono.fromCallable(() -> encoder.matches(password,
                                 found.map(UserAccount::passwordHash).orElse(decoyHash)))
-                        .subscribeOn(Schedulers.boundedElastic())
+                        .subscribeOn(hashing)
+                        .onErrorMap(RejectedExecutionException.class, UserService::busy)
                         .flatMap(matches -> matches && found.isPresent() && !found.get().disabled()
                                 ? Mono.just(found.get()) : Mono.empty()));
     }
@@ -238,7 +252,8 @@ public class UserService {
     }
 
     private Mono<String> hash(String password) {
-        return Mono.fromCallable(() -> encoder.encode(password)).subscribeOn(Schedulers.boundedElastic());
+        return Mono.fromCallable(() -> encoder.encode(password)).subscribeOn(hashing)
+                .onErrorMap(RejectedExecutionException.class, UserService::busy);
     }
 
     private static String username(String value) {
@@ -263,6 +278,16 @@ public class UserService {
             return text;
         }
         throw new GranaryException(ErrorCode.INVALID_REQUEST, "'" + field + "' must be a string.");
+    }
+
+    private static GranaryException busy(Throwable error) {
+        return new GranaryException(ErrorCode.RATE_LIMITED, "Too many password checks at once; retry shortly.",
+                Map.of("Retry-After", "1"));
+    }
+
+    @PreDestroy
+    void stop() {
+        hashing.dispose();
     }
 
     private static GranaryException notFound(String id) {

@@ -21,6 +21,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.JwtValidationException;
@@ -84,7 +85,7 @@ public class JwtAuthenticator {
         return issuers.find(iss)
                 .switchIfEmpty(Mono.error(() -> invalid("The token's issuer is not trusted.")))
                 .flatMap(trust -> trust.decoder().decode(token)
-                        .onErrorMap(JwtException.class, JwtAuthenticator::translate)
+                        .onErrorMap(error -> !(error instanceof GranaryException), JwtAuthenticator::translate)
                         .flatMap(jwt -> principal(jwt, trust, tenantHeader)));
     }
 
@@ -95,7 +96,8 @@ public class JwtAuthenticator {
         Mono<Principal> principal;
         if (trust.tenantId() != null) {
             principal = tenants.get(trust.tenantId())
-                    .onErrorMap(e -> invalid("The tenant that trusts this issuer is gone."))
+                    .onErrorMap(e -> e instanceof GranaryException g && g.code() == ErrorCode.TENANT_NOT_FOUND,
+                            e -> invalid("The tenant that trusts this issuer is gone."))
                     .flatMap(tenant -> member(tenant, identity, roles, tenantHeader));
         } else if (roles.contains(settings.systemAdminRole())) {
             principal = tenantHeader == null ? Mono.just(new Principal.SystemAdmin(identity))
@@ -126,7 +128,9 @@ public class JwtAuthenticator {
     }
 
     private Mono<Tenant> named(String tenantHeader) {
-        Mono<Tenant> tenant = Ids.isId(tenantHeader) ? tenants.get(tenantHeader).onErrorResume(e -> Mono.empty())
+        Mono<Tenant> tenant = Ids.isId(tenantHeader)
+                ? tenants.get(tenantHeader).onErrorResume(e -> e instanceof GranaryException g
+                        && g.code() == ErrorCode.TENANT_NOT_FOUND, e -> Mono.empty())
                 : tenants.findByName(tenantHeader);
         return tenant.switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.TENANT_NOT_FOUND,
                 "No tenant '" + tenantHeader + "' (from " + TENANT_HEADER + ").")));
@@ -151,12 +155,15 @@ public class JwtAuthenticator {
         };
     }
 
-    /** Role values from the roles claim (a list, or a space-separated string; a dotted name reaches nested claims) and the scopes. */
+    /**
+     * Role values from the roles claim: a list, or a space-separated string; a dotted name
+     * reaches nested claims. Scopes count only when the roles claim is set to {@code scope} or
+     * {@code scp}: at many identity providers a client may ask for optional scopes, which must
+     * not make anyone an admin.
+     */
     private Set<String> roles(Jwt jwt) {
         Set<String> roles = new LinkedHashSet<>();
         addValues(roles, claim(jwt.getClaims(), settings.rolesClaim()));
-        addValues(roles, jwt.getClaims().get("scope"));
-        addValues(roles, jwt.getClaims().get("scp"));
         return roles;
     }
 
@@ -190,12 +197,25 @@ public class JwtAuthenticator {
         }
     }
 
-    private static GranaryException translate(JwtException error) {
+    /**
+     * The decoder's refusals: a token that fails a check is a 401; keys that cannot be obtained
+     * (the issuer is unreachable, or its discovery document does not fit) are the issuer's
+     * outage, a 503, never a 500. The decoder reports those as a plain {@link JwtException} or,
+     * from its key lookup, an {@link IllegalStateException}.
+     */
+    private static GranaryException translate(Throwable error) {
         if (error instanceof JwtValidationException validation && validation.getErrors().stream()
                 .anyMatch(e -> e.getDescription() != null && e.getDescription().contains("expired"))) {
             return new GranaryException(ErrorCode.TOKEN_EXPIRED, "The bearer token has expired.");
         }
-        return invalid("The bearer token was refused: " + error.getMessage());
+        if (error instanceof BadJwtException) {
+            return invalid("The bearer token was refused: " + error.getMessage());
+        }
+        if (error instanceof JwtException || error instanceof IllegalStateException) {
+            return new GranaryException(ErrorCode.ISSUER_UNAVAILABLE, "The token's issuer could not be reached: "
+                    + error.getMessage());
+        }
+        return invalid("The bearer token was refused.");
     }
 
     private static GranaryException invalid(String message) {

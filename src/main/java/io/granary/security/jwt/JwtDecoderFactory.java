@@ -1,6 +1,7 @@
 package io.granary.security.jwt;
 
 import io.granary.config.GranaryProperties;
+import io.netty.channel.ChannelOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -32,7 +33,9 @@ class JwtDecoderFactory {
 
     private final GranaryProperties.Auth settings;
     private final WebClient webClient = WebClient.builder()
-            .clientConnector(new ReactorClientHttpConnector(HttpClient.create().responseTimeout(FETCH_TIMEOUT)))
+            .clientConnector(new ReactorClientHttpConnector(HttpClient.create()
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) FETCH_TIMEOUT.toMillis())
+                    .responseTimeout(FETCH_TIMEOUT)))
             .build();
 
     JwtDecoderFactory(GranaryProperties properties) {

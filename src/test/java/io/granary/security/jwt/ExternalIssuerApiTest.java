@@ -51,7 +51,7 @@ class ExternalIssuerApiTest extends ApiTestSupport {
     static void issuer(DynamicPropertyRegistry registry) {
         registry.add("granary.test.data-dir", DATA::toString);
         registry.add("granary.auth.issuers[0].issuer-uri", () -> OIDC.issuerUrl(CORP).toString());
-        registry.add("granary.auth.allow-http-tenant-issuers", () -> "true");
+        registry.add("granary.auth.allow-insecure-tenant-issuers", () -> "true");
     }
 
     /**
@@ -91,8 +91,10 @@ class ExternalIssuerApiTest extends ApiTestSupport {
         String admin = tenantToken(name, "granary:tenant-admin");
         http.post().uri("/v1/buckets").header("Authorization", "Bearer " + admin).contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("name", "shared")).exchange().expectStatus().isCreated().expectBody();
-        // Roles may come as scopes too.
-        String member = token(CORP, "granary", Map.of("tenant", name, "scope", "openid granary:member"), 300);
+        // Scopes are not roles (a client may ask for optional scopes): only the roles claim counts.
+        expectProblem(listBuckets(token(CORP, "granary", Map.of("tenant", name, "scope", "openid granary:tenant-admin"), 300)),
+                HttpStatus.FORBIDDEN, "forbidden");
+        String member = tenantToken(name, "granary:member");
         http.put().uri("/v1/buckets/shared/objects/n.txt").header("Authorization", "Bearer " + member)
                 .contentType(MediaType.TEXT_PLAIN).bodyValue("note").exchange().expectStatus().isOk().expectBody();
         expectProblem(http.delete().uri("/v1/buckets/shared").header("Authorization", "Bearer " + member).exchange(),
@@ -209,6 +211,15 @@ class ExternalIssuerApiTest extends ApiTestSupport {
         http.delete().uri("/v1/tenants/{t}/issuers/{id}", owner, id).header("X-Api-Key", ownerKey).exchange()
                 .expectStatus().isNoContent().expectBody();
         expectProblem(listBuckets(token), HttpStatus.UNAUTHORIZED, "invalid_token");
+
+        // An issuer whose keys cannot be fetched: its tokens cannot be checked, which is the
+        // issuer's outage (503), never a 500.
+        String deadIssuer = OIDC.issuerUrl("dead-idp").toString();
+        http.post().uri("/v1/tenants/{t}/issuers", owner).header("X-Api-Key", ownerKey)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("issuer", deadIssuer, "jwkSetUri", "http://127.0.0.1:1/jwks"))
+                .exchange().expectStatus().isCreated().expectBody();
+        expectProblem(listBuckets(token("dead-idp", "granary", Map.of("roles", List.of("granary:member")), 300)),
+                HttpStatus.SERVICE_UNAVAILABLE, "issuer_unavailable");
 
         // Registered with its JWK-set URI (no discovery) and an audience of its own.
         http.post().uri("/v1/tenants/{t}/issuers", owner).header("X-Api-Key", ownerKey)
