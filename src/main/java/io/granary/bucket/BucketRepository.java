@@ -21,5 +21,6 @@ public interface BucketRepository {
      */
     Mono<Bucket> update(String id, Map<String, Object> fields);
 
-    Mono<Boolean> delete(String tenantId, String id);
+    /** Completes with whether the bucket (matched by id, within its tenant) was removed. */
+    Mono<Boolean> delete(Bucket bucket);
 }

@@ -122,7 +122,7 @@ public class BucketService {
                             ? Mono.error(new GranaryException(ErrorCode.BUCKET_NOT_EMPTY,
                                     "The bucket is not empty; delete its objects or pass ?force=true."))
                             : Mono.empty());
-            return emptied.then(buckets.delete(bucket.tenantId(), bucket.id()))
+            return emptied.then(buckets.delete(bucket))
                     .then(quotas.forgetBucket(bucket))
                     .then(audit.record(principal, bucket.tenantId(), AuditEventType.BUCKET_DELETED, "bucket:" + name,
                             Map.of("force", Boolean.toString(force))));

@@ -68,8 +68,8 @@ class MongoBucketRepository implements BucketRepository, IndexedCollection {
     }
 
     @Override
-    public Mono<Boolean> delete(String tenantId, String id) {
-        return mongo.remove(Query.query(Criteria.where("_id").is(id).and("tenantId").is(tenantId)), Bucket.class)
+    public Mono<Boolean> delete(Bucket bucket) {
+        return mongo.remove(Query.query(Criteria.where("_id").is(bucket.id()).and("tenantId").is(bucket.tenantId())), Bucket.class)
                 .map(result -> result.getDeletedCount() > 0)
                 .onErrorMap(MetadataErrors::translate);
     }

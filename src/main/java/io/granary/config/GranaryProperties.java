@@ -25,6 +25,7 @@ import org.springframework.util.unit.DataSize;
  * @param auth JWT validation and the embedded issuer
  * @param redis the shared Redis, if any
  * @param uploads direct-to-store upload intents
+ * @param cache the two-tier cache of metadata and small objects
  * @param publicUrl the base URL clients reach Granary at, used in signed URLs; when unset, the
  *     scheme and host of the request that asked for the URL
  */
@@ -41,7 +42,8 @@ public record GranaryProperties(
         String adminPassword,
         @DefaultValue Auth auth,
         @DefaultValue Redis redis,
-        @DefaultValue Uploads uploads) {
+        @DefaultValue Uploads uploads,
+        @DefaultValue Cache cache) {
 
     /** The blob store kinds. */
     public enum StoreType { FILESYSTEM, S3 }
@@ -146,6 +148,31 @@ public record GranaryProperties(
                 throw new IllegalArgumentException("granary.uploads.sweep-interval must be positive: " + sweepInterval);
             }
         }
+    }
+
+    /**
+     * The cache of API keys, tenants, buckets, object metadata and small objects' bytes.
+     *
+     * @param enabled whether anything is cached at all
+     * @param ttl how long metadata stays in a node's memory when Redis carries invalidations
+     *     between nodes; values in Redis live {@code sharedTtl}
+     * @param localTtl the same without Redis: with several nodes, the longest a node may serve
+     *     metadata another node changed
+     * @param sharedTtl how long metadata and bytes stay in Redis
+     * @param negativeTtl how long "not found" is remembered
+     * @param metadataMemory the most memory each metadata cache may take on a node
+     * @param objectMaxSize objects up to this size have their bytes cached
+     * @param objectMemory the most memory cached object bytes may take on a node
+     */
+    public record Cache(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("5m") Duration ttl,
+            @DefaultValue("5s") Duration localTtl,
+            @DefaultValue("30m") Duration sharedTtl,
+            @DefaultValue("2s") Duration negativeTtl,
+            @DefaultValue("32MB") DataSize metadataMemory,
+            @DefaultValue("256KB") DataSize objectMaxSize,
+            @DefaultValue("128MB") DataSize objectMemory) {
     }
 
     /** @param timeout longest wait for an upload scanner's verdict; past it the upload fails with 503 */

@@ -43,6 +43,7 @@ public class ObjectService {
 
     private final BucketService buckets;
     private final ObjectRepository objects;
+    private final SmallObjects smallObjects;
     private final BlobStore blobs;
     private final ObjectLister lister;
     private final Duration redirectTtl;
@@ -50,7 +51,8 @@ public class ObjectService {
     private final WriteProtocol protocol;
 
     ObjectService(BucketService buckets, ObjectRepository objects, BlobStore blobs, QuotaService quotas,
-                  WriteProtocol protocol, GranaryProperties properties) {
+                  WriteProtocol protocol, SmallObjects smallObjects, GranaryProperties properties) {
+        this.smallObjects = smallObjects;
         this.buckets = buckets;
         this.quotas = quotas;
         this.objects = objects;
@@ -138,7 +140,7 @@ public class ObjectService {
      * then read the metadata again.
      */
     public Mono<BlobContent> open(StoredObject object, ByteRange range) {
-        return blobs.open(object.location(), range);
+        return smallObjects.open(object, range);
     }
 
     /**

@@ -1,5 +1,12 @@
 package io.granary.redis;
 
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.net.SocketAddress;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -48,7 +55,9 @@ final class LettuceSharedRedis implements SharedRedis, AutoCloseable {
 
     /** The current or last connection attempt; guarded by {@code this}. */
     private CompletableFuture<StatefulRedisConnection<String, String>> connection;
-    private boolean closed;
+    private volatile boolean closed;
+    /** The connection subscriptions run on, once made. */
+    private final AtomicReference<StatefulRedisPubSubConnection<String, String>> pubSub = new AtomicReference<>();
 
     LettuceSharedRedis(String url, Duration timeout, Duration retryInterval) {
         Duration connectTimeout = timeout.compareTo(MIN_CONNECT_TIMEOUT) > 0 ? timeout : MIN_CONNECT_TIMEOUT;
@@ -142,6 +151,55 @@ final class LettuceSharedRedis implements SharedRedis, AutoCloseable {
     }
 
     @Override
+    public void subscribe(String channel, Consumer<String> listener, Runnable onGap) {
+        // Lettuce resubscribes by itself after a reconnect; the state listener tells the caller
+        // about each loss and each return, so it can drop what it may have missed.
+        client.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+                if (connection == pubSub.get()) {
+                    onGap.run();
+                }
+            }
+
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+                if (connection == pubSub.get()) {
+                    onGap.run();
+                }
+            }
+        });
+        subscribeWhenPossible(channel, listener);
+    }
+
+    /** Makes the subscription in the background, trying again every retry interval until it works. */
+    private void subscribeWhenPossible(String channel, Consumer<String> listener) {
+        Schedulers.boundedElastic().schedule(() -> {
+            if (closed) {
+                return;
+            }
+            try {
+                StatefulRedisPubSubConnection<String, String> connection = client.connectPubSub(StringCodec.UTF8, uri);
+                connection.addListener(new RedisPubSubAdapter<>() {
+                    @Override
+                    public void message(String from, String message) {
+                        if (channel.equals(from)) {
+                            listener.accept(message);
+                        }
+                    }
+                });
+                pubSub.set(connection);
+                connection.sync().subscribe(channel);
+                log.info("Subscribed to Redis channel {} at {}", channel, address);
+            } catch (RuntimeException e) {
+                log.debug("Subscribing to Redis channel {} failed, retrying in {}: {}", channel, readable(retryInterval), e.toString());
+                Schedulers.boundedElastic().schedule(() -> subscribeWhenPossible(channel, listener),
+                        retryInterval.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        });
+    }
+
+    @Override
     public void close() {
         CompletableFuture<StatefulRedisConnection<String, String>> last;
         synchronized (this) {
@@ -150,6 +208,10 @@ final class LettuceSharedRedis implements SharedRedis, AutoCloseable {
         }
         if (last != null) {
             last.thenAccept(StatefulRedisConnection::close);
+        }
+        StatefulRedisPubSubConnection<String, String> subscribed = pubSub.getAndSet(null);
+        if (subscribed != null) {
+            subscribed.closeAsync();
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         resources.shutdown(0, 2, TimeUnit.SECONDS);

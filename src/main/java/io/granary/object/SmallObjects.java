@@ -1,0 +1,60 @@
+package io.granary.object;
+
+import io.granary.cache.Caches;
+import io.granary.cache.TwoTierCache;
+import io.granary.storage.BlobContent;
+import io.granary.storage.BlobStore;
+import io.granary.storage.ByteRange;
+import java.nio.ByteBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Reads objects' bytes, keeping those of small objects ({@code granary.cache.object-max-size},
+ * 256 KiB by default) in the two-tier cache. They are cached by blob version, which is never
+ * rewritten (a new version gets a new blob), so these entries never need invalidating: a
+ * replaced or deleted object is no longer reached because its metadata is invalidated.
+ */
+@Component
+class SmallObjects {
+
+    private final BlobStore blobs;
+    private final TwoTierCache<byte[]> bytes;
+    private final long maxSize;
+
+    SmallObjects(BlobStore blobs, Caches caches) {
+        this.blobs = blobs;
+        this.bytes = caches.bytes("blob");
+        this.maxSize = caches.objectMaxSize();
+    }
+
+    /** The bytes of exactly this version (or of the range); see {@link ObjectService#open}. */
+    Mono<BlobContent> open(StoredObject object, ByteRange range) {
+        if (object.size() == 0 || object.size() > maxSize) {
+            return blobs.open(object.location(), range);
+        }
+        return bytes.get(object.blob(), () -> blobs.open(object.location(), null)
+                        .flatMap(content -> DataBufferUtils.join(content.stream()))
+                        .map(joined -> {
+                            try {
+                                byte[] copy = new byte[joined.readableByteCount()];
+                                joined.read(copy);
+                                return copy;
+                            } finally {
+                                DataBufferUtils.release(joined);
+                            }
+                        }))
+                .flatMap(all -> all.length != object.size()
+                        // Not the bytes the record describes (damaged store): let the store answer.
+                        ? blobs.open(object.location(), range)
+                        : Mono.just(slice(all, range)));
+    }
+
+    private static BlobContent slice(byte[] all, ByteRange range) {
+        ByteBuffer view = range == null ? ByteBuffer.wrap(all) : ByteBuffer.wrap(all, (int) range.first(), (int) range.length());
+        return new BlobContent.Streamed(Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(view.slice())));
+    }
+}
