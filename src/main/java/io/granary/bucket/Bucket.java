@@ -16,6 +16,8 @@ import org.springframework.util.MimeType;
  * @param quotaBytes most bytes the bucket may hold, or {@code null} for no limit
  * @param quotaObjects most objects the bucket may hold, or {@code null} for no limit
  * @param redirectDownloads answer GETs with a redirect to a presigned store URL by default
+ * @param cacheControl {@code Cache-Control} served with objects that have none of their own,
+ *     or {@code null}
  */
 @Document("buckets")
 public record Bucket(
@@ -28,7 +30,8 @@ public record Bucket(
         Instant createdAt,
         Long quotaBytes,
         Long quotaObjects,
-        Boolean redirectDownloads) {
+        Boolean redirectDownloads,
+        String cacheControl) {
 
     /** This bucket with the given stored fields replaced (as a partial update leaves it). */
     @SuppressWarnings("unchecked")
@@ -40,7 +43,8 @@ public record Bucket(
                 createdAt,
                 (Long) fields.getOrDefault("quotaBytes", quotaBytes),
                 (Long) fields.getOrDefault("quotaObjects", quotaObjects),
-                (Boolean) fields.getOrDefault("redirectDownloads", redirectDownloads));
+                (Boolean) fields.getOrDefault("redirectDownloads", redirectDownloads),
+                (String) fields.getOrDefault("cacheControl", cacheControl));
     }
 
     /** Whether downloads go straight to the store by default (where the store can serve them). */

@@ -16,7 +16,7 @@ public class BucketHandler {
 
     /** Body of {@code POST /v1/buckets}. */
     record CreateBucket(String name, String visibility, Long maxObjectSize, List<String> allowedContentTypes,
-                        Long quotaBytes, Long quotaObjects, Boolean redirectDownloads) {
+                        Long quotaBytes, Long quotaObjects, Boolean redirectDownloads, String cacheControl) {
     }
 
     private final BucketService buckets;
@@ -29,7 +29,8 @@ public class BucketHandler {
         return Requests.json(request, CreateBucket.class)
                 .flatMap(body -> buckets.create(Requests.principal(request), body.name(),
                         new BucketSettings(body.visibility(), body.maxObjectSize(), body.allowedContentTypes(),
-                                body.quotaBytes(), body.quotaObjects(), Boolean.TRUE.equals(body.redirectDownloads()))))
+                                body.quotaBytes(), body.quotaObjects(), Boolean.TRUE.equals(body.redirectDownloads()),
+                                body.cacheControl())))
                 .flatMap(b -> ServerResponse.created(URI.create("/v1/buckets/" + b.name())).bodyValue(view(b)));
     }
 
@@ -65,6 +66,7 @@ public class BucketHandler {
         body.put("quotaBytes", bucket.quotaBytes());
         body.put("quotaObjects", bucket.quotaObjects());
         body.put("redirectDownloads", bucket.redirectsDownloads());
+        body.put("cacheControl", bucket.cacheControl());
         body.put("createdAt", bucket.createdAt());
         return body;
     }

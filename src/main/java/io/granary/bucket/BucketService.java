@@ -47,7 +47,7 @@ public class BucketService {
         Names.requireBucketName(name);
         Bucket bucket = new Bucket(Ids.newId(), tenantId, name, settings.visibility(), settings.maxObjectSize(),
                 settings.allowedContentTypes(), Instant.now().truncatedTo(ChronoUnit.MILLIS), settings.quotaBytes(),
-                settings.quotaObjects(), settings.redirectDownloads());
+                settings.quotaObjects(), settings.redirectDownloads(), settings.cacheControl());
         return buckets.insert(bucket)
                 .flatMap(created -> audit.record(principal, tenantId, AuditEventType.BUCKET_CREATED, "bucket:" + name,
                         Map.of("visibility", created.visibility())).thenReturn(created));
@@ -88,7 +88,7 @@ public class BucketService {
     public Mono<Bucket> update(Principal principal, String name, Map<String, Object> patch) {
         return resolve(principal, name, Permission.ADMIN).flatMap(bucket -> {
             BucketSettings current = new BucketSettings(bucket.visibility(), bucket.maxObjectSize(), bucket.allowedContentTypes(),
-                    bucket.quotaBytes(), bucket.quotaObjects(), bucket.redirectsDownloads());
+                    bucket.quotaBytes(), bucket.quotaObjects(), bucket.redirectsDownloads(), bucket.cacheControl());
             BucketSettings next = current.patchedWith(patch);
             Map<String, Object> changes = next.fields(patch.keySet());
             if (changes.isEmpty()) {

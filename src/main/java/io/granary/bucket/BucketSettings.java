@@ -1,5 +1,6 @@
 package io.granary.bucket;
 
+import io.granary.common.CacheControlValue;
 import io.granary.common.Quotas;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
@@ -18,13 +19,14 @@ import org.springframework.util.MimeType;
  * @param quotaBytes most bytes the bucket may hold, or {@code null} for no limit
  * @param quotaObjects most objects the bucket may hold, or {@code null} for no limit
  * @param redirectDownloads answer GETs with a redirect to a presigned store URL by default
+ * @param cacheControl default {@code Cache-Control} of objects without their own, or {@code null}
  */
 public record BucketSettings(String visibility, Long maxObjectSize, List<String> allowedContentTypes, Long quotaBytes,
-                             Long quotaObjects, boolean redirectDownloads) {
+                             Long quotaObjects, boolean redirectDownloads, String cacheControl) {
 
     static final Set<String> VISIBILITIES = Set.of("private", "public");
     private static final Set<String> FIELDS = Set.of("visibility", "maxObjectSize", "allowedContentTypes", "quotaBytes",
-            "quotaObjects", "redirectDownloads");
+            "quotaObjects", "redirectDownloads", "cacheControl");
 
     public BucketSettings {
         if (visibility == null) {
@@ -36,6 +38,7 @@ public record BucketSettings(String visibility, Long maxObjectSize, List<String>
         if (maxObjectSize != null && maxObjectSize <= 0) {
             throw new GranaryException(ErrorCode.INVALID_REQUEST, "'maxObjectSize' must be a positive number of bytes.");
         }
+        cacheControl = CacheControlValue.require(cacheControl);
         Quotas.limit(quotaBytes, "quotaBytes");
         Quotas.limit(quotaObjects, "quotaObjects");
         if (allowedContentTypes != null) {
@@ -72,7 +75,8 @@ public record BucketSettings(String visibility, Long maxObjectSize, List<String>
             }
             newRedirect = flag;
         }
-        return new BucketSettings(newVisibility, newMax, newTypes, newQuotaBytes, newQuotaObjects, newRedirect);
+        String newCacheControl = patch.containsKey("cacheControl") ? asString(patch.get("cacheControl")) : cacheControl;
+        return new BucketSettings(newVisibility, newMax, newTypes, newQuotaBytes, newQuotaObjects, newRedirect, newCacheControl);
     }
 
     /** The values of the named fields, as stored, for a partial update. */
@@ -86,6 +90,7 @@ public record BucketSettings(String visibility, Long maxObjectSize, List<String>
                 case "quotaBytes" -> quotaBytes;
                 case "quotaObjects" -> quotaObjects;
                 case "redirectDownloads" -> redirectDownloads;
+                case "cacheControl" -> cacheControl;
                 default -> throw new IllegalArgumentException(name);
             });
         }

@@ -1,5 +1,6 @@
 package io.granary.object;
 
+import io.granary.common.CacheControlValue;
 import io.granary.bucket.Bucket;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
@@ -17,7 +18,6 @@ import org.springframework.http.MediaType;
 final class ObjectAttributes {
 
     static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
-    static final int MAX_CACHE_CONTROL = 1024;
     private static final Set<String> PATCHABLE = Set.of("contentType", "cacheControl", "metadata");
 
     private ObjectAttributes() {
@@ -64,14 +64,7 @@ final class ObjectAttributes {
 
     /** Cache-Control is echoed on every read: printable ASCII only, bounded. */
     static String cacheControl(String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        if (value.length() > MAX_CACHE_CONTROL || !value.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
-            throw new GranaryException(ErrorCode.INVALID_REQUEST,
-                    "Cache-Control must be printable ASCII of at most " + MAX_CACHE_CONTROL + " characters.");
-        }
-        return value.strip();
+        return CacheControlValue.require(value);
     }
 
     /** Fails with {@code invalid_json} on a field a PATCH cannot change. */

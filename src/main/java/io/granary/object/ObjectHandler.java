@@ -35,6 +35,9 @@ import reactor.core.publisher.Mono;
 @Component
 public class ObjectHandler {
 
+    /** Query parameter naming the version a GET or HEAD wants. */
+    static final String VERSION_PARAMETER = "versionId";
+
     private final ObjectService objects;
 
     ObjectHandler(ObjectService objects) {
@@ -95,6 +98,7 @@ public class ObjectHandler {
 
     private Mono<ServerResponse> read(ServerRequest request, boolean firstAttempt) {
         return objects.stat(Requests.principal(request), request.pathVariable("bucket"), key(request))
+                .flatMap(found -> requireVersion(request, found))
                 .flatMap(found -> preconditions(request, found.object())
                         .switchIfEmpty(Mono.defer(() -> respond(request, found.bucket(), found.object()))))
                 .onErrorResume(error -> firstAttempt && error instanceof GranaryException g && g.code() == ErrorCode.BLOB_NOT_FOUND,
@@ -108,7 +112,7 @@ public class ObjectHandler {
     private Mono<ServerResponse> respond(ServerRequest request, Bucket bucket, StoredObject object) {
         ByteRange range = range(request, object);
         ServerResponse.BodyBuilder builder = ServerResponse.status(range == null ? HttpStatus.OK : HttpStatus.PARTIAL_CONTENT);
-        describe(builder, request, object);
+        describe(builder, request, bucket, object);
         long length = range == null ? object.size() : range.length();
         builder.contentLength(length);
         if (range != null) {
@@ -201,7 +205,36 @@ public class ObjectHandler {
                 Map.of(HttpHeaders.CONTENT_RANGE, "bytes */" + size));
     }
 
-    private static void describe(ServerResponse.BodyBuilder builder, ServerRequest request, StoredObject object) {
+    /**
+     * A URL naming a version ({@code ?versionId=}) reaches that version only while it is the
+     * current one; after it was replaced or deleted, the URL is a 404, never other bytes. Its
+     * answer can therefore be cached for good ({@code immutable}).
+     */
+    private static Mono<FoundObject> requireVersion(ServerRequest request, FoundObject found) {
+        Optional<String> version = request.queryParam(VERSION_PARAMETER);
+        if (version.isPresent() && !version.get().equals(found.object().versionId())) {
+            return Mono.error(new GranaryException(ErrorCode.OBJECT_NOT_FOUND,
+                    "Version '" + version.get() + "' is not the current version of this object."));
+        }
+        return Mono.just(found);
+    }
+
+    /** The object's {@code Cache-Control}, else its bucket's default; made immutable on a versioned URL. */
+    static String cacheControl(ServerRequest request, Bucket bucket, StoredObject object) {
+        String value = object.cacheControl() != null ? object.cacheControl() : bucket.cacheControl();
+        if (request.queryParam(VERSION_PARAMETER).isEmpty()) {
+            return value;
+        }
+        if (value == null) {
+            value = (Requests.principal(request) instanceof Principal.Anonymous ? "public" : "private") + ", max-age=31536000";
+        } else if (!value.contains("max-age")) {
+            value = value + ", max-age=31536000";
+        }
+        return value.contains("immutable") ? value : value + ", immutable";
+    }
+
+    private static void describe(ServerResponse.BodyBuilder builder, ServerRequest request, Bucket bucket,
+                                 StoredObject object) {
         builder.header(HttpHeaders.CONTENT_TYPE, object.contentType())
                 .eTag(object.quotedEtag())
                 .lastModified(object.lastModified())
@@ -209,8 +242,9 @@ public class ObjectHandler {
                 // Stored bytes are served as their declared type, never as what a browser guesses.
                 .header("X-Content-Type-Options", "nosniff")
                 .header("X-Version-Id", object.versionId());
-        if (object.cacheControl() != null) {
-            builder.header(HttpHeaders.CACHE_CONTROL, object.cacheControl());
+        String cacheControl = cacheControl(request, bucket, object);
+        if (cacheControl != null) {
+            builder.header(HttpHeaders.CACHE_CONTROL, cacheControl);
         }
         object.metadata().forEach((name, value) -> builder.header(UserMetadata.HEADER_PREFIX + name, value));
         downloadName(request).ifPresent(name -> builder.header(
