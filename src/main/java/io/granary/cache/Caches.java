@@ -3,12 +3,16 @@ package io.granary.cache;
 import io.granary.config.GranaryProperties;
 import io.granary.redis.SharedRedis;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -23,12 +27,14 @@ public class Caches {
 
     private static final Logger log = LoggerFactory.getLogger(Caches.class);
     static final String CHANNEL = "granary:cache:invalidate";
+    private static final Duration REPLAY_INTERVAL = Duration.ofSeconds(1);
 
     private final GranaryProperties.Cache settings;
     private final SharedRedis redis;
     private final MeterRegistry meters;
     private final JsonMapper json;
     private final Map<String, TwoTierCache<?>> caches = new ConcurrentHashMap<>();
+    private final Disposable replay;
 
     Caches(GranaryProperties properties, ObjectProvider<SharedRedis> redis, MeterRegistry meters, JsonMapper json) {
         this.settings = properties.cache();
@@ -37,6 +43,20 @@ public class Caches {
         this.json = json;
         if (this.redis != null && settings.enabled()) {
             this.redis.subscribe(CHANNEL, this::received, this::lostMessages);
+            // Invalidations Redis missed are replayed every second (see TwoTierCache).
+            this.replay = Flux.interval(REPLAY_INTERVAL)
+                    .onBackpressureDrop()
+                    .concatMap(tick -> Flux.fromIterable(caches.values()).concatMap(TwoTierCache::replayPending), 1)
+                    .subscribe();
+        } else {
+            this.replay = null;
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        if (replay != null) {
+            replay.dispose();
         }
     }
 

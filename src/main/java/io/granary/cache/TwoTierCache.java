@@ -10,11 +10,16 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -27,13 +32,16 @@ import reactor.core.publisher.Mono;
  * <p>Redis only ever speeds things up: an error or a slow answer (past {@code granary.redis.timeout})
  * counts as a miss and the value is loaded from the source. A value loaded by one node while
  * another invalidated the key is not written to Redis: invalidation leaves a short-lived
- * tombstone there that fills check for.
+ * tombstone there that fills check for. An invalidation Redis did not take (down, slow) is kept
+ * and replayed until it does; until then this node reads that key from the source, never from
+ * Redis, where the old value may still sit.
  */
 public final class TwoTierCache<V> {
 
     private static final Logger log = LoggerFactory.getLogger(TwoTierCache.class);
     /** Longer than any load takes: a fill that started before an invalidation finds it. */
     private static final Duration TOMBSTONE = Duration.ofSeconds(5);
+    private static final int MAX_PENDING = 100_000;
     private static final String INVALIDATE = "redis.call('DEL', KEYS[1]) "
             + "redis.call('SET', KEYS[2], '1', 'PX', ARGV[1]) "
             + "redis.call('PUBLISH', ARGV[2], ARGV[3]) return 1";
@@ -54,6 +62,9 @@ public final class TwoTierCache<V> {
     private final Counter sharedMisses;
     private final Counter sharedErrors;
     private final Timer loads;
+    /** Invalidations Redis has not taken yet (see the class comment). */
+    private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean overflowWarned = new AtomicBoolean();
 
     TwoTierCache(CacheSpec spec, boolean enabled, CacheCodec<V> codec, SharedRedis redis, String channel,
                  MeterRegistry meters) {
@@ -113,12 +124,39 @@ public final class TwoTierCache<V> {
         if (redis == null || !enabled) {
             return Mono.empty();
         }
+        return invalidateShared(key)
+                .onErrorResume(e -> {
+                    sharedErrors.increment();
+                    remember(key);
+                    return Mono.empty();
+                });
+    }
+
+    /** Replays the invalidations Redis did not take; called periodically. */
+    Mono<Void> replayPending() {
+        if (pending.isEmpty()) {
+            return Mono.empty();
+        }
+        return Flux.fromIterable(List.copyOf(pending))
+                .concatMap(key -> invalidateShared(key).doOnSuccess(done -> pending.remove(key)))
+                .onErrorResume(e -> Mono.empty()) // still unavailable: the rest waits for the next round
+                .then();
+    }
+
+    private Mono<Void> invalidateShared(String key) {
         return redis.run(c -> c.<Long>eval(INVALIDATE, ScriptOutputType.INTEGER,
                         new String[] {sharedKey(key), tombstoneKey(key)},
                         Long.toString(TOMBSTONE.toMillis()), channel, spec.name() + "|" + key).next())
-                .doOnError(e -> sharedErrors.increment())
-                .onErrorResume(e -> Mono.empty())
                 .then();
+    }
+
+    private void remember(String key) {
+        if (pending.size() < MAX_PENDING) {
+            pending.add(key);
+        } else if (overflowWarned.compareAndSet(false, true)) {
+            log.warn("cache {}: more than {} invalidations are waiting for Redis; further ones are dropped, so values "
+                    + "in Redis may stay stale up to granary.cache.shared-ttl", spec.name(), MAX_PENDING);
+        }
     }
 
     /** Drops {@code key} from this node's memory only (another node invalidated it). */
@@ -144,7 +182,7 @@ public final class TwoTierCache<V> {
                     .defaultIfEmpty(new Entry<>(null, jittered(spec.negativeTtl())))
                     .doFinally(signal -> sample.stop(loads));
         });
-        if (redis == null) {
+        if (redis == null || pending.contains(key)) {
             return fromSource;
         }
         return redis.run(c -> c.get(sharedKey(key)))
@@ -162,7 +200,7 @@ public final class TwoTierCache<V> {
 
     /** Writes a loaded value to Redis on the side: the caller does not wait for it. */
     private void fill(String key, V value) {
-        if (redis == null) {
+        if (redis == null || pending.contains(key)) {
             return;
         }
         String encoded = codec.encode(value);

@@ -5,6 +5,7 @@ import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.net.SocketAddress;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import io.lettuce.core.ClientOptions;
@@ -56,6 +57,9 @@ final class LettuceSharedRedis implements SharedRedis, AutoCloseable {
     /** The current or last connection attempt; guarded by {@code this}. */
     private CompletableFuture<StatefulRedisConnection<String, String>> connection;
     private volatile boolean closed;
+    private final AtomicBoolean subscribeFailing = new AtomicBoolean();
+    /** Told when subscribed messages may have been missed. */
+    private volatile Runnable gapListener = () -> { };
     /** The connection subscriptions run on, once made. */
     private final AtomicReference<StatefulRedisPubSubConnection<String, String>> pubSub = new AtomicReference<>();
 
@@ -152,6 +156,7 @@ final class LettuceSharedRedis implements SharedRedis, AutoCloseable {
 
     @Override
     public void subscribe(String channel, Consumer<String> listener, Runnable onGap) {
+        gapListener = onGap;
         // Lettuce resubscribes by itself after a reconnect; the state listener tells the caller
         // about each loss and each return, so it can drop what it may have missed.
         client.addListener(new RedisConnectionStateListener() {
@@ -178,8 +183,9 @@ final class LettuceSharedRedis implements SharedRedis, AutoCloseable {
             if (closed) {
                 return;
             }
+            StatefulRedisPubSubConnection<String, String> connection = null;
             try {
-                StatefulRedisPubSubConnection<String, String> connection = client.connectPubSub(StringCodec.UTF8, uri);
+                connection = client.connectPubSub(StringCodec.UTF8, uri);
                 connection.addListener(new RedisPubSubAdapter<>() {
                     @Override
                     public void message(String from, String message) {
@@ -191,8 +197,19 @@ final class LettuceSharedRedis implements SharedRedis, AutoCloseable {
                 pubSub.set(connection);
                 connection.sync().subscribe(channel);
                 log.info("Subscribed to Redis channel {} at {}", channel, address);
+                subscribeFailing.set(false);
+                // Whatever was published before this point was missed (the node may have run
+                // without the channel since start-up).
+                gapListener.run();
             } catch (RuntimeException e) {
-                log.debug("Subscribing to Redis channel {} failed, retrying in {}: {}", channel, readable(retryInterval), e.toString());
+                if (connection != null) {
+                    pubSub.compareAndSet(connection, null);
+                    connection.closeAsync();
+                }
+                if (subscribeFailing.compareAndSet(false, true)) {
+                    log.warn("Subscribing to Redis channel {} at {} failed, retrying every {}: {}", channel, address,
+                            readable(retryInterval), e.toString());
+                }
                 Schedulers.boundedElastic().schedule(() -> subscribeWhenPossible(channel, listener),
                         retryInterval.toMillis(), TimeUnit.MILLISECONDS);
             }
