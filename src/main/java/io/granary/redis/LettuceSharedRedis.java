@@ -4,9 +4,9 @@ import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import java.net.SocketAddress;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -57,9 +57,6 @@ final class LettuceSharedRedis implements SharedRedis, AutoCloseable {
     /** The current or last connection attempt; guarded by {@code this}. */
     private CompletableFuture<StatefulRedisConnection<String, String>> connection;
     private volatile boolean closed;
-    private final AtomicBoolean subscribeFailing = new AtomicBoolean();
-    /** Told when subscribed messages may have been missed. */
-    private volatile Runnable gapListener = () -> { };
     /** The connection subscriptions run on, once made. */
     private final AtomicReference<StatefulRedisPubSubConnection<String, String>> pubSub = new AtomicReference<>();
 
@@ -155,30 +152,25 @@ final class LettuceSharedRedis implements SharedRedis, AutoCloseable {
     }
 
     @Override
-    public void subscribe(String channel, Consumer<String> listener, Runnable onGap) {
-        gapListener = onGap;
-        // Lettuce resubscribes by itself after a reconnect; the state listener tells the caller
-        // about each loss and each return, so it can drop what it may have missed.
+    public BooleanSupplier subscribe(String channel, Consumer<String> listener, Runnable onGap) {
+        AtomicBoolean live = new AtomicBoolean();
+        // Lettuce reconnects and resubscribes by itself. A gap begins when the connection drops,
+        // and ends only once Redis has confirmed the subscription again (not when the socket is
+        // back: messages published before the confirmation are not delivered).
         client.addListener(new RedisConnectionStateListener() {
             @Override
-            public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
-                if (connection == pubSub.get()) {
-                    onGap.run();
-                }
-            }
-
-            @Override
             public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-                if (connection == pubSub.get()) {
+                if (connection == pubSub.get() && live.getAndSet(false)) {
                     onGap.run();
                 }
             }
         });
-        subscribeWhenPossible(channel, listener);
+        subscribeWhenPossible(channel, listener, live, onGap);
+        return live::get;
     }
 
     /** Makes the subscription in the background, trying again every retry interval until it works. */
-    private void subscribeWhenPossible(String channel, Consumer<String> listener) {
+    private void subscribeWhenPossible(String channel, Consumer<String> listener, AtomicBoolean live, Runnable onGap) {
         Schedulers.boundedElastic().schedule(() -> {
             if (closed) {
                 return;
@@ -193,24 +185,29 @@ final class LettuceSharedRedis implements SharedRedis, AutoCloseable {
                             listener.accept(message);
                         }
                     }
+
+                    @Override
+                    public void subscribed(String to, long count) {
+                        // The first subscription and every resubscription after a reconnect. The
+                        // gap is closed before it is declared over, so that nothing derived during
+                        // it outlives it.
+                        if (channel.equals(to) && !live.get()) {
+                            onGap.run();
+                            live.set(true);
+                        }
+                    }
                 });
                 pubSub.set(connection);
                 connection.sync().subscribe(channel);
                 log.info("Subscribed to Redis channel {} at {}", channel, address);
-                subscribeFailing.set(false);
-                // Whatever was published before this point was missed (the node may have run
-                // without the channel since start-up).
-                gapListener.run();
             } catch (RuntimeException e) {
+                log.debug("Subscribing to Redis channel {} failed, retrying in {}: {}", channel, readable(retryInterval), e.toString());
                 if (connection != null) {
+                    // Connected but not subscribed: not kept, or the retry would add a second one.
                     pubSub.compareAndSet(connection, null);
                     connection.closeAsync();
                 }
-                if (subscribeFailing.compareAndSet(false, true)) {
-                    log.warn("Subscribing to Redis channel {} at {} failed, retrying every {}: {}", channel, address,
-                            readable(retryInterval), e.toString());
-                }
-                Schedulers.boundedElastic().schedule(() -> subscribeWhenPossible(channel, listener),
+                Schedulers.boundedElastic().schedule(() -> subscribeWhenPossible(channel, listener, live, onGap),
                         retryInterval.toMillis(), TimeUnit.MILLISECONDS);
             }
         });

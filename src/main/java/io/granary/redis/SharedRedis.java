@@ -1,6 +1,7 @@
 package io.granary.redis;
 
 import io.lettuce.core.api.reactive.RedisReactiveCommands;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import reactor.core.publisher.Mono;
@@ -34,8 +35,12 @@ public interface SharedRedis {
      * Delivers every message published on {@code channel} to {@code listener} from now on, on a
      * connection of its own that is made (and remade) in the background. Messages published
      * while that connection is down are lost, so {@code onGap} runs whenever it goes down and
-     * again when it is back: a listener that keeps state derived from the messages must then
-     * assume it missed some. Both callbacks run on Redis I/O threads and must be quick.
+     * again once the subscription is confirmed back: a listener that keeps state derived from
+     * the messages must then assume it missed some. Both callbacks run on Redis I/O threads and
+     * must be quick.
+     *
+     * @return whether messages are delivered now: false until the subscription is first made,
+     *     and from each loss of its connection until it is confirmed again
      */
-    void subscribe(String channel, Consumer<String> listener, Runnable onGap);
+    BooleanSupplier subscribe(String channel, Consumer<String> listener, Runnable onGap);
 }

@@ -227,6 +227,70 @@ class TwoTierCacheTest {
     }
 
     @Test
+    void anInvalidationThatCouldNotReachRedisIsDeliveredOnceRedisAnswersAgain() {
+        TestRedis own = TestRedis.start();
+        started.add(own);
+        Node one = node(own, Map.of());
+        Node two = node(own, Map.of());
+        TwoTierCache<Item> first = one.caches().metadata("item", Item.class);
+        TwoTierCache<Item> second = two.caches().metadata("item", Item.class);
+        String key = newKey();
+        AtomicReference<Item> source = new AtomicReference<>(new Item(key, 1));
+        Supplier<Mono<Item>> loader = () -> Mono.fromSupplier(source::get);
+        assertThat(first.get(key, loader).block(WAIT)).isEqualTo(new Item(key, 1));
+        awaitTrue("the value is shared", () -> redisOf(own, c -> c.exists(sharedKey("item", key))) == 1L);
+        assertThat(second.get(key, loader).block(WAIT)).isEqualTo(new Item(key, 1));
+
+        // Redis hangs: the second node's subscription stays open, so it sees no gap and keeps
+        // its memory. The first node's next Redis call times out and opens its breaker...
+        own.freeze();
+        try {
+            String cold = newKey();
+            first.get(cold, () -> Mono.just(new Item(cold, 0))).block(WAIT);
+            // ...so the invalidation of this change cannot be sent.
+            source.set(new Item(key, 2));
+            first.invalidate(key).block(WAIT);
+            assertThat(first.get(key, loader).block(WAIT)).isEqualTo(new Item(key, 2));
+        } finally {
+            own.thaw();
+        }
+
+        // Once Redis answers, the first node must deliver it: the second node's memory and
+        // Redis both held the old value.
+        awaitTrue("the missed invalidation reaches the other node", () ->
+                new Item(key, 2).equals(second.get(key, loader).block(WAIT)));
+        assertThat((String) redisOf(own, c -> c.get(sharedKey("item", key)))).as("what Redis holds")
+                .satisfiesAnyOf(shared -> assertThat(shared).isNull(), shared -> assertThat(shared).contains("\"version\":2"));
+    }
+
+    @Test
+    void whileTheChannelIsDownMemoryKeepsMetadataOnlyForTheLocalTtl() {
+        Duration localTtl = Duration.ofSeconds(1);
+        TestRedis own = TestRedis.start();
+        started.add(own);
+        Node node = node(own, Map.of("local-ttl", "1s"));
+        TwoTierCache<Item> cache = node.caches().metadata("item", Item.class);
+        String key = newKey();
+        AtomicReference<Item> source = new AtomicReference<>(new Item(key, 1));
+        AtomicInteger loads = new AtomicInteger();
+        Supplier<Mono<Item>> loader = () -> Mono.fromSupplier(() -> {
+            loads.incrementAndGet();
+            return source.get();
+        });
+        assertThat(cache.get(key, loader).block(WAIT)).isEqualTo(new Item(key, 1));
+
+        own.stop();
+        // Losing the channel drops the memory tier: the next read loads again.
+        awaitTrue("the lost channel is noticed", () -> cache.get(key, loader).block(WAIT) != null && loads.get() == 2);
+        // Another node changes the item; its invalidation cannot reach this one.
+        source.set(new Item(key, 2));
+        long changed = System.nanoTime();
+        awaitTrue("the old value expires", () -> new Item(key, 2).equals(cache.get(key, loader).block(WAIT)));
+        // Not the minutes of the normal TTL: the local TTL (with its ±10 % jitter), as without Redis.
+        assertThat(Duration.ofNanos(System.nanoTime() - changed)).isLessThan(localTtl.multipliedBy(2));
+    }
+
+    @Test
     void withoutRedisValuesComeFromTheSourceAndRedisIsUsedAgainOnceBack() {
         TestRedis own = TestRedis.start();
         started.add(own);
@@ -276,7 +340,7 @@ class TwoTierCacheTest {
     @Test
     void aNodeThatLostItsSubscriptionDropsItsMetadataKeepsItsBytesAndResubscribes() {
         Node one = node(redis, Map.of());
-        Node two = node(redis, Map.of());
+        Node two = node(redis, Map.of("local-ttl", "1s"));
         TwoTierCache<Item> firstItems = one.caches().metadata("item", Item.class);
         TwoTierCache<Item> items = two.caches().metadata("item", Item.class);
         TwoTierCache<byte[]> blobs = two.caches().bytes("blob");
@@ -309,10 +373,16 @@ class TwoTierCacheTest {
         assertThat(blobLoads).as("immutable bytes kept").hasValue(1);
 
         // Resubscribed by itself: invalidations reach it again.
-        awaitTrue("both nodes subscribed again", () -> subscribers() == 2);
+        awaitTrue("both nodes subscribed again", () -> subscribers() == 2 && one.caches().listening() && two.caches().listening());
+        assertThat(items.get(key, itemLoader).block(WAIT)).isEqualTo(new Item(key, 2));
         source.set(new Item(key, 3));
         firstItems.invalidate(key).block(WAIT);
         awaitTrue("invalidations arrive again", () -> new Item(key, 3).equals(items.get(key, itemLoader).block(WAIT)));
+        // And values stay in memory the full TTL again, not the local TTL of the gap.
+        int loaded = itemLoads.get();
+        pause(1_500);
+        assertThat(items.get(key, itemLoader).block(WAIT)).isEqualTo(new Item(key, 3));
+        assertThat(itemLoads).as("kept past the local TTL").hasValue(loaded);
     }
 
     @Test
@@ -343,14 +413,13 @@ class TwoTierCacheTest {
         started.add(connection);
         awaitTrue("connected to Redis", () -> "PONG".equals(connection.run(c -> c.ping())
                 .onErrorResume(e -> Mono.empty()).block(WAIT)));
-        long before = on == redis ? subscribers() : 0;
+        long before = subscribers(on);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         StaticListableBeanFactory beans = new StaticListableBeanFactory(Map.of("redis", connection));
         Caches caches = new Caches(settings, beans.getBeanProvider(SharedRedis.class), meters, JsonMapper.builder().build());
-        if (on == redis && settings.cache().enabled()) {
-            awaitTrue("subscribed", () -> subscribers() == before + 1);
-        } else if (settings.cache().enabled()) {
-            awaitTrue("subscribed", () -> redisOf(on, c -> c.pubsubNumsub(Caches.CHANNEL).get(Caches.CHANNEL)) == 1L);
+        started.add(caches);
+        if (settings.cache().enabled()) {
+            awaitTrue("subscribed", () -> subscribers(on) == before + 1);
         }
         return new Node(caches, meters);
     }
@@ -370,7 +439,12 @@ class TwoTierCacheTest {
     }
 
     private static long subscribers() {
-        return redis(c -> c.pubsubNumsub(Caches.CHANNEL).get(Caches.CHANNEL));
+        return subscribers(redis);
+    }
+
+    private static long subscribers(TestRedis on) {
+        Function<RedisCommands<String, String>, Long> numsub = c -> c.pubsubNumsub(Caches.CHANNEL).get(Caches.CHANNEL);
+        return on == redis ? redis(numsub) : redisOf(on, numsub);
     }
 
     private static <T> T redis(Function<RedisCommands<String, String>, T> command) {

@@ -2,6 +2,7 @@ package io.granary.redis;
 
 import io.lettuce.core.api.reactive.RedisReactiveCommands;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import reactor.core.publisher.Mono;
@@ -32,8 +33,8 @@ public final class RedisForTests {
             }
 
             @Override
-            public void subscribe(String channel, Consumer<String> listener, Runnable onGap) {
-                redis.subscribe(channel, listener, onGap);
+            public BooleanSupplier subscribe(String channel, Consumer<String> listener, Runnable onGap) {
+                return redis.subscribe(channel, listener, onGap);
             }
 
             @Override
