@@ -22,11 +22,14 @@ final class GranaryNode implements AutoCloseable {
 
     private final ConfigurableApplicationContext context;
     final WebTestClient http;
+    /** {@code http://127.0.0.1:<port>}, for clients other than {@link #http}. */
+    final String baseUrl;
 
     private GranaryNode(ConfigurableApplicationContext context) {
         this.context = context;
         int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-        this.http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
+        this.baseUrl = "http://127.0.0.1:" + port;
+        this.http = WebTestClient.bindToServer().baseUrl(baseUrl)
                 .responseTimeout(Duration.ofSeconds(30)).build();
     }
 
