@@ -1,0 +1,264 @@
+#!/usr/bin/env bash
+# Hot small-object GETs: 1,000 objects of 4 KiB read with wrk (64 connections, API-key auth)
+# from Granary with its cache (warm), from Granary with the cache disabled, and from nginx
+# serving the same files from disk. Each target gets a warm-up pass, then RUNS measured passes,
+# interleaved (cache, no cache, nginx, cache, ...); prints the median requests/s and p50/p99
+# latency per target and the ratios against nginx. Fails when any response is not a 2xx or a
+# socket errs; the targets (cache >= 0.8x nginx, p99 < 10 ms) are reported, not enforced.
+# An optional fourth target, "baseline" (cache on), runs another jar and/or other arguments in
+# the same run, for before/after comparisons of a change.
+#
+#   bench/hot-get.sh                              # 3 runs of 15 s per target
+#   RUNS=5 DURATION=30s bench/hot-get.sh
+#   JFR=/tmp/hot.jfr bench/hot-get.sh             # also record a JFR profile of the cached Granary
+#   BASELINE_JAR=/tmp/before.jar bench/hot-get.sh # + the cached Granary from an older build
+#
+# Settings (environment): OBJECTS=1000 SIZE_KB=4 RUNS=3 DURATION=15s WARMUP=30s THREADS=2
+# CONNECTIONS=64 PORT=18281 (uses PORT..PORT+3) JAVA_OPTS="-Xms512m -Xmx512m" JFR= REBUILD=
+# BASELINE_JAR= BASELINE_ARGS= (either one adds the baseline target; the jar defaults to ours)
+# Needs: java 17+, wrk, nginx, curl (Debian: apt-get install -y wrk nginx curl).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+OBJECTS=${OBJECTS:-1000}
+SIZE_KB=${SIZE_KB:-4}
+RUNS=${RUNS:-3}
+DURATION=${DURATION:-15s}
+WARMUP=${WARMUP:-30s}
+THREADS=${THREADS:-2}
+CONNECTIONS=${CONNECTIONS:-64}
+PORT=${PORT:-18281}
+JAVA_OPTS=${JAVA_OPTS:--Xms512m -Xmx512m}
+JFR=${JFR:-}
+BASELINE_JAR=${BASELINE_JAR:-}
+BASELINE_ARGS=${BASELINE_ARGS:-}
+
+case "${1:-}" in
+  -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  "") ;;
+  *) echo "usage: bench/hot-get.sh (settings through the environment; --help lists them)" >&2; exit 2 ;;
+esac
+for tool in java wrk nginx curl; do
+  command -v "$tool" > /dev/null || PATH="$PATH:/usr/sbin:/sbin" command -v "$tool" > /dev/null \
+    || { echo "hot-get.sh: '$tool' not found (Debian: apt-get install -y wrk nginx curl)" >&2; exit 1; }
+done
+NGINX=$(PATH="$PATH:/usr/sbin:/sbin" command -v nginx)
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/granary-hot-get.XXXXXX")
+ROOT_KEY="bench-root-key-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+BUCKET=bench
+OBJECT_PATH="/v1/buckets/$BUCKET/objects"
+declare -A PIDS=()
+
+cleanup() {
+  for name in "${!PIDS[@]}"; do
+    pid=${PIDS[$name]}
+    if kill -0 "$pid" 2>/dev/null; then kill "$pid"; wait "$pid" 2>/dev/null || true; fi
+  done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+json_field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"; }
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+object_name() { printf 'o%05d' "$1"; }
+
+[ -f target/granary.jar ] && [ -z "${REBUILD:-}" ] || ./mvnw -q -B package -DskipTests
+
+# ---- the objects: one directory tree nginx serves at the very paths Granary uses --------------
+echo "Generating $OBJECTS objects of $SIZE_KB KiB..."
+FILES="$WORK/www$OBJECT_PATH"
+mkdir -p "$FILES"
+for i in $(seq 1 "$OBJECTS"); do
+  head -c "$((SIZE_KB * 1024))" /dev/urandom > "$FILES/$(object_name "$i")"
+done
+# nginx's workers run as an unprivileged user when started by root.
+chmod -R a+rX "$WORK"
+
+# ---- Granary, twice: cache on and cache off -------------------------------------------------
+start_granary() { # name jar port extra-options...
+  local name=$1 jar=$2 port=$3; shift 3
+  local jvm=($JAVA_OPTS)
+  if [ "$name" = cache ] && [ -n "$JFR" ]; then
+    jvm+=("-XX:StartFlightRecording=filename=$JFR,settings=profile,dumponexit=true")
+  fi
+  GRANARY_ROOT_KEY="$ROOT_KEY" java "${jvm[@]}" -jar "$jar" --server.port="$port" \
+    --granary.data-dir="$WORK/data-$name" --granary.rate-limit.enabled=false "$@" > "$WORK/granary-$name.log" 2>&1 &
+  PIDS[$name]=$!
+}
+
+wait_healthy() { # name url
+  for _ in $(seq 1 240); do
+    curl -sf "$2" > /dev/null && return 0
+    kill -0 "${PIDS[$1]}" 2>/dev/null || { echo "$1 did not start:"; tail -50 "$WORK/granary-$1.log"; exit 1; }
+    sleep 0.5
+  done
+  echo "$1 did not become healthy in 120 s"; exit 1
+}
+
+# Creates a tenant, an admin key and the bucket, uploads every object over one keep-alive
+# connection, and prints the key.
+load_granary() { # base-url
+  local base=$1 tenant key codes
+  tenant=$(curl -sf -H "Authorization: Bearer $ROOT_KEY" -H 'Content-Type: application/json' \
+    -d '{"name":"bench"}' "$base/v1/tenants" | json_field id)
+  key=$(curl -sf -H "Authorization: Bearer $ROOT_KEY" -H 'Content-Type: application/json' \
+    -d '{"name":"bench","permissions":["admin"]}' "$base/v1/tenants/$tenant/keys" | json_field secret)
+  curl -sf -H "X-Api-Key: $key" -H 'Content-Type: application/json' -d "{\"name\":\"$BUCKET\"}" \
+    "$base/v1/buckets" > /dev/null
+  for i in $(seq 1 "$OBJECTS"); do
+    name=$(object_name "$i")
+    printf 'upload-file = "%s"\nurl = "%s"\noutput = "/dev/null"\n' "$FILES/$name" "$base$OBJECT_PATH/$name"
+  done > "$WORK/upload.curlrc"
+  codes=$(curl -s -K "$WORK/upload.curlrc" -H "X-Api-Key: $key" -H 'Content-Type: application/octet-stream' \
+    -w '%{http_code}\n' | sort | uniq -c | tr -s ' ')
+  [ "$codes" = " $OBJECTS 200" ] || { echo "uploads to $base answered: $codes" >&2; exit 1; }
+  echo "$key"
+}
+
+declare -A URL=([cache]="http://127.0.0.1:$PORT" [nocache]="http://127.0.0.1:$((PORT + 1))" [nginx]="http://127.0.0.1:$((PORT + 2))")
+declare -A KEY=([nginx]="none")
+TARGETS=(cache nocache nginx)
+GRANARIES=(cache nocache)
+if [ -n "$BASELINE_JAR$BASELINE_ARGS" ]; then
+  BASELINE_JAR=${BASELINE_JAR:-target/granary.jar}
+  [ -f "$BASELINE_JAR" ] || { echo "BASELINE_JAR $BASELINE_JAR not found" >&2; exit 1; }
+  URL[baseline]="http://127.0.0.1:$((PORT + 3))"
+  TARGETS+=(baseline); GRANARIES+=(baseline)
+fi
+
+echo "Starting Granary ${#GRANARIES[@]} times (JVM options: $JAVA_OPTS)..."
+start_granary cache target/granary.jar "$PORT"
+start_granary nocache target/granary.jar "$((PORT + 1))" --granary.cache.enabled=false
+# shellcheck disable=SC2086 # BASELINE_ARGS holds several arguments
+[ -z "${URL[baseline]:-}" ] || start_granary baseline "$BASELINE_JAR" "$((PORT + 3))" $BASELINE_ARGS
+for target in "${GRANARIES[@]}"; do wait_healthy "$target" "${URL[$target]}/actuator/health"; done
+echo "Uploading the objects to each..."
+for target in "${GRANARIES[@]}"; do KEY[$target]=$(load_granary "${URL[$target]}"); done
+
+# ---- nginx: the same files from disk --------------------------------------------------------
+mkdir -p "$WORK/nginx"
+cat > "$WORK/nginx/nginx.conf" <<EOF
+worker_processes $(nproc);
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  default_type application/octet-stream;
+  client_body_temp_path $WORK/nginx/body;
+  proxy_temp_path $WORK/nginx/proxy;
+  fastcgi_temp_path $WORK/nginx/fastcgi;
+  uwsgi_temp_path $WORK/nginx/uwsgi;
+  scgi_temp_path $WORK/nginx/scgi;
+  server {
+    listen 127.0.0.1:$((PORT + 2));
+    root $WORK/www;
+  }
+}
+EOF
+"$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" > "$WORK/nginx/stdout.log" 2>&1 &
+PIDS[nginx]=$!
+for _ in $(seq 1 50); do
+  curl -sf -o /dev/null "http://127.0.0.1:$((PORT + 2))$OBJECT_PATH/$(object_name 1)" && break
+  kill -0 "${PIDS[nginx]}" 2>/dev/null || { echo "nginx did not start:"; cat "$WORK/nginx/stdout.log" "$WORK/nginx/error.log"; exit 1; }
+  sleep 0.2
+done
+
+# Every target serves the same bytes (first, middle and last object).
+for target in "${TARGETS[@]}"; do
+  for i in 1 "$(((OBJECTS + 1) / 2))" "$OBJECTS"; do
+    name=$(object_name "$i")
+    curl -sf -H "X-Api-Key: ${KEY[$target]}" "${URL[$target]}$OBJECT_PATH/$name" | cmp -s - "$FILES/$name" \
+      || { echo "$target: $name differs from the file"; exit 1; }
+  done
+done
+
+# ---- wrk: a random object per request, the key in X-Api-Key, one parseable result line -------
+for target in "${TARGETS[@]}"; do
+  cat > "$WORK/$target.lua" <<EOF
+local objects = $OBJECTS
+local headers = { ["X-Api-Key"] = "${KEY[$target]}" }
+local paths = {}
+for i = 1, objects do paths[i] = string.format("$OBJECT_PATH/o%05d", i) end
+
+function setup(thread)
+  thread:set("seed", math.random(1, 2147483647))
+end
+
+function init(args)
+  math.randomseed(seed + os.time())
+end
+
+function request()
+  return wrk.format("GET", paths[math.random(1, objects)], headers)
+end
+
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT rps=%.1f p50=%.3f p99=%.3f requests=%d socket_errors=%d bad_status=%d\n",
+    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    summary.requests, e.connect + e.read + e.write + e.timeout, e.status))
+end
+EOF
+done
+
+run_wrk() { # target duration -> "rps p50 p99"
+  local target=$1 duration=$2 line
+  line=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$duration" --timeout 5s -s "$WORK/$target.lua" "${URL[$target]}" | grep '^RESULT')
+  local socket_errors bad_status
+  socket_errors=$(sed -n 's/.*socket_errors=\([0-9]*\).*/\1/p' <<< "$line")
+  bad_status=$(sed -n 's/.*bad_status=\([0-9]*\).*/\1/p' <<< "$line")
+  if [ "$socket_errors" != 0 ] || [ "$bad_status" != 0 ]; then
+    echo "$target: $socket_errors socket errors, $bad_status responses other than 2xx/3xx ($line)" >&2
+    exit 1
+  fi
+  sed -n 's/.*rps=\([0-9.]*\) p50=\([0-9.]*\) p99=\([0-9.]*\).*/\1 \2 \3/p' <<< "$line"
+}
+
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "Warming up each target for $WARMUP (load average $LOAD_BEFORE)..."
+for target in "${TARGETS[@]}"; do run_wrk "$target" "$WARMUP" > /dev/null; done
+
+declare -A RPS=() P50=() P99=()
+for run in $(seq 1 "$RUNS"); do
+  for target in "${TARGETS[@]}"; do
+    read -r rps p50 p99 <<< "$(run_wrk "$target" "$DURATION")"
+    RPS[$target]+="$rps "; P50[$target]+="$p50 "; P99[$target]+="$p99 "
+    printf 'run %d %-8s %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms\n' "$run" "$target" "$rps" "$p50" "$p99"
+  done
+done
+
+med() { printf '%s\n' $1 | median; }
+declare -A MRPS=() MP50=() MP99=()
+for target in "${TARGETS[@]}"; do
+  MRPS[$target]=$(med "${RPS[$target]}"); MP50[$target]=$(med "${P50[$target]}"); MP99[$target]=$(med "${P99[$target]}")
+done
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+RATIO_CACHE=$(ratio "${MRPS[cache]}" "${MRPS[nginx]}")
+RATIO_NOCACHE=$(ratio "${MRPS[nocache]}" "${MRPS[nginx]}")
+
+echo "--"
+echo "objects:     $OBJECTS x $SIZE_KB KiB, random key per request, X-Api-Key auth, rate limits off"
+echo "wrk:         -t$THREADS -c$CONNECTIONS -d$DURATION, warm-up $WARMUP per target, $RUNS interleaved runs"
+echo "JVM options: $JAVA_OPTS${JFR:+ (cache: + JFR to $JFR)}; $(java -version 2>&1 | head -1)"
+echo "nginx:       $("$NGINX" -v 2>&1 | sed 's/.*: //'), $(nproc) workers, sendfile on, access_log off"
+echo "machine:     $(nproc) CPUs, $(free -g | awk '/^Mem:/ { print $2 }') GiB; wrk, Granary and nginx share them"
+echo "load avg:    $LOAD_BEFORE at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end (other work on the machine skews everything)"
+[ -z "${URL[baseline]:-}" ] || echo "baseline:    $BASELINE_JAR ${BASELINE_ARGS:-(no extra arguments)}, cache on"
+printf '%-20s %10s %9s %9s   %s\n' target "req/s" "p50 ms" "p99 ms" "(req/s of each run)"
+for target in "${TARGETS[@]}"; do
+  case $target in cache) label="granary (cache)" ;; nocache) label="granary (no cache)" ;; baseline) label="baseline (cache)" ;; *) label=$target ;; esac
+  printf '%-20s %10.0f %9.2f %9.2f   (%s)\n' "$label" "${MRPS[$target]}" "${MP50[$target]}" "${MP99[$target]}" \
+    "$(printf '%.0f ' ${RPS[$target]} | sed 's/ $//')"
+done
+echo "ratio granary (cache)/nginx:    $RATIO_CACHE"
+echo "ratio granary (no cache)/nginx: $RATIO_NOCACHE"
+[ -z "${URL[baseline]:-}" ] || echo "ratio granary (cache)/baseline: $(ratio "${MRPS[cache]}" "${MRPS[baseline]}")"
+met() { awk "BEGIN { exit !($1) }" && echo met || echo "NOT met"; }
+echo "target cache >= 0.8x nginx:     $(met "$RATIO_CACHE >= 0.8") ($RATIO_CACHE)"
+echo "target cache p99 < 10 ms:       $(met "${MP99[cache]} < 10") (${MP99[cache]} ms)"
