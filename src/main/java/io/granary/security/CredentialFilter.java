@@ -70,9 +70,13 @@ public class CredentialFilter implements HandlerFilterFunction<ServerResponse, S
             return Mono.error(new GranaryException(ErrorCode.INVALID_REQUEST,
                     JwtAuthenticator.TENANT_HEADER + " is for system admins' JWTs; API keys belong to one tenant."));
         }
+        // The API key is tried first: it names its record, so the one digest computed is its
+        // own. Hashing every credential against the root key as well doubled the SHA-256 work of
+        // each API-key request; the root key is now hashed only for credentials that are not a
+        // valid key, which keeps a root key of any shape (even an API key's) working.
         Mono<Principal> principal = credential.length() > MAX_KEY_LENGTH ? Mono.empty()
-                : rootKey.matches(credential) ? Mono.just(new Principal.Root())
-                : apiKeys.authenticate(credential);
+                : apiKeys.authenticate(credential)
+                        .switchIfEmpty(Mono.fromSupplier(() -> rootKey.matches(credential) ? new Principal.Root() : null));
         return principal
                 .switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.UNAUTHENTICATED,
                         "The API key is unknown, revoked or expired.")))
