@@ -5,9 +5,10 @@ import io.granary.cache.TwoTierCache;
 import io.granary.storage.BlobContent;
 import io.granary.storage.BlobStore;
 import io.granary.storage.ByteRange;
-import java.nio.ByteBuffer;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.core.io.buffer.NettyDataBufferFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -20,6 +21,9 @@ import reactor.core.publisher.Mono;
  */
 @Component
 class SmallObjects {
+
+    /** Wraps without allocating: the allocator is never asked for memory here. */
+    private static final NettyDataBufferFactory BUFFERS = new NettyDataBufferFactory(UnpooledByteBufAllocator.DEFAULT);
 
     private final BlobStore blobs;
     private final TwoTierCache<byte[]> bytes;
@@ -53,8 +57,15 @@ class SmallObjects {
                         : Mono.just(slice(all, range)));
     }
 
+    /**
+     * The cached bytes as one buffer that Reactor Netty writes as it is. A plain
+     * {@code DefaultDataBuffer} was copied into a fresh heap buffer on every response (Spring
+     * converts foreign buffers with a copy), one allocation of the object's size per hit. The
+     * wrapper is made per subscription: it is released after writing, the array it shares never.
+     */
     private static BlobContent slice(byte[] all, ByteRange range) {
-        ByteBuffer view = range == null ? ByteBuffer.wrap(all) : ByteBuffer.wrap(all, (int) range.first(), (int) range.length());
-        return new BlobContent.Streamed(Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(view.slice())));
+        int offset = range == null ? 0 : (int) range.first();
+        int length = range == null ? all.length : (int) range.length();
+        return new BlobContent.Streamed(Flux.defer(() -> Flux.just(BUFFERS.wrap(Unpooled.wrappedBuffer(all, offset, length)))));
     }
 }
