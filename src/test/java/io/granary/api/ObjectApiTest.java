@@ -209,8 +209,15 @@ class ObjectApiTest extends ApiTestSupport {
     void conditionalGetsAnswer304And412() {
         Map<String, Object> stored = put("cond", "abc".getBytes(StandardCharsets.US_ASCII), MediaType.TEXT_PLAIN);
         String etag = (String) stored.get("etag");
+        // A plain GET is not conditional at all, and still carries both validators.
+        http.get().uri(url("cond")).header("X-Api-Key", key).exchange()
+                .expectStatus().isOk()
+                .expectHeader().valueEquals(HttpHeaders.ETAG, etag)
+                .expectHeader().exists(HttpHeaders.LAST_MODIFIED)
+                .expectBody(String.class).isEqualTo("abc");
         http.get().uri(url("cond")).header("X-Api-Key", key).header(HttpHeaders.IF_NONE_MATCH, etag).exchange()
-                .expectStatus().isNotModified().expectHeader().valueEquals(HttpHeaders.ETAG, etag);
+                .expectStatus().isNotModified().expectHeader().valueEquals(HttpHeaders.ETAG, etag)
+                .expectHeader().exists(HttpHeaders.LAST_MODIFIED);
         http.get().uri(url("cond")).header("X-Api-Key", key).header(HttpHeaders.IF_NONE_MATCH, "\"other\"").exchange()
                 .expectStatus().isOk().expectBody();
         String future = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(java.time.ZoneOffset.UTC).plusDays(1));
