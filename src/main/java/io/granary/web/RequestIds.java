@@ -1,6 +1,7 @@
 package io.granary.web;
 
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.springframework.web.server.ServerWebExchange;
 
@@ -16,7 +17,19 @@ public final class RequestIds {
 
     /** The caller's id when it is short and printable, else a fresh one. */
     static String choose(String offered) {
-        return offered != null && ACCEPTABLE.matcher(offered).matches() ? offered : UUID.randomUUID().toString();
+        return offered != null && ACCEPTABLE.matcher(offered).matches() ? offered : fresh();
+    }
+
+    /**
+     * A random (version 4) UUID drawn from {@link ThreadLocalRandom}. A request id must be
+     * unique, not unguessable; {@code UUID.randomUUID()} drew from the shared SecureRandom, which
+     * serialises every event-loop thread on one lock and reads {@code /dev/urandom} every other call.
+     */
+    static String fresh() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long low = (random.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
+        return new UUID(high, low).toString();
     }
 
     public static String of(ServerWebExchange exchange) {
