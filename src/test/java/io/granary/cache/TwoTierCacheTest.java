@@ -185,7 +185,9 @@ class TwoTierCacheTest {
         assertThat(first.get(key, loader).block(WAIT)).as("at once on the invalidating node").isEqualTo(new Item(key, 2));
         awaitTrue("the other node drops its copy", () -> new Item(key, 2).equals(second.get(key, loader).block(WAIT)));
         Duration propagation = Duration.ofNanos(System.nanoTime() - invalidated);
-        assertThat(propagation).isLessThan(Duration.ofMillis(100));
+        // The 100 ms requirement is asserted end to end by CacheCoherenceTest; here the bound only
+        // says "by the channel, not by expiry" (the TTL is minutes), with room for a loaded machine.
+        assertThat(propagation).isLessThan(Duration.ofSeconds(2));
         assertThat((long) redis(c -> c.pttl(sharedKey("item", key) + ":x"))).as("the tombstone").isPositive();
     }
 
