@@ -7,7 +7,11 @@
 # request is the steadier figure on a shared machine). Fails when any response is not a 2xx;
 # socket errors (timeouts: 5 s) are counted and shown. The targets (cache >= 0.8x nginx,
 # p99 < 10 ms) are reported, not enforced.
-# An optional fourth target, "baseline" (cache on), runs another jar and/or other arguments in
+# Two floors run beside them (FLOORS=1, the default): the same-size answer from memory, with no
+# credential or lookup, from Reactor Netty alone ("netty") and from a one-route WebFlux router
+# ("webflux", the stack Granary is built on; bench/floor/FloorServer.java). They show how much
+# of the gap to nginx is the stack's and how much is Granary's own work.
+# An optional further target, "baseline" (cache on), runs another jar and/or other arguments in
 # the same run, for before/after comparisons of a change.
 #
 #   bench/hot-get.sh                              # 3 runs of 15 s per target
@@ -19,9 +23,11 @@
 # CONNECTIONS=64 PORT=18281 (uses PORT..PORT+3) JAVA_OPTS="-Xms512m -Xmx512m" JFR= REBUILD=
 # JAR=target/granary.jar (built when missing or with REBUILD=1)
 # BASELINE_JAR= BASELINE_ARGS= (either one adds the baseline target; the jar defaults to JAR)
+# FLOORS=1 (0 leaves out the netty and webflux floors; they use PORT+4 and PORT+5)
 # Needs: java 17+, wrk, nginx, curl (Debian: apt-get install -y wrk nginx curl).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh # json_field, median, med, ratio, met
 
 OBJECTS=${OBJECTS:-1000}
 SIZE_KB=${SIZE_KB:-4}
@@ -36,6 +42,7 @@ JFR=${JFR:-}
 JAR=${JAR:-target/granary.jar}
 BASELINE_JAR=${BASELINE_JAR:-}
 BASELINE_ARGS=${BASELINE_ARGS:-}
+FLOORS=${FLOORS:-1}
 
 case "${1:-}" in
   -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
@@ -63,8 +70,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-json_field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"; }
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 object_name() { printf 'o%05d' "$1"; }
 
 if [ "$JAR" = target/granary.jar ]; then
@@ -97,7 +102,7 @@ start_granary() { # name jar port extra-options...
 wait_healthy() { # name url
   for _ in $(seq 1 240); do
     curl -sf "$2" > /dev/null && return 0
-    kill -0 "${PIDS[$1]}" 2>/dev/null || { echo "$1 did not start:"; tail -50 "$WORK/granary-$1.log"; exit 1; }
+    kill -0 "${PIDS[$1]}" 2>/dev/null || { echo "$1 did not start:"; tail -50 "$WORK"/*"-$1.log"; exit 1; }
     sleep 0.5
   done
   echo "$1 did not become healthy in 120 s"; exit 1
@@ -133,6 +138,18 @@ if [ -n "$BASELINE_JAR$BASELINE_ARGS" ]; then
   URL[baseline]="http://127.0.0.1:$((PORT + 3))"
   TARGETS+=(baseline); GRANARIES+=(baseline)
 fi
+FLOOR_TARGETS=()
+if [ "$FLOORS" = 1 ]; then
+  echo "Resolving the runtime classpath for the floors..."
+  ./mvnw -q -B dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$WORK/classpath" > /dev/null
+  for floor in netty webflux; do
+    port=$((PORT + 4)); [ "$floor" = webflux ] && port=$((PORT + 5))
+    java $JAVA_OPTS -cp "$(cat "$WORK/classpath")" bench/floor/FloorServer.java "$floor" "$port" "$((SIZE_KB * 1024))" \
+      > "$WORK/floor-$floor.log" 2>&1 &
+    PIDS[$floor]=$!; URL[$floor]="http://127.0.0.1:$port"; KEY[$floor]="none"
+    FLOOR_TARGETS+=("$floor")
+  done
+fi
 
 echo "Starting Granary ${#GRANARIES[@]} times (JVM options: $JAVA_OPTS)..."
 start_granary cache "$JAR" "$PORT"
@@ -140,43 +157,16 @@ start_granary nocache "$JAR" "$((PORT + 1))" --granary.cache.enabled=false
 # shellcheck disable=SC2086 # BASELINE_ARGS holds several arguments
 [ -z "${URL[baseline]:-}" ] || start_granary baseline "$BASELINE_JAR" "$((PORT + 3))" $BASELINE_ARGS
 for target in "${GRANARIES[@]}"; do wait_healthy "$target" "${URL[$target]}/actuator/health"; done
+for target in "${FLOOR_TARGETS[@]}"; do wait_healthy "$target" "${URL[$target]}$OBJECT_PATH/$(object_name 1)"; done
 echo "Uploading the objects to each..."
 for target in "${GRANARIES[@]}"; do KEY[$target]=$(load_granary "${URL[$target]}"); done
 
 # ---- nginx: the same files from disk --------------------------------------------------------
-mkdir -p "$WORK/nginx"
-cat > "$WORK/nginx/nginx.conf" <<EOF
-worker_processes $(nproc);
-daemon off;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  keepalive_requests 1000000;
-  default_type application/octet-stream;
-  client_body_temp_path $WORK/nginx/body;
-  proxy_temp_path $WORK/nginx/proxy;
-  fastcgi_temp_path $WORK/nginx/fastcgi;
-  uwsgi_temp_path $WORK/nginx/uwsgi;
-  scgi_temp_path $WORK/nginx/scgi;
-  server {
-    listen 127.0.0.1:$((PORT + 2));
-    root $WORK/www;
-  }
-}
-EOF
-"$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" > "$WORK/nginx/stdout.log" 2>&1 &
-PIDS[nginx]=$!
-for _ in $(seq 1 50); do
-  curl -sf -o /dev/null "http://127.0.0.1:$((PORT + 2))$OBJECT_PATH/$(object_name 1)" && break
-  kill -0 "${PIDS[nginx]}" 2>/dev/null || { echo "nginx did not start:"; cat "$WORK/nginx/stdout.log" "$WORK/nginx/error.log"; exit 1; }
-  sleep 0.2
-done
+start_nginx "$WORK/www" "$((PORT + 2))"
+PIDS[nginx]=$NGINX_PID
 
-# Every target serves the same bytes (first, middle and last object).
+# Every target serves the same bytes (first, middle and last object); the floors serve a
+# constant answer from memory and join afterwards.
 for target in "${TARGETS[@]}"; do
   for i in 1 "$(((OBJECTS + 1) / 2))" "$OBJECTS"; do
     name=$(object_name "$i")
@@ -184,6 +174,8 @@ for target in "${TARGETS[@]}"; do
       || { echo "$target: $name differs from the file"; exit 1; }
   done
 done
+
+TARGETS+=("${FLOOR_TARGETS[@]}")
 
 # ---- wrk: a random object per request, the key in X-Api-Key, one parseable result line -------
 for target in "${TARGETS[@]}"; do
@@ -255,13 +247,11 @@ for run in $(seq 1 "$RUNS"); do
   done
 done
 
-med() { printf '%s\n' $1 | median; }
 declare -A MRPS=() MP50=() MP99=() MCPU=()
 for target in "${TARGETS[@]}"; do
   MRPS[$target]=$(med "${RPS[$target]}"); MP50[$target]=$(med "${P50[$target]}"); MP99[$target]=$(med "${P99[$target]}")
   MCPU[$target]=$(med "${CPU[$target]}")
 done
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 RATIO_CACHE=$(ratio "${MRPS[cache]}" "${MRPS[nginx]}")
 RATIO_NOCACHE=$(ratio "${MRPS[nocache]}" "${MRPS[nginx]}")
 
@@ -277,7 +267,8 @@ echo "load avg:    $LOAD_BEFORE at the start, $(cut -d' ' -f1-3 /proc/loadavg) a
 echo "medians; CPU = the server's own CPU time per request (user + system, all its threads or processes)"
 printf '%-20s %10s %9s %9s %11s   %s\n' target "req/s" "p50 ms" "p99 ms" "CPU us/req" "(req/s of each run)"
 for target in "${TARGETS[@]}"; do
-  case $target in cache) label="granary (cache)" ;; nocache) label="granary (no cache)" ;; baseline) label="baseline (cache)" ;; *) label=$target ;; esac
+  case $target in cache) label="granary (cache)" ;; nocache) label="granary (no cache)" ;; baseline) label="baseline (cache)" ;;
+    netty) label="floor: reactor-netty" ;; webflux) label="floor: webflux" ;; *) label=$target ;; esac
   printf '%-20s %10.0f %9.2f %9.2f %11.0f   (%s)\n' "$label" "${MRPS[$target]}" "${MP50[$target]}" "${MP99[$target]}" \
     "${MCPU[$target]}" "$(printf '%.0f ' ${RPS[$target]} | sed 's/ $//')"
   [ "${ERRORS[$target]}" = 0 ] || echo "  ${ERRORS[$target]} socket errors (timeouts or resets) in $target's measured runs"
@@ -285,6 +276,8 @@ done
 echo "ratio granary (cache)/nginx:    $RATIO_CACHE"
 echo "ratio granary (no cache)/nginx: $RATIO_NOCACHE"
 [ -z "${URL[baseline]:-}" ] || echo "ratio granary (cache)/baseline: $(ratio "${MRPS[cache]}" "${MRPS[baseline]}")"
-met() { awk "BEGIN { exit !($1) }" && echo met || echo "NOT met"; }
+for floor in "${FLOOR_TARGETS[@]}"; do
+  echo "ratio floor $floor/nginx:$(printf '%*s' $((10 - ${#floor})) '')$(ratio "${MRPS[$floor]}" "${MRPS[nginx]}")   (granary (cache)/$floor: $(ratio "${MRPS[cache]}" "${MRPS[$floor]}"))"
+done
 echo "target cache >= 0.8x nginx:     $(met "$RATIO_CACHE >= 0.8") ($RATIO_CACHE)"
 echo "target cache p99 < 10 ms:       $(met "${MP99[cache]} < 10") (${MP99[cache]} ms)"

@@ -5,14 +5,23 @@
 #
 #   bench/stream.sh                 # 2 GiB, 3 runs
 #   SIZE_MB=512 RUNS=1 bench/stream.sh
+#
+# Settings (environment): SIZE_MB=2048 RUNS=3 PORT=18181 RSS_LIMIT_MB=400 JAVA_OPTS=-Xmx128m
+# REBUILD= (rebuild the jar)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh # json_field, median
 
 SIZE_MB=${SIZE_MB:-2048}
 RUNS=${RUNS:-3}
 PORT=${PORT:-18181}
 RSS_LIMIT_MB=${RSS_LIMIT_MB:-400}
 JAVA_OPTS=${JAVA_OPTS:--Xmx128m}
+case "${1:-}" in
+  -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
+  "") ;;
+  *) echo "usage: bench/stream.sh (settings through the environment; --help lists them)" >&2; exit 2 ;;
+esac
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/granary-bench.XXXXXX")
 BASE="http://127.0.0.1:$PORT"
 ROOT_KEY="bench-root-key-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
@@ -23,9 +32,6 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-
-json_field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"; }
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 [ -f target/granary.jar ] && [ -z "${REBUILD:-}" ] || ./mvnw -q -B package -DskipTests
 

@@ -1,5 +1,6 @@
 package io.granary;
 
+import io.granary.web.SendPrefetch;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -10,6 +11,11 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @ConfigurationPropertiesScan
 @EnableScheduling
 public class GranaryApplication {
+
+    static {
+        // Before any response is written: Reactor Netty reads this once (see SendPrefetch).
+        SendPrefetch.install();
+    }
 
     public static void main(String[] args) {
         SpringApplication.run(GranaryApplication.class, args);

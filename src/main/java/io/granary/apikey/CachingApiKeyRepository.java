@@ -5,7 +5,7 @@ import io.granary.cache.TwoTierCache;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.context.annotation.Primary;
-import org.springframework.stereotype.Repository;
+import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -16,7 +16,7 @@ import reactor.core.publisher.Mono;
  * is checked against the cached record on every use.
  */
 @Primary
-@Repository
+@Component
 class CachingApiKeyRepository implements ApiKeyRepository {
 
     /**

@@ -4,7 +4,7 @@ import io.granary.cache.Caches;
 import io.granary.cache.TwoTierCache;
 import java.util.Map;
 import org.springframework.context.annotation.Primary;
-import org.springframework.stereotype.Repository;
+import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -13,7 +13,7 @@ import reactor.core.publisher.Mono;
  * passes through here and invalidates what it changed, on all nodes, before it completes.
  */
 @Primary
-@Repository
+@Component
 class CachingBucketRepository implements BucketRepository {
 
     private final MongoBucketRepository source;

@@ -122,6 +122,10 @@ public final class TwoTierCache<V> {
             return Mono.defer(loader);
         }
         CompletableFuture<Entry<V>> entry = local.get(key, (k, executor) -> load(k, loader).toFuture());
+        if (entry.isDone() && !entry.isCompletedExceptionally()) {
+            // A hit on the hot path: the value is there, no subscription to the future needed.
+            return Mono.justOrEmpty(entry.join().value());
+        }
         // Cancelling one caller must not cancel the load the others wait for.
         return Mono.fromFuture(entry, true).mapNotNull(Entry::value);
     }

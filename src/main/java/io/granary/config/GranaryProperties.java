@@ -25,7 +25,9 @@ import org.springframework.util.unit.DataSize;
  * @param auth JWT validation and the embedded issuer
  * @param redis the shared Redis, if any
  * @param uploads direct-to-store upload intents
+ * @param multipart client-driven multipart uploads
  * @param cache the two-tier cache of metadata and small objects
+ * @param tus resumable uploads (tus 1.0.0)
  * @param publicUrl the base URL clients reach Granary at, used in signed URLs; when unset, the
  *     scheme and host of the request that asked for the URL
  */
@@ -43,7 +45,9 @@ public record GranaryProperties(
         @DefaultValue Auth auth,
         @DefaultValue Redis redis,
         @DefaultValue Uploads uploads,
-        @DefaultValue Cache cache) {
+        @DefaultValue Multipart multipart,
+        @DefaultValue Cache cache,
+        @DefaultValue Tus tus) {
 
     /** The blob store kinds. */
     public enum StoreType { FILESYSTEM, S3 }
@@ -146,6 +150,54 @@ public record GranaryProperties(
             }
             if (sweepInterval.isNegative() || sweepInterval.isZero()) {
                 throw new IllegalArgumentException("granary.uploads.sweep-interval must be positive: " + sweepInterval);
+            }
+        }
+    }
+
+    /**
+     * @param minPartSize the smallest size of every part but the last: S3's 5 MiB by default
+     *     (stores that are S3 refuse smaller parts anyway); lower only for tests
+     * @param expireAfter incomplete uploads older than this are aborted and their parts freed
+     * @param sweepInterval how often expired uploads are swept
+     * @param partUrlTtl lifetime of presigned part URLs
+     */
+    public record Multipart(
+            @DefaultValue("5MB") DataSize minPartSize,
+            @DefaultValue("7d") Duration expireAfter,
+            @DefaultValue("10m") Duration sweepInterval,
+            @DefaultValue("1h") Duration partUrlTtl) {
+
+        public Multipart {
+            if (minPartSize.toBytes() < 1 || minPartSize.toBytes() > (5L << 30)) {
+                throw new IllegalArgumentException("granary.multipart.min-part-size must be 1 byte to 5 GiB: " + minPartSize);
+            }
+            if (expireAfter.isNegative() || expireAfter.isZero() || sweepInterval.isNegative() || sweepInterval.isZero()
+                    || partUrlTtl.compareTo(Duration.ofMinutes(1)) < 0 || partUrlTtl.compareTo(Duration.ofDays(7)) > 0) {
+                throw new IllegalArgumentException("granary.multipart durations must be positive (part-url-ttl 1 minute to 7 days)");
+            }
+        }
+    }
+
+    /**
+     * @param partSize the size of the multipart parts a tus upload's bytes are cut into (every
+     *     part but the last); at least {@code granary.multipart.min-part-size}. The largest tus
+     *     upload is 10,000 of them (8 MiB: about 78 GiB)
+     * @param expireAfter a tus upload not finished this long after its creation expires
+     *     ({@code Upload-Expires}); swept with the multipart uploads
+     * @param lockTtl how long a PATCH's lock on its upload lasts without renewal (renewed every
+     *     third of it while the PATCH runs), so a node that dies frees it after this
+     */
+    public record Tus(
+            @DefaultValue("8MB") DataSize partSize,
+            @DefaultValue("1d") Duration expireAfter,
+            @DefaultValue("30s") Duration lockTtl) {
+
+        public Tus {
+            if (partSize.toBytes() < 1 || partSize.toBytes() > (5L << 30)) {
+                throw new IllegalArgumentException("granary.tus.part-size must be 1 byte to 5 GiB: " + partSize);
+            }
+            if (expireAfter.isNegative() || expireAfter.isZero() || lockTtl.compareTo(Duration.ofSeconds(3)) < 0) {
+                throw new IllegalArgumentException("granary.tus.expire-after must be positive, lock-ttl at least 3s");
             }
         }
     }

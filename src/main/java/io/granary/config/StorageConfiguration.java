@@ -69,7 +69,7 @@ class StorageConfiguration {
             // be reached or created should fail to start rather than fail every upload.
             S3ClientFactory.ensureBucket(client, s3.bucket()).block(s3.apiCallTimeout());
             log.info("Blob store: S3 bucket '{}' at {}", s3.bucket(), s3.endpoint() == null ? "AWS" : s3.endpoint());
-            return new S3BlobStore(client, presigner, s3.bucket(), s3.partSize().toBytes(), s3.apiCallTimeout());
+            return new S3BlobStore(client, presigner, s3.bucket(), s3.partSize().toBytes(), s3.apiCallTimeout(), s3.readTimeout());
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.granary.error;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 
 /**
  * The closed set of failures Granary reports. Each carries the HTTP status and the stable,
@@ -52,6 +53,21 @@ public enum ErrorCode {
     UPLOAD_ALREADY_RECEIVED(HttpStatus.CONFLICT, "upload_already_received", "The upload's bytes have already been received."),
     UPLOAD_NOT_PENDING(HttpStatus.CONFLICT, "upload_not_pending", "The upload is not waiting to be completed."),
     UPLOAD_SIZE_MISMATCH(HttpStatus.BAD_REQUEST, "upload_size_mismatch", "The uploaded bytes are not of the declared size."),
+    INVALID_PART(HttpStatus.BAD_REQUEST, "invalid_part", "A listed part was not uploaded or its ETag does not match."),
+    INVALID_PART_ORDER(HttpStatus.BAD_REQUEST, "invalid_part_order", "The parts must be listed in ascending order of part number."),
+    INVALID_PART_NUMBER(HttpStatus.BAD_REQUEST, "invalid_part_number", "Part numbers go from 1 to 10,000."),
+    PART_TOO_SMALL(HttpStatus.BAD_REQUEST, "part_too_small", "Every part but the last must have at least the minimum part size."),
+    PART_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "part_too_large", "A part may have at most 5 GiB."),
+    PART_SIZE_MISMATCH(HttpStatus.BAD_REQUEST, "part_size_mismatch", "Every part but the last must have the same size."),
+    LENGTH_REQUIRED(HttpStatus.LENGTH_REQUIRED, "length_required", "The request must declare its Content-Length."),
+    TUS_VERSION_UNSUPPORTED(HttpStatus.PRECONDITION_FAILED, "tus_version_unsupported", "The request must be sent with Tus-Resumable: 1.0.0."),
+    UPLOAD_OFFSET_MISMATCH(HttpStatus.CONFLICT, "upload_offset_mismatch", "Upload-Offset is not the upload's current offset."),
+    UPLOAD_LOCKED(HttpStatus.CONFLICT, "upload_locked", "Another request is writing to this upload; retry once it has ended."),
+    UPLOAD_LENGTH_EXCEEDED(HttpStatus.CONTENT_TOO_LARGE, "upload_length_exceeded", "The bytes would exceed the upload's length or the server's maximum."),
+    INVALID_PATCH_CONTENT_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "invalid_patch_content_type", "A PATCH must be sent as application/offset+octet-stream."),
+    CHECKSUM_ALGORITHM_UNSUPPORTED(HttpStatus.BAD_REQUEST, "checksum_algorithm_unsupported", "The checksum algorithm is not supported (sha1, sha256)."),
+    CHECKSUM_MISMATCH(HttpStatusCode.valueOf(460), "checksum_mismatch", "The body does not match Upload-Checksum; its bytes were discarded."),
+    PART_URLS_UNSUPPORTED(HttpStatus.BAD_REQUEST, "part_urls_unsupported", "The blob store has no presigned part URLs; upload parts through Granary."),
     PRECONDITION_FAILED(HttpStatus.PRECONDITION_FAILED, "precondition_failed", "A precondition did not hold."),
     METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "The method is not allowed here."),
     RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "rate_limited", "Too many requests; retry after the given delay."),
@@ -62,17 +78,17 @@ public enum ErrorCode {
     STORE_ERROR(HttpStatus.BAD_GATEWAY, "store_error", "The blob store failed the request."),
     INTERNAL(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "An unexpected error occurred.");
 
-    private final HttpStatus status;
+    private final HttpStatusCode status;
     private final String code;
     private final String title;
 
-    ErrorCode(HttpStatus status, String code, String title) {
+    ErrorCode(HttpStatusCode status, String code, String title) {
         this.status = status;
         this.code = code;
         this.title = title;
     }
 
-    public HttpStatus status() {
+    public HttpStatusCode status() {
         return status;
     }
 

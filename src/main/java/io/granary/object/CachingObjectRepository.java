@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.springframework.context.annotation.Primary;
-import org.springframework.stereotype.Repository;
+import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -19,7 +19,7 @@ import reactor.core.publisher.Mono;
  * a replaced or deleted version's metadata once the writer has its answer.
  */
 @Primary
-@Repository
+@Component
 class CachingObjectRepository implements ObjectRepository {
 
     private final MongoObjectRepository source;

@@ -36,12 +36,22 @@ import reactor.core.publisher.Mono;
 final class ContentSniffer {
 
     static final int SNIFF_BYTES = 8192;
+    // Read from Tika's jar and parsed (a large XML file) when this class is initialised: see
+    // loadTypes().
     private static final MimeTypes TYPES = MimeTypes.getDefaultMimeTypes();
     private static final MediaTypeRegistry REGISTRY = TYPES.getMediaTypeRegistry();
 
     private final String declaredType;
     private final Head head = new Head();
     private String detected;
+
+    /**
+     * Loads Tika's type database, once. The services that sniff call this while they are being
+     * built at start-up, so that the first upload does not read and parse it on an event loop.
+     */
+    static void loadTypes() {
+        // Initialising the class is the work; nothing else to do.
+    }
 
     /** One sniffer per upload, for bytes declared as {@code declaredType}. */
     ContentSniffer(String declaredType) {

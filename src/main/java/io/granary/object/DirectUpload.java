@@ -52,4 +52,10 @@ public record DirectUpload(
         return new DirectUpload(tenantId, bucketId, bucketName, key, size, contentType, cacheControl, metadata, versionId,
                 BlobLocation.of(tenantId, bucketId, Ids.newId()).path());
     }
+
+    /** This upload with its size fixed at last: a multipart upload knows it only on completion. */
+    public DirectUpload withSize(long newSize) {
+        return new DirectUpload(tenantId, bucketId, bucketName, key, newSize, contentType, cacheControl, metadata, versionId,
+                staging);
+    }
 }

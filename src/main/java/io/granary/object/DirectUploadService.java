@@ -52,6 +52,7 @@ public class DirectUploadService {
         this.blobs = blobs;
         this.quotas = quotas;
         this.protocol = protocol;
+        ContentSniffer.loadTypes(); // on the start-up thread, not on the first upload's event loop
     }
 
     /**
@@ -167,6 +168,34 @@ public class DirectUploadService {
     }
 
     /**
+     * The checks of {@link #complete} that need no bytes, for an upload assembled from parts
+     * before its parts are joined: the bucket's current type allowlist (415
+     * {@code unsupported_media_type}), its maximum object size (413 {@code entity_too_large})
+     * and the quotas (413 {@code quota_exceeded}) for {@code upload}'s size.
+     */
+    public Mono<Void> precheck(Bucket bucket, DirectUpload upload) {
+        return Mono.defer(() -> {
+            ObjectAttributes.contentType(bucket, upload.contentType());
+            requireWithinLimit(bucket, upload.size());
+            return quotas.precheck(bucket, upload.size(), objects.find(bucket, upload.key()).map(StoredObject::size));
+        });
+    }
+
+    /**
+     * Publishes the bytes assembled at {@code upload}'s own location (a completed multipart
+     * upload) as the current version of its key, with the given {@code etag} instead of the
+     * bytes' MD5: the same checks and protocol as {@link #complete}, but any failure deletes the
+     * bytes (unless a record points at them), since the parts they were made of are gone.
+     */
+    public Mono<StoredObject> publishAssembled(Bucket bucket, DirectUpload upload, String etag) {
+        if (upload.staged()) {
+            return Mono.error(new IllegalArgumentException("assembled bytes lie at the version's own location"));
+        }
+        return protocol.publish(bucket, upload.key(), upload.location(), new WriteCondition.None(),
+                verified(bucket, upload, etag));
+    }
+
+    /**
      * Deletes what arrived for an upload that will never be completed (expired, abandoned),
      * unless a record points at it (an upload that was completed after all).
      */
@@ -181,6 +210,11 @@ public class DirectUploadService {
 
     /** The record for the bytes at the version's location, once they passed every check. */
     private Mono<StoredObject> verified(Bucket bucket, DirectUpload upload) {
+        return verified(bucket, upload, null);
+    }
+
+    /** As above, with {@code etag} as the record's ETag ({@code null}: the bytes' MD5). */
+    private Mono<StoredObject> verified(Bucket bucket, DirectUpload upload, String etag) {
         return Mono.defer(() -> {
             // The bucket's rules may have changed since the upload was planned.
             String type = ObjectAttributes.contentType(bucket, upload.contentType());
@@ -199,7 +233,7 @@ public class DirectUploadService {
                         requireSize(upload, digest.size());
                         sniffer.verify();
                         return new StoredObject(null, upload.tenantId(), upload.bucketId(), upload.key(), digest.size(),
-                                digest.md5Hex(), digest.sha256Hex(), type, sniffer.detected(), upload.cacheControl(),
+                                etag != null ? etag : digest.md5Hex(), digest.sha256Hex(), type, sniffer.detected(), upload.cacheControl(),
                                 upload.metadata(), upload.versionId(), upload.location().path(), WriteProtocol.now());
                     }));
         });

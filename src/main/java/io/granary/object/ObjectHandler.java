@@ -7,7 +7,6 @@ import io.granary.security.Principal;
 import io.granary.storage.BlobContent;
 import io.granary.storage.ByteRange;
 import io.granary.web.Requests;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpRange;
@@ -240,21 +238,8 @@ public class ObjectHandler {
 
     private static void describe(ServerResponse.BodyBuilder builder, ServerRequest request, Bucket bucket,
                                  StoredObject object) {
-        builder.header(HttpHeaders.CONTENT_TYPE, object.contentType())
-                .eTag(object.quotedEtag())
-                .lastModified(object.lastModified())
-                .header(HttpHeaders.ACCEPT_RANGES, "bytes")
-                // Stored bytes are served as their declared type, never as what a browser guesses.
-                .header("X-Content-Type-Options", "nosniff")
-                .header("X-Version-Id", object.versionId());
-        String cacheControl = cacheControl(request, bucket, object);
-        if (cacheControl != null) {
-            builder.header(HttpHeaders.CACHE_CONTROL, cacheControl);
-        }
-        object.metadata().forEach((name, value) -> builder.header(UserMetadata.HEADER_PREFIX + name, value));
-        downloadName(request).ifPresent(name -> builder.header(
-                HttpHeaders.CONTENT_DISPOSITION,
-                ContentDisposition.attachment().filename(name, StandardCharsets.UTF_8).build().toString()));
+        builder.headers(headers -> ObjectHeaders.describe(headers, object, cacheControl(request, bucket, object),
+                downloadName(request).orElse(null)));
     }
 
     /** The attachment name: pinned by a signed URL, or asked for with {@code ?download=}. */

@@ -59,6 +59,7 @@ public class ObjectService {
         this.blobs = blobs;
         this.protocol = protocol;
         this.lister = new ObjectLister(objects);
+        ContentSniffer.loadTypes(); // on the start-up thread, not on the first upload's event loop
         this.redirectTtl = properties.store().redirectTtl();
         if (redirectTtl.isNegative() || redirectTtl.isZero() || redirectTtl.compareTo(Duration.ofDays(7)) > 0) {
             // S3 signs URLs for at most seven days.
@@ -139,6 +140,11 @@ public class ObjectService {
      * {@code blob_not_found} when that version was replaced or deleted since it was read; callers
      * then read the metadata again.
      */
+    /** Whether {@link #open} serves this version's bytes from the cache rather than streaming them from the store. */
+    public boolean isSmall(StoredObject object) {
+        return smallObjects.keeps(object);
+    }
+
     public Mono<BlobContent> open(StoredObject object, ByteRange range) {
         return smallObjects.open(object, range);
     }

@@ -35,12 +35,19 @@ class SmallObjects {
         this.maxSize = caches.objectMaxSize();
     }
 
+    /** Whether this version's bytes are kept in the cache (and so read without touching the store once warm). */
+    boolean keeps(StoredObject object) {
+        return object.size() > 0 && object.size() <= maxSize;
+    }
+
     /** The bytes of exactly this version (or of the range); see {@link ObjectService#open}. */
     Mono<BlobContent> open(StoredObject object, ByteRange range) {
-        if (object.size() == 0 || object.size() > maxSize) {
+        if (!keeps(object)) {
             return blobs.open(object.location(), range);
         }
         return bytes.get(object.blob(), () -> blobs.open(object.location(), null)
+                        // Joined in memory on purpose: keeps() bounds the size by
+                        // granary.cache.object-max-size, and the cache holds the whole array anyway.
                         .flatMap(content -> DataBufferUtils.join(content.stream()))
                         .map(joined -> {
                             try {

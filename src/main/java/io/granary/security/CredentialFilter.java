@@ -25,7 +25,7 @@ import reactor.core.publisher.Mono;
 @Component
 public class CredentialFilter implements HandlerFilterFunction<ServerResponse, ServerResponse> {
 
-    static final String API_KEY_HEADER = "X-Api-Key";
+    public static final String API_KEY_HEADER = "X-Api-Key";
     private static final String BEARER = "Bearer ";
     private static final int MAX_KEY_LENGTH = 512;
     /** JWTs from common issuers stay well below this; anything longer is refused unread. */
@@ -94,12 +94,19 @@ public class CredentialFilter implements HandlerFilterFunction<ServerResponse, S
     }
 
     private static String credential(ServerRequest request) {
-        String value = request.headers().firstHeader(API_KEY_HEADER);
-        if (value == null) {
-            String authorization = request.headers().firstHeader(HttpHeaders.AUTHORIZATION);
-            if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-                value = authorization.substring(BEARER.length());
-            }
+        return credential(request.headers().firstHeader(API_KEY_HEADER),
+                request.headers().firstHeader(HttpHeaders.AUTHORIZATION));
+    }
+
+    /**
+     * The credential a request carries: its {@code X-Api-Key}, else the token of its
+     * {@code Authorization: Bearer} header; {@code null} when it has neither.
+     */
+    public static String credential(String apiKeyHeader, String authorizationHeader) {
+        String value = apiKeyHeader;
+        if (value == null && authorizationHeader != null
+                && authorizationHeader.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            value = authorizationHeader.substring(BEARER.length());
         }
         if (value == null) {
             return null;

@@ -3,7 +3,7 @@ package io.granary.tenant;
 import io.granary.cache.Caches;
 import io.granary.cache.TwoTierCache;
 import org.springframework.context.annotation.Primary;
-import org.springframework.stereotype.Repository;
+import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -12,7 +12,7 @@ import reactor.core.publisher.Mono;
  * claims) cached; writes invalidate both, on all nodes, before they complete.
  */
 @Primary
-@Repository
+@Component
 class CachingTenantRepository implements TenantRepository {
 
     private final MongoTenantRepository source;

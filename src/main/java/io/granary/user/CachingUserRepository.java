@@ -4,7 +4,7 @@ import io.granary.cache.Caches;
 import io.granary.cache.TwoTierCache;
 import java.time.Instant;
 import org.springframework.context.annotation.Primary;
-import org.springframework.stereotype.Repository;
+import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -15,7 +15,7 @@ import reactor.core.publisher.Mono;
  * they are rare and must see the current password.
  */
 @Primary
-@Repository
+@Component
 class CachingUserRepository implements UserRepository {
 
     /** The cached form, with what the API form hides (the password hash and session version). */

@@ -1,7 +1,5 @@
 package io.granary.web;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatusCode;
@@ -20,8 +18,6 @@ import reactor.core.publisher.Mono;
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class AccessLogFilter implements WebFilter {
 
-    private static final Logger log = LoggerFactory.getLogger("io.granary.access");
-
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         String id = RequestIds.choose(exchange.getRequest().getHeaders().getFirst(RequestIds.HEADER));
@@ -30,8 +26,8 @@ class AccessLogFilter implements WebFilter {
         long start = System.nanoTime();
         return chain.filter(exchange).doFinally(signal -> {
             HttpStatusCode status = exchange.getResponse().getStatusCode();
-            log.info("{} {} {} {} {}ms {}", id, exchange.getRequest().getMethod(), exchange.getRequest().getPath(),
-                    status == null ? "-" : status.value(), (System.nanoTime() - start) / 1_000_000, signal);
+            AccessLog.write(id, exchange.getRequest().getMethod(), exchange.getRequest().getPath(),
+                    status == null ? 0 : status.value(), start, signal);
         });
     }
 }

@@ -13,6 +13,8 @@ import io.granary.security.jwt.TenantIssuerHandler;
 import io.granary.security.signed.SignedUrlHandler;
 import io.granary.security.signed.UploadTokenFilter;
 import io.granary.tenant.TenantHandler;
+import io.granary.upload.MultipartHandler;
+import io.granary.upload.TusHandler;
 import io.granary.upload.UploadIntentHandler;
 import io.granary.usage.UsageHandler;
 import io.granary.user.UserHandler;
@@ -35,7 +37,7 @@ import reactor.core.publisher.Mono;
  * The REST API v1 route table, and anonymous reads of public buckets under {@code /public}.
  * Every {@code /v1} route requires a credential (an API key, a JWT or a signed URL's token),
  * except {@code /v1/auth/*} and {@code /v1/uploads/{uploadId}}, whose own token is all it
- * reads; a known path called with another method is a 405 naming the allowed ones, an unknown
+ * reads; the tus front-end is under {@code /v1/tus/{bucket}}; a known path called with another method is a 405 naming the allowed ones, an unknown
  * path a 404. The embedded issuer's discovery documents are under {@code /.well-known}.
  */
 @Configuration(proxyBeanMethods = false)
@@ -48,7 +50,8 @@ class ApiRoutes {
                                          ObjectHandler objects, SignedUrlHandler signedUrls, CredentialFilter credentials,
                                          PublicAccessFilter publicAccess, AuditHandler audit, UsageHandler usage,
                                          UserHandler users, TenantIssuerHandler issuers, AuthHandler auth,
-                                         UploadIntentHandler uploads, UploadTokenFilter uploadTokens) {
+                                         UploadIntentHandler uploads, UploadTokenFilter uploadTokens,
+                                         MultipartHandler multipart, TusHandler tus) {
         Table sessions = new Table()
                 .add("/login", HttpMethod.POST, auth::login)
                 .add("/refresh", HttpMethod.POST, auth::refresh)
@@ -88,11 +91,24 @@ class ApiRoutes {
                 .add("/buckets/{bucket}/uploads", HttpMethod.POST, uploads::create)
                 .add("/buckets/{bucket}/uploads/{uploadId}", HttpMethod.GET, uploads::get)
                 .add("/buckets/{bucket}/uploads/{uploadId}/complete", HttpMethod.POST, uploads::complete)
+                .add("/buckets/{bucket}/multipart", HttpMethod.POST, multipart::start)
+                .add("/buckets/{bucket}/multipart/{uploadId}", HttpMethod.GET, multipart::list)
+                .add("/buckets/{bucket}/multipart/{uploadId}", HttpMethod.DELETE, multipart::abort)
+                .add("/buckets/{bucket}/multipart/{uploadId}/parts/{n}", HttpMethod.PUT, multipart::uploadPart)
+                .add("/buckets/{bucket}/multipart/{uploadId}/parts/{n}/url", HttpMethod.POST, multipart::partUrl)
+                .add("/buckets/{bucket}/multipart/{uploadId}/complete", HttpMethod.POST, multipart::complete)
                 .add("/signing-keys", HttpMethod.GET, signedUrls::listKeys)
                 .add("/signing-keys", HttpMethod.POST, signedUrls::rotate)
                 .add("/signing-keys/{kid}", HttpMethod.DELETE, signedUrls::retire)
                 .add("/audit", HttpMethod.GET, audit::query)
                 .add("/usage", HttpMethod.GET, usage::report);
+        // tus 1.0.0 (resumable uploads): its own header rules, outside the credential check.
+        Table tusUploads = new Table()
+                .add("/{bucket}", HttpMethod.OPTIONS, tus::options)
+                .add("/{bucket}", HttpMethod.POST, tus::create)
+                .add("/{bucket}/{uploadId}", HttpMethod.HEAD, tus::head)
+                .add("/{bucket}/{uploadId}", HttpMethod.PATCH, tus::patch)
+                .add("/{bucket}/{uploadId}", HttpMethod.DELETE, tus::terminate);
         // Granary's upload URL authenticates by its upload token alone, like a store URL would.
         Table uploadUrls = new Table()
                 .add("/{uploadId}", HttpMethod.PUT, uploads::receive);
@@ -106,6 +122,8 @@ class ApiRoutes {
                 .GET("/.well-known/openid-configuration", auth::openidConfiguration)
                 .path("/v1/auth", v1 -> sessions.register(v1))
                 .path("/v1/uploads", u -> uploadUrls.register(u).filter(uploadTokens))
+                // The first filter declared runs first: tus headers, then credentials.
+                .path("/v1/tus", t -> tusUploads.register(t).filter(tus::protocol).filter(credentials))
                 .path("/v1", v1 -> table.register(v1).filter(credentials))
                 .path("/public", p -> anonymous.register(p).filter(publicAccess))
                 .route(RequestPredicates.path("/v1/**"), request -> Mono.error(new GranaryException(

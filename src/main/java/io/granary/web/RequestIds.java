@@ -16,7 +16,7 @@ public final class RequestIds {
     }
 
     /** The caller's id when it is short and printable, else a fresh one. */
-    static String choose(String offered) {
+    public static String choose(String offered) {
         return offered != null && ACCEPTABLE.matcher(offered).matches() ? offered : fresh();
     }
 

@@ -36,15 +36,14 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
-import reactor.netty.resources.ConnectionProvider;
 
 /**
  * Three Granary nodes sharing one MongoDB-wire server, one Redis and one S3 server, each with
  * its own two-tier cache. Every node first caches what the test reads; then a change made
  * through node a (overwrite, metadata, delete, re-creation, bucket visibility, key revocation)
- * must show on nodes b and c within 100 ms of a's answer, and once it shows, the old state must
- * never come back. b and c are polled every few milliseconds, each from its own thread; the
- * time taken is when the first request that showed the change was sent (see
+ * must show on nodes b and c within 100 ms of a's answer: b and c, polled every few milliseconds
+ * from a thread each, give no request sent later than that the old state; and once the change
+ * shows, the old state must never come back (see
  * {@link #awaitPropagation(String, long, String, Function, ChangeCheck)}).
  *
  * <p>Memory-tier TTLs are the defaults (minutes), so only the invalidation channel can make a
@@ -109,15 +108,16 @@ class CacheCoherenceTest {
         b = GranaryNode.start(shared);
         c = GranaryNode.start(shared);
         readers = List.of(b, c);
+        // Each node subscribes to the invalidation channel in the background after it starts.
+        awaitTrue("all three nodes subscribed", () -> subscribers() == 3L);
         // Thousands of requests follow; their access-log lines, written to a console that a
         // busy build drains slowly, would stall the nodes' event loops and blur the timings.
         accessLog = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.granary.access");
         accessLogLevel = accessLog.getLevel();
         accessLog.setLevel(ch.qos.logback.classic.Level.WARN);
-        // A connection per request: a request on a reused keep-alive connection after an error
-        // answer was seen to sit unread by the server until the client gave up (the stall noted
-        // in ExternalIssuerApiTest, not a cache matter); polls must measure the cache alone.
-        client = HttpClient.create(ConnectionProvider.newConnection()).responseTimeout(Duration.ofSeconds(10));
+        // Pooled keep-alive connections, as real clients use them (answers from memory complete
+        // synchronously, which is what made Reactor Netty 1.3.7 stall such connections).
+        client = HttpClient.create().responseTimeout(Duration.ofSeconds(10));
         // Three for the load on all nodes, two for polling b and c meanwhile.
         pollers = Executors.newFixedThreadPool(5);
 
@@ -131,7 +131,7 @@ class CacheCoherenceTest {
 
     @AfterAll
     static void stopAll() {
-        log.info("Propagation times (a's answer -> first request to b / c that showed the change): {}", measured);
+        log.info("Propagation times (from a's answer): {}", measured);
         if (accessLog != null) {
             accessLog.setLevel(accessLogLevel);
         }
@@ -427,15 +427,15 @@ class CacheCoherenceTest {
 
     /**
      * Polls b and c, each in its own thread, until a GET of {@code key} (or {@code probe}) shows
-     * the change; asserts that on both, the first request that showed it was sent within
-     * {@link #PROPAGATION} of {@code since} (a's answer); then keeps asking (GET and HEAD) for
-     * {@link #STABLE} and asserts the old state never comes back.
+     * the change, then keeps asking (GET and HEAD) for {@link #STABLE}. Asserts that no request
+     * sent more than {@link #PROPAGATION} after {@code since} (a's answer) got the old state, that
+     * the change showed, and that once it showed the old state never came back.
      *
-     * <p>The send time is what a client sees: any request made to b or c that long after a's
-     * answer gets the new state (requests answered from a stale memory tier are answered at
-     * once, so a late invalidation shows as stale answers to requests sent after it). The
-     * answer time adds the cold read the change forces (MongoDB, and for new bytes the store),
-     * which measures the machine rather than coherence; it is logged, and only bounded loosely.
+     * <p>Times are taken when requests are sent: a node answers from its memory tier at once, so
+     * a late invalidation shows as old answers to requests sent after the limit. (When the
+     * request was answered is logged too; it adds the cold read the change forces, MongoDB and
+     * for new bytes the store, which measures the machine, not coherence.) The memory TTLs are
+     * minutes, so only the invalidation can make a change show in time.
      */
     private static void awaitPropagation(String what, long since, String key, Function<GranaryNode, Answer> probe,
                                          ChangeCheck changed) {
@@ -450,19 +450,26 @@ class CacheCoherenceTest {
                 .toList();
         Seen onB = polls.get(0).join();
         Seen onC = polls.get(1).join();
-        String times = String.format("%s: b %d ms (answered %d ms, %d stale answers before), c %d ms (answered %d ms, %d stale)",
-                what, onB.sent.toMillis(), onB.answered.toMillis(), onB.stale, onC.sent.toMillis(), onC.answered.toMillis(), onC.stale);
+        String times = what + ": b " + onB + ", c " + onC;
         measured.add(times);
         log.info("Propagation of {}", times);
         for (Seen seen : List.of(onB, onC)) {
-            assertThat(seen.sent).as("%s: a request made this long after a's answer still got the old state", what)
+            assertThat(seen.lastStale).as("%s: the latest request that still got the old state was sent after", what)
                     .isLessThanOrEqualTo(limit);
-            assertThat(seen.answered).as("%s: the first answer showing the change", what).isLessThan(limit.plusSeconds(5));
         }
     }
 
-    /** When the first request that showed a change was sent and answered, after a's answer, and how many did not show it. */
-    private record Seen(Duration sent, Duration answered, int stale) {
+    /**
+     * On one node, after a's answer: when the first request that showed the change was sent and
+     * answered, how many requests got the old state before, and when the latest of those was sent.
+     */
+    private record Seen(Duration sent, Duration answered, int stale, Duration lastStale) {
+        @Override
+        public String toString() {
+            return String.format("seen in a request sent after %d ms (answered after %d ms); %d old answers before%s",
+                    sent.toMillis(), answered.toMillis(), stale, stale == 0 ? "" : ", the last to a request sent after "
+                            + lastStale.toMillis() + " ms");
+        }
     }
 
     private static Seen firstSeen(GranaryNode node, long since, String key, Function<GranaryNode, Answer> probe,
@@ -470,6 +477,7 @@ class CacheCoherenceTest {
         long giveUp = since + GIVE_UP.toNanos();
         Seen seen = null;
         int stale = 0;
+        Duration lastStale = Duration.ZERO;
         long stableUntil = Long.MAX_VALUE;
         while (System.nanoTime() < stableUntil) {
             boolean shows = true;
@@ -482,12 +490,13 @@ class CacheCoherenceTest {
             }
             long now = System.nanoTime();
             if (seen == null && shows) {
-                seen = new Seen(Duration.ofNanos(Math.max(0, sent - since)), Duration.ofNanos(now - since), stale);
+                seen = new Seen(Duration.ofNanos(sent - since), Duration.ofNanos(now - since), stale, lastStale);
                 stableUntil = now + STABLE.toNanos();
             } else if (seen != null) {
                 assertThat(shows).as("the old state came back after %d ms", seen.answered.toMillis()).isTrue();
             } else {
                 stale++;
+                lastStale = Duration.ofNanos(sent - since);
                 assertThat(now).as("the change never showed").isLessThan(giveUp);
                 pause(2);
             }

@@ -13,12 +13,7 @@ class ObjectApiOnS3Test extends ObjectApiTest {
     static void s3Store(DynamicPropertyRegistry registry) {
         S3ProxyServer s3 = S3ProxyServer.shared();
         registry.add("granary.test.data-dir", OWN_DATA_DIR::toString);
-        registry.add("granary.store.type", () -> "s3");
-        registry.add("granary.store.s3.endpoint", () -> s3.endpoint().toString());
-        registry.add("granary.store.s3.region", s3::region);
-        registry.add("granary.store.s3.bucket", () -> "granary-api-test");
-        registry.add("granary.store.s3.access-key", s3::accessKey);
-        registry.add("granary.store.s3.secret-key", s3::secretKey);
+        s3.registerAsStore(registry, "granary-api-test");
         registry.add("granary.store.s3.part-size", () -> "5MB");
     }
 

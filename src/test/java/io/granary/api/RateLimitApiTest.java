@@ -65,4 +65,22 @@ class RateLimitApiTest extends ApiTestSupport {
                 .bodyValue(Map.of("name", "bad", "permissions", List.of("list"), "requestsPerSecond", 0))).exchange(),
                 HttpStatus.BAD_REQUEST, "invalid_request");
     }
+
+    @Test
+    void hotObjectReadsCountLikeEveryOtherRequest() {
+        String tenantId = createTenant(unique("hot"));
+        String writer = createKey(tenantId, List.of("admin"), null);
+        String bucket = unique("b");
+        createBucket(writer, bucket, Map.of());
+        http.put().uri("/v1/buckets/{b}/objects/k", bucket).header("X-Api-Key", writer).bodyValue("cached")
+                .exchange().expectStatus().isOk().expectBody();
+        String reader = createKey(tenantId, List.of("read"), null);
+        // The reader's burst (3) of cached reads passes, the next is refused (the tenant's burst of 6 is not reached).
+        for (int i = 0; i < 3; i++) {
+            http.get().uri("/v1/buckets/{b}/objects/k", bucket).header("X-Api-Key", reader).exchange()
+                    .expectStatus().isOk().expectBody(String.class).isEqualTo("cached");
+        }
+        expectProblem(http.get().uri("/v1/buckets/{b}/objects/k", bucket).header("X-Api-Key", reader).exchange(),
+                HttpStatus.TOO_MANY_REQUESTS, "rate_limited");
+    }
 }

@@ -272,6 +272,136 @@ public abstract class BlobStoreContract {
         store().check().block(TIMEOUT);
     }
 
+    // ---------------------------------------------------------------- multipart uploads
+
+    /** The store as a {@link MultipartStore}; every adapter is one. */
+    protected MultipartStore multipart() {
+        return (MultipartStore) store();
+    }
+
+    private StoredPart uploadPart(BlobLocation target, String uploadId, int n, byte[] data) {
+        return multipart().uploadPart(target, uploadId, n, body(data), data.length).block(TIMEOUT);
+    }
+
+    @Test
+    void multipartPartsBecomeOneBlobInOrderOnlyOnCompletion() {
+        BlobLocation target = location("assembled");
+        byte[] one = randomBytes(5 << 20);
+        byte[] two = randomBytes(5 << 20);
+        byte[] three = randomBytes(12_345);
+        String uploadId = multipart().createMultipart(target, Map.of("key", "a/b.bin")).block(TIMEOUT);
+
+        // Uploaded out of order, as concurrent clients do.
+        StoredPart p3 = uploadPart(target, uploadId, 3, three);
+        StoredPart p1 = uploadPart(target, uploadId, 1, one);
+        StoredPart p2 = uploadPart(target, uploadId, 2, two);
+
+        assertThat(p1.etag()).isEqualTo(md5(one));
+        assertThat(p3.size()).isEqualTo(three.length);
+        assertThat(store().head(target).blockOptional(TIMEOUT)).as("nothing visible before completion").isEmpty();
+        if (multipart().tracksParts()) {
+            assertThat(multipart().listParts(target, uploadId).collectList().block(TIMEOUT))
+                    .extracting(StoredPart::number, StoredPart::etag, StoredPart::size)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(1, md5(one), (long) one.length),
+                            org.assertj.core.groups.Tuple.tuple(2, md5(two), (long) two.length),
+                            org.assertj.core.groups.Tuple.tuple(3, md5(three), (long) three.length));
+        }
+
+        multipart().completeMultipart(target, uploadId, List.of(p1, p2, p3)).block(TIMEOUT);
+
+        byte[] all = new byte[one.length + two.length + three.length];
+        System.arraycopy(one, 0, all, 0, one.length);
+        System.arraycopy(two, 0, all, one.length, two.length);
+        System.arraycopy(three, 0, all, one.length + two.length, three.length);
+        assertSameBytes(read(target, null), all);
+        if (!multipart().tracksParts()) {
+            // S3 refuses too, but S3Proxy accepts parts for any upload id, so only checked here.
+            assertFailsWith(() -> uploadPart(target, uploadId, 4, randomBytes(10)), ErrorCode.UPLOAD_NOT_FOUND);
+        }
+    }
+
+    @Test
+    void partUploadedAgainReplacesTheEarlierOne() {
+        BlobLocation target = location("replaced-part");
+        byte[] first = randomBytes(1000);
+        byte[] second = randomBytes(2000);
+        String uploadId = multipart().createMultipart(target, Map.of()).block(TIMEOUT);
+
+        StoredPart earlier = uploadPart(target, uploadId, 1, first);
+        StoredPart later = uploadPart(target, uploadId, 1, second);
+        multipart().discardPart(target, uploadId, earlier).block(TIMEOUT);
+        multipart().completeMultipart(target, uploadId, List.of(later)).block(TIMEOUT);
+
+        assertSameBytes(read(target, null), second);
+    }
+
+    @Test
+    void completionWithAWrongEtagOrAMissingPartFailsWithInvalidPartAndLeavesNothing() {
+        BlobLocation target = location("wrong-etag");
+        byte[] data = randomBytes(1000);
+        String uploadId = multipart().createMultipart(target, Map.of()).block(TIMEOUT);
+        StoredPart part = uploadPart(target, uploadId, 1, data);
+
+        assertFailsWith(() -> multipart().completeMultipart(target, uploadId,
+                List.of(new StoredPart(1, md5(new byte[1]), part.size(), part.handle()))).block(TIMEOUT), ErrorCode.INVALID_PART);
+        assertFailsWith(() -> multipart().completeMultipart(target, uploadId,
+                List.of(new StoredPart(2, part.etag(), part.size(), part.handle()))).block(TIMEOUT), ErrorCode.INVALID_PART);
+        assertThat(store().head(target).blockOptional(TIMEOUT)).isEmpty();
+
+        // Still usable after the refusals.
+        multipart().completeMultipart(target, uploadId, List.of(part)).block(TIMEOUT);
+        assertSameBytes(read(target, null), data);
+    }
+
+    @Test
+    void abortFreesThePartsAndEndsTheUpload() {
+        BlobLocation target = location("aborted");
+        String uploadId = multipart().createMultipart(target, Map.of()).block(TIMEOUT);
+        StoredPart part = uploadPart(target, uploadId, 1, randomBytes(1000));
+
+        multipart().abortMultipart(target, uploadId).block(TIMEOUT);
+        multipart().abortMultipart(target, uploadId).block(TIMEOUT);
+
+        if (!multipart().tracksParts()) {
+            assertFailsWith(() -> uploadPart(target, uploadId, 2, randomBytes(10)), ErrorCode.UPLOAD_NOT_FOUND);
+        }
+        assertThatThrownBy(() -> multipart().completeMultipart(target, uploadId, List.of(part)).block(TIMEOUT))
+                .isInstanceOf(GranaryException.class)
+                .satisfies(error -> assertThat(((GranaryException) error).code())
+                        .isIn(ErrorCode.UPLOAD_NOT_FOUND, ErrorCode.INVALID_PART));
+        assertThat(store().head(target).blockOptional(TIMEOUT)).isEmpty();
+        if (multipart().tracksParts()) {
+            // S3 answers NoSuchUpload; S3Proxy lists nothing.
+            List<StoredPart> left;
+            try {
+                left = multipart().listParts(target, uploadId).collectList().block(TIMEOUT);
+            } catch (GranaryException e) {
+                assertThat(e.code()).isEqualTo(ErrorCode.UPLOAD_NOT_FOUND);
+                left = List.of();
+            }
+            assertThat(left).isEmpty();
+        }
+    }
+
+    @Test
+    void partBodyShorterThanDeclaredFailsWithIncompleteBody() {
+        BlobLocation target = location("short-part");
+        String uploadId = multipart().createMultipart(target, Map.of()).block(TIMEOUT);
+
+        assertFailsWith(() -> multipart().uploadPart(target, uploadId, 1, body(randomBytes(500)), 1000).block(TIMEOUT),
+                ErrorCode.INCOMPLETE_BODY);
+
+        multipart().abortMultipart(target, uploadId).block(TIMEOUT);
+    }
+
+    protected static String md5(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** How a body's length is declared to the store. */
     protected enum Length { KNOWN, UNKNOWN, UNKNOWN_LARGE }
 

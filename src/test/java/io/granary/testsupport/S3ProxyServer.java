@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -35,8 +36,9 @@ public final class S3ProxyServer {
 
     private static S3ProxyServer shared;
 
-    private final Process process;
+    private Process process;
     private final Path directory;
+    private final Path properties;
     private final Path log;
     private final int port;
     private final String accessKey;
@@ -45,6 +47,7 @@ public final class S3ProxyServer {
     private S3ProxyServer(Process process, Path directory, Path log, int port, String accessKey, String secretKey) {
         this.process = process;
         this.directory = directory;
+        this.properties = directory.resolve("s3proxy.properties");
         this.log = log;
         this.port = port;
         this.accessKey = accessKey;
@@ -85,12 +88,7 @@ public final class S3ProxyServer {
                     "jclouds.provider=filesystem-nio2",
                     "jclouds.filesystem.basedir=" + data.toAbsolutePath(),
                     ""), StandardCharsets.UTF_8);
-            Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
-            Process process = new ProcessBuilder(List.of(java.toString(), "-Xmx512m", "-jar", jar,
-                    "--properties", properties.toString()))
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
-                    .start();
+            Process process = launch(properties, log);
             S3ProxyServer server = new S3ProxyServer(process, directory, log, port, accessKey, secretKey);
             server.awaitReady();
             return server;
@@ -98,6 +96,38 @@ public final class S3ProxyServer {
             TestProcesses.deleteTree(directory);
             throw new UncheckedIOException("could not start S3Proxy", e);
         }
+    }
+
+    private static Process launch(Path properties, Path log) throws IOException {
+        Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
+        return new ProcessBuilder(List.of(java.toString(), "-Xmx512m", "-jar", System.getProperty(JAR_PROPERTY),
+                "--properties", properties.toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+    }
+
+    /** Kills the process at once ({@code SIGKILL}), keeping its files: a store that vanished mid-request. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Starts the server again after {@link #kill()}: same port, credentials and data. */
+    public void restart() {
+        if (process.isAlive()) {
+            throw new IllegalStateException("S3Proxy is still running");
+        }
+        try {
+            process = launch(properties, log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not restart S3Proxy", e);
+        }
+        awaitReady();
     }
 
     public URI endpoint() {
@@ -117,6 +147,16 @@ public final class S3ProxyServer {
     }
 
     /** S3 settings pointing at this server, with the SDK's default checksums and 5 MiB parts. */
+    /** Points a Granary test context's store at this server, in {@code bucket}. */
+    public void registerAsStore(DynamicPropertyRegistry registry, String bucket) {
+        registry.add("granary.store.type", () -> "s3");
+        registry.add("granary.store.s3.endpoint", () -> endpoint().toString());
+        registry.add("granary.store.s3.region", this::region);
+        registry.add("granary.store.s3.bucket", () -> bucket);
+        registry.add("granary.store.s3.access-key", this::accessKey);
+        registry.add("granary.store.s3.secret-key", this::secretKey);
+    }
+
     public GranaryProperties.S3 settings(String bucket) {
         return settings(bucket, GranaryProperties.ChecksumMode.WHEN_SUPPORTED);
     }

@@ -3,7 +3,7 @@ package io.granary.security.jwt;
 import io.granary.cache.Caches;
 import io.granary.cache.TwoTierCache;
 import org.springframework.context.annotation.Primary;
-import org.springframework.stereotype.Repository;
+import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -13,7 +13,7 @@ import reactor.core.publisher.Mono;
  * issuers. Registering and removing invalidate on all nodes.
  */
 @Primary
-@Repository
+@Component
 class CachingTenantIssuerRepository implements TenantIssuerRepository {
 
     private final MongoTenantIssuerRepository source;

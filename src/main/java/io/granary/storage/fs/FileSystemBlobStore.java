@@ -7,6 +7,8 @@ import io.granary.storage.BlobInfo;
 import io.granary.storage.BlobLocation;
 import io.granary.storage.BlobStore;
 import io.granary.storage.ByteRange;
+import io.granary.storage.MultipartStore;
+import io.granary.storage.StoredPart;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -23,6 +25,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -43,8 +46,12 @@ import reactor.core.scheduler.Schedulers;
  * file system, forces it to disk and renames it atomically into place, so a blob is either
  * complete or absent. Blocking file-system calls run on the bounded-elastic scheduler; the
  * bytes themselves move through asynchronous channels.
+ *
+ * <p>Multipart uploads keep their parts under {@code multipart/}, outside the blob tree, and
+ * the caller records which write of each part counts ({@link #tracksParts()} is false); see
+ * {@link FileSystemParts}. No presigned part URLs.
  */
-public final class FileSystemBlobStore implements BlobStore {
+public final class FileSystemBlobStore implements BlobStore, MultipartStore {
 
     private static final Logger log = LoggerFactory.getLogger(FileSystemBlobStore.class);
     private static final int READ_BUFFER_SIZE = 64 * 1024;
@@ -53,9 +60,11 @@ public final class FileSystemBlobStore implements BlobStore {
     private final Path root;
     private final Path tmp;
     private final DataBufferFactory bufferFactory;
+    private final FileSystemParts parts;
 
     /**
-     * @param directory the store's own directory; blobs go to {@code blobs/}, uploads in flight to {@code tmp/}
+     * @param directory the store's own directory; blobs go to {@code blobs/}, uploads in flight to
+     *     {@code tmp/}, parts of multipart uploads to {@code multipart/}
      */
     public FileSystemBlobStore(Path directory) {
         this.root = directory.resolve("blobs").toAbsolutePath().normalize();
@@ -69,6 +78,7 @@ public final class FileSystemBlobStore implements BlobStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create store directories under " + directory, e);
         }
+        this.parts = new FileSystemParts(directory.resolve("multipart").toAbsolutePath().normalize(), tmp);
     }
 
     @Override
@@ -76,20 +86,7 @@ public final class FileSystemBlobStore implements BlobStore {
         Path target = resolve(location);
         return Mono.defer(() -> {
             Path part = tmp.resolve(UUID.randomUUID() + TMP_SUFFIX);
-            // Our own channel handling rather than DataBufferUtils.write(source, path): that variant
-            // keeps consuming the body after its Mono is cancelled.
-            Mono<AsynchronousFileChannel> open = blocking(() -> AsynchronousFileChannel.open(part,
-                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
-            return Flux.usingWhen(open,
-                            // Written buffers come back to be released; one whose write completes
-                            // after a cancel is dropped by the sink, and the discard hook frees it.
-                            channel -> DataBufferUtils.write(body, channel)
-                                    .doOnNext(DataBufferUtils::release)
-                                    .doOnDiscard(DataBuffer.class, DataBufferUtils::release),
-                            channel -> blocking(() -> {
-                                channel.close();
-                                return null;
-                            }))
+            return TempFiles.write(body, part, e -> translate(e, null))
                     .then(blocking(() -> {
                         commit(part, target, length, metadata);
                         return null;
@@ -211,6 +208,57 @@ public final class FileSystemBlobStore implements BlobStore {
         } catch (IllegalArgumentException | IOException e) {
             return null; // not one of ours, or gone meanwhile
         }
+    }
+
+    @Override
+    public Mono<String> createMultipart(BlobLocation target, Map<String, String> metadata) {
+        return parts.create(metadata);
+    }
+
+    @Override
+    public Mono<StoredPart> uploadPart(BlobLocation target, String uploadId, int partNumber, Flux<DataBuffer> body,
+                                       long length) {
+        return parts.upload(uploadId, partNumber, body, length);
+    }
+
+    @Override
+    public boolean tracksParts() {
+        return false;
+    }
+
+    @Override
+    public Flux<StoredPart> listParts(BlobLocation target, String uploadId) {
+        return Flux.error(new UnsupportedOperationException("the filesystem store does not track parts; its caller does"));
+    }
+
+    @Override
+    public Mono<Void> completeMultipart(BlobLocation target, String uploadId, List<StoredPart> chosen) {
+        Path path = resolve(target);
+        return parts.assemble(uploadId, chosen)
+                .flatMap(assembled -> blocking(() -> {
+                    try {
+                        commit(assembled.file(), path, null, assembled.metadata());
+                    } finally {
+                        Files.deleteIfExists(assembled.file());
+                    }
+                    return null;
+                }))
+                .then(parts.abort(uploadId));
+    }
+
+    @Override
+    public Mono<Void> abortMultipart(BlobLocation target, String uploadId) {
+        return parts.abort(uploadId);
+    }
+
+    @Override
+    public Mono<Void> discardPart(BlobLocation target, String uploadId, StoredPart part) {
+        return parts.discard(uploadId, part);
+    }
+
+    /** Whether the parts of a multipart upload are still on disk. */
+    public boolean holdsMultipart(String uploadId) {
+        return parts.exists(uploadId);
     }
 
     @Override

@@ -7,15 +7,20 @@ import io.granary.storage.BlobInfo;
 import io.granary.storage.BlobLocation;
 import io.granary.storage.BlobStore;
 import io.granary.storage.ByteRange;
+import io.granary.storage.MultipartStore;
+import io.granary.storage.StoredPart;
 import io.granary.storage.PresignedPut;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.core.io.buffer.NettyDataBufferFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -38,14 +43,17 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * {@code partSizeBytes} parts (bigger when a declared length would need more than 10,000), which
  * hold about two parts in memory and are aborted on error or cancellation; a body of unknown
  * length that fits in one part is sent as a single PutObject instead. Downloads stream with
- * backpressure. Control calls (head, delete, copy, list, check, multipart create/complete/abort)
+ * backpressure; one that receives nothing from the store for the read timeout fails. Control calls (head, delete, copy, list, check, multipart create/complete/abort)
  * are bounded by the API call timeout; body transfers are bounded only by the client's
  * read/write timeouts, because multi-GB transfers legitimately take long.
  *
  * <p>Limits: CopyObject copies at most 5 GiB (larger copies fail with {@code STORE_ERROR}); an
  * upload of unknown length may have at most 10,000 parts ({@code ENTITY_TOO_LARGE} beyond).
+ *
+ * <p>As a {@link MultipartStore} it maps each operation onto S3's own multipart upload of the
+ * target key (see {@link S3Parts}); the store tracks the parts and presigns UploadPart.
  */
-public final class S3BlobStore implements BlobStore {
+public final class S3BlobStore implements BlobStore, MultipartStore {
 
     /** The largest object S3 accepts in one PutObject. */
     static final long MAX_SINGLE_PUT = 5L << 30;
@@ -57,6 +65,10 @@ public final class S3BlobStore implements BlobStore {
     static final long MAX_OBJECT_SIZE = 5L << 40;
 
     private static final Duration DEFAULT_API_CALL_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration DEFAULT_BODY_IDLE_TIMEOUT = Duration.ofSeconds(60);
+
+    /** Wraps without allocating: the allocator is never asked for memory here. */
+    private static final NettyDataBufferFactory BUFFERS = new NettyDataBufferFactory(UnpooledByteBufAllocator.DEFAULT);
 
     /** A streamed body cannot be replayed, so its request must not be retried. */
     private static final SdkPlugin NO_RETRIES =
@@ -66,8 +78,10 @@ public final class S3BlobStore implements BlobStore {
     private final String bucket;
     private final int partSize;
     private final Duration apiCallTimeout;
+    private final Duration bodyIdleTimeout;
     private final MultipartWriter multipart;
     private final S3Presigner presigner;
+    private final S3Parts parts;
 
     /** A store with a five-minute bound on control calls. */
     public S3BlobStore(S3AsyncClient client, String bucket, long partSizeBytes) {
@@ -89,7 +103,20 @@ public final class S3BlobStore implements BlobStore {
      * @param apiCallTimeout upper bound of one control call, retries included
      */
     public S3BlobStore(S3AsyncClient client, S3Presigner presigner, String bucket, long partSizeBytes, Duration apiCallTimeout) {
+        this(client, presigner, bucket, partSizeBytes, apiCallTimeout, DEFAULT_BODY_IDLE_TIMEOUT);
+    }
+
+    /**
+     * @param presigner makes presigned download URLs, or {@code null} for a store that offers none
+     * @param partSizeBytes multipart part size, between 5 MiB (S3's minimum) and 1 GiB
+     * @param apiCallTimeout upper bound of one control call, retries included
+     * @param bodyIdleTimeout longest pause between two buffers of a download before it fails
+     *     with {@code STORE_UNAVAILABLE} (the client's read timeout)
+     */
+    public S3BlobStore(S3AsyncClient client, S3Presigner presigner, String bucket, long partSizeBytes, Duration apiCallTimeout,
+                       Duration bodyIdleTimeout) {
         this.presigner = presigner;
+        this.bodyIdleTimeout = Objects.requireNonNull(bodyIdleTimeout, "bodyIdleTimeout");
         if (partSizeBytes < MIN_PART_SIZE || partSizeBytes > MAX_PART_SIZE) {
             throw new IllegalArgumentException("part size must be 5 MiB to 1 GiB: " + partSizeBytes);
         }
@@ -98,6 +125,7 @@ public final class S3BlobStore implements BlobStore {
         this.partSize = (int) partSizeBytes;
         this.apiCallTimeout = Objects.requireNonNull(apiCallTimeout, "apiCallTimeout");
         this.multipart = new MultipartWriter(client, bucket, this::timed);
+        this.parts = new S3Parts(client, presigner, bucket, this::timed);
     }
 
     @Override
@@ -143,9 +171,18 @@ public final class S3BlobStore implements BlobStore {
         return Mono.fromFuture(() -> client.getObject(request.build(), AsyncResponseTransformer.toPublisher()))
                 .onErrorMap(S3Errors::translate)
                 .map(response -> new BlobContent.Streamed(Flux.from(response)
-                        // The SDK hands out heap copies it no longer touches; wrapping them
-                        // yields unpooled buffers, so nothing downstream can leak.
-                        .<DataBuffer>map(DefaultDataBufferFactory.sharedInstance::wrap)
+                        // The SDK hands out heap copies it no longer touches. They are wrapped
+                        // as unpooled Netty buffers (no allocation, nothing to leak if a consumer
+                        // drops one): Spring copies any other DataBuffer into a fresh heap buffer
+                        // before Reactor Netty writes it, one more copy and allocation per byte.
+                        .<DataBuffer>map(bytes -> BUFFERS.wrap(Unpooled.wrappedBuffer(bytes)))
+                        // The SDK does not notice a store that dies mid-body: its stream then
+                        // neither ends nor fails (its read timeout does not fire either). Silence
+                        // as long as the read timeout fails the download instead of hanging it;
+                        // a reader that takes nothing for that long loses it too, as it would to
+                        // the store's connection idling out.
+                        .timeout(bodyIdleTimeout, Flux.error(() -> new GranaryException(ErrorCode.STORE_UNAVAILABLE,
+                                "The blob store sent nothing for " + bodyIdleTimeout.toSeconds() + " s.")))
                         .onErrorMap(S3Errors::translate)));
     }
 
@@ -250,6 +287,47 @@ public final class S3BlobStore implements BlobStore {
                         .contents())
                 .mapNotNull(S3BlobStore::toInfo)
                 .onErrorMap(S3Errors::translate);
+    }
+
+    @Override
+    public Mono<String> createMultipart(BlobLocation target, Map<String, String> metadata) {
+        return parts.create(target.path(), metadata);
+    }
+
+    @Override
+    public Mono<StoredPart> uploadPart(BlobLocation target, String uploadId, int partNumber, Flux<DataBuffer> body,
+                                       long length) {
+        return parts.upload(target.path(), uploadId, partNumber, body, length);
+    }
+
+    @Override
+    public boolean tracksParts() {
+        return true;
+    }
+
+    @Override
+    public Flux<StoredPart> listParts(BlobLocation target, String uploadId) {
+        return parts.list(target.path(), uploadId);
+    }
+
+    @Override
+    public Mono<Void> completeMultipart(BlobLocation target, String uploadId, List<StoredPart> chosen) {
+        return parts.complete(target.path(), uploadId, chosen);
+    }
+
+    @Override
+    public Mono<Void> abortMultipart(BlobLocation target, String uploadId) {
+        return parts.abort(target.path(), uploadId);
+    }
+
+    @Override
+    public Mono<Void> discardPart(BlobLocation target, String uploadId, StoredPart part) {
+        return Mono.empty(); // S3 keeps one copy per part number: a new upload replaced the old
+    }
+
+    @Override
+    public Mono<PresignedPut> presignPart(BlobLocation target, String uploadId, int partNumber, Duration ttl) {
+        return parts.presign(target.path(), uploadId, partNumber, ttl);
     }
 
     @Override

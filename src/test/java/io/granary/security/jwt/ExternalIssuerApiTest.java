@@ -19,18 +19,14 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
-import reactor.netty.http.client.HttpClient;
-import reactor.netty.resources.ConnectionProvider;
 
 /**
  * JWTs of a real external OIDC issuer (mock-oauth2-server on loopback), configured by issuer URI
@@ -52,21 +48,6 @@ class ExternalIssuerApiTest extends ApiTestSupport {
         registry.add("granary.test.data-dir", DATA::toString);
         registry.add("granary.auth.issuers[0].issuer-uri", () -> OIDC.issuerUrl(CORP).toString());
         registry.add("granary.auth.allow-insecure-tenant-issuers", () -> "true");
-    }
-
-    /**
-     * A connection per request. In full-suite runs a request sent on a keep-alive connection
-     * right after a fast refusal sometimes sat unread until the client gave up. The server now
-     * reads the end of a bodiless request before answering a refusal (ProblemExceptionHandler),
-     * which stopped it in the runs since; this class keeps fresh connections until more full
-     * runs confirm that (see the issue notes).
-     */
-    @BeforeEach
-    void unpooledClient() {
-        http = WebTestClient.bindToServer(new ReactorClientHttpConnector(HttpClient.create(ConnectionProvider.newConnection())))
-                .baseUrl("http://127.0.0.1:" + port)
-                .responseTimeout(Duration.ofSeconds(60))
-                .build();
     }
 
     @AfterAll

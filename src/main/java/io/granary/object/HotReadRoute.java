@@ -1,0 +1,204 @@
+package io.granary.object;
+
+import io.granary.apikey.ApiKeyService;
+import io.granary.ratelimit.RateLimiter;
+import io.granary.security.CredentialFilter;
+import io.granary.security.Principal;
+import io.granary.security.jwt.JwtAuthenticator;
+import io.granary.storage.BlobContent;
+import io.granary.web.AccessLog;
+import io.granary.web.RequestIds;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.reactor.netty.NettyRouteProvider;
+import org.springframework.core.io.buffer.NettyDataBufferFactory;
+import org.springframework.http.server.reactive.HttpHandler;
+import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.http.server.HttpServerRoutes;
+
+/**
+ * The hot read path: a plain {@code GET} or {@code HEAD} of a small object with an API key,
+ * answered on Reactor Netty directly. The WebFlux pipeline around a handler (exchange, filter
+ * chain, router, response writers, observation) costs several times what the cached read itself
+ * does (bench/hot-get.sh measures both); requests here go through the same services with the
+ * same rules (credential, tenant and bucket state, permission, key restrictions, rate limits) and
+ * get the same headers, access-log line and {@code http.server.requests} timer.
+ *
+ * <p>Only the successful answer is given here. Anything else (another credential kind, a query,
+ * conditional or range headers, a body, a large or redirected object, and every refusal or
+ * error) goes to the WebFlux routes as if this path did not exist, which answer it in full.
+ */
+@Component
+class HotReadRoute implements NettyRouteProvider {
+
+    private static final String PREFIX = "/v1/buckets/";
+    private static final String OBJECTS = "/objects/";
+    /** The route's pattern, as WebFlux's observation names it in the {@code uri} tag. */
+    private static final String URI_TAG = "/v1/buckets/{bucket}/objects/{*key}";
+    /** Headers that call for evaluation this path leaves to the full one. */
+    private static final String[] DEFERRED_HEADERS = {
+        "Range", "If-Range", "If-Match", "If-None-Match", "If-Modified-Since", "If-Unmodified-Since",
+        JwtAuthenticator.TENANT_HEADER, "Content-Length", "Transfer-Encoding"
+    };
+
+    private final ApiKeyService apiKeys;
+    private final RateLimiter rateLimiter;
+    private final ObjectService objects;
+    private final ObjectProvider<HttpHandler> httpHandler;
+    private final Timer gets;
+    private final Timer heads;
+    private final Counter answered;
+    private volatile ReactorHttpHandlerAdapter webflux;
+
+    HotReadRoute(ApiKeyService apiKeys, RateLimiter rateLimiter, ObjectService objects,
+                 ObjectProvider<HttpHandler> httpHandler, MeterRegistry meters) {
+        this.apiKeys = apiKeys;
+        this.rateLimiter = rateLimiter;
+        this.objects = objects;
+        this.httpHandler = httpHandler;
+        this.gets = timer(meters, "GET");
+        this.heads = timer(meters, "HEAD");
+        this.answered = Counter.builder("granary.hot.reads")
+                .description("GET and HEAD requests answered on the hot read path (also counted in http.server.requests)")
+                .register(meters);
+    }
+
+    private static Timer timer(MeterRegistry meters, String method) {
+        return Timer.builder("http.server.requests")
+                .tags("error", "none", "exception", "none", "method", method, "outcome", "SUCCESS", "status", "200",
+                        "uri", URI_TAG)
+                .register(meters);
+    }
+
+    @Override
+    public HttpServerRoutes apply(HttpServerRoutes routes) {
+        return routes.route(HotReadRoute::eligible, this::serve);
+    }
+
+    /** Cheap checks on the request line and headers only; no lookups. */
+    static boolean eligible(HttpServerRequest request) {
+        HttpMethod method = request.method();
+        if (method != HttpMethod.GET && method != HttpMethod.HEAD) {
+            return false;
+        }
+        String uri = request.uri();
+        if (!uri.startsWith(PREFIX) || uri.indexOf('?') >= 0 || uri.indexOf('#') >= 0) {
+            return false;
+        }
+        HttpHeaders headers = request.requestHeaders();
+        for (String name : DEFERRED_HEADERS) {
+            if (headers.contains(name)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Mono<Void> serve(HttpServerRequest request, HttpServerResponse response) {
+        long start = System.nanoTime();
+        Target target = Target.parse(request.uri());
+        HttpHeaders headers = request.requestHeaders();
+        String credential = CredentialFilter.credential(headers.get(CredentialFilter.API_KEY_HEADER),
+                headers.get(HttpHeaderNames.AUTHORIZATION));
+        if (target == null || credential == null || JwtAuthenticator.looksLikeJwt(credential)) {
+            return fullPath(request, response);
+        }
+        return resolve(target, credential)
+                .map(Optional::of)
+                // Every refusal and error is answered by the full path, which renders it.
+                .onErrorResume(error -> Mono.just(Optional.empty()))
+                .defaultIfEmpty(Optional.empty())
+                .flatMap(hit -> hit.isPresent()
+                        ? write(request, response, hit.get(), start)
+                        : fullPath(request, response));
+    }
+
+    /** The object and its bytes, or empty when this path does not answer the request. */
+    private Mono<Hit> resolve(Target target, String credential) {
+        return apiKeys.authenticate(credential)
+                .filter(principal -> principal instanceof Principal.Member)
+                .flatMap(principal -> objects.stat(principal, target.bucket(), target.key())
+                        .filter(found -> !found.bucket().redirectsDownloads()
+                                && (found.object().size() == 0 || objects.isSmall(found.object())))
+                        .flatMap(found -> {
+                            Principal.Member member = (Principal.Member) principal;
+                            Mono<Void> admitted = rateLimiter.acquire(member.tenantId(), member.actor(), member.requestsPerSecond());
+                            Mono<Flux<ByteBuf>> body = found.object().size() == 0 ? Mono.just(Flux.empty())
+                                    : objects.open(found.object(), null).map(HotReadRoute::buffers);
+                            return admitted.then(body).map(bytes -> new Hit(found, bytes));
+                        }));
+    }
+
+    private static Flux<ByteBuf> buffers(BlobContent content) {
+        return content.stream().map(NettyDataBufferFactory::toByteBuf);
+    }
+
+    private Mono<Void> write(HttpServerRequest request, HttpServerResponse response, Hit hit, long start) {
+        String id = RequestIds.choose(request.requestHeaders().get(RequestIds.HEADER));
+        StoredObject object = hit.found().object();
+        org.springframework.http.HttpHeaders described = new org.springframework.http.HttpHeaders();
+        ObjectHeaders.describe(described, object,
+                object.cacheControl() != null ? object.cacheControl() : hit.found().bucket().cacheControl(), null);
+        response.status(HttpResponseStatus.OK);
+        described.forEach((name, values) -> values.forEach(value -> response.addHeader(name, value)));
+        response.header(RequestIds.HEADER, id)
+                .header(HttpHeaderNames.CONTENT_LENGTH, Long.toString(object.size()));
+        boolean head = request.method() == HttpMethod.HEAD;
+        Mono<Void> sent = head ? response.send().then() : response.send(hit.body()).then();
+        Timer timer = head ? heads : gets;
+        answered.increment();
+        return sent.doFinally(signal -> {
+            timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            AccessLog.write(id, request.method(), request.fullPath(), 200, start, signal);
+        });
+    }
+
+    private Mono<Void> fullPath(HttpServerRequest request, HttpServerResponse response) {
+        ReactorHttpHandlerAdapter adapter = webflux;
+        if (adapter == null) {
+            // Resolved on first use: the HTTP handler is built from the whole context, after the server.
+            adapter = new ReactorHttpHandlerAdapter(httpHandler.getObject());
+            webflux = adapter;
+        }
+        return adapter.apply(request, response);
+    }
+
+    private record Hit(FoundObject found, Flux<ByteBuf> body) {
+    }
+
+    /** Bucket and key from {@code /v1/buckets/{bucket}/objects/{key}}; {@code null} when not plainly that. */
+    record Target(String bucket, String key) {
+
+        static Target parse(String uri) {
+            int bucketEnd = uri.indexOf('/', PREFIX.length());
+            if (bucketEnd <= PREFIX.length() || !uri.startsWith(OBJECTS, bucketEnd)) {
+                return null;
+            }
+            String bucket = uri.substring(PREFIX.length(), bucketEnd);
+            String rawKey = uri.substring(bucketEnd + OBJECTS.length());
+            // Escapes and matrix parameters in the bucket segment are left to WebFlux's decoding.
+            if (bucket.indexOf('%') >= 0 || bucket.indexOf(';') >= 0 || rawKey.isEmpty()) {
+                return null;
+            }
+            try {
+                return new Target(bucket, ObjectKeys.fromRawPath(rawKey));
+            } catch (RuntimeException invalid) {
+                return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.granary.object;
+
+import java.nio.charset.StandardCharsets;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+
+/** The headers that describe an object in a GET or HEAD answer, the same from every front-end. */
+final class ObjectHeaders {
+
+    private ObjectHeaders() {
+    }
+
+    /**
+     * @param cacheControl the {@code Cache-Control} to send, or {@code null} for none
+     * @param downloadName the file name of a {@code Content-Disposition: attachment}, or {@code null}
+     */
+    static void describe(HttpHeaders headers, StoredObject object, String cacheControl, String downloadName) {
+        headers.set(HttpHeaders.CONTENT_TYPE, object.contentType());
+        headers.setETag(object.quotedEtag());
+        headers.setLastModified(object.lastModified());
+        headers.set(HttpHeaders.ACCEPT_RANGES, "bytes");
+        // Stored bytes are served as their declared type, never as what a browser guesses.
+        headers.set("X-Content-Type-Options", "nosniff");
+        headers.set("X-Version-Id", object.versionId());
+        if (cacheControl != null) {
+            headers.set(HttpHeaders.CACHE_CONTROL, cacheControl);
+        }
+        object.metadata().forEach((name, value) -> headers.add(UserMetadata.HEADER_PREFIX + name, value));
+        if (downloadName != null) {
+            headers.set(HttpHeaders.CONTENT_DISPOSITION,
+                    ContentDisposition.attachment().filename(downloadName, StandardCharsets.UTF_8).build().toString());
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.granary.upload;
+
+import io.granary.error.ErrorCode;
+import io.granary.error.GranaryException;
+import io.granary.object.ObjectHandler;
+import io.granary.storage.StoredPart;
+import io.granary.web.Requests;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.util.UriUtils;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** HTTP for multipart uploads under {@code /v1/buckets/{bucket}/multipart}. */
+@Component
+public class MultipartHandler {
+
+    private final MultipartService multipart;
+
+    MultipartHandler(MultipartService multipart) {
+        this.multipart = multipart;
+    }
+
+    /** The body of a completion. */
+    public record Completion(List<PartRef> parts) {
+    }
+
+    public Mono<ServerResponse> start(ServerRequest request) {
+        String bucket = request.pathVariable("bucket");
+        return Requests.json(request, MultipartService.Start.class)
+                .flatMap(body -> multipart.start(Requests.principal(request), bucket, body))
+                .flatMap(started -> ServerResponse.created(URI.create("/v1/buckets/"
+                                + UriUtils.encodePathSegment(bucket, "UTF-8") + "/multipart/" + started.id()))
+                        .bodyValue(view(started, null)));
+    }
+
+    public Mono<ServerResponse> uploadPart(ServerRequest request) {
+        HttpHeaders headers = request.headers().asHttpHeaders();
+        long length = headers.getContentLength();
+        // Any chunk an operator drops on the way (a cancel racing with delivery) is freed here.
+        Flux<DataBuffer> body = request.bodyToFlux(DataBuffer.class).doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+        return Mono.defer(() -> multipart.uploadPart(Requests.principal(request), request.pathVariable("bucket"),
+                        request.pathVariable("uploadId"), partNumber(request), length >= 0 ? length : null, body))
+                .flatMap(part -> ServerResponse.ok().eTag("\"" + part.etag() + "\"").bodyValue(part(part)));
+    }
+
+    public Mono<ServerResponse> list(ServerRequest request) {
+        return multipart.listParts(Requests.principal(request), request.pathVariable("bucket"), request.pathVariable("uploadId"))
+                .flatMap(listing -> ServerResponse.ok().bodyValue(view(listing.upload(), listing.parts())));
+    }
+
+    public Mono<ServerResponse> partUrl(ServerRequest request) {
+        return Mono.defer(() -> multipart.presignPart(Requests.principal(request), request.pathVariable("bucket"),
+                        request.pathVariable("uploadId"), partNumber(request)))
+                .flatMap(url -> {
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("n", url.n());
+                    body.put("url", url.url().toString());
+                    body.put("method", "PUT");
+                    body.put("headers", url.headers());
+                    body.put("expiresAt", url.expiresAt());
+                    return ServerResponse.ok().bodyValue(body);
+                });
+    }
+
+    public Mono<ServerResponse> complete(ServerRequest request) {
+        return Requests.json(request, Completion.class)
+                .flatMap(body -> multipart.complete(Requests.principal(request), request.pathVariable("bucket"),
+                        request.pathVariable("uploadId"), body.parts()))
+                .flatMap(stored -> ServerResponse.ok().eTag(stored.quotedEtag()).bodyValue(ObjectHandler.view(stored)));
+    }
+
+    public Mono<ServerResponse> abort(ServerRequest request) {
+        return multipart.abort(Requests.principal(request), request.pathVariable("bucket"), request.pathVariable("uploadId"))
+                .then(ServerResponse.noContent().build());
+    }
+
+    private static int partNumber(ServerRequest request) {
+        String n = request.pathVariable("n");
+        try {
+            return Integer.parseInt(n);
+        } catch (NumberFormatException e) {
+            throw new GranaryException(ErrorCode.INVALID_PART_NUMBER, "Part numbers go from 1 to 10,000, not '" + n + "'.");
+        }
+    }
+
+    private static Map<String, Object> view(MultipartUpload upload, List<StoredPart> parts) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("uploadId", upload.id());
+        body.put("key", upload.upload().key());
+        body.put("contentType", upload.upload().contentType());
+        body.put("state", upload.state().wireName());
+        if (upload.rejection() != null) {
+            body.put("rejection", upload.rejection());
+        }
+        if (upload.etag() != null) {
+            body.put("etag", upload.etag());
+        }
+        body.put("createdAt", upload.createdAt());
+        if (parts != null) {
+            body.put("parts", parts.stream().map(MultipartHandler::part).toList());
+        }
+        return body;
+    }
+
+    private static Map<String, Object> part(StoredPart part) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("n", part.number());
+        body.put("etag", part.etag());
+        body.put("size", part.size());
+        return body;
+    }
+}

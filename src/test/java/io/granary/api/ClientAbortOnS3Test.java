@@ -1,0 +1,19 @@
+package io.granary.api;
+
+import io.granary.testsupport.S3ProxyServer;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** {@link ClientAbortTest} with the bytes in a real S3 server: aborted streamed and multipart uploads. */
+class ClientAbortOnS3Test extends ClientAbortTest {
+
+    private static final java.nio.file.Path OWN_DATA_DIR = tempDir();
+
+    @DynamicPropertySource
+    static void s3Store(DynamicPropertyRegistry registry) {
+        S3ProxyServer s3 = S3ProxyServer.shared();
+        registry.add("granary.test.data-dir", OWN_DATA_DIR::toString);
+        s3.registerAsStore(registry, "granary-abort-test");
+        registry.add("granary.store.s3.part-size", () -> "5MB");
+    }
+}

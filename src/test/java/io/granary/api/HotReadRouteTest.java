@@ -1,0 +1,123 @@
+package io.granary.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
+
+/**
+ * Plain GETs and HEADs of small objects with an API key are answered on the hot read path
+ * (counted in granary_hot_reads_total) with exactly what the full WebFlux path answers, and every
+ * rule still applies there: revocation at once, permissions, overwrites, deletes.
+ */
+class HotReadRouteTest extends ApiTestSupport {
+
+    private static final Pattern HOT_READS = Pattern.compile("(?m)^granary_hot_reads_total(?:\\{[^}]*})? ([0-9.E]+)$");
+
+    @Test
+    void answersExactlyWhatTheFullPathAnswers() {
+        String key = newTenantAdmin();
+        String bucket = unique("hot");
+        createBucket(key, bucket, Map.of("cacheControl", "public, max-age=60"));
+        http.put().uri("/v1/buckets/{b}/objects/dir/h%C3%A9llo.txt", bucket).header("X-Api-Key", key)
+                .header("X-Meta-Owner", "ada").contentType(MediaType.TEXT_PLAIN).bodyValue("hot bytes")
+                .exchange().expectStatus().isOk().expectBody();
+        http.put().uri("/v1/buckets/{b}/objects/empty", bucket).header("X-Api-Key", key)
+                .contentType(MediaType.APPLICATION_OCTET_STREAM).bodyValue(new byte[0]).exchange().expectStatus().isOk().expectBody();
+
+        for (String path : List.of("/v1/buckets/" + bucket + "/objects/dir/h%C3%A9llo.txt", "/v1/buckets/" + bucket + "/objects/empty")) {
+            get(path, key); // warm
+            double before = hotReads();
+            EntityExchangeResult<byte[]> hot = get(path, key);
+            assertThat(hotReads()).as("answered on the hot path").isEqualTo(before + 1);
+            // A query (even an unknown parameter) sends the request through WebFlux.
+            EntityExchangeResult<byte[]> full = get(path + "?full=1", key);
+            assertThat(hotReads()).as("not on the hot path").isEqualTo(before + 1);
+            assertThat(hot.getResponseBody()).isEqualTo(full.getResponseBody());
+            assertThat(comparable(hot.getResponseHeaders())).isEqualTo(comparable(full.getResponseHeaders()));
+
+            EntityExchangeResult<byte[]> hotHead = http.head().uri(path).header("X-Api-Key", key).exchange()
+                    .expectStatus().isOk().expectBody().returnResult();
+            EntityExchangeResult<byte[]> fullHead = http.head().uri(path + "?full=1").header("X-Api-Key", key).exchange()
+                    .expectStatus().isOk().expectBody().returnResult();
+            assertThat(hotReads()).as("the first HEAD on the hot path").isEqualTo(before + 2);
+            assertThat(hotHead.getResponseBody()).isNullOrEmpty();
+            assertThat(comparable(hotHead.getResponseHeaders())).isEqualTo(comparable(fullHead.getResponseHeaders()));
+        }
+        EntityExchangeResult<byte[]> hot = get("/v1/buckets/" + bucket + "/objects/dir/h%C3%A9llo.txt", key);
+        assertThat(new String(hot.getResponseBody())).isEqualTo("hot bytes");
+        assertThat(hot.getResponseHeaders().getFirst("X-Meta-Owner")).isEqualTo("ada");
+        assertThat(hot.getResponseHeaders().getCacheControl()).isEqualTo("public, max-age=60");
+        assertThat(hot.getResponseHeaders().getContentLength()).isEqualTo(9);
+        // The caller's request id is echoed, as by the full path.
+        http.get().uri("/v1/buckets/{b}/objects/empty", bucket).header("X-Api-Key", key).header("X-Request-Id", "trace-me-1")
+                .exchange().expectStatus().isOk().expectHeader().valueEquals("X-Request-Id", "trace-me-1").expectBody();
+    }
+
+    @Test
+    void everyRuleStillApplies() {
+        String tenantId = createTenant(unique("rules"));
+        String admin = createKey(tenantId, List.of("admin"), null);
+        String bucket = unique("hot");
+        createBucket(admin, bucket, Map.of());
+        String reader = createKey(tenantId, List.of("read"), null);
+        String writerOnly = createKey(tenantId, List.of("write"), null);
+        String path = "/v1/buckets/" + bucket + "/objects/a";
+        http.put().uri(path).header("X-Api-Key", admin).bodyValue("first").exchange().expectStatus().isOk().expectBody();
+        assertThat(new String(get(path, reader).getResponseBody())).isEqualTo("first");
+        get(path, reader);
+
+        // Permissions: a key that may not read gets the full path's 403.
+        expectProblem(http.get().uri(path).header("X-Api-Key", writerOnly).exchange(), HttpStatus.FORBIDDEN, "forbidden");
+        // An overwrite is served at once; a delete is a 404 at once.
+        http.put().uri(path).header("X-Api-Key", admin).bodyValue("second").exchange().expectStatus().isOk().expectBody();
+        assertThat(new String(get(path, reader).getResponseBody())).isEqualTo("second");
+        http.delete().uri(path).header("X-Api-Key", admin).exchange().expectStatus().is2xxSuccessful().expectBody();
+        expectProblem(http.get().uri(path).header("X-Api-Key", reader).exchange(), HttpStatus.NOT_FOUND, "object_not_found");
+        // Revoking a key ends its hot reads with the next request.
+        http.put().uri(path).header("X-Api-Key", admin).bodyValue("third").exchange().expectStatus().isOk().expectBody();
+        get(path, reader);
+        String readerId = (String) asRoot(http.get().uri("/v1/tenants/{id}/keys", tenantId)).exchange()
+                .expectStatus().isOk()
+                .expectBody(new ParameterizedTypeReference<Map<String, List<Map<String, Object>>>>() { })
+                .returnResult().getResponseBody().get("keys").stream()
+                .filter(item -> List.of("read").equals(item.get("permissions"))).findFirst().orElseThrow().get("id");
+        asRoot(http.delete().uri("/v1/tenants/{t}/keys/{k}", tenantId, readerId)).exchange().expectStatus().is2xxSuccessful().expectBody();
+        expectProblem(http.get().uri(path).header("X-Api-Key", reader).exchange(), HttpStatus.UNAUTHORIZED, "unauthenticated");
+        // Conditional and range requests are answered in full by the WebFlux path.
+        String etag = get(path, admin).getResponseHeaders().getETag();
+        http.get().uri(path).header("X-Api-Key", admin).header(HttpHeaders.IF_NONE_MATCH, etag).exchange()
+                .expectStatus().isNotModified().expectBody();
+        http.get().uri(path).header("X-Api-Key", admin).header(HttpHeaders.RANGE, "bytes=1-2").exchange()
+                .expectStatus().isEqualTo(HttpStatus.PARTIAL_CONTENT).expectBody(String.class).isEqualTo("hi");
+    }
+
+    private EntityExchangeResult<byte[]> get(String path, String key) {
+        return http.get().uri(path).header("X-Api-Key", key).exchange().expectStatus().isOk().expectBody().returnResult();
+    }
+
+    /** Every header but the per-request ones. */
+    private static Map<String, List<String>> comparable(HttpHeaders headers) {
+        Map<String, List<String>> all = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        headers.forEach((name, values) -> all.put(name, values));
+        all.remove("X-Request-Id");
+        all.remove("Date");
+        return all;
+    }
+
+    private double hotReads() {
+        String metrics = http.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+        Matcher matcher = HOT_READS.matcher(metrics);
+        return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
+    }
+}
