@@ -75,7 +75,8 @@ public record GranaryProperties(
      * @param accessKey access key id
      * @param secretKey secret access key
      * @param pathStyle path-style addressing (MinIO, S3Proxy, Ceph need it)
-     * @param maxConcurrency maximum open connections to the store
+     * @param maxConcurrency maximum open connections to the store; a transfer holds one throughout,
+     *     so this bounds concurrent uncached transfers (the SDK's own default, 50, is for clients)
      * @param connectionAcquireTimeout how long a request may wait for a pooled connection
      * @param readTimeout longest silence on a connection before it is failed
      * @param apiCallTimeout upper bound of one non-streaming call (head, delete, copy, list)
@@ -90,8 +91,8 @@ public record GranaryProperties(
             String accessKey,
             String secretKey,
             @DefaultValue("true") boolean pathStyle,
-            @DefaultValue("64") int maxConcurrency,
-            @DefaultValue("10s") Duration connectionAcquireTimeout,
+            @DefaultValue("256") int maxConcurrency,
+            @DefaultValue("30s") Duration connectionAcquireTimeout,
             @DefaultValue("60s") Duration readTimeout,
             @DefaultValue("5m") Duration apiCallTimeout,
             @DefaultValue("when-supported") ChecksumMode checksums,

@@ -57,6 +57,11 @@ class ProblemExceptionHandler implements WebExceptionHandler {
         if (problem.code() == ErrorCode.INTERNAL) {
             log.error("{} {} {} failed", RequestIds.of(exchange), exchange.getRequest().getMethod(),
                     exchange.getRequest().getPath(), error);
+        } else if (problem.code().status().is5xxServerError()) {
+            // A dependency's fault (store, database, scanner): the operator needs its cause, the
+            // client only the code.
+            log.warn("{} {} {} answered {}: {}", RequestIds.of(exchange), exchange.getRequest().getMethod(),
+                    exchange.getRequest().getPath(), problem.code().code(), rootCause(error).toString());
         }
         ProblemDetail body = ProblemDetail.forStatusAndDetail(problem.code().status(), problem.getMessage());
         body.setTitle(problem.code().title());
@@ -140,5 +145,13 @@ class ProblemExceptionHandler implements WebExceptionHandler {
         public List<ViewResolver> viewResolvers() {
             return List.of();
         }
+    }
+
+    private static Throwable rootCause(Throwable error) {
+        Throwable cause = error;
+        for (int depth = 0; cause.getCause() != null && cause.getCause() != cause && depth < 32; depth++) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 }

@@ -34,6 +34,11 @@ public final class GranaryBlockHoundIntegration implements BlockHoundIntegration
         builder.allowBlockingCallsInside("com.mongodb.internal.connection.ClusterClock", "getCurrent");
         builder.allowBlockingCallsInside("com.mongodb.internal.connection.ClusterClock", "getClusterTime");
         builder.allowBlockingCallsInside("com.mongodb.internal.connection.ClusterClock", "greaterOf");
+        // Spring Data builds an entity's mapping metadata once, under its mapping context's write
+        // lock; requests that first touch that type at the same moment (100 writers reading their
+        // usage record) wait on that lock for the build, never for I/O.
+        builder.allowBlockingCallsInside("org.springframework.data.mapping.context.AbstractMappingContext",
+                "getPersistentEntity");
         // Caffeine's clear() takes the cache's eviction lock, which its own maintenance holds only
         // to drain its small read and write buffers; a node clears its memory tier this way from
         // Lettuce's event loop when its invalidation channel is (re)subscribed.
