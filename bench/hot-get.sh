@@ -17,10 +17,14 @@
 #   bench/hot-get.sh                              # 3 runs of 15 s per target
 #   RUNS=5 DURATION=30s bench/hot-get.sh
 #   JFR=/tmp/hot.jfr bench/hot-get.sh             # also record a JFR profile of the cached Granary
+#   PROFILE=/tmp/hot.collapsed ASPROF=/path/to/libasyncProfiler.so bench/hot-get.sh
+#                                                 # ... or an async-profiler CPU profile (collapsed
+#                                                 # stacks; .html for a flame graph), e.g. from the
+#                                                 # jar tools.profiler:async-profiler on Maven Central
 #   BASELINE_JAR=/tmp/before.jar bench/hot-get.sh # + the cached Granary from an older build
 #
 # Settings (environment): OBJECTS=1000 SIZE_KB=4 RUNS=3 DURATION=15s WARMUP=30s THREADS=2
-# CONNECTIONS=64 PORT=18281 (uses PORT..PORT+3) JAVA_OPTS="-Xms512m -Xmx512m" JFR= REBUILD=
+# CONNECTIONS=64 PORT=18281 (uses PORT..PORT+3) JAVA_OPTS="-Xms512m -Xmx512m" JFR= PROFILE= ASPROF= REBUILD=
 # JAR=target/granary.jar (built when missing or with REBUILD=1)
 # BASELINE_JAR= BASELINE_ARGS= (either one adds the baseline target; the jar defaults to JAR)
 # FLOORS=1 (0 leaves out the netty and webflux floors; they use PORT+4 and PORT+5)
@@ -39,6 +43,8 @@ CONNECTIONS=${CONNECTIONS:-64}
 PORT=${PORT:-18281}
 JAVA_OPTS=${JAVA_OPTS:--Xms512m -Xmx512m}
 JFR=${JFR:-}
+PROFILE=${PROFILE:-}
+ASPROF=${ASPROF:-}
 JAR=${JAR:-target/granary.jar}
 BASELINE_JAR=${BASELINE_JAR:-}
 BASELINE_ARGS=${BASELINE_ARGS:-}
@@ -93,6 +99,11 @@ start_granary() { # name jar port extra-options...
   local jvm=($JAVA_OPTS)
   if [ "$name" = cache ] && [ -n "$JFR" ]; then
     jvm+=("-XX:StartFlightRecording=filename=$JFR,settings=profile,dumponexit=true")
+  fi
+  if [ "$name" = cache ] && [ -n "$PROFILE" ]; then
+    [ -f "$ASPROF" ] || { echo "PROFILE needs ASPROF=<path of libasyncProfiler.so>" >&2; exit 1; }
+    # itimer: CPU samples without perf_events, which containers usually forbid.
+    jvm+=("-agentpath:$ASPROF=start,event=itimer,interval=1ms,file=$PROFILE")
   fi
   GRANARY_ROOT_KEY="$ROOT_KEY" java "${jvm[@]}" -jar "$jar" --server.port="$port" \
     --granary.data-dir="$WORK/data-$name" --granary.rate-limit.enabled=false "$@" > "$WORK/granary-$name.log" 2>&1 &

@@ -135,16 +135,16 @@ public class ObjectService {
                 .switchIfEmpty(Mono.error(() -> notFound(key)));
     }
 
-    /**
-     * The bytes of exactly the version described by {@code object}. Fails with
-     * {@code blob_not_found} when that version was replaced or deleted since it was read; callers
-     * then read the metadata again.
-     */
     /** Whether {@link #open} serves this version's bytes from the cache rather than streaming them from the store. */
     public boolean isSmall(StoredObject object) {
         return smallObjects.keeps(object);
     }
 
+    /**
+     * The bytes of exactly the version described by {@code object}. Fails with
+     * {@code blob_not_found} when that version was replaced or deleted since it was read; callers
+     * then read the metadata again.
+     */
     public Mono<BlobContent> open(StoredObject object, ByteRange range) {
         return smallObjects.open(object, range);
     }

@@ -57,6 +57,12 @@ public final class S3BlobStore implements BlobStore, MultipartStore {
 
     /** The largest object S3 accepts in one PutObject. */
     static final long MAX_SINGLE_PUT = 5L << 30;
+    /**
+     * Bodies up to this length are gathered in memory before they are sent, so the SDK can send
+     * them again when a connection fails under the request (a store closing a pooled connection,
+     * a reset); longer ones stream and are tried once. Bounds memory at this times the pool size.
+     */
+    static final int REPLAYABLE_PUT = 256 * 1024;
     /** S3's smallest part size (except for the last part). */
     static final long MIN_PART_SIZE = 5L << 20;
     /** The largest part we assemble in memory (a Java array, well below S3's 5 GiB maximum). */
@@ -131,6 +137,12 @@ public final class S3BlobStore implements BlobStore, MultipartStore {
     @Override
     public Mono<Void> put(BlobLocation location, Flux<DataBuffer> body, Long length, Map<String, String> metadata) {
         Map<String, String> userMetadata = S3Metadata.encode(metadata);
+        if (length != null && length <= REPLAYABLE_PUT) {
+            // One part of exactly the declared length (the assembler enforces it).
+            return PartAssembler.parts(body, (int) Math.max(1, length), length)
+                    .single()
+                    .flatMap(bytes -> putBytes(location.path(), bytes, userMetadata));
+        }
         if (length != null && length <= MAX_SINGLE_PUT) {
             return putStreamed(location.path(), body, length, userMetadata);
         }

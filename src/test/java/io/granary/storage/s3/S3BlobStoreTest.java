@@ -11,6 +11,7 @@ import io.granary.storage.BlobLocation;
 import io.granary.storage.BlobStore;
 import io.granary.storage.BlobStoreContract;
 import io.granary.storage.PresignedPut;
+import io.granary.testsupport.DroppingTcpProxy;
 import io.granary.testsupport.S3ProxyServer;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -182,12 +183,44 @@ class S3BlobStoreTest extends BlobStoreContract {
             assertFailsWith(() -> down.check().block(), ErrorCode.STORE_UNAVAILABLE);
             assertFailsWith(() -> down.head(location("any")).block(), ErrorCode.STORE_UNAVAILABLE);
             assertFailsWith(() -> down.open(location("any"), null).block(), ErrorCode.STORE_UNAVAILABLE);
-            // A streamed body cannot be replayed, so its PUT is tried once (control calls retry).
-            assertThatThrownBy(() -> down.put(location("any"), body(randomBytes(10)), 10L, Map.of()).block())
+            // A streamed body cannot be replayed, so its PUT is tried once; a small one is retried.
+            int streamed = S3BlobStore.REPLAYABLE_PUT + 1;
+            assertThatThrownBy(() -> down.put(location("any"), body(randomBytes(streamed)), (long) streamed, Map.of()).block())
                     .isInstanceOf(GranaryException.class)
                     .satisfies(error -> assertThat(((GranaryException) error).code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE))
                     .hasStackTraceContaining("SDK Attempt Count: 1)");
+            assertThatThrownBy(() -> down.put(location("any"), body(randomBytes(10)), 10L, Map.of()).block())
+                    .isInstanceOf(GranaryException.class)
+                    .satisfies(error -> assertThat(((GranaryException) error).code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE))
+                    .hasStackTraceContaining("SDK Attempt Count: 4)"); // the SDK default: three retries
         }
+    }
+
+    @Test
+    void smallPutIsSentAgainWhenTheStoreDropsTheConnectionAndAStreamedOneFailsOnce() {
+        S3ProxyServer s3 = S3ProxyServer.shared();
+        byte[] small = randomBytes(S3BlobStore.REPLAYABLE_PUT);
+        BlobLocation smallLocation = location("dropped-small");
+        try (DroppingTcpProxy proxy = new DroppingTcpProxy(s3.endpoint(), 1);
+             S3AsyncClient flaky = S3ClientFactory.create(withEndpoint(s3.settings(bucket), proxy.endpoint()))) {
+            new S3BlobStore(flaky, bucket, PART_SIZE, Duration.ofSeconds(30))
+                    .put(smallLocation, body(small), (long) small.length, Map.of()).block(Duration.ofSeconds(30));
+
+            assertThat(proxy.connections()).isEqualTo(2);
+        }
+        assertSameBytes(read(smallLocation, null), small);
+
+        byte[] large = randomBytes(S3BlobStore.REPLAYABLE_PUT + 1);
+        BlobLocation largeLocation = location("dropped-large");
+        try (DroppingTcpProxy proxy = new DroppingTcpProxy(s3.endpoint(), 1);
+             S3AsyncClient flaky = S3ClientFactory.create(withEndpoint(s3.settings(bucket), proxy.endpoint()))) {
+            S3BlobStore once = new S3BlobStore(flaky, bucket, PART_SIZE, Duration.ofSeconds(30));
+            assertFailsWith(() -> once.put(largeLocation, body(large), (long) large.length, Map.of())
+                    .block(Duration.ofSeconds(30)), ErrorCode.STORE_UNAVAILABLE);
+
+            assertThat(proxy.connections()).isEqualTo(1);
+        }
+        assertThat(store.head(largeLocation).blockOptional()).isEmpty();
     }
 
     @Test
