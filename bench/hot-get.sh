@@ -18,9 +18,10 @@
 #   RUNS=5 DURATION=30s bench/hot-get.sh
 #   JFR=/tmp/hot.jfr bench/hot-get.sh             # also record a JFR profile of the cached Granary
 #   PROFILE=/tmp/hot.collapsed ASPROF=/path/to/libasyncProfiler.so bench/hot-get.sh
-#                                                 # ... or an async-profiler CPU profile (collapsed
-#                                                 # stacks; .html for a flame graph), e.g. from the
-#                                                 # jar tools.profiler:async-profiler on Maven Central
+#                                                 # ... or an async-profiler CPU profile of the
+#                                                 # measured cache runs (collapsed stacks; .html for
+#                                                 # a flame graph); the library is in the jar
+#                                                 # tools.profiler:async-profiler on Maven Central
 #   BASELINE_JAR=/tmp/before.jar bench/hot-get.sh # + the cached Granary from an older build
 #
 # Settings (environment): OBJECTS=1000 SIZE_KB=4 RUNS=3 DURATION=15s WARMUP=30s THREADS=2
@@ -45,6 +46,10 @@ JAVA_OPTS=${JAVA_OPTS:--Xms512m -Xmx512m}
 JFR=${JFR:-}
 PROFILE=${PROFILE:-}
 ASPROF=${ASPROF:-}
+if [ -n "$PROFILE" ]; then
+  [ -f "$ASPROF" ] || { echo "PROFILE needs ASPROF=<path of libasyncProfiler.so>" >&2; exit 1; }
+  command -v jcmd > /dev/null || { echo "PROFILE needs jcmd (a JDK)" >&2; exit 1; }
+fi
 JAR=${JAR:-target/granary.jar}
 BASELINE_JAR=${BASELINE_JAR:-}
 BASELINE_ARGS=${BASELINE_ARGS:-}
@@ -99,11 +104,6 @@ start_granary() { # name jar port extra-options...
   local jvm=($JAVA_OPTS)
   if [ "$name" = cache ] && [ -n "$JFR" ]; then
     jvm+=("-XX:StartFlightRecording=filename=$JFR,settings=profile,dumponexit=true")
-  fi
-  if [ "$name" = cache ] && [ -n "$PROFILE" ]; then
-    [ -f "$ASPROF" ] || { echo "PROFILE needs ASPROF=<path of libasyncProfiler.so>" >&2; exit 1; }
-    # itimer: CPU samples without perf_events, which containers usually forbid.
-    jvm+=("-agentpath:$ASPROF=start,event=itimer,interval=1ms,file=$PROFILE")
   fi
   GRANARY_ROOT_KEY="$ROOT_KEY" java "${jvm[@]}" -jar "$jar" --server.port="$port" \
     --granary.data-dir="$WORK/data-$name" --granary.rate-limit.enabled=false "$@" > "$WORK/granary-$name.log" 2>&1 &
@@ -250,7 +250,13 @@ for target in "${TARGETS[@]}"; do run_wrk "$target" "$WARMUP" > /dev/null; done
 declare -A RPS=() P50=() P99=() CPU=() ERRORS=()
 for run in $(seq 1 "$RUNS"); do
   for target in "${TARGETS[@]}"; do
+    # The profile covers the measured cache runs only (not start-up, loading or warm-up).
+    # itimer: CPU samples without perf_events, which containers usually forbid.
+    [ "$target" != cache ] || [ -z "$PROFILE" ] \
+      || jcmd "${PIDS[cache]}" JVMTI.agent_load "$ASPROF" "resume,event=itimer,interval=1ms" > /dev/null
     read -r rps p50 p99 cpu errors <<< "$(run_wrk "$target" "$DURATION")"
+    [ "$target" != cache ] || [ -z "$PROFILE" ] \
+      || jcmd "${PIDS[cache]}" JVMTI.agent_load "$ASPROF" "stop,file=$PROFILE" > /dev/null
     RPS[$target]+="$rps "; P50[$target]+="$p50 "; P99[$target]+="$p99 "; CPU[$target]+="$cpu "
     ERRORS[$target]=$(( ${ERRORS[$target]:-0} + errors ))
     printf 'run %d %-8s %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  server CPU %4d us/req  socket errors %d\n' \
