@@ -252,11 +252,12 @@ for run in $(seq 1 "$RUNS"); do
   for target in "${TARGETS[@]}"; do
     # The profile covers the measured cache runs only (not start-up, loading or warm-up).
     # itimer: CPU samples without perf_events, which containers usually forbid.
+    # (The inner quotes keep jcmd from reading the options as its own name=value arguments.)
     [ "$target" != cache ] || [ -z "$PROFILE" ] \
-      || jcmd "${PIDS[cache]}" JVMTI.agent_load "$ASPROF" "resume,event=itimer,interval=1ms" > /dev/null
+      || jcmd "${PIDS[cache]}" JVMTI.agent_load "$ASPROF" "\"resume,event=itimer,interval=1ms\"" > /dev/null
     read -r rps p50 p99 cpu errors <<< "$(run_wrk "$target" "$DURATION")"
     [ "$target" != cache ] || [ -z "$PROFILE" ] \
-      || jcmd "${PIDS[cache]}" JVMTI.agent_load "$ASPROF" "stop,file=$PROFILE" > /dev/null
+      || jcmd "${PIDS[cache]}" JVMTI.agent_load "$ASPROF" "\"stop,file=$PROFILE\"" > /dev/null
     RPS[$target]+="$rps "; P50[$target]+="$p50 "; P99[$target]+="$p99 "; CPU[$target]+="$cpu "
     ERRORS[$target]=$(( ${ERRORS[$target]:-0} + errors ))
     printf 'run %d %-8s %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  server CPU %4d us/req  socket errors %d\n' \

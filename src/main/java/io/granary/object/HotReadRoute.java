@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
@@ -20,11 +21,12 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.NettyDataBufferFactory;
+import org.springframework.http.support.Netty4HeadersAdapter;
 import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
 import org.springframework.stereotype.Component;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
@@ -137,28 +139,38 @@ class HotReadRoute implements NettyRouteProvider {
                         .flatMap(found -> {
                             Principal.Member member = (Principal.Member) principal;
                             Mono<Void> admitted = rateLimiter.acquire(member.tenantId(), member.actor(), member.requestsPerSecond());
-                            Mono<Flux<ByteBuf>> body = found.object().size() == 0 ? Mono.just(Flux.empty())
-                                    : objects.open(found.object(), null).map(HotReadRoute::buffers);
+                            Mono<ByteBuf> body = found.object().size() == 0 ? Mono.just(Unpooled.EMPTY_BUFFER)
+                                    : objects.open(found.object(), null).flatMap(HotReadRoute::joined);
                             return admitted.then(body).map(bytes -> new Hit(found, bytes));
                         }));
     }
 
-    private static Flux<ByteBuf> buffers(BlobContent content) {
-        return content.stream().map(NettyDataBufferFactory::toByteBuf);
+    /**
+     * The bytes as one buffer (a cached object is one already): Reactor Netty writes a single
+     * buffer and the headers as one full response with one flush, where a stream of buffers costs
+     * a flush for the headers and body and another for the end of the response.
+     */
+    private static Mono<ByteBuf> joined(BlobContent content) {
+        return DataBufferUtils.join(content.stream()).map(NettyDataBufferFactory::toByteBuf);
     }
 
     private Mono<Void> write(HttpServerRequest request, HttpServerResponse response, Hit hit, long start) {
         String id = RequestIds.choose(request.requestHeaders().get(RequestIds.HEADER));
         StoredObject object = hit.found().object();
-        org.springframework.http.HttpHeaders described = new org.springframework.http.HttpHeaders();
-        ObjectHeaders.describe(described, object,
-                object.cacheControl() != null ? object.cacheControl() : hit.found().bucket().cacheControl(), null);
         response.status(HttpResponseStatus.OK);
-        described.forEach((name, values) -> values.forEach(value -> response.addHeader(name, value)));
+        // Written straight into Netty's headers through Spring's view of them.
+        ObjectHeaders.describe(new org.springframework.http.HttpHeaders(new Netty4HeadersAdapter(response.responseHeaders())),
+                object, object.cacheControl() != null ? object.cacheControl() : hit.found().bucket().cacheControl(), null);
         response.header(RequestIds.HEADER, id)
                 .header(HttpHeaderNames.CONTENT_LENGTH, Long.toString(object.size()));
         boolean head = request.method() == HttpMethod.HEAD;
-        Mono<Void> sent = head ? response.send().then() : response.send(hit.body()).then();
+        Mono<Void> sent;
+        if (head) {
+            hit.body().release();
+            sent = response.send().then();
+        } else {
+            sent = response.send(Mono.just(hit.body())).then();
+        }
         Timer timer = head ? heads : gets;
         answered.increment();
         return sent.doFinally(signal -> {
@@ -177,7 +189,7 @@ class HotReadRoute implements NettyRouteProvider {
         return adapter.apply(request, response);
     }
 
-    private record Hit(FoundObject found, Flux<ByteBuf> body) {
+    private record Hit(FoundObject found, ByteBuf body) {
     }
 
     /** Bucket and key from {@code /v1/buckets/{bucket}/objects/{key}}; {@code null} when not plainly that. */
