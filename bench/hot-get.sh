@@ -29,6 +29,8 @@
 # JAR=target/granary.jar (built when missing or with REBUILD=1)
 # BASELINE_JAR= BASELINE_ARGS= (either one adds the baseline target; the jar defaults to JAR)
 # FLOORS=1 (0 leaves out the netty and webflux floors; they use PORT+4 and PORT+5)
+# ACCESS_LOG=on: Granary writes its access-log line per request (its default) and nginx its
+# access log, each to a file; off: neither does (Granary with logging.level.io.granary.access=warn).
 # Needs: java 17+, wrk, nginx, curl (Debian: apt-get install -y wrk nginx curl).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -54,6 +56,12 @@ JAR=${JAR:-target/granary.jar}
 BASELINE_JAR=${BASELINE_JAR:-}
 BASELINE_ARGS=${BASELINE_ARGS:-}
 FLOORS=${FLOORS:-1}
+ACCESS_LOG=${ACCESS_LOG:-on}
+case "$ACCESS_LOG" in
+  on) export NGINX_ACCESS_LOG=on; GRANARY_LOG_ARGS=() ;;
+  off) export NGINX_ACCESS_LOG=off; GRANARY_LOG_ARGS=(--logging.level.io.granary.access=warn) ;;
+  *) echo "ACCESS_LOG must be on or off" >&2; exit 2 ;;
+esac
 
 case "${1:-}" in
   -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
@@ -106,7 +114,7 @@ start_granary() { # name jar port extra-options...
     jvm+=("-XX:StartFlightRecording=filename=$JFR,settings=profile,dumponexit=true")
   fi
   GRANARY_ROOT_KEY="$ROOT_KEY" java "${jvm[@]}" -jar "$jar" --server.port="$port" \
-    --granary.data-dir="$WORK/data-$name" --granary.rate-limit.enabled=false "$@" > "$WORK/granary-$name.log" 2>&1 &
+    --granary.data-dir="$WORK/data-$name" --granary.rate-limit.enabled=false "${GRANARY_LOG_ARGS[@]}" "$@" > "$WORK/granary-$name.log" 2>&1 &
   PIDS[$name]=$!
 }
 
@@ -278,7 +286,7 @@ echo "objects:     $OBJECTS x $SIZE_KB KiB, random key per request, X-Api-Key au
 echo "wrk:         -t$THREADS -c$CONNECTIONS -d$DURATION, warm-up $WARMUP per target, $RUNS interleaved runs"
 echo "jar:         $JAR (sha256 $(sha256sum "$JAR" | cut -c1-12)); working tree at $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
 echo "JVM options: $JAVA_OPTS${JFR:+ (cache: + JFR to $JFR)}; $(java -version 2>&1 | head -1)"
-echo "nginx:       $("$NGINX" -v 2>&1 | sed 's/.*: //'), $(nproc) workers, sendfile on, access_log off"
+echo "nginx:       $("$NGINX" -v 2>&1 | sed 's/.*: //'), $(nproc) workers, sendfile on, access_log $ACCESS_LOG"
 echo "machine:     $(nproc) CPUs, $(free -g | awk '/^Mem:/ { print $2 }') GiB; wrk, Granary and nginx share them"
 echo "load avg:    $LOAD_BEFORE at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end (other work on the machine skews everything)"
 [ -z "${URL[baseline]:-}" ] || echo "baseline:    $BASELINE_JAR ${BASELINE_ARGS:-(no extra arguments)}, cache on"

@@ -151,7 +151,9 @@ machine_info() {
     "load average $(cut -d' ' -f1-3 /proc/loadavg) (shared machine)"
 }
 
-# Starts nginx (sendfile on, no access log, one worker per CPU) serving root on port; sets NGINX_PID.
+# Starts nginx (sendfile on, one worker per CPU) serving root on port; sets NGINX_PID.
+# NGINX_ACCESS_LOG=on writes nginx's default access log (a line per request, unbuffered) to a
+# file, as Granary writes its own; the default is off.
 start_nginx() { # root port
   local nginx dir="$WORK/nginx"
   nginx=$(PATH="$PATH:/usr/sbin:/sbin" command -v nginx)
@@ -165,7 +167,7 @@ pid $dir/nginx.pid;
 error_log $dir/error.log warn;
 events { worker_connections 1024; }
 http {
-  access_log off;
+  access_log $([ "${NGINX_ACCESS_LOG:-off}" = on ] && echo "$dir/access.log" || echo off);
   sendfile on;
   tcp_nopush on;
   keepalive_requests 1000000;
