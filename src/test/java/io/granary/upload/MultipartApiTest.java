@@ -222,6 +222,40 @@ class MultipartApiTest extends ApiTestSupport {
     }
 
     @Test
+    void completeRacingAnAbortEndsOneWayOnly() {
+        for (int round = 0; round < 8; round++) {
+            String key = "race-" + round + ".bin";
+            String id = start(key, null);
+            byte[] data = bytes(1000);
+            String e1 = putPart(id, 1, data);
+            MultipartUpload before = record(id);
+
+            CompletableFuture<Integer> completed = CompletableFuture.supplyAsync(() -> complete(id, List.of(ref(1, e1)))
+                    .expectBody().returnResult().getStatus().value());
+            CompletableFuture<Integer> aborted = CompletableFuture.supplyAsync(() -> http.delete()
+                    .uri("/v1/buckets/{b}/multipart/{id}", bucket, id).header("X-Api-Key", admin).exchange()
+                    .expectBody().returnResult().getStatus().value());
+            int completeStatus = completed.join();
+            int abortStatus = aborted.join();
+
+            String state = (String) get(id).get("state");
+            WebTestClient.ResponseSpec read = http.get().uri("/v1/buckets/{b}/objects/{k}", bucket, key)
+                    .header("X-Api-Key", admin).exchange();
+            if (completeStatus == 200) {
+                assertThat(abortStatus).as("abort after a completion in round " + round).isEqualTo(409);
+                assertThat(state).isEqualTo("completed");
+                assertThat(read.expectStatus().isOk().expectBody(byte[].class).returnResult().getResponseBody()).isEqualTo(data);
+            } else {
+                assertThat(completeStatus).as("completion after an abort in round " + round).isEqualTo(409);
+                assertThat(abortStatus).isEqualTo(204);
+                assertThat(state).isEqualTo("aborted");
+                read.expectStatus().isNotFound().expectBody();
+                assertThat(storeParts(before)).as("parts in the store after the abort").isEmpty();
+            }
+        }
+    }
+
+    @Test
     void theSamePartUploadedConcurrentlyKeepsOneWriteAndLeaksNothing() throws Exception {
         String id = start("race.bin", null);
         List<byte[]> bodies = Stream.generate(() -> bytes(partSize())).limit(4).toList();
