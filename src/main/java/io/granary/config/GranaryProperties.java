@@ -47,7 +47,8 @@ public record GranaryProperties(
         @DefaultValue Uploads uploads,
         @DefaultValue Multipart multipart,
         @DefaultValue Cache cache,
-        @DefaultValue Tus tus) {
+        @DefaultValue Tus tus,
+        @DefaultValue Http http) {
 
     /** The blob store kinds. */
     public enum StoreType { FILESYSTEM, S3 }
@@ -199,6 +200,22 @@ public record GranaryProperties(
             }
             if (expireAfter.isNegative() || expireAfter.isZero() || lockTtl.compareTo(Duration.ofSeconds(3)) < 0) {
                 throw new IllegalArgumentException("granary.tus.expire-after must be positive, lock-ttl at least 3s");
+            }
+        }
+    }
+
+    /**
+     * The HTTP server's own limits.
+     *
+     * @param readTimeout longest pause between two reads of a request's body; the request then
+     *     fails and its connection is closed, so a client that stops sending mid-upload holds
+     *     neither the connection nor, for tus, its upload's lock for longer than this
+     */
+    public record Http(@DefaultValue("60s") Duration readTimeout) {
+
+        public Http {
+            if (readTimeout.isNegative() || readTimeout.isZero()) {
+                throw new IllegalArgumentException("granary.http.read-timeout must be positive: " + readTimeout);
             }
         }
     }
