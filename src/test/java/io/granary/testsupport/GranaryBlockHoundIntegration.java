@@ -39,6 +39,12 @@ public final class GranaryBlockHoundIntegration implements BlockHoundIntegration
         // usage record) wait on that lock for the build, never for I/O.
         builder.allowBlockingCallsInside("org.springframework.data.mapping.context.AbstractMappingContext",
                 "getPersistentEntity");
+        // Lettuce guards each connection's writes with a lock held for a few field updates
+        // (counting writers, or closing the endpoint); its event loops and ours contend for it
+        // when Redis comes back. An error thrown inside those sections leaves the lock's writer
+        // count stuck, and every later write spins forever (a whole test run hung this way).
+        builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "incrementWriters");
+        builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "doExclusive");
         // Caffeine's clear() takes the cache's eviction lock, which its own maintenance holds only
         // to drain its small read and write buffers; a node clears its memory tier this way from
         // Lettuce's event loop when its invalidation channel is (re)subscribed.
