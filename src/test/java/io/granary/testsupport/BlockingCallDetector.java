@@ -10,13 +10,15 @@ import reactor.blockhound.BlockingOperationError;
 /**
  * Installs BlockHound once per test JVM, before any test class is loaded, so that a blocking
  * call on a non-blocking thread (Reactor Netty event loops, Reactor's {@code parallel} and
- * {@code single} schedulers, any other Netty event loop) throws {@link BlockingOperationError}
- * where it happens. Integrations are picked up from {@code META-INF/services}: Reactor's and
- * Netty's own, and {@link GranaryBlockHoundIntegration} for the allow-list.
+ * {@code single} schedulers, any other Netty event loop) is recorded as a
+ * {@link BlockingOperationError}, with the stack where it happened. Integrations are picked up
+ * from {@code META-INF/services}: Reactor's and Netty's own, and
+ * {@link GranaryBlockHoundIntegration} for the allow-list.
  *
- * <p>The error is also remembered: code that swallows it (a Netty handler that logs and closes
- * the channel, a fire-and-forget subscription) would otherwise hide the blocking call.
- * {@link BlockingCallCheckExtension} fails the test during which one was remembered.
+ * <p>The call is recorded, not thrown: an error thrown from inside a library's critical section
+ * can leave its state broken (a Lettuce lock whose writer count stayed stuck made a whole run
+ * hang), and code that swallows errors would hide it anyway.
+ * {@link BlockingCallCheckExtension} fails the test during which one was recorded.
  */
 public final class BlockingCallDetector implements LauncherSessionListener {
 
@@ -32,7 +34,6 @@ public final class BlockingCallDetector implements LauncherSessionListener {
         BlockHound.install(builder -> builder.blockingMethodCallback(method -> {
             BlockingOperationError error = new BlockingOperationError(method);
             DETECTED.add(new Detected(Thread.currentThread().getName(), error));
-            throw error;
         }));
     }
 

@@ -189,10 +189,10 @@ class S3BlobStoreTest extends BlobStoreContract {
                     .isInstanceOf(GranaryException.class)
                     .satisfies(error -> assertThat(((GranaryException) error).code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE))
                     .hasStackTraceContaining("SDK Attempt Count: 1)");
-            assertThatThrownBy(() -> down.put(location("any"), body(randomBytes(10)), 10L, Map.of()).block())
-                    .isInstanceOf(GranaryException.class)
-                    .satisfies(error -> assertThat(((GranaryException) error).code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE))
-                    .hasStackTraceContaining("SDK Attempt Count: 4)"); // the SDK default: three retries
+            // (How often the SDK retries depends on how the attempt failed; the retry itself is
+            // shown with a dropped connection below.)
+            assertFailsWith(() -> down.put(location("any"), body(randomBytes(10)), 10L, Map.of()).block(),
+                    ErrorCode.STORE_UNAVAILABLE);
         }
     }
 
