@@ -57,6 +57,14 @@ public final class GranaryBlockHoundIntegration implements BlockHoundIntegration
         // one per checksummed request: a lock held for a poll or an offer, never a wait.
         builder.allowBlockingCallsInside("software.amazon.awssdk.checksums.internal.DigestAlgorithm", "getDigest");
         builder.allowBlockingCallsInside("software.amazon.awssdk.checksums.internal.DigestAlgorithm$CloseableMessageDigest", "close");
+        // The SDK arms each call's timeout on its own scheduled executor; while that pool is still
+        // starting its threads (the first calls of a client), schedule() takes the pool's lock
+        // for a moment to add one. Seen with 100 concurrent writers on a fresh client.
+        builder.allowBlockingCallsInside("software.amazon.awssdk.core.internal.http.timers.TimerUtils",
+                "timeAsyncTaskIfNeeded");
+        // The same pool runs the delay before a retry (small PUTs are retried).
+        builder.allowBlockingCallsInside("software.amazon.awssdk.core.internal.http.pipeline.stages.AsyncRetryableStage",
+                "scheduleOrFail");
         // Closing an S3AsyncClient: the SDK hands the pool's close to Netty's GlobalEventExecutor
         // (a utility thread, not an I/O loop) and waits there for its channels to close.
         builder.allowBlockingCallsInside(
