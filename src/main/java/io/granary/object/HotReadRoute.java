@@ -119,7 +119,8 @@ class HotReadRoute implements NettyRouteProvider {
         if (target == null || credential == null || JwtAuthenticator.looksLikeJwt(credential)) {
             return fullPath(request, response);
         }
-        return resolve(target, credential)
+        boolean head = request.method() == HttpMethod.HEAD;
+        return resolve(target, credential, !head)
                 .map(Optional::of)
                 // Every refusal and error is answered by the full path, which renders it.
                 .onErrorResume(error -> Mono.just(Optional.empty()))
@@ -129,8 +130,11 @@ class HotReadRoute implements NettyRouteProvider {
                         : fullPath(request, response));
     }
 
-    /** The object and its bytes, or empty when this path does not answer the request. */
-    private Mono<Hit> resolve(Target target, String credential) {
+    /**
+     * The object and, when {@code withBody}, its bytes (a HEAD answer sends none); empty when this
+     * path does not answer the request.
+     */
+    private Mono<Hit> resolve(Target target, String credential, boolean withBody) {
         return apiKeys.authenticate(credential)
                 .filter(principal -> principal instanceof Principal.Member)
                 .flatMap(principal -> objects.stat(principal, target.bucket(), target.key())
@@ -139,7 +143,7 @@ class HotReadRoute implements NettyRouteProvider {
                         .flatMap(found -> {
                             Principal.Member member = (Principal.Member) principal;
                             Mono<Void> admitted = rateLimiter.acquire(member.tenantId(), member.actor(), member.requestsPerSecond());
-                            Mono<ByteBuf> body = found.object().size() == 0 ? Mono.just(Unpooled.EMPTY_BUFFER)
+                            Mono<ByteBuf> body = !withBody || found.object().size() == 0 ? Mono.just(Unpooled.EMPTY_BUFFER)
                                     : objects.open(found.object(), null).flatMap(HotReadRoute::joined);
                             return admitted.then(body).map(bytes -> new Hit(found, bytes));
                         }));
@@ -148,7 +152,8 @@ class HotReadRoute implements NettyRouteProvider {
     /**
      * The bytes as one buffer (a cached object is one already): Reactor Netty writes a single
      * buffer and the headers as one full response with one flush, where a stream of buffers costs
-     * a flush for the headers and body and another for the end of the response.
+     * a flush for the headers and body and another for the end of the response. Joining in memory
+     * is bounded: only objects {@link ObjectService#isSmall} (cached, 256 KiB by default) get here.
      */
     private static Mono<ByteBuf> joined(BlobContent content) {
         return DataBufferUtils.join(content.stream()).map(NettyDataBufferFactory::toByteBuf);
@@ -164,13 +169,7 @@ class HotReadRoute implements NettyRouteProvider {
         response.header(RequestIds.HEADER, id)
                 .header(HttpHeaderNames.CONTENT_LENGTH, Long.toString(object.size()));
         boolean head = request.method() == HttpMethod.HEAD;
-        Mono<Void> sent;
-        if (head) {
-            hit.body().release();
-            sent = response.send().then();
-        } else {
-            sent = response.send(Mono.just(hit.body())).then();
-        }
+        Mono<Void> sent = head ? response.send().then() : response.send(Mono.just(hit.body())).then();
         Timer timer = head ? heads : gets;
         answered.increment();
         return sent.doFinally(signal -> {
