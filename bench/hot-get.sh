@@ -22,10 +22,11 @@
 #                                                 # measured cache runs (collapsed stacks; .html for
 #                                                 # a flame graph); the library is in the jar
 #                                                 # tools.profiler:async-profiler on Maven Central
+#   PROFILE_EVENT=alloc PROFILE=... ASPROF=...    # ... of heap allocations instead (by bytes)
 #   BASELINE_JAR=/tmp/before.jar bench/hot-get.sh # + the cached Granary from an older build
 #
 # Settings (environment): OBJECTS=1000 SIZE_KB=4 RUNS=3 DURATION=15s WARMUP=30s THREADS=2
-# CONNECTIONS=64 PORT=18281 (uses PORT..PORT+3) JAVA_OPTS="-Xms512m -Xmx512m" JFR= PROFILE= ASPROF= REBUILD=
+# CONNECTIONS=64 PORT=18281 (uses PORT..PORT+3) JAVA_OPTS="-Xms512m -Xmx512m" JFR= PROFILE= PROFILE_EVENT=cpu ASPROF= REBUILD=
 # JAR=target/granary.jar (built when missing or with REBUILD=1)
 # BASELINE_JAR= BASELINE_ARGS= (either one adds the baseline target; the jar defaults to JAR)
 # FLOORS=1 (0 leaves out the netty and webflux floors; they use PORT+4 and PORT+5)
@@ -48,6 +49,11 @@ JAVA_OPTS=${JAVA_OPTS:--Xms512m -Xmx512m}
 JFR=${JFR:-}
 PROFILE=${PROFILE:-}
 ASPROF=${ASPROF:-}
+case "${PROFILE_EVENT:-cpu}" in
+  cpu) PROFILE_EVENT="event=itimer,interval=1ms" ;;
+  alloc) PROFILE_EVENT="event=alloc" ;;
+  *) echo "PROFILE_EVENT must be cpu or alloc" >&2; exit 2 ;;
+esac
 if [ -n "$PROFILE" ]; then
   [ -f "$ASPROF" ] || { echo "PROFILE needs ASPROF=<path of libasyncProfiler.so>" >&2; exit 1; }
   command -v jcmd > /dev/null || { echo "PROFILE needs jcmd (a JDK)" >&2; exit 1; }
@@ -262,7 +268,7 @@ for run in $(seq 1 "$RUNS"); do
     # itimer: CPU samples without perf_events, which containers usually forbid.
     # (The inner quotes keep jcmd from reading the options as its own name=value arguments.)
     [ "$target" != cache ] || [ -z "$PROFILE" ] \
-      || jcmd "${PIDS[cache]}" JVMTI.agent_load "$ASPROF" "\"resume,event=itimer,interval=1ms\"" > /dev/null
+      || jcmd "${PIDS[cache]}" JVMTI.agent_load "$ASPROF" "\"resume,$PROFILE_EVENT\"" > /dev/null
     read -r rps p50 p99 cpu errors <<< "$(run_wrk "$target" "$DURATION")"
     [ "$target" != cache ] || [ -z "$PROFILE" ] \
       || jcmd "${PIDS[cache]}" JVMTI.agent_load "$ASPROF" "\"stop,file=$PROFILE\"" > /dev/null

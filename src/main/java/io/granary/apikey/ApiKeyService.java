@@ -1,5 +1,7 @@
 package io.granary.apikey;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.granary.audit.AuditEventType;
 import io.granary.audit.AuditLog;
 import io.granary.common.Ids;
@@ -11,6 +13,7 @@ import io.granary.security.Permission;
 import io.granary.security.Principal;
 import io.granary.security.Secrets;
 import io.granary.tenant.TenantService;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.EnumSet;
@@ -35,6 +38,11 @@ public class ApiKeyService {
     private final ApiKeyRepository keys;
     private final TenantService tenants;
     private final AuditLog audit;
+    /** Bounded by the number of keys in use; a key unused for a while is verified afresh. */
+    private final Cache<String, VerifiedKey> verified = Caffeine.newBuilder()
+            .maximumSize(10_000)
+            .expireAfterAccess(Duration.ofMinutes(10))
+            .build();
 
     public ApiKeyService(ApiKeyRepository keys, TenantService tenants, AuditLog audit) {
         this.keys = keys;
@@ -107,7 +115,12 @@ public class ApiKeyService {
                 .defaultIfEmpty(false);
     }
 
-    /** The principal of a tenant credential, or empty when it is unknown, wrong or expired. */
+    /**
+     * The principal of a tenant credential, or empty when it is unknown, wrong or expired. The
+     * record is read on every call (from the cache), so revocation and expiry apply at once; the
+     * secret is hashed only when the record or the secret differs from the last one verified
+     * for that key.
+     */
     public Mono<Principal> authenticate(String credential) {
         if (!credential.startsWith(PREFIX) || credential.length() < PREFIX.length() + 26) {
             return Mono.empty();
@@ -117,13 +130,30 @@ public class ApiKeyService {
             return Mono.empty();
         }
         String secret = credential.substring(PREFIX.length() + 25);
-        return keys.findById(id)
-                .filter(key -> Secrets.sameDigest(key.secretDigest(), secret) && !key.expiredAt(Instant.now()))
-                .map(key -> {
-                    Set<Permission> permissions = EnumSet.noneOf(Permission.class);
-                    key.permissions().forEach(p -> permissions.add(Permission.parse(p)));
-                    return new Principal.TenantKey(key.tenantId(), key.id(), Set.copyOf(permissions), key.buckets(),
-                            key.requestsPerSecond());
-                });
+        return keys.findById(id).mapNotNull(key -> key.expiredAt(Instant.now()) ? null : verify(key, secret));
+    }
+
+    private Principal verify(ApiKey key, String secret) {
+        VerifiedKey last = verified.getIfPresent(key.id());
+        if (last != null && last.key().equals(key) && Secrets.sameText(last.secret(), secret)) {
+            return last.principal();
+        }
+        if (!Secrets.sameDigest(key.secretDigest(), secret)) {
+            return null;
+        }
+        Set<Permission> permissions = EnumSet.noneOf(Permission.class);
+        key.permissions().forEach(p -> permissions.add(Permission.parse(p)));
+        Principal principal = new Principal.TenantKey(key.tenantId(), key.id(), Set.copyOf(permissions), key.buckets(),
+                key.requestsPerSecond());
+        verified.put(key.id(), new VerifiedKey(key, secret, principal));
+        return principal;
+    }
+
+    /**
+     * A secret found to match this record, and the principal it gave. Kept in this node's memory
+     * only (never in Redis or MongoDB), where every request's secret passes anyway; a changed
+     * record (another secret digest, permissions, expiry) no longer matches it.
+     */
+    private record VerifiedKey(ApiKey key, String secret, Principal principal) {
     }
 }

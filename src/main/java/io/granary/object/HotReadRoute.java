@@ -174,7 +174,8 @@ class HotReadRoute implements NettyRouteProvider {
         answered.increment();
         return sent.doFinally(signal -> {
             timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-            AccessLog.write(id, request.method(), request.fullPath(), 200, start, signal);
+            // The URI is the path alone here (eligible() refused a query); fullPath() parses it again.
+            AccessLog.write(id, request.method(), request.uri(), 200, start, signal);
         });
     }
 

@@ -37,6 +37,11 @@ public final class Secrets {
         return MessageDigest.isEqual(expected, given);
     }
 
+    /** Compares two secrets in time independent of where they differ. */
+    public static boolean sameText(String expected, String actual) {
+        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), actual.getBytes(StandardCharsets.UTF_8));
+    }
+
     private static byte[] sha256(byte[] bytes) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(bytes);

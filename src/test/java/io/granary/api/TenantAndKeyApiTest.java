@@ -89,6 +89,21 @@ class TenantAndKeyApiTest extends ApiTestSupport {
     }
 
     @Test
+    void anotherSecretForAKeyIdIsRefusedAfterTheRightOneWasAccepted() {
+        // The node remembers the last secret it verified for a key; it must not accept any other.
+        String tenantId = createTenant(unique("secrets"));
+        String secret = createKey(tenantId, List.of("read", "list"), null);
+        http.get().uri("/v1/buckets").header("X-Api-Key", secret).exchange().expectStatus().isOk().expectBody();
+        char last = secret.charAt(secret.length() - 1);
+        String forged = secret.substring(0, secret.length() - 1) + (last == 'A' ? 'B' : 'A');
+        expectProblem(http.get().uri("/v1/buckets").header("X-Api-Key", forged).exchange(),
+                HttpStatus.UNAUTHORIZED, "unauthenticated");
+        expectProblem(http.get().uri("/v1/buckets").header("X-Api-Key", secret.substring(0, secret.length() - 1)).exchange(),
+                HttpStatus.UNAUTHORIZED, "unauthenticated");
+        http.get().uri("/v1/buckets").header("X-Api-Key", secret).exchange().expectStatus().isOk().expectBody();
+    }
+
+    @Test
     void adminKeyManagesOwnTenantKeysOnly() {
         String tenantA = createTenant(unique("a"));
         String adminA = createKey(tenantA, List.of("admin"), null);
