@@ -26,13 +26,18 @@
 #   BASELINE_JAR=/tmp/before.jar bench/hot-get.sh # + the cached Granary from an older build
 #
 # Settings (environment): OBJECTS=1000 SIZE_KB=4 RUNS=3 DURATION=15s WARMUP=30s THREADS=2
-# CONNECTIONS=64 PORT=18281 (uses PORT..PORT+3) JAVA_OPTS="-Xms512m -Xmx512m" JFR= PROFILE= PROFILE_EVENT=cpu ASPROF= REBUILD=
+# CONNECTIONS=64 PORT=18281 (uses PORT..PORT+3, and PORT+10.. for Redis) JAVA_OPTS="-Xms512m -Xmx512m" JFR= PROFILE= PROFILE_EVENT=cpu ASPROF= REBUILD=
 # JAR=target/granary.jar (built when missing or with REBUILD=1)
 # BASELINE_JAR= BASELINE_ARGS= (either one adds the baseline target; the jar defaults to JAR)
 # FLOORS=1 (0 leaves out the netty and webflux floors; they use PORT+4 and PORT+5)
+# REDIS=on: every Granary runs with a Redis of its own (redis-server, started by the script) as
+# its shared cache tier, as a multi-node installation does; metadata then stays in memory for the
+# cache's ttl (5 min). off: Granary's embedded default, no Redis, where metadata lives in memory
+# for local-ttl (5 s) only and each key's record is read from MongoDB again every 5 s.
 # ACCESS_LOG=on: Granary writes its access-log line per request (its default) and nginx its
 # access log, each to a file; off: neither does (Granary with logging.level.io.granary.access=warn).
-# Needs: java 17+, wrk, nginx, curl (Debian: apt-get install -y wrk nginx curl).
+# Needs: java 17+, wrk, nginx, curl, redis-server with REDIS=on
+# (Debian: apt-get install -y wrk nginx curl redis-server).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh # json_field, median, med, ratio, met
@@ -63,6 +68,8 @@ BASELINE_JAR=${BASELINE_JAR:-}
 BASELINE_ARGS=${BASELINE_ARGS:-}
 FLOORS=${FLOORS:-1}
 ACCESS_LOG=${ACCESS_LOG:-on}
+REDIS=${REDIS:-on}
+case "$REDIS" in on|off) ;; *) echo "REDIS must be on or off" >&2; exit 2 ;; esac
 case "$ACCESS_LOG" in
   on) export NGINX_ACCESS_LOG=on; GRANARY_LOG_ARGS=() ;;
   off) export NGINX_ACCESS_LOG=off; GRANARY_LOG_ARGS=(--logging.level.io.granary.access=warn) ;;
@@ -74,9 +81,11 @@ case "${1:-}" in
   "") ;;
   *) echo "usage: bench/hot-get.sh (settings through the environment; --help lists them)" >&2; exit 2 ;;
 esac
-for tool in java wrk nginx curl; do
+TOOLS=(java wrk nginx curl)
+[ "$REDIS" = off ] || TOOLS+=(redis-server)
+for tool in "${TOOLS[@]}"; do
   command -v "$tool" > /dev/null || PATH="$PATH:/usr/sbin:/sbin" command -v "$tool" > /dev/null \
-    || { echo "hot-get.sh: '$tool' not found (Debian: apt-get install -y wrk nginx curl)" >&2; exit 1; }
+    || { echo "hot-get.sh: '$tool' not found (Debian: apt-get install -y wrk nginx curl redis-server)" >&2; exit 1; }
 done
 NGINX=$(PATH="$PATH:/usr/sbin:/sbin" command -v nginx)
 
@@ -119,7 +128,15 @@ start_granary() { # name jar port extra-options...
   if [ "$name" = cache ] && [ -n "$JFR" ]; then
     jvm+=("-XX:StartFlightRecording=filename=$JFR,settings=profile,dumponexit=true")
   fi
-  GRANARY_ROOT_KEY="$ROOT_KEY" java "${jvm[@]}" -jar "$jar" --server.port="$port" \
+  local redis=()
+  if [ "$REDIS" = on ]; then
+    # One Redis per Granary: a shared one would carry every node's invalidations to the others.
+    local redis_port=$((port + 10))
+    redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no > "$WORK/redis-$name.log" 2>&1 &
+    PIDS[redis-$name]=$!
+    redis=(--granary.redis.url="redis://127.0.0.1:$redis_port")
+  fi
+  GRANARY_ROOT_KEY="$ROOT_KEY" java "${jvm[@]}" -jar "$jar" --server.port="$port" "${redis[@]}" \
     --granary.data-dir="$WORK/data-$name" --granary.rate-limit.enabled=false "${GRANARY_LOG_ARGS[@]}" "$@" > "$WORK/granary-$name.log" 2>&1 &
   PIDS[$name]=$!
 }
@@ -292,6 +309,7 @@ echo "objects:     $OBJECTS x $SIZE_KB KiB, random key per request, X-Api-Key au
 echo "wrk:         -t$THREADS -c$CONNECTIONS -d$DURATION, warm-up $WARMUP per target, $RUNS interleaved runs"
 echo "jar:         $JAR (sha256 $(sha256sum "$JAR" | cut -c1-12)); working tree at $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
 echo "JVM options: $JAVA_OPTS${JFR:+ (cache: + JFR to $JFR)}; $(java -version 2>&1 | head -1)"
+echo "redis:       $REDIS$([ "$REDIS" = off ] || echo " ($(redis-server --version | cut -d' ' -f3), one per Granary, as its shared cache tier)")"
 echo "nginx:       $("$NGINX" -v 2>&1 | sed 's/.*: //'), $(nproc) workers, sendfile on, access_log $ACCESS_LOG"
 echo "machine:     $(nproc) CPUs, $(free -g | awk '/^Mem:/ { print $2 }') GiB; wrk, Granary and nginx share them"
 echo "load avg:    $LOAD_BEFORE at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end (other work on the machine skews everything)"

@@ -17,7 +17,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
@@ -121,13 +120,10 @@ class HotReadRoute implements NettyRouteProvider {
         }
         boolean head = request.method() == HttpMethod.HEAD;
         return resolve(target, credential, !head)
-                .map(Optional::of)
                 // Every refusal and error is answered by the full path, which renders it.
-                .onErrorResume(error -> Mono.just(Optional.empty()))
-                .defaultIfEmpty(Optional.empty())
-                .flatMap(hit -> hit.isPresent()
-                        ? write(request, response, hit.get(), start)
-                        : fullPath(request, response));
+                .onErrorReturn(Hit.NONE)
+                .defaultIfEmpty(Hit.NONE)
+                .flatMap(hit -> hit == Hit.NONE ? fullPath(request, response) : write(request, response, hit, start));
     }
 
     /**
@@ -156,6 +152,9 @@ class HotReadRoute implements NettyRouteProvider {
      * is bounded: only objects {@link ObjectService#isSmall} (cached, 256 KiB by default) get here.
      */
     private static Mono<ByteBuf> joined(BlobContent content) {
+        if (content instanceof BlobContent.InMemory bytes) {
+            return Mono.just(Unpooled.wrappedBuffer(bytes.bytes(), bytes.offset(), bytes.length()));
+        }
         return DataBufferUtils.join(content.stream()).map(NettyDataBufferFactory::toByteBuf);
     }
 
@@ -190,6 +189,8 @@ class HotReadRoute implements NettyRouteProvider {
     }
 
     private record Hit(FoundObject found, ByteBuf body) {
+        /** Not answered here. */
+        static final Hit NONE = new Hit(null, null);
     }
 
     /** Bucket and key from {@code /v1/buckets/{bucket}/objects/{key}}; {@code null} when not plainly that. */

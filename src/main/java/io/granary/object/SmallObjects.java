@@ -5,12 +5,8 @@ import io.granary.cache.TwoTierCache;
 import io.granary.storage.BlobContent;
 import io.granary.storage.BlobStore;
 import io.granary.storage.ByteRange;
-import io.netty.buffer.Unpooled;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.core.io.buffer.NettyDataBufferFactory;
 import org.springframework.stereotype.Component;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -21,9 +17,6 @@ import reactor.core.publisher.Mono;
  */
 @Component
 class SmallObjects {
-
-    /** Wraps without allocating: the allocator is never asked for memory here. */
-    private static final NettyDataBufferFactory BUFFERS = new NettyDataBufferFactory(UnpooledByteBufAllocator.DEFAULT);
 
     private final BlobStore blobs;
     private final TwoTierCache<byte[]> bytes;
@@ -64,15 +57,8 @@ class SmallObjects {
                         : Mono.just(slice(all, range)));
     }
 
-    /**
-     * The cached bytes as one buffer that Reactor Netty writes as it is. A plain
-     * {@code DefaultDataBuffer} was copied into a fresh heap buffer on every response (Spring
-     * converts foreign buffers with a copy), one allocation of the object's size per hit. The
-     * wrapper is made per subscription: it is released after writing, the array it shares never.
-     */
     private static BlobContent slice(byte[] all, ByteRange range) {
-        int offset = range == null ? 0 : (int) range.first();
-        int length = range == null ? all.length : (int) range.length();
-        return new BlobContent.Streamed(Flux.defer(() -> Flux.just(BUFFERS.wrap(Unpooled.wrappedBuffer(all, offset, length)))));
+        return range == null ? new BlobContent.InMemory(all, 0, all.length)
+                : new BlobContent.InMemory(all, (int) range.first(), (int) range.length());
     }
 }

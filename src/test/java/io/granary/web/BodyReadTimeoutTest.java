@@ -1,0 +1,92 @@
+package io.granary.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.timeout.ReadTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The body read timeout on a channel with a frozen clock: only a silence inside a body counts. */
+class BodyReadTimeoutTest {
+
+    private static final long TIMEOUT_MILLIS = 1000;
+
+    private final List<Throwable> errors = new ArrayList<>();
+    private EmbeddedChannel channel;
+
+    @BeforeEach
+    void channel() {
+        channel = new EmbeddedChannel();
+        channel.freezeTime();
+        channel.pipeline().addLast(new BodyReadTimeout(TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MILLIS)),
+                new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                        errors.add(cause);
+                    }
+                });
+    }
+
+    @Test
+    void aBodyThatStopsArrivingClosesTheConnection() {
+        read(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.PUT, "/o"), content());
+        pass(TIMEOUT_MILLIS - 1);
+        assertThat(channel.isOpen()).isTrue();
+        pass(1);
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(errors).containsExactly(ReadTimeoutException.INSTANCE);
+    }
+
+    @Test
+    void everyReadInsideABodyStartsTheSilenceAgain() {
+        read(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.PUT, "/o"));
+        for (int i = 0; i < 5; i++) {
+            pass(TIMEOUT_MILLIS / 2 + 100);
+            read(content());
+        }
+        pass(TIMEOUT_MILLIS - 1);
+        read(LastHttpContent.EMPTY_LAST_CONTENT);
+        pass(10 * TIMEOUT_MILLIS);
+        assertThat(channel.isOpen()).isTrue();
+        assertThat(errors).isEmpty();
+    }
+
+    @Test
+    void aWholeRequestSchedulesNothingAndAnIdleConnectionStaysOpen() {
+        read(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/o"), LastHttpContent.EMPTY_LAST_CONTENT);
+        assertThat(channel.runScheduledPendingTasks()).isEqualTo(-1);
+        pass(10 * TIMEOUT_MILLIS);
+        assertThat(channel.isOpen()).isTrue();
+        assertThat(errors).isEmpty();
+    }
+
+    /** Messages delivered as one read of the socket. */
+    private void read(Object... messages) {
+        for (Object message : messages) {
+            channel.pipeline().fireChannelRead(message);
+        }
+        channel.pipeline().fireChannelReadComplete();
+        channel.releaseInbound();
+    }
+
+    private void pass(long millis) {
+        channel.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+    }
+
+    private static DefaultHttpContent content() {
+        return new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[16]));
+    }
+}
