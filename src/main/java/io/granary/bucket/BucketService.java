@@ -67,9 +67,9 @@ public class BucketService {
         String tenantId = Authorizer.requireBucket(principal, permission, name);
         return buckets.find(tenantId, name)
                 // A private bucket does not exist for anonymous readers, so its name does not leak.
-                .filter(bucket -> !(principal instanceof Principal.Anonymous) || "public".equals(bucket.visibility()))
                 // A signed URL names its bucket by id: any other bucket, or none, is a mismatch.
-                .filter(bucket -> !(principal instanceof Principal.Grant grant) || grant.bucketId().equals(bucket.id()))
+                .filter(bucket -> (!(principal instanceof Principal.Anonymous) || "public".equals(bucket.visibility()))
+                        && (!(principal instanceof Principal.Grant grant) || grant.bucketId().equals(bucket.id())))
                 .switchIfEmpty(Mono.error(() -> principal instanceof Principal.Grant
                         ? new GranaryException(ErrorCode.SIGNED_URL_MISMATCH, "The signed URL was issued for another bucket.")
                         : notFound(name)));
