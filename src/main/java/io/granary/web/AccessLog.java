@@ -5,11 +5,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The access log ({@code io.granary.access}): one line per request, whichever front-end
- * answered it, so a client's report can be found by its request id.
+ * answered it, so a client's report can be found by its request id. Written off the request's
+ * thread, see {@link AccessLogSetup}.
  */
 public final class AccessLog {
 
-    private static final Logger log = LoggerFactory.getLogger("io.granary.access");
+    static final String LOGGER = "io.granary.access";
+    private static final Logger log = LoggerFactory.getLogger(LOGGER);
 
     private AccessLog() {
     }

@@ -1,0 +1,50 @@
+package io.granary.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import io.granary.api.ApiTestSupport;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/** The running server's access log goes through the batched appender, to standard output. */
+class AccessLogSetupTest extends ApiTestSupport {
+
+    @Test
+    void requestsOfBothFrontEndsAreLoggedOffTheEventLoopToStandardOutput() throws InterruptedException {
+        Logger logger = (Logger) LoggerFactory.getLogger(AccessLog.LOGGER);
+        assertThat(logger.getAppender(BatchedAccessLogAppender.NAME)).isNotNull();
+        assertThat(logger.isAdditive()).isFalse();
+
+        String key = createKey(createTenant(unique("alog")), List.of("admin"), null);
+        String bucket = unique("alog");
+        createBucket(key, bucket, Map.of());
+        http.put().uri("/v1/buckets/{b}/objects/a.txt", bucket).header("X-Api-Key", key).bodyValue("hello")
+                .exchange().expectStatus().isOk().expectBody();
+
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            // The hot read path answers the GET; WebFlux answers the listing.
+            http.get().uri("/v1/buckets/{b}/objects/a.txt", bucket).header("X-Api-Key", key)
+                    .header(RequestIds.HEADER, "alog-hot-read").exchange().expectStatus().isOk().expectBody();
+            http.get().uri("/v1/buckets/{b}/objects", bucket).header("X-Api-Key", key)
+                    .header(RequestIds.HEADER, "alog-listing").exchange().expectStatus().isOk().expectBody();
+            long deadline = System.currentTimeMillis() + 5000;
+            while (!captured.toString(StandardCharsets.UTF_8).contains("alog-listing") && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+        } finally {
+            System.setOut(original);
+        }
+        String text = captured.toString(StandardCharsets.UTF_8);
+        assertThat(text).containsPattern(" ACCESS alog-hot-read GET /v1/buckets/" + bucket + "/objects/a.txt 200 \\d+ms onComplete\n")
+                .containsPattern(" ACCESS alog-listing GET /v1/buckets/" + bucket + "/objects 200 \\d+ms ");
+    }
+}
