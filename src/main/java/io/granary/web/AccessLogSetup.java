@@ -10,19 +10,20 @@ import org.springframework.stereotype.Component;
  * Sends the access log ({@code io.granary.access}) to standard output through
  * {@link BatchedAccessLogAppender} instead of the console appender every other logger uses. That
  * appender formats and writes each line on the request's thread, under a lock, with a system call
- * per line: measured, most of the cost of a cached read (docs/benchmarks.md), and a stalled
+ * per line: measured, about 40 % of a cached read's CPU time (docs/benchmarks.md), and a stalled
  * standard output stalls the event loops with it.
  *
  * <p>Left alone when the logging setup is not the default one: another backend than Logback,
- * appenders configured for {@code io.granary.access}, or structured console logging (whose
- * format these lines would not follow).
+ * appenders configured for {@code io.granary.access}, structured console logging (whose
+ * format these lines would not follow), or a log file (which these lines would miss).
  */
 @Component
 class AccessLogSetup {
 
     AccessLogSetup(Environment environment) {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)
-                || environment.containsProperty("logging.structured.format.console")) {
+                || environment.containsProperty("logging.structured.format.console")
+                || environment.containsProperty("logging.file.name") || environment.containsProperty("logging.file.path")) {
             return;
         }
         Logger logger = context.getLogger(AccessLog.LOGGER);
