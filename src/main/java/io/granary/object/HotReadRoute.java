@@ -20,8 +20,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
-import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.core.io.buffer.NettyDataBufferFactory;
 import org.springframework.http.support.Netty4HeadersAdapter;
 import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
@@ -140,22 +138,22 @@ class HotReadRoute implements NettyRouteProvider {
                             Principal.Member member = (Principal.Member) principal;
                             Mono<Void> admitted = rateLimiter.acquire(member.tenantId(), member.actor(), member.requestsPerSecond());
                             Mono<ByteBuf> body = !withBody || found.object().size() == 0 ? Mono.just(Unpooled.EMPTY_BUFFER)
-                                    : objects.open(found.object(), null).flatMap(HotReadRoute::joined);
+                                    : objects.open(found.object(), null).flatMap(HotReadRoute::cachedBytes);
                             return admitted.then(body).map(bytes -> new Hit(found, bytes));
                         }));
     }
 
     /**
-     * The bytes as one buffer (a cached object is one already): Reactor Netty writes a single
-     * buffer and the headers as one full response with one flush, where a stream of buffers costs
-     * a flush for the headers and body and another for the end of the response. Joining in memory
-     * is bounded: only objects {@link ObjectService#isSmall} (cached, 256 KiB by default) get here.
+     * The cached bytes as one buffer: Reactor Netty writes a single buffer and the headers as one
+     * full response with one flush, where a stream of buffers costs a flush for the headers and
+     * body and another for the end of the response. Empty for anything else (the store's own
+     * stream, when the cached bytes did not match the record): the full path answers that.
+     * Nothing is lost by dropping the content unread: a stream holds nothing until subscribed.
      */
-    private static Mono<ByteBuf> joined(BlobContent content) {
-        if (content instanceof BlobContent.InMemory bytes) {
-            return Mono.just(Unpooled.wrappedBuffer(bytes.bytes(), bytes.offset(), bytes.length()));
-        }
-        return DataBufferUtils.join(content.stream()).map(NettyDataBufferFactory::toByteBuf);
+    private static Mono<ByteBuf> cachedBytes(BlobContent content) {
+        return content instanceof BlobContent.InMemory bytes
+                ? Mono.just(Unpooled.wrappedBuffer(bytes.bytes(), bytes.offset(), bytes.length()))
+                : Mono.empty();
     }
 
     private Mono<Void> write(HttpServerRequest request, HttpServerResponse response, Hit hit, long start) {
