@@ -121,7 +121,7 @@ class HotReadRoute implements NettyRouteProvider {
                 // Every refusal and error is answered by the full path, which renders it.
                 .onErrorReturn(Hit.NONE)
                 .defaultIfEmpty(Hit.NONE)
-                .flatMap(hit -> hit == Hit.NONE ? fullPath(request, response) : write(request, response, hit, start));
+                .flatMap(hit -> hit == Hit.NONE ? fullPath(request, response) : write(request, response, hit, head, start));
     }
 
     /**
@@ -156,7 +156,7 @@ class HotReadRoute implements NettyRouteProvider {
                 : Mono.empty();
     }
 
-    private Mono<Void> write(HttpServerRequest request, HttpServerResponse response, Hit hit, long start) {
+    private Mono<Void> write(HttpServerRequest request, HttpServerResponse response, Hit hit, boolean head, long start) {
         String id = RequestIds.choose(request.requestHeaders().get(RequestIds.HEADER));
         StoredObject object = hit.found().object();
         response.status(HttpResponseStatus.OK);
@@ -165,7 +165,6 @@ class HotReadRoute implements NettyRouteProvider {
                 object, object.cacheControl() != null ? object.cacheControl() : hit.found().bucket().cacheControl(), null);
         response.header(RequestIds.HEADER, id)
                 .header(HttpHeaderNames.CONTENT_LENGTH, Long.toString(object.size()));
-        boolean head = request.method() == HttpMethod.HEAD;
         Mono<Void> sent = head ? response.send().then() : response.send(Mono.just(hit.body())).then();
         Timer timer = head ? heads : gets;
         answered.increment();
