@@ -143,10 +143,13 @@ public class ObjectService {
     /**
      * The bytes of exactly the version described by {@code object}. Fails with
      * {@code blob_not_found} when that version was replaced or deleted since it was read; callers
-     * then read the metadata again.
+     * then read the metadata again. Delivers exactly the record's length (or the range's), else
+     * fails with 502 {@code store_error}: before the first byte when the length is known in
+     * advance, as a failed stream otherwise.
      */
     public Mono<BlobContent> open(StoredObject object, ByteRange range) {
-        return smallObjects.open(object, range);
+        return smallObjects.open(object, range)
+                .flatMap(content -> ExactLength.require(content, range == null ? object.size() : range.length(), object.location()));
     }
 
     /**
