@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.stereotype.Service;
@@ -38,10 +40,14 @@ import reactor.core.publisher.Mono;
  *
  * <p>The offset only moves once the bytes it covers are stored: after each whole part (and the
  * new tail at the end) for a PATCH without checksum, so an interrupted PATCH keeps every whole
- * part it delivered; only after the checksum is verified for one with {@code Upload-Checksum}.
+ * part it delivered, and the bytes it delivered of the part it was cut off in become the new
+ * tail (copied to a node-local {@link WindowSpool} as they stream to the store); only after the
+ * checksum is verified for one with {@code Upload-Checksum}, which is kept whole or not at all.
  */
 @Service
 public class TusService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TusService.class);
 
     /** The protocol version spoken. */
     public static final String VERSION = "1.0.0";
@@ -221,6 +227,7 @@ public class TusService {
         private long consumed;
         private String newTail;
         private boolean failed;
+        private volatile Throwable bodyFailure;
 
         Appender(TusUpload start, String owner, Principal principal, String bucketName, long length,
                  TusHeaders.Checksum checksum) {
@@ -235,9 +242,16 @@ public class TusService {
         }
 
         Mono<TusUpload> run(Flux<DataBuffer> body) {
-            return PartCutter.cut(body, start.offset(), start.partSize(), digest)
+            // The body's failure is held back and handed to the window it cut short: passed
+            // through the cutter, it would overtake the buffers still queued there (Reactor's
+            // windows and flattening drop them at once), and with them bytes that did arrive.
+            Flux<DataBuffer> untilFailure = body.onErrorResume(error -> {
+                bodyFailure = error;
+                return Flux.empty();
+            });
+            return PartCutter.cut(untilFailure, start.offset(), start.partSize(), digest)
                     .concatMapDelayError(this::window)
-                    .then(Mono.defer(this::settle))
+                    .then(Mono.defer(() -> bodyFailure != null ? Mono.error(bodyFailure) : settle()))
                     // Only pieces the cutter holds; buffers handed to the store are the store's to free
                     // (a DataBuffer hook here would reach into the store's own chains).
                     .doOnDiscard(PartCutter.Piece.class, PartCutter.Piece::release);
@@ -254,22 +268,74 @@ public class TusService {
                 return bytes.doOnNext(DataBufferUtils::release).then();
             }
             consumed = from + expected;
-            long end = start.offset() + consumed;
+            Flux<DataBuffer> whole = failIfShort(bytes, expected);
+            if (digest != null) {
+                // A checksummed PATCH is kept whole or not at all: nothing to keep of a cut-off window.
+                return store(from, expected, whole).doOnError(error -> failed = true);
+            }
+            return Mono.usingWhen(WindowSpool.create(),
+                    spool -> store(from, expected, spool.copying(whole))
+                            .onErrorResume(error -> {
+                                failed = true;
+                                return keepWhatArrived(spool, from).then(Mono.error(error));
+                            }),
+                    WindowSpool::delete,
+                    (spool, error) -> spool.delete(),
+                    WindowSpool::delete);
+        }
+
+        /** The window's bytes, then the body's failure if they end before {@code expected}. */
+        private Flux<DataBuffer> failIfShort(Flux<DataBuffer> bytes, long expected) {
+            long[] seen = {0};
+            return bytes.doOnNext(buffer -> seen[0] += buffer.readableByteCount())
+                    .concatWith(Mono.defer(() -> seen[0] >= expected ? Mono.empty()
+                            : Mono.error(bodyFailure != null ? bodyFailure : new GranaryException(ErrorCode.INVALID_REQUEST,
+                                    "The body ended after " + seen[0] + " of the " + expected + " bytes expected here."))));
+        }
+
+        /** Stores the window's bytes as their part, or as the new tail when they end short of one. */
+        private Mono<Void> store(long from, long expected, Flux<DataBuffer> bytes) {
+            long p = start.partSize();
+            long end = start.offset() + from + expected;
             boolean withTail = from == 0 && start.tailSize() > 0;
-            Flux<DataBuffer> content = withTail
-                    ? Flux.concat(store.open(new BlobLocation(start.tailPath()), null).flatMapMany(BlobContent::stream), bytes)
-                    : bytes;
+            Flux<DataBuffer> content = withTail ? Flux.concat(openTail(), bytes) : bytes;
             long size = (withTail ? start.tailSize() : 0) + expected;
             if (end % p == 0) {
                 return multipart.uploadPart(principal, bucketName, start.id(), (int) (end / p), size, content)
-                        .then(digest == null ? commit(end, null) : Mono.<Void>empty())
-                        .doOnError(error -> failed = true);
+                        .then(digest == null ? commit(end, null) : Mono.<Void>empty());
             }
             BlobLocation tail = BlobLocation.of(start.tenantId(), start.bucketId(), Ids.newId());
             return store.put(tail, content, size, Map.of())
                     .then(Mono.fromRunnable(() -> newTail = tail.path()))
-                    .then(digest == null ? commit(end, tail.path()) : Mono.<Void>empty())
-                    .doOnError(error -> failed = true);
+                    .then(digest == null ? commit(end, tail.path()) : Mono.<Void>empty());
+        }
+
+        /**
+         * After a window failed (the client went away, or the store): the bytes of it that
+         * arrived become the new tail, so the client resumes after them rather than from the
+         * window's start. Not when they would end on a part boundary (the tail is always shorter
+         * than a part); a failure here leaves the offset where it was.
+         */
+        private Mono<Void> keepWhatArrived(WindowSpool spool, long from) {
+            long kept = spool.size();
+            long to = start.offset() + from + kept;
+            if (kept == 0 || to % start.partSize() == 0) {
+                return Mono.empty();
+            }
+            boolean withTail = from == 0 && start.tailSize() > 0;
+            BlobLocation tail = BlobLocation.of(start.tenantId(), start.bucketId(), Ids.newId());
+            return store.put(tail, withTail ? Flux.concat(openTail(), spool.read()) : spool.read(),
+                            (withTail ? start.tailSize() : 0) + kept, Map.of())
+                    .then(Mono.defer(() -> commit(to, tail.path())))
+                    .onErrorResume(error -> {
+                        LOG.warn("Could not keep the {} bytes received of an interrupted PATCH of tus upload {}: {}",
+                                kept, start.id(), error.toString());
+                        return deleteTail(tail.path());
+                    });
+        }
+
+        private Flux<DataBuffer> openTail() {
+            return store.open(new BlobLocation(start.tailPath()), null).flatMapMany(BlobContent::stream);
         }
 
         private Mono<TusUpload> settle() {

@@ -99,7 +99,11 @@ class ClientAbortTest extends ApiTestSupport {
                     }
                 }
                 out.flush();
-                socket.setSoLinger(true, 0); // a reset, as a crashed client sends
+                if (i % 8 < 4) {
+                    socket.setSoLinger(true, 0); // a reset, as a crashed client sends
+                } else {
+                    socket.shutdownOutput(); // an end of stream mid-body, as a killed client process sends
+                }
             }
             return null;
         };

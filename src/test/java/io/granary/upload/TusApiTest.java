@@ -40,7 +40,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * The tus 1.0.0 front-end end to end on the filesystem store, with 64 KiB parts
  * ({@link TusApiOnS3Test} runs the same on S3Proxy with 5 MiB parts): discovery, creation
  * (with upload, deferred length), PATCHes of uneven sizes across part boundaries, offsets,
- * checksums, the lock, termination, expiry and a PATCH cut off mid-body then resumed.
+ * checksums, the lock, termination, expiry and PATCHes cut off mid-body (reset, or ended by
+ * the client) then resumed.
  */
 class TusApiTest extends ApiTestSupport {
 
@@ -268,7 +269,7 @@ class TusApiTest extends ApiTestSupport {
     }
 
     @Test
-    void aPatchCutOffMidBodyKeepsItsWholePartsAndTheRestResumes() throws Exception {
+    void aPatchCutOffMidBodyKeepsWhatArrivedAndTheRestResumes() throws Exception {
         byte[] data = bytes(4 * partSize() + 12345);
         String url = create(data.length, "resumed.bin", "application/octet-stream");
         int sent = 3 * partSize() + partSize() / 2;
@@ -279,7 +280,9 @@ class TusApiTest extends ApiTestSupport {
             out.write(data, 0, sent);
             out.flush();
             // Once the server has stored the three whole parts it received, the client goes away
-            // in the middle of the fourth (with a reset, as a crashed client or a dropped link would).
+            // in the middle of the fourth (with a reset, as a crashed client or a dropped link would):
+            // what the server had read of the fourth part by then is kept, the rest is not
+            // (TusStalledClientTest: a PATCH that stalls keeps every byte it sent).
             for (int i = 0; i < 400 && record(url).offset() < durable; i++) {
                 Thread.sleep(25);
             }
@@ -290,12 +293,12 @@ class TusApiTest extends ApiTestSupport {
             Thread.sleep(25);
         }
         offset = Long.parseLong(head(url).getFirst("Upload-Offset"));
-        assertThat(offset).isEqualTo(durable);
+        assertThat(offset).isBetween(durable, (long) sent);
         assertThat(record(url).lockOwner()).isNull();
         // The lock of the cut-off PATCH is released at its end; retry while it is not yet.
         WebTestClient.ResponseSpec rest = null;
         for (int i = 0; i < 100; i++) {
-            rest = patch(url, durable, Arrays.copyOfRange(data, (int) durable, data.length));
+            rest = patch(url, offset, Arrays.copyOfRange(data, (int) offset, data.length));
             if (rest.returnResult(String.class).getStatus().value() != 409) {
                 break;
             }
@@ -304,6 +307,34 @@ class TusApiTest extends ApiTestSupport {
         assertThat(head(url).getFirst("Upload-Offset")).isEqualTo(Integer.toString(data.length));
         byte[] read = read("resumed.bin");
         assertThat(sha256(read)).isEqualTo(sha256(data));
+    }
+
+    @Test
+    void aPatchEndedMidBodyKeepsEveryByteItSent() throws Exception {
+        byte[] data = bytes(4 * partSize() + 12345);
+        String url = create(data.length, "ended.bin", "application/octet-stream");
+        int sent = 3 * partSize() + partSize() / 2;
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            OutputStream out = socket.getOutputStream();
+            out.write(patchHead(url, 0, data.length));
+            out.write(data, 0, sent);
+            out.flush();
+            // The client's end of the stream comes in the middle of the fourth part (a killed
+            // client process, whose socket the kernel closes): the server reads all that was sent.
+            socket.shutdownOutput();
+            socket.setSoTimeout(30_000);
+            InputStream in = socket.getInputStream();
+            while (in.read() >= 0) {
+                // the server answers or closes once the PATCH has failed
+            }
+        }
+        for (int i = 0; i < 200 && record(url).lockOwner() != null; i++) {
+            Thread.sleep(25);
+        }
+        assertThat(record(url).lockOwner()).isNull();
+        assertThat(head(url).getFirst("Upload-Offset")).as("the half part is kept as the tail").isEqualTo(Integer.toString(sent));
+        patch(url, sent, Arrays.copyOfRange(data, sent, data.length)).expectStatus().isNoContent();
+        assertThat(sha256(read("ended.bin"))).isEqualTo(sha256(data));
     }
 
     @Test
