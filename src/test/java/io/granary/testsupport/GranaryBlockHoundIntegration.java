@@ -65,6 +65,12 @@ public final class GranaryBlockHoundIntegration implements BlockHoundIntegration
         // The same pool runs the delay before a retry (small PUTs are retried).
         builder.allowBlockingCallsInside("software.amazon.awssdk.core.internal.http.pipeline.stages.AsyncRetryableStage",
                 "scheduleOrFail");
+        // An AsynchronousFileChannel (the filesystem store's reads and writes, Spring's
+        // DataBufferUtils, the tus window spool) hands each read or write to its thread pool;
+        // while that pool adds a thread, execute() takes the pool's lock for a moment. The I/O
+        // itself runs on the pool. Seen with 100 concurrent writers.
+        builder.allowBlockingCallsInside("sun.nio.ch.SimpleAsynchronousFileChannelImpl", "implRead");
+        builder.allowBlockingCallsInside("sun.nio.ch.SimpleAsynchronousFileChannelImpl", "implWrite");
         // Closing an S3AsyncClient: the SDK hands the pool's close to Netty's GlobalEventExecutor
         // (a utility thread, not an I/O loop) and waits there for its channels to close.
         builder.allowBlockingCallsInside(
