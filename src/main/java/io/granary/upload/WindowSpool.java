@@ -70,7 +70,9 @@ final class WindowSpool {
 
     /**
      * {@code bytes}, each buffer passed on once it is in the file. An error of {@code bytes} is
-     * passed on after the buffer being written, so the file holds every byte that arrived.
+     * passed on only after every buffer that arrived before it was written (an error at the
+     * boundary of the write in flight would leave a queued buffer behind, unfreed), so the file
+     * holds every byte that arrived.
      */
     Flux<DataBuffer> copying(Flux<DataBuffer> bytes) {
         return bytes.concatMapDelayError(this::append, true, 1)
