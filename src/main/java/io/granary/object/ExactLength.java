@@ -26,15 +26,20 @@ final class ExactLength {
     private ExactLength() {
     }
 
-    /** {@code content}, made to deliver exactly {@code expected} bytes or fail. */
-    static Mono<BlobContent> require(BlobContent content, long expected, BlobLocation location) {
-        if (content instanceof BlobContent.LocalFile file) {
-            return file.count() == expected ? Mono.just(file) : Mono.error(damaged(location, expected, file.count()));
+    /**
+     * {@code content}, made to deliver exactly {@code expected} bytes or fail; throws the 502 at
+     * once when its length is known and wrong.
+     */
+    static BlobContent require(BlobContent content, long expected, BlobLocation location) {
+        long known = content instanceof BlobContent.LocalFile file ? file.count()
+                : content instanceof BlobContent.InMemory memory ? memory.length() : -1;
+        if (known < 0) {
+            return new BlobContent.Streamed(exactly(content.stream(), expected, location));
         }
-        if (content instanceof BlobContent.InMemory memory) {
-            return memory.length() == expected ? Mono.just(memory) : Mono.error(damaged(location, expected, memory.length()));
+        if (known != expected) {
+            throw damaged(location, expected, known);
         }
-        return Mono.just(new BlobContent.Streamed(exactly(content.stream(), expected, location)));
+        return content;
     }
 
     private static Flux<DataBuffer> exactly(Flux<DataBuffer> stream, long expected, BlobLocation location) {

@@ -149,7 +149,7 @@ public class ObjectService {
      */
     public Mono<BlobContent> open(StoredObject object, ByteRange range) {
         return smallObjects.open(object, range)
-                .flatMap(content -> ExactLength.require(content, range == null ? object.size() : range.length(), object.location()));
+                .map(content -> ExactLength.require(content, range == null ? object.size() : range.length(), object.location()));
     }
 
     /**
