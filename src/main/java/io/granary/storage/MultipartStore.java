@@ -1,6 +1,7 @@
 package io.granary.storage;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -49,6 +50,14 @@ public interface MultipartStore {
 
     /** Ends the upload and frees every part; completes normally when it is already gone. */
     Mono<Void> abortMultipart(BlobLocation target, String uploadId);
+
+    /**
+     * Aborts every multipart upload this store holds for Granary that was started before
+     * {@code startedBefore}, freeing its parts, whether or not anything records it; completes
+     * with how many. For the sweeper: an upload whose node died between starting it here and
+     * recording it has no record that could ever end it.
+     */
+    Mono<Long> abortStartedBefore(Instant startedBefore);
 
     /** Frees one superseded copy of a part that {@link #uploadPart} wrote (no-op where the store tracks parts). */
     Mono<Void> discardPart(BlobLocation target, String uploadId, StoredPart part);

@@ -304,6 +304,15 @@ public class MultipartService {
         return minPartSize;
     }
 
+    /**
+     * Aborts the multipart uploads the store holds that were started before {@code before},
+     * recorded or not (for the sweeper, which passes a time by which every recorded one has
+     * expired); completes with how many.
+     */
+    Mono<Long> abortInStoreStartedBefore(Instant before) {
+        return store.abortStartedBefore(before);
+    }
+
     Duration expireAfter() {
         return expireAfter;
     }

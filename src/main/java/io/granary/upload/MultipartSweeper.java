@@ -22,6 +22,11 @@ import reactor.core.publisher.Mono;
  *       and any joined bytes freed.</li>
  *   <li>An ended upload is forgotten {@link #RETENTION} after it ended; until then a repeated
  *       completion or abort answers as documented instead of 404.</li>
+ *   <li>A multipart upload the store holds that was started more than {@code expire-after} +
+ *       {@link #STUCK} ago is aborted there, recorded or not. Every recorded one was ended by
+ *       the first step by then; an unrecorded one is left by a node that died between starting
+ *       it in the store and recording it (or mid-way through a streamed PUT), and nothing else
+ *       would ever free its parts.</li>
  * </ol>
  */
 @Component
@@ -66,6 +71,9 @@ class MultipartSweeper {
                         repository.inStateSince(MultipartUpload.State.FAILED, now.minus(RETENTION)),
                         repository.inStateSince(MultipartUpload.State.ABORTED, now.minus(RETENTION)))
                 .concatMap(upload -> repository.remove(upload.id()).thenReturn(true));
-        return Flux.concat(expired, unstuck, forgotten).filter(Boolean::booleanValue).count();
+        Mono<Long> unrecorded = Mono.defer(() -> multipart.abortInStoreStartedBefore(
+                now.minus(multipart.expireAfter()).minus(STUCK)));
+        return Flux.concat(expired, unstuck, forgotten).filter(Boolean::booleanValue).count()
+                .flatMap(changed -> unrecorded.map(aborted -> changed + aborted));
     }
 }

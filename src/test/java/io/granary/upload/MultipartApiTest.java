@@ -3,11 +3,12 @@ package io.granary.upload;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.granary.api.ApiTestSupport;
+import io.granary.common.Ids;
 import io.granary.config.GranaryProperties;
+import io.granary.error.GranaryException;
+import io.granary.storage.BlobLocation;
 import io.granary.storage.MultipartStore;
 import io.granary.storage.StoredPart;
-import io.granary.storage.BlobLocation;
-import io.granary.error.GranaryException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -350,6 +351,22 @@ class MultipartApiTest extends ApiTestSupport {
     }
 
     @Test
+    void theSweeperAbortsStoreUploadsNoRecordKnowsOnceAllRecordedOnesHaveExpired() {
+        // What a node leaves behind when it dies between starting an upload in the store and
+        // recording it: parts nothing refers to.
+        BlobLocation target = BlobLocation.of("orphantenant", "orphanbucket", Ids.newId());
+        String storeId = store.createMultipart(target, Map.of()).block();
+        store.uploadPart(target, storeId, 1, Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(bytes(100))), 100).block();
+
+        sweeper.sweep(Instant.now()).block();
+        assertThat(storeParts(target, storeId)).as("a recent upload is left alone").isNotEmpty();
+
+        // Past seven days (expire-after) and one hour: every recorded upload has expired by then.
+        sweeper.sweep(Instant.now().plus(Duration.ofDays(7)).plus(Duration.ofMinutes(61))).block();
+        assertThat(storeParts(target, storeId)).as("the orphan's parts").isEmpty();
+    }
+
+    @Test
     void completionIsRefusedWhenTheQuotaHasNoRoomAndTheUploadStaysOpen() {
         String limited = unique("quota");
         createBucket(admin, limited, Map.of("quotaBytes", partSize() + 10));
@@ -458,12 +475,16 @@ class MultipartApiTest extends ApiTestSupport {
 
     /** What the store still holds for an upload: its listed parts, or on disk its directory's part files. */
     private List<StoredPart> storeParts(MultipartUpload upload) {
+        return storeParts(upload.upload().location(), upload.storeUploadId());
+    }
+
+    private List<StoredPart> storeParts(BlobLocation target, String storeUploadId) {
         if (!store.tracksParts()) {
-            Path dir = properties.dataDir().resolve("store/multipart").resolve(upload.storeUploadId());
+            Path dir = properties.dataDir().resolve("store/multipart").resolve(storeUploadId);
             return Files.exists(dir) ? List.of(new StoredPart(0, "directory still there", 0, null)) : List.of();
         }
         try {
-            return store.listParts(upload.upload().location(), upload.storeUploadId()).collectList().block();
+            return store.listParts(target, storeUploadId).collectList().block();
         } catch (GranaryException gone) {
             return List.of(); // NoSuchUpload
         }

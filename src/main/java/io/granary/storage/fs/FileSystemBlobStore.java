@@ -252,6 +252,11 @@ public final class FileSystemBlobStore implements BlobStore, MultipartStore {
     }
 
     @Override
+    public Mono<Long> abortStartedBefore(Instant startedBefore) {
+        return parts.abortStartedBefore(startedBefore);
+    }
+
+    @Override
     public Mono<Void> discardPart(BlobLocation target, String uploadId, StoredPart part) {
         return parts.discard(uploadId, part);
     }

@@ -10,13 +10,16 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -183,6 +186,34 @@ final class FileSystemParts {
                 }
             }
         }).then();
+    }
+
+    /**
+     * Removes the upload directories created before {@code before} (the time their metadata file
+     * was written, once, at creation); completes with how many.
+     */
+    Mono<Long> abortStartedBefore(Instant before) {
+        return blocking(() -> {
+            long removed = 0;
+            try (DirectoryStream<Path> dirs = Files.newDirectoryStream(uploads)) {
+                for (Path dir : dirs) {
+                    if (!ID.matcher(dir.getFileName().toString()).matches()) {
+                        continue;
+                    }
+                    FileTime created;
+                    try {
+                        created = Files.getLastModifiedTime(dir.resolve(META));
+                    } catch (NoSuchFileException e) {
+                        continue; // being created or removed right now
+                    }
+                    if (created.toInstant().isBefore(before)) {
+                        deleteTree(dir);
+                        removed++;
+                    }
+                }
+            }
+            return removed;
+        });
     }
 
     Mono<Void> discard(String uploadId, StoredPart part) {

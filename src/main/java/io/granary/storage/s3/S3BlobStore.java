@@ -15,6 +15,7 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -330,6 +331,11 @@ public final class S3BlobStore implements BlobStore, MultipartStore {
     @Override
     public Mono<Void> abortMultipart(BlobLocation target, String uploadId) {
         return parts.abort(target.path(), uploadId);
+    }
+
+    @Override
+    public Mono<Long> abortStartedBefore(Instant startedBefore) {
+        return parts.abortStartedBefore(startedBefore);
     }
 
     @Override

@@ -2,10 +2,12 @@ package io.granary.storage.s3;
 
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
+import io.granary.storage.BlobLocation;
 import io.granary.storage.PresignedPut;
 import io.granary.storage.StoredPart;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -96,6 +98,16 @@ final class S3Parts {
                 .then()
                 .onErrorResume(error -> "NoSuchUpload".equals(S3Errors.errorCode(error)), error -> Mono.empty())
                 .onErrorMap(S3Parts::translate);
+    }
+
+    /** Aborts the uploads under Granary's blob root that S3 says were initiated before {@code before}. */
+    Mono<Long> abortStartedBefore(Instant before) {
+        return Flux.from(client.listMultipartUploadsPaginator(b -> b.bucket(bucket).prefix(BlobLocation.ROOT)
+                        .overrideConfiguration(timed)).uploads())
+                .onErrorMap(S3Parts::translate)
+                .filter(upload -> upload.initiated() != null && upload.initiated().isBefore(before))
+                .concatMap(upload -> abort(upload.key(), upload.uploadId()).thenReturn(upload))
+                .count();
     }
 
     Mono<PresignedPut> presign(String key, String uploadId, int partNumber, Duration ttl) {
