@@ -207,9 +207,10 @@ public record GranaryProperties(
     /**
      * The HTTP server's own limits.
      *
-     * @param readTimeout longest pause between two reads of a request's body; the request then
-     *     fails and its connection is closed, so a client that stops sending mid-upload holds
-     *     neither the connection nor, for tus, its upload's lock for longer than this
+     * @param readTimeout longest the client may leave Granary waiting for more of a request's
+     *     body (time Granary holds back reading for backpressure does not count); the request
+     *     then fails and its connection is closed, so a client that stops sending mid-upload
+     *     holds neither the connection nor, for tus, its upload's lock for longer than this
      */
     public record Http(@DefaultValue("60s") Duration readTimeout) {
 

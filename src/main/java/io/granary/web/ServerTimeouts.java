@@ -28,9 +28,12 @@ class ServerTimeouts implements NettyServerCustomizer {
     public HttpServer apply(HttpServer server) {
         long timeoutNanos = properties.http().readTimeout().toNanos();
         return server.doOnChannelInit((observer, channel, remoteAddress) -> {
-            // Right behind the HTTP/1.1 codec, where requests and their contents come out.
+            // Around the HTTP/1.1 codec: socket reads and read requests before it, requests
+            // and their contents after it.
             if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
-                channel.pipeline().addAfter(NettyPipeline.HttpCodec, HANDLER, new BodyReadTimeout(timeoutNanos));
+                BodyReadTimeout timeout = new BodyReadTimeout(timeoutNanos);
+                channel.pipeline().addBefore(NettyPipeline.HttpCodec, HANDLER + ".reads", timeout.requests());
+                channel.pipeline().addAfter(NettyPipeline.HttpCodec, HANDLER, timeout.messages());
             }
         });
     }

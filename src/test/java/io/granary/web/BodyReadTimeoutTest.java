@@ -25,12 +25,15 @@ class BodyReadTimeoutTest {
 
     private final List<Throwable> errors = new ArrayList<>();
     private EmbeddedChannel channel;
+    private BodyReadTimeout timeout;
 
     @BeforeEach
     void channel() {
         channel = new EmbeddedChannel();
         channel.freezeTime();
-        channel.pipeline().addLast(new BodyReadTimeout(TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MILLIS)),
+        timeout = new BodyReadTimeout(TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MILLIS));
+        // No codec here: the messages below stand for socket reads and decoded messages alike.
+        channel.pipeline().addLast(timeout.requests(), timeout.messages(),
                 new ChannelInboundHandlerAdapter() {
                     @Override
                     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
@@ -70,6 +73,38 @@ class BodyReadTimeoutTest {
         pass(10 * TIMEOUT_MILLIS);
         assertThat(channel.isOpen()).isTrue();
         assertThat(errors).isEmpty();
+    }
+
+    @Test
+    void timeGranaryHoldsBackReadingDoesNotCount() {
+        // Backpressure: no read is asked for while the store is slow.
+        channel.config().setAutoRead(false);
+        read(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.PUT, "/o"), content());
+        pass(10 * TIMEOUT_MILLIS);
+        assertThat(channel.isOpen()).isTrue();
+        // Asked for more, the client has the whole timeout to answer.
+        channel.read();
+        pass(TIMEOUT_MILLIS - 1);
+        assertThat(channel.isOpen()).isTrue();
+        pass(1);
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(errors).containsExactly(ReadTimeoutException.INSTANCE);
+    }
+
+    @Test
+    void aReadRequestMadeWhileOneReadIsDecodedStaysOutstanding() {
+        channel.config().setAutoRead(false);
+        read(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.PUT, "/o"));
+        channel.read();
+        pass(TIMEOUT_MILLIS / 2);
+        // One socket read, then a read request before the codec's second message of it (as
+        // Reactor Netty asks for more while taking the first): the request is still unanswered.
+        channel.pipeline().fireChannelRead(content());
+        channel.read();
+        channel.pipeline().context(timeout.requests()).fireChannelRead(content());
+        channel.releaseInbound();
+        pass(TIMEOUT_MILLIS);
+        assertThat(channel.isOpen()).isFalse();
     }
 
     /** Messages delivered as one read of the socket. */
