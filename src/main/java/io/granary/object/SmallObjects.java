@@ -36,7 +36,7 @@ class SmallObjects {
     /** The bytes of exactly this version (or of the range); see {@link ObjectService#open}. */
     Mono<BlobContent> open(StoredObject object, ByteRange range) {
         if (!keeps(object)) {
-            return blobs.open(object.location(), range);
+            return fromStore(object, range);
         }
         return bytes.get(object.blob(), () -> blobs.open(object.location(), null)
                         // Joined in memory on purpose: keeps() bounds the size by
@@ -53,8 +53,14 @@ class SmallObjects {
                         }))
                 .flatMap(all -> all.length != object.size()
                         // Not the bytes the record describes (damaged store): let the store answer.
-                        ? blobs.open(object.location(), range)
+                        ? fromStore(object, range)
                         : Mono.just(slice(all, range)));
+    }
+
+    /** The store's bytes, held to the record's length (cached bytes were checked above). */
+    private Mono<BlobContent> fromStore(StoredObject object, ByteRange range) {
+        return blobs.open(object.location(), range)
+                .map(content -> ExactLength.require(content, range == null ? object.size() : range.length(), object.location()));
     }
 
     private static BlobContent slice(byte[] all, ByteRange range) {

@@ -70,7 +70,11 @@ final class BodyReadTimeout {
         public void read(ChannelHandlerContext ctx) {
             if (!outstanding) {
                 outstanding = true;
-                outstandingSince = ctx.executor().ticker().nanoTime();
+                // Timed only inside a body (no clock read per bodiless request); a request that
+                // begins while this read is outstanding starts the clock then.
+                if (receiving) {
+                    outstandingSince = ctx.executor().ticker().nanoTime();
+                }
             }
             if (receiving && check == null) {
                 schedule(ctx, timeoutNanos);
@@ -121,6 +125,9 @@ final class BodyReadTimeout {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof HttpRequest) {
                 receiving = true;
+                if (outstanding) {
+                    outstandingSince = ctx.executor().ticker().nanoTime();
+                }
             }
             if (msg instanceof LastHttpContent) {
                 receiving = false;
