@@ -1,6 +1,5 @@
 package io.granary.upload;
 
-import io.granary.common.Ids;
 import io.granary.config.GranaryProperties;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
@@ -10,7 +9,6 @@ import io.granary.storage.BlobContent;
 import io.granary.storage.BlobLocation;
 import io.granary.storage.BlobStore;
 import io.granary.storage.StoredPart;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,10 +17,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.stereotype.Service;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -46,8 +41,6 @@ import reactor.core.publisher.Mono;
  */
 @Service
 public class TusService {
-
-    private static final Logger LOG = LoggerFactory.getLogger(TusService.class);
 
     /** The protocol version spoken. */
     public static final String VERSION = "1.0.0";
@@ -204,161 +197,10 @@ public class TusService {
                     + ", past the upload's length of " + (length != null ? length : maxSize()) + ".");
         }
         return sized.flatMap(upload -> request.contentLength() == 0 ? Mono.just(upload)
-                        : new Appender(upload, owner, principal, bucketName, request.contentLength(), checksum).run(body))
+                        : new TusAppender(multipart, repository, store, upload, owner, principal, bucketName,
+                                request.contentLength(), checksum).run(body))
                 .flatMap(upload -> upload.length() != null && upload.offset() == upload.length()
                         ? finish(principal, bucketName, upload) : Mono.just(upload));
-    }
-
-    /**
-     * One PATCH body, cut at part boundaries: each window that fills a part is uploaded as that
-     * part (the first one prefixed by the stored tail), a last window that does not becomes the
-     * new tail blob.
-     */
-    private final class Appender {
-
-        private final TusUpload start;
-        private final String owner;
-        private final Principal principal;
-        private final String bucketName;
-        private final long length;
-        private final MessageDigest digest;
-        private final TusHeaders.Checksum checksum;
-        private TusUpload current;
-        private long consumed;
-        private String newTail;
-        private boolean failed;
-        private volatile Throwable bodyFailure;
-
-        Appender(TusUpload start, String owner, Principal principal, String bucketName, long length,
-                 TusHeaders.Checksum checksum) {
-            this.start = start;
-            this.current = start;
-            this.owner = owner;
-            this.principal = principal;
-            this.bucketName = bucketName;
-            this.length = length;
-            this.checksum = checksum;
-            this.digest = checksum == null ? null : checksum.newDigest();
-        }
-
-        Mono<TusUpload> run(Flux<DataBuffer> body) {
-            // The body's failure is held back and handed to the window it cut short: passed
-            // through the cutter, it would overtake the buffers still queued there (Reactor's
-            // windows and flattening drop them at once), and with them bytes that did arrive.
-            Flux<DataBuffer> untilFailure = body.onErrorResume(error -> {
-                bodyFailure = error;
-                return Flux.empty();
-            });
-            return PartCutter.cut(untilFailure, start.offset(), start.partSize(), digest)
-                    .concatMapDelayError(this::window)
-                    .then(Mono.defer(() -> bodyFailure != null ? Mono.error(bodyFailure) : settle()))
-                    // Only pieces the cutter holds; buffers handed to the store are the store's to free
-                    // (a DataBuffer hook here would reach into the store's own chains).
-                    .doOnDiscard(PartCutter.Piece.class, PartCutter.Piece::release);
-        }
-
-        private Mono<Void> window(Flux<DataBuffer> bytes) {
-            long p = start.partSize();
-            long from = consumed;
-            long expected = Math.min(p - (start.offset() + from) % p, length - from);
-            // Windows are taken with delayed errors, so that one whose bytes all arrived is
-            // stored and recorded even if the body fails meanwhile; after a failed window
-            // nothing more may be recorded, or the offset would pass over the missing bytes.
-            if (expected <= 0 || failed) {
-                return bytes.doOnNext(DataBufferUtils::release).then();
-            }
-            consumed = from + expected;
-            Flux<DataBuffer> whole = failIfShort(bytes, expected);
-            if (digest != null) {
-                // A checksummed PATCH is kept whole or not at all: nothing to keep of a cut-off window.
-                return store(from, expected, whole).doOnError(error -> failed = true);
-            }
-            return Mono.usingWhen(WindowSpool.create(),
-                    spool -> store(from, expected, spool.copying(whole))
-                            .onErrorResume(error -> {
-                                failed = true;
-                                return keepWhatArrived(spool, from).then(Mono.error(error));
-                            }),
-                    WindowSpool::delete,
-                    (spool, error) -> spool.delete(),
-                    WindowSpool::delete);
-        }
-
-        /** The window's bytes, then the body's failure if they end before {@code expected}. */
-        private Flux<DataBuffer> failIfShort(Flux<DataBuffer> bytes, long expected) {
-            long[] seen = {0};
-            return bytes.doOnNext(buffer -> seen[0] += buffer.readableByteCount())
-                    .concatWith(Mono.defer(() -> seen[0] >= expected ? Mono.empty()
-                            : Mono.error(bodyFailure != null ? bodyFailure : new GranaryException(ErrorCode.INVALID_REQUEST,
-                                    "The body ended after " + seen[0] + " of the " + expected + " bytes expected here."))));
-        }
-
-        /** Stores the window's bytes as their part, or as the new tail when they end short of one. */
-        private Mono<Void> store(long from, long expected, Flux<DataBuffer> bytes) {
-            long p = start.partSize();
-            long end = start.offset() + from + expected;
-            boolean withTail = from == 0 && start.tailSize() > 0;
-            Flux<DataBuffer> content = withTail ? Flux.concat(openTail(), bytes) : bytes;
-            long size = (withTail ? start.tailSize() : 0) + expected;
-            if (end % p == 0) {
-                return multipart.uploadPart(principal, bucketName, start.id(), (int) (end / p), size, content)
-                        .then(digest == null ? commit(end, null) : Mono.<Void>empty());
-            }
-            BlobLocation tail = BlobLocation.of(start.tenantId(), start.bucketId(), Ids.newId());
-            return store.put(tail, content, size, Map.of())
-                    .then(Mono.fromRunnable(() -> newTail = tail.path()))
-                    .then(digest == null ? commit(end, tail.path()) : Mono.<Void>empty());
-        }
-
-        /**
-         * After a window failed (the client went away, or the store): the bytes of it that
-         * arrived become the new tail, so the client resumes after them rather than from the
-         * window's start. Not when they would end on a part boundary (the tail is always shorter
-         * than a part); a failure here leaves the offset where it was.
-         */
-        private Mono<Void> keepWhatArrived(WindowSpool spool, long from) {
-            long kept = spool.size();
-            long to = start.offset() + from + kept;
-            if (kept == 0 || to % start.partSize() == 0) {
-                return Mono.empty();
-            }
-            boolean withTail = from == 0 && start.tailSize() > 0;
-            BlobLocation tail = BlobLocation.of(start.tenantId(), start.bucketId(), Ids.newId());
-            return store.put(tail, withTail ? Flux.concat(openTail(), spool.read()) : spool.read(),
-                            (withTail ? start.tailSize() : 0) + kept, Map.of())
-                    .then(Mono.defer(() -> commit(to, tail.path())))
-                    .onErrorResume(error -> {
-                        LOG.warn("Could not keep the {} bytes received of an interrupted PATCH of tus upload {}: {}",
-                                kept, start.id(), error.toString());
-                        return deleteTail(tail.path());
-                    });
-        }
-
-        private Flux<DataBuffer> openTail() {
-            return store.open(new BlobLocation(start.tailPath()), null).flatMapMany(BlobContent::stream);
-        }
-
-        private Mono<TusUpload> settle() {
-            if (digest == null) {
-                return Mono.just(current);
-            }
-            if (!MessageDigest.isEqual(digest.digest(), checksum.expected())) {
-                return deleteTail(newTail).then(Mono.error(new GranaryException(ErrorCode.CHECKSUM_MISMATCH,
-                        "The body does not match its " + checksum.algorithm()
-                                + " Upload-Checksum; its bytes were discarded and the offset stays at " + start.offset() + ".")));
-            }
-            return commit(start.offset() + length, newTail).then(Mono.fromSupplier(() -> current));
-        }
-
-        private Mono<Void> commit(long to, String tailPath) {
-            return repository.advance(start.id(), owner, current.offset(), to, tailPath)
-                    .switchIfEmpty(Mono.error(TusService::lost))
-                    .flatMap(updated -> {
-                        String replaced = current.tailPath();
-                        current = updated;
-                        return replaced != null && !replaced.equals(tailPath) ? deleteTail(replaced) : Mono.empty();
-                    });
-        }
     }
 
     /** Uploads the tail as the last part (or an empty part 1) and completes the multipart upload. */
@@ -390,6 +232,11 @@ public class TusService {
     }
 
     private Mono<Void> deleteTail(String path) {
+        return deleteTail(store, path);
+    }
+
+    /** Deletes a tail blob no record points at any more; a failure leaves it to the orphan sweeper. */
+    static Mono<Void> deleteTail(BlobStore store, String path) {
         return path == null ? Mono.empty() : store.delete(new BlobLocation(path)).onErrorResume(error -> Mono.empty());
     }
 
@@ -411,7 +258,7 @@ public class TusService {
         return new GranaryException(ErrorCode.UPLOAD_EXPIRED, "The tus upload has expired.");
     }
 
-    private static GranaryException lost() {
+    static GranaryException lost() {
         return new GranaryException(ErrorCode.UPLOAD_LOCKED,
                 "The upload was changed by another request meanwhile (its lock lapsed); ask with HEAD and resume.");
     }

@@ -45,11 +45,7 @@ class BodyReadTimeoutTest {
     @Test
     void aBodyThatStopsArrivingClosesTheConnection() {
         read(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.PUT, "/o"), content());
-        pass(TIMEOUT_MILLIS - 1);
-        assertThat(channel.isOpen()).isTrue();
-        pass(1);
-        assertThat(channel.isOpen()).isFalse();
-        assertThat(errors).containsExactly(ReadTimeoutException.INSTANCE);
+        assertClosedAfterExactlyTheTimeout();
     }
 
     @Test
@@ -84,11 +80,7 @@ class BodyReadTimeoutTest {
         assertThat(channel.isOpen()).isTrue();
         // Asked for more, the client has the whole timeout to answer.
         channel.read();
-        pass(TIMEOUT_MILLIS - 1);
-        assertThat(channel.isOpen()).isTrue();
-        pass(1);
-        assertThat(channel.isOpen()).isFalse();
-        assertThat(errors).containsExactly(ReadTimeoutException.INSTANCE);
+        assertClosedAfterExactlyTheTimeout();
     }
 
     @Test
@@ -105,6 +97,15 @@ class BodyReadTimeoutTest {
         channel.releaseInbound();
         pass(TIMEOUT_MILLIS);
         assertThat(channel.isOpen()).isFalse();
+    }
+
+    /** Open one millisecond before the timeout, closed with a read timeout at it. */
+    private void assertClosedAfterExactlyTheTimeout() {
+        pass(TIMEOUT_MILLIS - 1);
+        assertThat(channel.isOpen()).isTrue();
+        pass(1);
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(errors).containsExactly(ReadTimeoutException.INSTANCE);
     }
 
     /** Messages delivered as one read of the socket. */
