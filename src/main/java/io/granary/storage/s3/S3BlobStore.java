@@ -194,8 +194,8 @@ public final class S3BlobStore implements BlobStore, MultipartStore {
                         // as long as the read timeout fails the download instead of hanging it;
                         // a reader that takes nothing for that long loses it too, as it would to
                         // the store's connection idling out.
-                        .timeout(bodyIdleTimeout, Flux.error(() -> new GranaryException(ErrorCode.STORE_UNAVAILABLE,
-                                "The blob store sent nothing for " + bodyIdleTimeout.toSeconds() + " s.")))
+                        .transform(SilenceTimeout.after(bodyIdleTimeout, () -> new GranaryException(ErrorCode.STORE_UNAVAILABLE,
+                                "The blob store sent nothing for " + bodyIdleTimeout.toSeconds() + " s."), Schedulers.parallel()))
                         .onErrorMap(S3Errors::translate)));
     }
 
