@@ -4,6 +4,7 @@ import io.granary.storage.BlobStore;
 import io.granary.storage.fs.FileSystemBlobStore;
 import io.granary.storage.s3.S3BlobStore;
 import io.granary.storage.s3.S3ClientFactory;
+import io.granary.storage.s3.S3ObjectReader;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,14 +63,20 @@ class StorageConfiguration {
             return S3ClientFactory.presigner(properties.store().s3());
         }
 
+        @Bean(destroyMethod = "close")
+        S3ObjectReader s3ObjectReader(S3Presigner presigner, GranaryProperties properties) {
+            return S3ClientFactory.reader(properties.store().s3(), presigner);
+        }
+
         @Bean
-        S3BlobStore s3BlobStore(S3AsyncClient client, S3Presigner presigner, GranaryProperties properties) {
+        S3BlobStore s3BlobStore(S3AsyncClient client, S3Presigner presigner, S3ObjectReader reader,
+                                GranaryProperties properties) {
             GranaryProperties.S3 s3 = properties.store().s3();
             // Blocking on purpose: once, on the start-up thread; a node whose store bucket cannot
             // be reached or created should fail to start rather than fail every upload.
             S3ClientFactory.ensureBucket(client, s3.bucket()).block(s3.apiCallTimeout());
             log.info("Blob store: S3 bucket '{}' at {}", s3.bucket(), s3.endpoint() == null ? "AWS" : s3.endpoint());
-            return new S3BlobStore(client, presigner, s3.bucket(), s3.partSize().toBytes(), s3.apiCallTimeout(), s3.readTimeout());
+            return new S3BlobStore(client, presigner, reader, s3.bucket(), s3.partSize().toBytes(), s3.apiCallTimeout());
         }
     }
 }

@@ -10,8 +10,6 @@ import io.granary.storage.ByteRange;
 import io.granary.storage.MultipartStore;
 import io.granary.storage.StoredPart;
 import io.granary.storage.PresignedPut;
-import io.netty.buffer.Unpooled;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -21,7 +19,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.NettyDataBufferFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -29,22 +26,22 @@ import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkPlugin;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
-import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
-import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
- * A {@link BlobStore} in one bucket of any S3-compatible store, over the AWS SDK's async client.
+ * A {@link BlobStore} in one bucket of any S3-compatible store, over the AWS SDK's async client;
+ * object bodies are read by an {@link S3ObjectReader}.
  *
  * <p>Uploads of a declared length up to 5 GiB stream as one PutObject, which S3 applies
  * atomically. Uploads of unknown or larger length become multipart uploads of
  * {@code partSizeBytes} parts (bigger when a declared length would need more than 10,000), which
  * hold about two parts in memory and are aborted on error or cancellation; a body of unknown
  * length that fits in one part is sent as a single PutObject instead. Downloads stream with
- * backpressure; one that receives nothing from the store for the read timeout fails. Control calls (head, delete, copy, list, check, multipart create/complete/abort)
+ * backpressure; one that receives nothing from the store for the read timeout fails. Control
+ * calls (head, delete, copy, list, check, multipart create/complete/abort)
  * are bounded by the API call timeout; body transfers are bounded only by the client's
  * read/write timeouts, because multi-GB transfers legitimately take long.
  *
@@ -71,11 +68,6 @@ public final class S3BlobStore implements BlobStore, MultipartStore {
     /** The largest object S3 stores. */
     static final long MAX_OBJECT_SIZE = 5L << 40;
 
-    private static final Duration DEFAULT_API_CALL_TIMEOUT = Duration.ofMinutes(5);
-    private static final Duration DEFAULT_BODY_IDLE_TIMEOUT = Duration.ofSeconds(60);
-
-    /** Wraps without allocating: the allocator is never asked for memory here. */
-    private static final NettyDataBufferFactory BUFFERS = new NettyDataBufferFactory(UnpooledByteBufAllocator.DEFAULT);
 
     /** A streamed body cannot be replayed, so its request must not be retried. */
     private static final SdkPlugin NO_RETRIES =
@@ -85,49 +77,25 @@ public final class S3BlobStore implements BlobStore, MultipartStore {
     private final String bucket;
     private final int partSize;
     private final Duration apiCallTimeout;
-    private final Duration bodyIdleTimeout;
     private final MultipartWriter multipart;
     private final S3Presigner presigner;
+    private final S3ObjectReader reader;
     private final S3Parts parts;
 
-    /** A store with a five-minute bound on control calls. */
-    public S3BlobStore(S3AsyncClient client, String bucket, long partSizeBytes) {
-        this(client, bucket, partSizeBytes, DEFAULT_API_CALL_TIMEOUT);
-    }
-
-
     /**
+     * @param presigner signs the URLs this store hands out (downloads, direct uploads, parts)
+     * @param reader reads object bodies (see {@link S3ObjectReader} for why not through {@code client})
      * @param partSizeBytes multipart part size, between 5 MiB (S3's minimum) and 1 GiB
      * @param apiCallTimeout upper bound of one control call, retries included
      */
-    public S3BlobStore(S3AsyncClient client, String bucket, long partSizeBytes, Duration apiCallTimeout) {
-        this(client, null, bucket, partSizeBytes, apiCallTimeout);
-    }
-
-    /**
-     * @param presigner makes presigned download URLs, or {@code null} for a store that offers none
-     * @param partSizeBytes multipart part size, between 5 MiB (S3's minimum) and 1 GiB
-     * @param apiCallTimeout upper bound of one control call, retries included
-     */
-    public S3BlobStore(S3AsyncClient client, S3Presigner presigner, String bucket, long partSizeBytes, Duration apiCallTimeout) {
-        this(client, presigner, bucket, partSizeBytes, apiCallTimeout, DEFAULT_BODY_IDLE_TIMEOUT);
-    }
-
-    /**
-     * @param presigner makes presigned download URLs, or {@code null} for a store that offers none
-     * @param partSizeBytes multipart part size, between 5 MiB (S3's minimum) and 1 GiB
-     * @param apiCallTimeout upper bound of one control call, retries included
-     * @param bodyIdleTimeout longest pause between two buffers of a download before it fails
-     *     with {@code STORE_UNAVAILABLE} (the client's read timeout)
-     */
-    public S3BlobStore(S3AsyncClient client, S3Presigner presigner, String bucket, long partSizeBytes, Duration apiCallTimeout,
-                       Duration bodyIdleTimeout) {
-        this.presigner = presigner;
-        this.bodyIdleTimeout = Objects.requireNonNull(bodyIdleTimeout, "bodyIdleTimeout");
+    public S3BlobStore(S3AsyncClient client, S3Presigner presigner, S3ObjectReader reader, String bucket,
+                       long partSizeBytes, Duration apiCallTimeout) {
         if (partSizeBytes < MIN_PART_SIZE || partSizeBytes > MAX_PART_SIZE) {
             throw new IllegalArgumentException("part size must be 5 MiB to 1 GiB: " + partSizeBytes);
         }
         this.client = Objects.requireNonNull(client, "client");
+        this.presigner = Objects.requireNonNull(presigner, "presigner");
+        this.reader = Objects.requireNonNull(reader, "reader");
         this.bucket = Objects.requireNonNull(bucket, "bucket");
         this.partSize = (int) partSizeBytes;
         this.apiCallTimeout = Objects.requireNonNull(apiCallTimeout, "apiCallTimeout");
@@ -175,36 +143,12 @@ public final class S3BlobStore implements BlobStore, MultipartStore {
      */
     @Override
     public Mono<BlobContent> open(BlobLocation location, ByteRange range) {
-        GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(bucket).key(location.path());
-        if (range != null) {
-            request.range("bytes=" + range.first() + "-" + range.last());
-        }
-        // toPublisher() completes the future when the response headers arrive, so a missing
-        // blob fails this Mono; the body then flows at the subscriber's pace.
-        return Mono.fromFuture(() -> client.getObject(request.build(), AsyncResponseTransformer.toPublisher()))
-                .onErrorMap(S3Errors::translate)
-                .map(response -> new BlobContent.Streamed(Flux.from(response)
-                        // The SDK hands out heap copies it no longer touches. They are wrapped
-                        // as unpooled Netty buffers (no allocation, nothing to leak if a consumer
-                        // drops one): Spring copies any other DataBuffer into a fresh heap buffer
-                        // before Reactor Netty writes it, one more copy and allocation per byte.
-                        .<DataBuffer>map(bytes -> BUFFERS.wrap(Unpooled.wrappedBuffer(bytes)))
-                        // The SDK does not notice a store that dies mid-body: its stream then
-                        // neither ends nor fails (its read timeout does not fire either). Silence
-                        // as long as the read timeout fails the download instead of hanging it;
-                        // a reader that takes nothing for that long loses it too, as it would to
-                        // the store's connection idling out.
-                        .transform(SilenceTimeout.after(bodyIdleTimeout, () -> new GranaryException(ErrorCode.STORE_UNAVAILABLE,
-                                "The blob store sent nothing for " + bodyIdleTimeout.toSeconds() + " s."), Schedulers.parallel()))
-                        .onErrorMap(S3Errors::translate)));
+        return reader.open(location.path(), range).map(BlobContent.Streamed::new);
     }
 
     @Override
     public Mono<URI> presignGet(BlobLocation location, Duration ttl, String contentType, String cacheControl,
                                 String contentDisposition) {
-        if (presigner == null) {
-            return Mono.empty();
-        }
         // Signing itself is computation, but resolving credentials the first time may do I/O
         // (profile files, instance metadata): kept off the event loop.
         return Mono.fromCallable(() -> presigner.presignGetObject(request -> request
@@ -227,9 +171,6 @@ public final class S3BlobStore implements BlobStore, MultipartStore {
      */
     @Override
     public Mono<PresignedPut> presignPut(BlobLocation location, Duration ttl, String contentType, long length) {
-        if (presigner == null) {
-            return Mono.empty();
-        }
         if (length > MAX_SINGLE_PUT) {
             return Mono.error(new GranaryException(ErrorCode.ENTITY_TOO_LARGE,
                     "Direct uploads to this store hold at most 5 GiB; upload larger objects through Granary."));

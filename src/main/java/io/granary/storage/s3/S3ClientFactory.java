@@ -67,6 +67,14 @@ public final class S3ClientFactory {
         return builder.build();
     }
 
+    /** The reader of object bodies for the same store, credentials and addressing as {@link #presigner}. */
+    public static S3ObjectReader reader(GranaryProperties.S3 settings, S3Presigner presigner) {
+        // Static keys sign without I/O; any other provider may fetch credentials on first use.
+        boolean signOffLoop = !(hasText(settings.accessKey()) && hasText(settings.secretKey()));
+        return new S3ObjectReader(presigner, settings.bucket(), signOffLoop, settings.maxConcurrency(),
+                settings.connectionAcquireTimeout(), settings.readTimeout());
+    }
+
     /**
      * Creates {@code bucket} unless it exists. Used at startup and by tests; completes normally
      * when another node created it concurrently.

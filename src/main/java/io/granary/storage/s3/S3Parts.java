@@ -111,9 +111,6 @@ final class S3Parts {
     }
 
     Mono<PresignedPut> presign(String key, String uploadId, int partNumber, Duration ttl) {
-        if (presigner == null) {
-            return Mono.empty();
-        }
         // Off the event loop: resolving credentials the first time may do I/O.
         return Mono.fromCallable(() -> presigner.presignUploadPart(request -> request.signatureDuration(ttl)
                         .uploadPartRequest(part -> part.bucket(bucket).key(key).uploadId(uploadId).partNumber(partNumber))))
