@@ -68,7 +68,6 @@ public final class S3BlobStore implements BlobStore, MultipartStore {
     /** The largest object S3 stores. */
     static final long MAX_OBJECT_SIZE = 5L << 40;
 
-
     /** A streamed body cannot be replayed, so its request must not be retried. */
     private static final SdkPlugin NO_RETRIES =
             config -> config.overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()));

@@ -30,7 +30,7 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * <p>Why not the SDK's {@code getObject}: its Netty client decodes bodies into 8 KiB pieces and
  * copies each into a fresh heap array, and each piece then crosses from the SDK's event loop to
  * the server's with a wake-up, which made the SDK path the bottleneck of large downloads
- * (about 0.4x the direct path, see {@code docs/benchmarks.md}). Here the store's bytes arrive
+ * (0.25-0.36x the direct path, see {@code docs/benchmarks.md}). Here the store's bytes arrive
  * as pooled buffers of up to {@link #MAX_CHUNK} and pass to the caller as they are.
  *
  * <p>Contract of {@link #open}: the Mono fails as {@link S3Errors#translate} would for the SDK
