@@ -113,17 +113,34 @@ final class TusAppender {
     private Mono<Void> store(long from, long expected, Flux<DataBuffer> bytes) {
         long p = start.partSize();
         long end = start.offset() + from + expected;
-        boolean withTail = from == 0 && start.tailSize() > 0;
-        Flux<DataBuffer> content = withTail ? Flux.concat(openTail(), bytes) : bytes;
-        long size = (withTail ? start.tailSize() : 0) + expected;
         if (end % p == 0) {
-            return multipart.uploadPart(principal, bucketName, start.id(), (int) (end / p), size, content)
+            return multipart.uploadPart(principal, bucketName, start.id(), (int) (end / p),
+                            storedTailBefore(from) + expected, afterStoredTail(from, bytes))
                     .then(digest == null ? commit(end, null) : Mono.<Void>empty());
         }
-        BlobLocation tail = BlobLocation.of(start.tenantId(), start.bucketId(), Ids.newId());
-        return store.put(tail, content, size, Map.of())
+        BlobLocation tail = newTailLocation();
+        return putTail(tail, from, bytes, expected)
                 .then(Mono.fromRunnable(() -> newTail = tail.path()))
                 .then(digest == null ? commit(end, tail.path()) : Mono.<Void>empty());
+    }
+
+    /** Writes a window's {@code count} bytes starting at {@code from} as the tail blob {@code tail}. */
+    private Mono<Void> putTail(BlobLocation tail, long from, Flux<DataBuffer> bytes, long count) {
+        return store.put(tail, afterStoredTail(from, bytes), storedTailBefore(from) + count, Map.of());
+    }
+
+    private BlobLocation newTailLocation() {
+        return BlobLocation.of(start.tenantId(), start.bucketId(), Ids.newId());
+    }
+
+    /** How many bytes of the stored tail go before the window starting at {@code from}. */
+    private long storedTailBefore(long from) {
+        return from == 0 ? start.tailSize() : 0;
+    }
+
+    /** The window's bytes, after the stored tail when the window is the PATCH's first. */
+    private Flux<DataBuffer> afterStoredTail(long from, Flux<DataBuffer> bytes) {
+        return storedTailBefore(from) > 0 ? Flux.concat(openTail(), bytes) : bytes;
     }
 
     /**
@@ -138,10 +155,8 @@ final class TusAppender {
         if (kept == 0 || to % start.partSize() == 0) {
             return Mono.empty();
         }
-        boolean withTail = from == 0 && start.tailSize() > 0;
-        BlobLocation tail = BlobLocation.of(start.tenantId(), start.bucketId(), Ids.newId());
-        return store.put(tail, withTail ? Flux.concat(openTail(), spool.read()) : spool.read(),
-                        (withTail ? start.tailSize() : 0) + kept, Map.of())
+        BlobLocation tail = newTailLocation();
+        return putTail(tail, from, spool.read(), kept)
                 .then(Mono.defer(() -> commit(to, tail.path())))
                 .onErrorResume(error -> {
                     LOG.warn("Could not keep the {} bytes received of an interrupted PATCH of tus upload {}: {}",

@@ -78,12 +78,8 @@ public final class S3ObjectReader implements AutoCloseable {
     /** The body of {@code key} ({@code range} of it unless null), once the store has answered. */
     Mono<Flux<DataBuffer>> open(String key, ByteRange range) {
         return sign(key)
-                .flatMap(url -> http
-                        .headers(headers -> {
-                            if (range != null) {
-                                headers.set(HttpHeaderNames.RANGE, "bytes=" + range.first() + "-" + range.last());
-                            }
-                        })
+                .flatMap(url -> (range == null ? http : http.headers(headers -> headers.set(HttpHeaderNames.RANGE,
+                                "bytes=" + range.first() + "-" + range.last())))
                         .get()
                         .uri(url)
                         .responseConnection((response, connection) -> {
