@@ -52,8 +52,13 @@ final class WindowSpool {
      * Never fails: without a file the spool passes bytes on and keeps none.
      */
     static Mono<WindowSpool> create() {
+        return create(Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    /** As {@link #create()}, in {@code directory}. */
+    static Mono<WindowSpool> create(Path directory) {
         return Mono.fromCallable(() -> {
-                    Path file = Files.createTempFile("granary-tus-", ".window");
+                    Path file = Files.createTempFile(directory, "granary-tus-", ".window");
                     try {
                         return new WindowSpool(file, AsynchronousFileChannel.open(file, StandardOpenOption.WRITE));
                     } catch (IOException | RuntimeException e) {
