@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
@@ -29,6 +28,7 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -39,17 +39,20 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * Multipart uploads on local disk: each upload is a directory {@code multipart/<uploadId>/}
- * beside (not inside) the blob tree, each write of a part a file {@code <n>.<handle>} in it,
- * streamed into a temporary file and renamed into place complete. Several writes of one part
- * number may coexist; the caller's record says which one counts. Completion concatenates the
- * chosen files into a temporary file (checking each one's MD5 on the way), which the blob
- * store renames into place atomically, then removes the directory.
+ * beside (not inside) the blob tree, each write of a part a file {@code <n>.<md5>.<random>} in
+ * it, streamed into a temporary file and renamed into place complete. Several writes of one part
+ * number may coexist; the caller's record (the file name is its handle) says which one counts.
+ * Completion concatenates the chosen files into a temporary file, which the blob store renames
+ * into place atomically, then removes the directory. The copy runs in the kernel
+ * ({@link FileChannel#transferTo}): a listed part's ETag is checked against the MD5 its name
+ * carries from when it was written, so its bytes are not read into the JVM a second time.
  */
 final class FileSystemParts {
 
     private static final Pattern ID = Pattern.compile("[a-f0-9]{32}");
+    /** A part's file name: number, MD5 of its bytes, and a random suffix that keeps rewrites apart. */
+    private static final Pattern HANDLE = Pattern.compile("([0-9]{1,5})\\.([a-f0-9]{32})\\.[a-f0-9]{32}");
     private static final String META = "meta.properties";
-    private static final int COPY_BUFFER = 1 << 20;
 
     private final Path uploads;
     private final Path tmp;
@@ -98,7 +101,8 @@ final class FileSystemParts {
                         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                             channel.force(true);
                         }
-                        String handle = partNumber + "." + UUID.randomUUID().toString().replace("-", "");
+                        String etag = HexFormat.of().formatHex(md5.digest());
+                        String handle = partNumber + "." + etag + "." + UUID.randomUUID().toString().replace("-", "");
                         try {
                             // Never creates the directory: a part arriving after an abort or a
                             // completion finds it gone and fails instead of leaking.
@@ -106,7 +110,7 @@ final class FileSystemParts {
                         } catch (NoSuchFileException e) {
                             throw notFound();
                         }
-                        return new StoredPart(partNumber, HexFormat.of().formatHex(md5.digest()), length, handle);
+                        return new StoredPart(partNumber, etag, length, handle);
                     }))
                     .doFinally(signal -> {
                         if (signal != SignalType.ON_COMPLETE) {
@@ -127,9 +131,8 @@ final class FileSystemParts {
             Path temp = tmp.resolve(UUID.randomUUID() + ".part");
             boolean done = false;
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.allocate(COPY_BUFFER);
                 for (StoredPart part : parts) {
-                    copyVerified(dir, part, out, buffer);
+                    append(dir, part, out);
                 }
                 out.force(true);
                 done = true;
@@ -146,27 +149,26 @@ final class FileSystemParts {
     record Assembled(Path file, Map<String, String> metadata) {
     }
 
-    private static void copyVerified(Path dir, StoredPart part, FileChannel out, ByteBuffer buffer) throws IOException {
-        if (part.handle() == null || !part.handle().startsWith(part.number() + ".")) {
+    /** Appends the file of {@code part} to {@code out}, if it is the one written with the part's ETag and size. */
+    private static void append(Path dir, StoredPart part, FileChannel out) throws IOException {
+        Matcher handle = part.handle() == null ? null : HANDLE.matcher(part.handle());
+        if (handle == null || !handle.matches() || Integer.parseInt(handle.group(1)) != part.number()
+                || !handle.group(2).equals(part.etag())) {
             throw invalidPart(part);
         }
-        MessageDigest md5 = md5();
-        long size = 0;
         try (FileChannel in = FileChannel.open(dir.resolve(part.handle()), StandardOpenOption.READ)) {
-            buffer.clear();
-            while (in.read(buffer) >= 0) {
-                buffer.flip();
-                md5.update(buffer.duplicate());
-                size += buffer.remaining();
-                while (buffer.hasRemaining()) {
-                    out.write(buffer);
+            long size = in.size();
+            if (size != part.size()) {
+                throw invalidPart(part);
+            }
+            for (long copied = 0; copied < size; ) {
+                long sent = in.transferTo(copied, size - copied, out);
+                if (sent <= 0) {
+                    throw new IOException("Copied " + copied + " of the " + size + " bytes of " + part.handle());
                 }
-                buffer.clear();
+                copied += sent;
             }
         } catch (NoSuchFileException e) {
-            throw invalidPart(part);
-        }
-        if (size != part.size() || !HexFormat.of().formatHex(md5.digest()).equals(part.etag())) {
             throw invalidPart(part);
         }
     }
@@ -218,7 +220,7 @@ final class FileSystemParts {
 
     Mono<Void> discard(String uploadId, StoredPart part) {
         return blocking(() -> {
-            if (part.handle() != null && part.handle().matches("[0-9]{1,5}\\.[a-f0-9]{32}")) {
+            if (part.handle() != null && HANDLE.matcher(part.handle()).matches()) {
                 Files.deleteIfExists(directory(uploadId).resolve(part.handle()));
             }
             return null;

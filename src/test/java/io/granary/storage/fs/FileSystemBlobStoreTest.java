@@ -2,15 +2,18 @@ package io.granary.storage.fs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.granary.error.ErrorCode;
 import io.granary.storage.BlobLocation;
 import io.granary.storage.BlobStore;
 import io.granary.storage.BlobStoreContract;
+import io.granary.storage.StoredPart;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -62,6 +65,30 @@ class FileSystemBlobStoreTest extends BlobStoreContract {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.put(location, body, 20L, Map.of()).block())
                 .hasMessageContaining("Content-Length");
         assertThat(store.head(location).block()).isNull();
+    }
+
+    @Test
+    void completionChecksEachPartAgainstItsFileWithoutReadingItAgain() throws IOException {
+        BlobLocation target = location("checked-parts");
+        byte[] data = randomBytes(1000);
+        String uploadId = store.createMultipart(target, Map.of()).block();
+        StoredPart part = store.uploadPart(target, uploadId, 1, body(data), data.length).block();
+        Path file = directory.resolve("multipart").resolve(uploadId).resolve(part.handle());
+        assertThat(part.handle()).as("the handle names the part and its MD5").startsWith("1." + part.etag() + ".");
+
+        assertFailsWith(() -> store.completeMultipart(target, uploadId,
+                List.of(new StoredPart(1, part.etag(), part.size() + 1, part.handle()))).block(), ErrorCode.INVALID_PART);
+        assertFailsWith(() -> store.completeMultipart(target, uploadId,
+                List.of(new StoredPart(1, part.etag(), part.size(), "1." + part.etag()))).block(), ErrorCode.INVALID_PART);
+        // A file changed on disk after it was written: its length no longer matches the record.
+        byte[] original = Files.readAllBytes(file);
+        Files.write(file, new byte[10]);
+        assertFailsWith(() -> store.completeMultipart(target, uploadId, List.of(part)).block(), ErrorCode.INVALID_PART);
+        assertThat(store.head(target).block()).isNull();
+
+        Files.write(file, original);
+        store.completeMultipart(target, uploadId, List.of(part)).block();
+        assertSameBytes(read(target, null), data);
     }
 
     @Test
