@@ -1,5 +1,6 @@
 package io.granary.object;
 
+import io.granary.common.DiscardedBuffers;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import java.nio.ByteBuffer;
@@ -33,8 +34,7 @@ final class BodyDigest {
         // Read ahead a bounded number of chunks (at most READ_AHEAD x the server's chunk size):
         // without it every chunk waits for the previous write to complete before the socket is
         // read again, and uploads become latency-bound. Chunks dropped on cancel are released.
-        return body.limitRate(READ_AHEAD)
-                .doOnDiscard(DataBuffer.class, DataBufferUtils::release)
+        return DiscardedBuffers.release(body.limitRate(READ_AHEAD))
                 .<DataBuffer>handle((buffer, sink) -> {
             size += buffer.readableByteCount();
             if (maxSize != null && size > maxSize) {

@@ -1,5 +1,6 @@
 package io.granary.object;
 
+import io.granary.common.DiscardedBuffers;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import java.io.ByteArrayInputStream;
@@ -127,7 +128,7 @@ final class ContentSniffer {
     static Mono<String> detect(Flux<DataBuffer> content) {
         return Mono.defer(() -> {
             Head first = new Head();
-            return content
+            return DiscardedBuffers.release(content
                     .map(buffer -> {
                         try {
                             first.take(buffer);
@@ -136,9 +137,8 @@ final class ContentSniffer {
                             DataBufferUtils.release(buffer);
                         }
                     })
-                    .takeUntil(length -> length == SNIFF_BYTES)
-                    // Buffers the source had in flight when the read was cut short.
-                    .doOnDiscard(DataBuffer.class, DataBufferUtils::release)
+                    // Buffers the source had in flight when the read was cut short are released.
+                    .takeUntil(length -> length == SNIFF_BYTES))
                     .then(Mono.fromSupplier(() -> detect(first.bytes())));
         });
     }

@@ -1,6 +1,7 @@
 package io.granary.object;
 
 import io.granary.bucket.Bucket;
+import io.granary.common.DiscardedBuffers;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import io.granary.storage.BlobContent;
@@ -226,9 +227,7 @@ public class DirectUploadService {
             Flux<DataBuffer> counted = digest.observe(bytes).onErrorMap(
                     error -> error instanceof GranaryException g && g.code() == ErrorCode.ENTITY_TOO_LARGE,
                     error -> sizeMismatch(upload.size() + 1, upload.size()));
-            return sniffer.observe(counted)
-                    .doOnNext(DataBufferUtils::release)
-                    .doOnDiscard(DataBuffer.class, DataBufferUtils::release)
+            return DiscardedBuffers.release(sniffer.observe(counted).doOnNext(DataBufferUtils::release))
                     .then(Mono.fromCallable(() -> {
                         requireSize(upload, digest.size());
                         sniffer.verify();

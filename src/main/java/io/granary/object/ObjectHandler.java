@@ -1,6 +1,7 @@
 package io.granary.object;
 
 import io.granary.bucket.Bucket;
+import io.granary.common.DiscardedBuffers;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import io.granary.security.Principal;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpRange;
@@ -55,7 +55,7 @@ public class ObjectHandler {
                 ExpectedDigests.parse(headers.getFirst("Content-MD5"), headers.getFirst("X-Checksum-Sha256")),
                 writeCondition(headers));
         // Any chunk an operator drops on the way (a cancel racing with delivery) is freed here.
-        Flux<DataBuffer> body = request.bodyToFlux(DataBuffer.class).doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+        Flux<DataBuffer> body = DiscardedBuffers.release(request.bodyToFlux(DataBuffer.class));
         return objects.put(Requests.principal(request), request.pathVariable("bucket"), key(request), put, body)
                 .flatMap(stored -> ServerResponse.ok().eTag(stored.quotedEtag()).bodyValue(view(stored)));
     }

@@ -1,5 +1,6 @@
 package io.granary.upload;
 
+import io.granary.common.DiscardedBuffers;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import io.granary.object.ObjectHandler;
@@ -10,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -46,7 +46,7 @@ public class MultipartHandler {
         HttpHeaders headers = request.headers().asHttpHeaders();
         long length = headers.getContentLength();
         // Any chunk an operator drops on the way (a cancel racing with delivery) is freed here.
-        Flux<DataBuffer> body = request.bodyToFlux(DataBuffer.class).doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+        Flux<DataBuffer> body = DiscardedBuffers.release(request.bodyToFlux(DataBuffer.class));
         return Mono.defer(() -> multipart.uploadPart(Requests.principal(request), request.pathVariable("bucket"),
                         request.pathVariable("uploadId"), partNumber(request), length >= 0 ? length : null, body))
                 .flatMap(part -> ServerResponse.ok().eTag("\"" + part.etag() + "\"").bodyValue(part(part)));

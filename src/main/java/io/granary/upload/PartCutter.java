@@ -1,5 +1,6 @@
 package io.granary.upload;
 
+import io.granary.common.DiscardedBuffers;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +35,10 @@ final class PartCutter {
     static Flux<Flux<DataBuffer>> cut(Flux<DataBuffer> body, long offset, long partSize, MessageDigest digest) {
         return Flux.defer(() -> {
             long[] position = {offset};
-            return body.concatMapIterable(buffer -> {
+            // Source buffers still queued in concatMapIterable when the body fails are released;
+            // the hook reaches only that operator and the body, never the consumers of the
+            // windows, which free what they take themselves.
+            return DiscardedBuffers.release(body.concatMapIterable(buffer -> {
                         if (digest != null) {
                             try (DataBuffer.ByteBufferIterator it = buffer.readableByteBuffers()) {
                                 while (it.hasNext()) {
@@ -60,11 +64,7 @@ final class PartCutter {
                             position[0] += toBoundary;
                             pieces.add(new Piece(buffer.factory().wrap(head), true));
                         }
-                    })
-                    // Source buffers still queued in the line above when the body fails are freed
-                    // here (placed so that it reaches only this operator and the body, never the
-                    // consumers of the windows, which free what they take themselves).
-                    .doOnDiscard(DataBuffer.class, DataBufferUtils::release)
+                    }))
                     .windowUntil(Piece::endsPart)
                     // Pieces still queued in a window its consumer cancelled are freed here: the
                     // consumer may be outside Reactor (the S3 SDK) and carry no discard hook of ours.

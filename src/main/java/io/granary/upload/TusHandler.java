@@ -1,5 +1,6 @@
 package io.granary.upload;
 
+import io.granary.common.DiscardedBuffers;
 import io.granary.config.GranaryProperties;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
@@ -9,7 +10,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -157,7 +157,7 @@ public class TusHandler {
 
     private static Flux<DataBuffer> body(ServerRequest request) {
         // Any chunk an operator drops on the way (a cancel racing with delivery) is freed here.
-        return request.bodyToFlux(DataBuffer.class).doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+        return DiscardedBuffers.release(request.bodyToFlux(DataBuffer.class));
     }
 
     private static boolean isPatchType(HttpHeaders headers) {

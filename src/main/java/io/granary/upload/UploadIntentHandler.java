@@ -1,5 +1,6 @@
 package io.granary.upload;
 
+import io.granary.common.DiscardedBuffers;
 import io.granary.config.GranaryProperties;
 import io.granary.object.ObjectHandler;
 import io.granary.security.signed.UploadTokenFilter;
@@ -9,7 +10,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -63,7 +63,7 @@ public class UploadIntentHandler {
         HttpHeaders headers = request.headers().asHttpHeaders();
         long length = headers.getContentLength();
         // Any chunk an operator drops on the way (a cancel racing with delivery) is freed here.
-        Flux<DataBuffer> body = request.bodyToFlux(DataBuffer.class).doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+        Flux<DataBuffer> body = DiscardedBuffers.release(request.bodyToFlux(DataBuffer.class));
         return intents.receive(UploadTokenFilter.grant(request), headers.getFirst(HttpHeaders.CONTENT_TYPE),
                         length >= 0 ? length : null, body)
                 .then(ServerResponse.noContent().build());

@@ -1,5 +1,6 @@
 package io.granary.upload;
 
+import io.granary.common.DiscardedBuffers;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousFileChannel;
@@ -80,9 +81,8 @@ final class WindowSpool {
      * holds every byte that arrived.
      */
     Flux<DataBuffer> copying(Flux<DataBuffer> bytes) {
-        return bytes.concatMapDelayError(this::append, true, 1)
-                // A buffer whose write ends after the window was cancelled is ours to free.
-                .doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+        // A buffer whose write ends after the window was cancelled is ours to free.
+        return DiscardedBuffers.release(bytes.concatMapDelayError(this::append, true, 1));
     }
 
     /** Bytes in the file, all of them written. */
@@ -117,7 +117,9 @@ final class WindowSpool {
 
     private Mono<DataBuffer> append(DataBuffer buffer) {
         if (broken || buffer.readableByteCount() == 0) {
-            return Mono.just(buffer);
+            // Hidden: for a plain Mono.just, concatMap also discards (releases) the buffer it has
+            // just handed on when the consumer cancels during onNext (reactor-core#4352).
+            return Mono.just(buffer).hide();
         }
         return Mono.create(sink -> {
             List<ByteBuffer> views = new ArrayList<>(1);

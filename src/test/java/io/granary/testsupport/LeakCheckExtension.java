@@ -5,14 +5,21 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.util.List;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * After each test class: collects garbage, lets Netty's detectors poll their queues, and fails
- * the class if any buffer was garbage-collected unreleased. Registered for every test class by
- * JUnit's extension auto-detection.
+ * the class if any buffer was garbage-collected unreleased, or if any was released once too
+ * often (as logged, see {@link OverReleaseRecorder}). Registered for every test class by JUnit's
+ * extension auto-detection.
  */
-public final class LeakCheckExtension implements AfterAllCallback {
+public final class LeakCheckExtension implements BeforeEachCallback, AfterAllCallback {
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        OverReleaseRecorder.attach();
+    }
 
     @Override
     public void afterAll(ExtensionContext context) throws InterruptedException {
@@ -30,6 +37,10 @@ public final class LeakCheckExtension implements AfterAllCallback {
         List<String> leaks = LeakRecorder.drain();
         if (!leaks.isEmpty()) {
             throw new AssertionError(leaks.size() + " Netty buffer leak(s) detected (PARANOID):\n" + String.join("\n\n", leaks));
+        }
+        List<String> overReleases = OverReleaseRecorder.drain();
+        if (!overReleases.isEmpty()) {
+            throw new AssertionError(overReleases.size() + " buffer(s) released once too often:\n" + String.join("\n", overReleases));
         }
     }
 }

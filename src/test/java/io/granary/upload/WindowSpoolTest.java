@@ -2,6 +2,9 @@ package io.granary.upload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.core.io.buffer.NettyDataBufferFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -73,6 +77,21 @@ class WindowSpoolTest {
         assertThat(text(spool.copying(closedMidway))).isEqualTo(WHOLE);
         assertThat(spool.size()).as("a spool that lost a write keeps nothing").isZero();
         assertThat(files()).isEmpty();
+    }
+
+    @Test
+    void aConsumerThatCancelsOnABufferStillOwnsThatBuffer() {
+        WindowSpool spool = WindowSpool.create(directory.resolve("no-such-directory")).block();
+        ByteBuf held = Unpooled.copiedBuffer(PIECES.get(0), StandardCharsets.UTF_8).retain();
+        Flux<DataBuffer> body = Flux.<DataBuffer>just(new NettyDataBufferFactory(UnpooledByteBufAllocator.DEFAULT).wrap(held))
+                .concatWith(pieces());
+
+        StepVerifier.create(spool.copying(body), 1)
+                .consumeNextWith(DataBufferUtils::release)
+                .thenCancel()
+                .verify();
+        assertThat(held.refCnt()).as("released by the consumer only, not again as discarded").isOne();
+        held.release();
     }
 
     private static Flux<DataBuffer> pieces() {

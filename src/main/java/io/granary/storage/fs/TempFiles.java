@@ -1,5 +1,6 @@
 package io.granary.storage.fs;
 
+import io.granary.common.DiscardedBuffers;
 import java.io.IOException;
 import java.nio.channels.AsynchronousFileChannel;
 import java.nio.file.FileAlreadyExistsException;
@@ -42,9 +43,8 @@ final class TempFiles {
         return Flux.usingWhen(open,
                         // Written buffers come back to be released; one whose write completes
                         // after a cancel is dropped by the sink, and the discard hook frees it.
-                        channel -> DataBufferUtils.write(body, channel)
-                                .doOnNext(DataBufferUtils::release)
-                                .doOnDiscard(DataBuffer.class, DataBufferUtils::release),
+                        channel -> DiscardedBuffers.release(DataBufferUtils.write(body, channel)
+                                .doOnNext(DataBufferUtils::release)),
                         channel -> close(channel, null, translate),
                         (channel, error) -> close(channel, file, translate),
                         channel -> close(channel, file, translate))

@@ -1,5 +1,6 @@
 package io.granary.storage.s3;
 
+import io.granary.common.DiscardedBuffers;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import java.nio.ByteBuffer;
@@ -47,12 +48,11 @@ final class DataBufferRequestBody implements AsyncRequestBody {
             return;
         }
         AtomicLong seen = new AtomicLong();
-        body.map(buffer -> copyAndRelease(buffer, seen))
-                .concatWith(Flux.defer(() -> seen.get() == length ? Flux.empty() : Flux.error(incomplete(seen.get()))))
-                // Whatever failed the body (the caller's flux or our length check) is what put()
-                // must report, not the SDK's wrapper around it.
-                .doOnError(failure::set)
-                .doOnDiscard(DataBuffer.class, DataBufferUtils::release)
+        DiscardedBuffers.release(body.map(buffer -> copyAndRelease(buffer, seen))
+                        .concatWith(Flux.defer(() -> seen.get() == length ? Flux.empty() : Flux.error(incomplete(seen.get()))))
+                        // Whatever failed the body (the caller's flux or our length check) is what
+                        // put() must report, not the SDK's wrapper around it.
+                        .doOnError(failure::set))
                 .subscribe(subscriber);
     }
 

@@ -1,5 +1,6 @@
 package io.granary.storage.s3;
 
+import io.granary.common.DiscardedBuffers;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import java.nio.ByteBuffer;
@@ -46,9 +47,8 @@ final class PartAssembler {
             PartAssembler assembler = new PartAssembler(partSize, expectedLength);
             // Prefetch 1: at most one pooled buffer waits in the operator's queue; the discard
             // hook releases it when the upload stops early.
-            return body.concatMapIterable(assembler::absorb, 1)
-                    .concatWith(Mono.fromSupplier(assembler::finish))
-                    .doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+            return DiscardedBuffers.release(body.concatMapIterable(assembler::absorb, 1)
+                    .concatWith(Mono.fromSupplier(assembler::finish)));
         });
     }
 

@@ -1,0 +1,33 @@
+package io.granary.common;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import reactor.core.publisher.Flux;
+import reactor.util.context.Context;
+
+/**
+ * Frees, exactly once, the data buffers that Reactor operators drop when a stream is cancelled
+ * or fails while they hold them ("discarded" buffers).
+ *
+ * <p>Why not {@code doOnDiscard(DataBuffer.class, DataBufferUtils::release)} in every stage:
+ * Reactor runs every discard hook declared downstream of the operator that drops an element, so
+ * when two stages of one pipeline (say the upload digest and the store's writer) each declare
+ * that hook, a dropped buffer is released twice. For a request body that second release takes
+ * the reference Netty's HTTP decoder still holds on its read buffer, which can then go back to
+ * the pool while in use. Each stage calls {@link #release} instead: it declares the hook unless a
+ * stage downstream in the same subscription already did so through this class.
+ */
+public final class DiscardedBuffers {
+
+    private static final String DECLARED = DiscardedBuffers.class.getName();
+
+    private DiscardedBuffers() {
+    }
+
+    /** {@code flux}, with the data buffers that its operators discard released once. */
+    public static <T> Flux<T> release(Flux<T> flux) {
+        return Flux.deferContextual(context -> context.hasKey(DECLARED) ? flux
+                : flux.doOnDiscard(DataBuffer.class, DataBufferUtils::release)
+                        .contextWrite(Context.of(DECLARED, Boolean.TRUE)));
+    }
+}
