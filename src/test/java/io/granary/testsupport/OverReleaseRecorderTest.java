@@ -27,4 +27,19 @@ class OverReleaseRecorderTest {
                 .allSatisfy(report -> assertThat(report).doesNotContain("Something else"));
         assertThat(OverReleaseRecorder.drain()).isEmpty();
     }
+
+    @Test
+    void nettysReportsOnTheSdksEventLoopsAreNotCounted() throws InterruptedException {
+        OverReleaseRecorder.attach();
+        OverReleaseRecorder.drain();
+        Logger netty = LoggerFactory.getLogger("io.netty.channel.AbstractChannelHandlerContext");
+        Thread sdk = new Thread(() -> {
+            netty.warn("Failed to mark a promise as failure", new IllegalReferenceCountException(0, -1));
+            LOG.warn("Error in discard hook", new IllegalReferenceCountException(0, -1));
+        }, "aws-java-sdk-NettyEventLoop-1-1");
+        sdk.start();
+        sdk.join();
+
+        assertThat(OverReleaseRecorder.drain()).singleElement().asString().contains("Error in discard hook");
+    }
 }
