@@ -6,7 +6,7 @@
 #             SigV4 (curl --aws-sigv4) straight to the S3Proxy behind it
 #   s3-small  small-object PUT and GET ops/s, PARALLEL keep-alive curl clients, through Granary
 #             (S3 store) vs straight to S3Proxy
-# With no sub-command all three run. Each comparison starts with an uncounted warm-up round;
+# With no sub-command all three run. Each comparison starts with uncounted warm-up rounds;
 # then the targets are interleaved within each run (Granary,
 # direct, Granary, direct, ...); the script prints each run, the medians and the ratio
 # Granary/direct, for large transfers also the server CPU time per GiB (Granary plus S3Proxy, or
@@ -19,7 +19,7 @@
 #   RUNS=5 SIZE_MB=2048 bench/compare.sh s3-large
 #   bench/compare.sh fs-get s3-small
 #
-# Settings (environment): SIZE_MB=1024 RUNS=3 OBJECTS=1000 SMALL_KB=4 PARALLEL=8
+# Settings (environment): SIZE_MB=1024 RUNS=3 WARMUP=2 (uncounted s3-large rounds) OBJECTS=1000 SMALL_KB=4 PARALLEL=8
 # JAVA_OPTS=-Xmx512m (Granary; add -XX:StartFlightRecording=... to profile) GRANARY_ARGS= (more
 # application arguments for every Granary, e.g. --granary.store.s3.checksums=when-required) PORT= (first port
 # tried; random by default) REBUILD= (rebuild the jar)
@@ -31,6 +31,7 @@ cd "$(dirname "$0")/.."
 
 SIZE_MB=${SIZE_MB:-1024}
 RUNS=${RUNS:-3}
+WARMUP=${WARMUP:-2}
 OBJECTS=${OBJECTS:-1000}
 SMALL_KB=${SMALL_KB:-4}
 PARALLEL=${PARALLEL:-8}
@@ -156,11 +157,14 @@ fi
 
 # ---- (b) large PUT and GET: Granary (S3 store) vs S3Proxy directly ------------------------
 if wants s3-large; then
-  # Warm-up, not counted: one round with the key of run 0.
-  timed put granary_curl -T "$WORK/www/large.bin" -H 'Content-Type: application/octet-stream' "$G_OBJECTS/large-0.bin" > /dev/null
-  timed put s3_curl -T "$WORK/www/large.bin" -H 'Content-Type: application/octet-stream' "$D_OBJECTS/large-0.bin" > /dev/null
-  timed get granary_curl "$G_OBJECTS/large-0.bin" > /dev/null
-  timed get s3_curl "$D_OBJECTS/large-0.bin" > /dev/null
+  # Warm-up, not counted: WARMUP rounds, each with a key of its own. With one round the JIT
+  # still compiled for about a second during the first measured run (JFR's CompilerStatistics).
+  for w in $(seq 1 "$WARMUP"); do
+    timed put granary_curl -T "$WORK/www/large.bin" -H 'Content-Type: application/octet-stream' "$G_OBJECTS/warm-$w.bin" > /dev/null
+    timed put s3_curl -T "$WORK/www/large.bin" -H 'Content-Type: application/octet-stream' "$D_OBJECTS/warm-$w.bin" > /dev/null
+    timed get granary_curl "$G_OBJECTS/warm-$w.bin" > /dev/null
+    timed get s3_curl "$D_OBJECTS/warm-$w.bin" > /dev/null
+  done
   gp=""; dp=""; gg=""; dg=""; gpc=""; dpc=""; ggc=""; dgc=""
   for run in $(seq 1 "$RUNS"); do
     # A fresh key per run: no replaced versions being deleted in the background.
@@ -226,7 +230,7 @@ if wants s3-small; then
 fi
 
 echo "--"
-echo "commands:    ${COMMANDS[*]}; $RUNS interleaved runs; large object $SIZE_MB MiB (one curl stream);" \
+echo "commands:    ${COMMANDS[*]}; $RUNS interleaved runs after $WARMUP warm-up round(s) (s3-large); large object $SIZE_MB MiB (one curl stream);" \
   "small: $OBJECTS x $SMALL_KB KiB over $PARALLEL keep-alive curl clients"
 echo "Granary:     JVM options $JAVA_OPTS, arguments: ${GRANARY_ARGS[*]:-(none)}, rate limits off, cache on (default); jar ${JAR:-target/granary.jar} (sha256 $(sha256sum "${JAR:-target/granary.jar}" | cut -c1-12))," \
   "tree at $(git rev-parse --short HEAD 2>/dev/null || echo '?')"

@@ -5,9 +5,10 @@ package io.granary.web;
  * through Reactor Netty's send operator, which requests {@code reactor.netty.send.maxPrefetchSize} buffers from the body up front (128 by
  * default) and asks for more as soon as half of them have been handed to the socket, whether or
  * not the client reads. A write counts as handed over once it is queued in the channel, so for
- * a client that reads slowly the gateway keeps that many buffers per response: with the S3
- * client's 8 KiB buffers about 1 MiB, with 64 KiB buffers 8 MiB. Sixteen bounds a response to
- * 128 KiB (1 MiB with 64 KiB buffers), still plenty to keep a fast client's socket busy.
+ * a client that reads slowly the gateway keeps that many buffers per response: with 64 KiB
+ * buffers 8 MiB. Sixteen bounds a response to 1 MiB of 64 KiB file reads, or 4 MiB of S3 reads
+ * (which grow to {@code S3ObjectReader.MAX_READ}, 256 KiB), still plenty to keep a fast
+ * client's socket busy.
  *
  * <p>Reactor Netty reads the property once, when its send operator's class loads, so it must
  * be set before the first response is written: {@link io.granary.GranaryApplication} does it
