@@ -70,7 +70,7 @@ public final class S3ClientFactory {
     /** The reader of object bodies for the same store, credentials and addressing as {@link #presigner}. */
     public static S3ObjectReader reader(GranaryProperties.S3 settings, S3Presigner presigner) {
         // Static keys sign without I/O; any other provider may fetch credentials on first use.
-        boolean signOffLoop = !(hasText(settings.accessKey()) && hasText(settings.secretKey()));
+        boolean signOffLoop = !hasStaticKeys(settings);
         return new S3ObjectReader(presigner, settings.bucket(), signOffLoop, settings.maxConcurrency(),
                 settings.connectionAcquireTimeout(), settings.readTimeout());
     }
@@ -100,10 +100,14 @@ public final class S3ClientFactory {
     }
 
     private static AwsCredentialsProvider credentials(GranaryProperties.S3 settings) {
-        if (hasText(settings.accessKey()) && hasText(settings.secretKey())) {
+        if (hasStaticKeys(settings)) {
             return StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.accessKey(), settings.secretKey()));
         }
         return DefaultCredentialsProvider.builder().asyncCredentialUpdateEnabled(true).build();
+    }
+
+    private static boolean hasStaticKeys(GranaryProperties.S3 settings) {
+        return hasText(settings.accessKey()) && hasText(settings.secretKey());
     }
 
     private static boolean hasText(String value) {
