@@ -42,6 +42,7 @@ public enum ErrorCode {
     BAD_DIGEST(HttpStatus.BAD_REQUEST, "bad_digest", "The body does not match the declared checksum."),
     INVALID_DIGEST(HttpStatus.BAD_REQUEST, "invalid_digest", "The checksum header is malformed."),
     INCOMPLETE_BODY(HttpStatus.BAD_REQUEST, "incomplete_body", "The body length does not match Content-Length."),
+    MALFORMED_BODY(HttpStatus.BAD_REQUEST, "malformed_body", "The request body's framing is broken; nothing of it was kept."),
     ENTITY_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "entity_too_large", "The object exceeds the bucket's maximum size."),
     QUOTA_EXCEEDED(HttpStatus.CONTENT_TOO_LARGE, "quota_exceeded", "The tenant's or the bucket's quota would be exceeded."),
     UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "The bucket does not accept this content type."),

@@ -7,20 +7,26 @@ import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.HttpServer;
 
 /**
- * Applies {@code granary.http.read-timeout} to the server: a request whose body stops arriving
- * for that long fails and its connection is closed. Without it a stalled client (a slow-loris,
- * a laptop that went to sleep mid-upload) holds its connection, and a tus upload's lock, for as
- * long as the TCP connection lives. (Reactor Netty's {@code readTimeout} does the same at a cost
- * on every request; see {@link BodyReadTimeout}.)
+ * Granary's handlers around the server's HTTP/1.1 codec, on every connection:
+ * <ul>
+ * <li>{@link BodyReadTimeout} applies {@code granary.http.read-timeout}: a request whose body
+ * stops arriving for that long fails and its connection is closed. Without it a stalled client
+ * (a slow-loris, a laptop that went to sleep mid-upload) holds its connection, and a tus
+ * upload's lock, for as long as the TCP connection lives. (Reactor Netty's {@code readTimeout}
+ * does the same at a cost on every request.)
+ * <li>{@link BodyFraming} fails a request body whose chunked framing broke, so no upload commits
+ * what arrived before the break.
+ * </ul>
  */
 @Component
-class ServerTimeouts implements NettyServerCustomizer {
+class ServerPipeline implements NettyServerCustomizer {
 
     private static final String HANDLER = "granary.bodyReadTimeout";
+    private static final String FRAMING = "granary.bodyFraming";
 
     private final GranaryProperties properties;
 
-    ServerTimeouts(GranaryProperties properties) {
+    ServerPipeline(GranaryProperties properties) {
         this.properties = properties;
     }
 
@@ -34,6 +40,7 @@ class ServerTimeouts implements NettyServerCustomizer {
                 BodyReadTimeout timeout = new BodyReadTimeout(timeoutNanos);
                 channel.pipeline().addBefore(NettyPipeline.HttpCodec, HANDLER + ".reads", timeout.requests());
                 channel.pipeline().addAfter(NettyPipeline.HttpCodec, HANDLER, timeout.messages());
+                channel.pipeline().addAfter(HANDLER, FRAMING, new BodyFraming());
             }
         });
     }
