@@ -6,7 +6,7 @@ import io.granary.security.CredentialFilter;
 import io.granary.security.Principal;
 import io.granary.security.jwt.JwtAuthenticator;
 import io.granary.storage.BlobContent;
-import io.granary.web.AccessLog;
+import io.granary.web.AccessRecord;
 import io.granary.web.RequestIds;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -35,7 +35,7 @@ import reactor.netty.http.server.HttpServerRoutes;
  * chain, router, response writers, observation) costs several times what the cached read itself
  * does (bench/hot-get.sh measures both); requests here go through the same services with the
  * same rules (credential, tenant and bucket state, permission, key restrictions, rate limits) and
- * get the same headers, access-log line and {@code http.server.requests} timer.
+ * get the same headers, access-log line ({@link AccessRecord}) and {@code http.server.requests} timer.
  *
  * <p>Only the successful answer is given here. Anything else (another credential kind, a query,
  * conditional or range headers, a body, a large or redirected object, and every refusal or
@@ -139,7 +139,7 @@ class HotReadRoute implements NettyRouteProvider {
                             Mono<Void> admitted = rateLimiter.acquire(member.tenantId(), member.actor(), member.requestsPerSecond());
                             Mono<ByteBuf> body = !withBody || found.object().size() == 0 ? Mono.just(Unpooled.EMPTY_BUFFER)
                                     : objects.open(found.object(), null).flatMap(HotReadRoute::cachedBytes);
-                            return admitted.then(body).map(bytes -> new Hit(found, bytes));
+                            return admitted.then(body).map(bytes -> new Hit(member, found, bytes));
                         }));
     }
 
@@ -157,7 +157,14 @@ class HotReadRoute implements NettyRouteProvider {
     }
 
     private Mono<Void> write(HttpServerRequest request, HttpServerResponse response, Hit hit, boolean head, long start) {
-        String id = RequestIds.choose(request.requestHeaders().get(RequestIds.HEADER));
+        AccessRecord record = AccessRecord.of(request);
+        String id;
+        if (record != null) {
+            id = record.requestId();
+            record.caller(hit.principal());
+        } else {
+            id = RequestIds.choose(request.requestHeaders().get(RequestIds.HEADER));
+        }
         StoredObject object = hit.found().object();
         response.status(HttpResponseStatus.OK);
         // Written straight into Netty's headers through Spring's view of them.
@@ -168,11 +175,7 @@ class HotReadRoute implements NettyRouteProvider {
         Mono<Void> sent = head ? response.send().then() : response.send(Mono.just(hit.body())).then();
         Timer timer = head ? heads : gets;
         answered.increment();
-        return sent.doFinally(signal -> {
-            timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-            // The URI is the path alone here (eligible() refused a query); fullPath() parses it again.
-            AccessLog.write(id, request.method(), request.uri(), 200, start, signal);
-        });
+        return sent.doFinally(signal -> timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
     }
 
     private Mono<Void> fullPath(HttpServerRequest request, HttpServerResponse response) {
@@ -185,9 +188,9 @@ class HotReadRoute implements NettyRouteProvider {
         return adapter.apply(request, response);
     }
 
-    private record Hit(FoundObject found, ByteBuf body) {
+    private record Hit(Principal principal, FoundObject found, ByteBuf body) {
         /** Not answered here. */
-        static final Hit NONE = new Hit(null, null);
+        static final Hit NONE = new Hit(null, null, null);
     }
 
     /** Bucket and key from {@code /v1/buckets/{bucket}/objects/{key}}; {@code null} when not plainly that. */

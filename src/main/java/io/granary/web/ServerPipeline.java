@@ -16,6 +16,7 @@ import reactor.netty.http.server.HttpServer;
  * does the same at a cost on every request.)
  * <li>{@link BodyFraming} fails a request body whose chunked framing broke, so no upload commits
  * what arrived before the break.
+ * <li>{@link AccessRecorder} writes the access log from what the connection actually sent.
  * </ul>
  */
 @Component
@@ -23,6 +24,7 @@ class ServerPipeline implements NettyServerCustomizer {
 
     private static final String HANDLER = "granary.bodyReadTimeout";
     private static final String FRAMING = "granary.bodyFraming";
+    private static final String ACCESS_LOG = "granary.accessLog";
 
     private final GranaryProperties properties;
 
@@ -41,6 +43,7 @@ class ServerPipeline implements NettyServerCustomizer {
                 channel.pipeline().addBefore(NettyPipeline.HttpCodec, HANDLER + ".reads", timeout.requests());
                 channel.pipeline().addAfter(NettyPipeline.HttpCodec, HANDLER, timeout.messages());
                 channel.pipeline().addAfter(HANDLER, FRAMING, new BodyFraming());
+                channel.pipeline().addAfter(FRAMING, ACCESS_LOG, new AccessRecorder());
             }
         });
     }

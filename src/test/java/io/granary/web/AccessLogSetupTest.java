@@ -44,7 +44,7 @@ class AccessLogSetupTest extends ApiTestSupport {
             System.setOut(original);
         }
         String text = captured.toString(StandardCharsets.UTF_8);
-        assertThat(text).containsPattern(" ACCESS alog-hot-read GET /v1/buckets/" + bucket + "/objects/a.txt 200 \\d+ms onComplete\n")
-                .containsPattern(" ACCESS alog-listing GET /v1/buckets/" + bucket + "/objects 200 \\d+ms ");
+        assertThat(text).containsPattern(" ACCESS alog-hot-read GET /v1/buckets/" + bucket + "/objects/a.txt 200 5 \\d+ms key:\\S+ \\S+ complete\n")
+                .containsPattern(" ACCESS alog-listing GET /v1/buckets/" + bucket + "/objects 200 \\d+ \\d+ms ");
     }
 }

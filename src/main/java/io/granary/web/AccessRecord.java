@@ -1,0 +1,77 @@
+package io.granary.web;
+
+import io.granary.security.Principal;
+import io.netty.channel.Channel;
+import java.util.Map;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import reactor.netty.http.server.HttpServerRequest;
+
+/**
+ * One request's access-log entry. The connection's pipeline opens it when the request arrives
+ * (with the request id, the method and the path) and writes it once the response's last byte
+ * went out or the connection closed first, with the status and the body bytes actually sent;
+ * so a refusal made before any Granary code ran, an error rendered by an exception handler and
+ * a download cut short are all logged as they were sent. The front-end that serves the request
+ * tells it who the caller is ({@link #caller(Principal)} or {@link #callerFrom(Map)}).
+ *
+ * <p>Found from a request with {@link #of(HttpServerRequest)} on the connection's event loop;
+ * the caller may be set from any thread.
+ */
+public final class AccessRecord {
+
+    final String requestId;
+    final String method;
+    final String path;
+    final long startNanos;
+    /** Written on the event loop only. */
+    int status;
+    long bytes;
+    private volatile Principal principal;
+    private volatile Map<String, Object> attributes;
+
+    AccessRecord(String requestId, String method, String path, long startNanos) {
+        this.requestId = requestId;
+        this.method = method;
+        this.path = path;
+        this.startNanos = startNanos;
+    }
+
+    /** The request's id: the caller's {@code X-Request-Id} when acceptable, else a fresh one. */
+    public String requestId() {
+        return requestId;
+    }
+
+    /** Records who the caller is. */
+    public void caller(Principal principal) {
+        this.principal = principal;
+    }
+
+    /** Records where the caller will be found once authenticated: the exchange's {@link Requests#PRINCIPAL} attribute. */
+    public void callerFrom(Map<String, Object> exchangeAttributes) {
+        this.attributes = exchangeAttributes;
+    }
+
+    /** The caller as established, or {@code null} when no credential was. */
+    Principal principal() {
+        Principal known = principal;
+        if (known == null && attributes != null && attributes.get(Requests.PRINCIPAL) instanceof Principal found) {
+            return found;
+        }
+        return known;
+    }
+
+    /** The record of {@code request}, or {@code null} when its connection keeps none (not HTTP/1.1). */
+    public static AccessRecord of(HttpServerRequest request) {
+        Channel[] channel = new Channel[1];
+        request.withConnection(connection -> channel[0] = connection.channel());
+        AccessRecorder recorder = channel[0] == null ? null : channel[0].attr(AccessRecorder.KEY).get();
+        return recorder == null ? null : recorder.find(request.requestHeaders());
+    }
+
+    /** The record of a WebFlux request on Reactor Netty, or {@code null}. */
+    public static AccessRecord of(ServerHttpRequest request) {
+        Object nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request);
+        return nativeRequest instanceof HttpServerRequest reactor ? of(reactor) : null;
+    }
+}
