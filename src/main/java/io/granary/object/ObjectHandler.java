@@ -1,7 +1,6 @@
 package io.granary.object;
 
 import io.granary.bucket.Bucket;
-import io.granary.common.DiscardedBuffers;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import io.granary.security.Principal;
@@ -54,8 +53,7 @@ public class ObjectHandler {
                 userMetadata(headers),
                 ExpectedDigests.parse(headers.getFirst("Content-MD5"), headers.getFirst("X-Checksum-Sha256")),
                 writeCondition(headers));
-        // Any chunk an operator drops on the way (a cancel racing with delivery) is freed here.
-        Flux<DataBuffer> body = DiscardedBuffers.release(request.bodyToFlux(DataBuffer.class));
+        Flux<DataBuffer> body = Requests.body(request);
         return objects.put(Requests.principal(request), request.pathVariable("bucket"), key(request), put, body)
                 .flatMap(stored -> ServerResponse.ok().eTag(stored.quotedEtag()).bodyValue(view(stored)));
     }

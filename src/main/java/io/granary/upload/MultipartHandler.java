@@ -1,6 +1,5 @@
 package io.granary.upload;
 
-import io.granary.common.DiscardedBuffers;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import io.granary.object.ObjectHandler;
@@ -45,8 +44,7 @@ public class MultipartHandler {
     public Mono<ServerResponse> uploadPart(ServerRequest request) {
         HttpHeaders headers = request.headers().asHttpHeaders();
         long length = headers.getContentLength();
-        // Any chunk an operator drops on the way (a cancel racing with delivery) is freed here.
-        Flux<DataBuffer> body = DiscardedBuffers.release(request.bodyToFlux(DataBuffer.class));
+        Flux<DataBuffer> body = Requests.body(request);
         return Mono.defer(() -> multipart.uploadPart(Requests.principal(request), request.pathVariable("bucket"),
                         request.pathVariable("uploadId"), partNumber(request), length >= 0 ? length : null, body))
                 .flatMap(part -> ServerResponse.ok().eTag("\"" + part.etag() + "\"").bodyValue(part(part)));

@@ -1,6 +1,5 @@
 package io.granary.upload;
 
-import io.granary.common.DiscardedBuffers;
 import io.granary.config.GranaryProperties;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
@@ -156,8 +155,7 @@ public class TusHandler {
     }
 
     private static Flux<DataBuffer> body(ServerRequest request) {
-        // Any chunk an operator drops on the way (a cancel racing with delivery) is freed here.
-        return DiscardedBuffers.release(request.bodyToFlux(DataBuffer.class));
+        return Requests.body(request);
     }
 
     private static boolean isPatchType(HttpHeaders headers) {

@@ -1,6 +1,5 @@
 package io.granary.upload;
 
-import io.granary.common.DiscardedBuffers;
 import io.granary.config.GranaryProperties;
 import io.granary.object.ObjectHandler;
 import io.granary.security.signed.UploadTokenFilter;
@@ -62,8 +61,7 @@ public class UploadIntentHandler {
     public Mono<ServerResponse> receive(ServerRequest request) {
         HttpHeaders headers = request.headers().asHttpHeaders();
         long length = headers.getContentLength();
-        // Any chunk an operator drops on the way (a cancel racing with delivery) is freed here.
-        Flux<DataBuffer> body = DiscardedBuffers.release(request.bodyToFlux(DataBuffer.class));
+        Flux<DataBuffer> body = Requests.body(request);
         return intents.receive(UploadTokenFilter.grant(request), headers.getFirst(HttpHeaders.CONTENT_TYPE),
                         length >= 0 ? length : null, body)
                 .then(ServerResponse.noContent().build());

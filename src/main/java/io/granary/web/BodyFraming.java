@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.ReferenceCountUtil;
 import reactor.netty.channel.ChannelOperations;
 
@@ -27,7 +28,8 @@ final class BodyFraming extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof HttpContent content && content.decoderResult().isFailure()) {
+        // A request that failed to decode (a bad request line or header) is Reactor Netty's to refuse.
+        if (msg instanceof HttpContent content && !(msg instanceof HttpRequest) && content.decoderResult().isFailure()) {
             Throwable cause = content.decoderResult().cause();
             ReferenceCountUtil.release(msg);
             if (ChannelOperations.get(ctx.channel()) == null) {

@@ -1,16 +1,20 @@
 package io.granary.web;
 
+import io.granary.common.DiscardedBuffers;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import io.granary.security.Principal;
 import java.net.URI;
 import java.util.Map;
+import io.netty.handler.timeout.ReadTimeoutException;
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.server.UnsupportedMediaTypeStatusException;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** Small HTTP-only helpers shared by the handlers. */
@@ -38,6 +42,21 @@ public final class Requests {
         }
         URI uri = request.uri();
         return uri.getScheme() + "://" + uri.getRawAuthority();
+    }
+
+    /**
+     * The request's body as it arrives, for the paths that store it, with the buffers operators
+     * drop released once ({@link DiscardedBuffers}). A body the connection failed to deliver
+     * whole (reset, closed before its end, stalled past the read timeout) fails with
+     * {@code 400 incomplete_body}, the client's doing and not a server error; a body whose
+     * framing broke already fails with {@code malformed_body} ({@link BodyFraming}).
+     */
+    public static Flux<DataBuffer> body(ServerRequest request) {
+        return DiscardedBuffers.release(request.bodyToFlux(DataBuffer.class)
+                .onErrorMap(error -> !(error instanceof GranaryException), error -> new GranaryException(ErrorCode.INCOMPLETE_BODY,
+                        error instanceof ReadTimeoutException
+                                ? "The request body stopped arriving for longer than the server waits."
+                                : "The connection failed before the request body ended.", error)));
     }
 
     /** Reads a required JSON body; any decoding problem is a 400 {@code invalid_json}. */
