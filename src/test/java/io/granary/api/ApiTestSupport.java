@@ -44,6 +44,7 @@ public abstract class ApiTestSupport {
         // databases cannot share one file.
         registry.add("granary.data-dir", () -> "${granary.test.data-dir:" + DATA_DIR + "}");
         registry.add("granary.root-key", () -> ROOT_KEY);
+        registry.add("spring.main.banner-mode", () -> "off");
         registry.add("granary.admin-password", () -> ADMIN_PASSWORD);
         // Tests assert the store's contents right after overwrites and deletes.
         registry.add("granary.store.superseded-grace", () -> "${granary.test.superseded-grace:0s}");
