@@ -17,6 +17,6 @@ public interface AuditRepository {
      */
     Flux<AuditEvent> find(String tenantId, Instant since, String type, int limit);
 
-    /** Adds one to the counter of {@code window} and completes with its new value (one atomic step). */
-    Mono<Long> increment(String window, Instant expiresAt);
+    /** Adds {@code count} to the counter of {@code window} and completes with its new value (one atomic step). */
+    Mono<Long> increment(String window, long count, Instant expiresAt);
 }

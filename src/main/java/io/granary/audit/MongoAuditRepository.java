@@ -59,9 +59,9 @@ class MongoAuditRepository implements AuditRepository, IndexedCollection {
     }
 
     @Override
-    public Mono<Long> increment(String window, Instant expiresAt) {
+    public Mono<Long> increment(String window, long count, Instant expiresAt) {
         return mongo.findAndModify(Query.query(Criteria.where("_id").is(window)),
-                        new Update().inc("n", 1L).setOnInsert("expiresAt", expiresAt),
+                        new Update().inc("n", count).setOnInsert("expiresAt", expiresAt),
                         FindAndModifyOptions.options().upsert(true).returnNew(true), Document.class, COUNTERS)
                 .map(counter -> ((Number) counter.get("n")).longValue())
                 .onErrorMap(MetadataErrors::translate);

@@ -5,6 +5,12 @@ import java.util.Map;
 /**
  * The one exception type crossing layer boundaries. Adapters translate their own failures
  * (S3, I/O, MongoDB) into it; front-ends render it once, in their own format.
+ *
+ * <p>A refusal (a {@code 4xx} code) carries no stack trace and takes no suppressed exceptions:
+ * it is an answer, not a fault, and a flood of refused requests must cost less than serving
+ * them. Filling in a stack trace through a reactive call chain, and the traces Reactor's
+ * checkpoints attach as suppressed exceptions, cost more than a cached read. Server errors keep
+ * both, for the log.
  */
 public class GranaryException extends RuntimeException {
 
@@ -29,7 +35,7 @@ public class GranaryException extends RuntimeException {
     }
 
     private GranaryException(ErrorCode code, String detail, Throwable cause, Map<String, String> responseHeaders) {
-        super(detail, cause);
+        super(detail, cause, !code.status().is4xxClientError(), !code.status().is4xxClientError());
         this.code = code;
         this.responseHeaders = Map.copyOf(responseHeaders);
     }

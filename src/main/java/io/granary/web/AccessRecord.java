@@ -63,15 +63,13 @@ public final class AccessRecord {
 
     /** The record of {@code request}, or {@code null} when its connection keeps none (not HTTP/1.1). */
     public static AccessRecord of(HttpServerRequest request) {
-        Channel[] channel = new Channel[1];
-        request.withConnection(connection -> channel[0] = connection.channel());
-        AccessRecorder recorder = channel[0] == null ? null : channel[0].attr(AccessRecorder.KEY).get();
+        Channel channel = Channels.of(request);
+        AccessRecorder recorder = channel == null ? null : channel.attr(AccessRecorder.KEY).get();
         return recorder == null ? null : recorder.find(request.requestHeaders());
     }
 
     /** The record of a WebFlux request on Reactor Netty, or {@code null}. */
     public static AccessRecord of(ServerHttpRequest request) {
-        Object nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request);
-        return nativeRequest instanceof HttpServerRequest reactor ? of(reactor) : null;
+        return ServerHttpRequestDecorator.getNativeRequest(request) instanceof HttpServerRequest reactor ? of(reactor) : null;
     }
 }

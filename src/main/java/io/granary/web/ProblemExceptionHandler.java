@@ -53,6 +53,12 @@ class ProblemExceptionHandler implements WebExceptionHandler {
             log.warn("{} failed after the response started: {}", RequestIds.of(exchange), error.toString());
             return Mono.error(error);
         }
+        if (!Channels.open(exchange.getRequest())) {
+            // The client has gone (a reset mid-upload): no one to answer, and what failed was
+            // most likely torn down by its leaving, not broken.
+            log.debug("{} failed after the client left: {}", RequestIds.of(exchange), error.toString());
+            return Mono.empty();
+        }
         GranaryException problem = classify(error);
         if (problem.code() == ErrorCode.INTERNAL) {
             log.error("{} {} {} failed", RequestIds.of(exchange), exchange.getRequest().getMethod(),
@@ -78,9 +84,9 @@ class ProblemExceptionHandler implements WebExceptionHandler {
             // RFC 6750: tells OAuth clients to refresh or re-authenticate rather than retry.
             response.header("WWW-Authenticate", "Bearer realm=\"granary\", error=\"invalid_token\"");
         }
-        // Counted on the side: a refusal is never delayed by the database, so a flood of bad
-        // requests costs no more than the writes it causes.
-        countDenial(exchange, problem.code()).subscribe();
+        // Counted in memory and added up once a second: a refusal is never delayed by the
+        // database, and a flood of bad requests causes no write per request.
+        countDenial(exchange, problem.code());
         // A refusal can be ready before the server has read the end of a bodiless request (the
         // empty last chunk). Answering then left the next request on that keep-alive connection
         // unread until the client gave up (seen in full test runs after fast 400/401/429s), so
@@ -98,21 +104,21 @@ class ProblemExceptionHandler implements WebExceptionHandler {
     }
 
         /** 401s and 403s feed the audit log's burst detection, per caller. */
-    private Mono<Void> countDenial(ServerWebExchange exchange, ErrorCode code) {
+    private void countDenial(ServerWebExchange exchange, ErrorCode code) {
         int status = code.status().value();
         if (status != 401 && status != 403) {
-            return Mono.empty();
+            return;
         }
         Object principal = exchange.getAttribute(Requests.PRINCIPAL);
         if (principal instanceof Principal.Grant grant) {
-            return denials.denied(grant.tenantId(), "signed-url:" + grant.tenantId(), status);
+            denials.denied(grant.tenantId(), "signed-url:" + grant.tenantId(), status);
+        } else if (principal instanceof Principal known && !(principal instanceof Principal.Anonymous)) {
+            denials.denied(known.tenantId(), known.actor(), status);
+        } else {
+            InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
+            String address = remote == null || remote.getAddress() == null ? "unknown" : remote.getAddress().getHostAddress();
+            denials.denied(null, "ip:" + address, status);
         }
-        if (principal instanceof Principal known && !(principal instanceof Principal.Anonymous)) {
-            return denials.denied(known.tenantId(), known.actor(), status);
-        }
-        InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
-        String address = remote == null || remote.getAddress() == null ? "unknown" : remote.getAddress().getHostAddress();
-        return denials.denied(null, "ip:" + address, status);
     }
 
     /** Maps anything thrown to the error it means for the client. */
