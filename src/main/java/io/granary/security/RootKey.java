@@ -52,7 +52,8 @@ public class RootKey {
             }
             String key = "grr_" + Secrets.newSecret();
             SecretFiles.writeOwnerOnly(file, key);
-            log.warn("Generated a root key and wrote it to {} (mode 600). Root key: {}", file.toAbsolutePath(), key);
+            // The key itself stays out of the log: logs are shipped and kept where secrets must not be.
+            log.info("Generated a root key and wrote it to {} (mode 600)", file.toAbsolutePath());
             return key;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create the root key file " + file, e);

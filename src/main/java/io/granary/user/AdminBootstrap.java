@@ -79,7 +79,7 @@ class AdminBootstrap implements ApplicationRunner {
             }
             String password = Secrets.newSecret();
             SecretFiles.writeOwnerOnly(file, password);
-            log.warn("Generated the password of the first system admin '{}' and wrote it to {} (mode 600)",
+            log.info("Generated the password of the first system admin '{}' and wrote it to {} (mode 600)",
                     ADMIN, file.toAbsolutePath());
             return password;
         } catch (IOException e) {

@@ -2,6 +2,10 @@ package io.granary.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.granary.GranaryApplication;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +15,10 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.event.ApplicationPreparedEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.MediaType;
@@ -20,7 +27,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 /**
  * The zero-configuration start: no MongoDB URI and no root key. Granary generates the root key
  * into the data directory (mode 600), keeps its metadata in the embedded server's file, and
- * finds both again after a restart.
+ * finds both again after a restart. Its start says where things are, in a few lines, with no
+ * secret and no warning.
  */
 class EmbeddedDefaultsTest {
 
@@ -35,6 +43,38 @@ class EmbeddedDefaultsTest {
     private static WebTestClient client(ConfigurableApplicationContext context) {
         int port = ((WebServerApplicationContext) context).getWebServer().getPort();
         return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).build();
+    }
+
+    @Test
+    void theFirstStartSaysWhereThingsAreInAFewLinesAndKeepsSecretsOutOfTheLog() throws Exception {
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+        try (ConfigurableApplicationContext first = new SpringApplicationBuilder(GranaryApplication.class)
+                // Attached once logging is set up for this start (which replaces earlier appenders).
+                .listeners((ApplicationListener<ApplicationPreparedEvent>) event -> {
+                    lines.start();
+                    root.addAppender(lines);
+                })
+                .run("--server.port=0", "--granary.data-dir=" + dataDir, "--spring.main.banner-mode=off")) {
+            String rootKey = Files.readString(dataDir.resolve("root.key")).strip();
+            String password = Files.readString(dataDir.resolve("admin.password")).strip();
+            List<ILoggingEvent> events = List.copyOf(lines.list);
+            assertThat(events).allSatisfy(event -> assertThat(event.getFormattedMessage())
+                    .doesNotContain(rootKey).doesNotContain(password));
+            assertThat(events).as("warnings at a clean first start")
+                    .noneMatch(event -> event.getLevel().isGreaterOrEqual(Level.WARN));
+            String summary = events.stream().filter(event -> event.getLoggerName().equals("io.granary"))
+                    .map(ILoggingEvent::getFormattedMessage).reduce("", (a, b) -> a + b + "\n");
+            Path data = dataDir.toAbsolutePath().normalize();
+            assertThat(summary).contains("Granary is ready on port " + ((WebServerApplicationContext) first).getWebServer().getPort())
+                    .contains("embedded MongoDB-wire server, kept in " + data.resolve("metadata.mv"))
+                    .contains("files under " + data.resolve("store"))
+                    .contains("root key in " + data.resolve("root.key"))
+                    .contains("first system admin 'admin' in " + data.resolve("admin.password"))
+                    .contains("rate limits and caches are this node's own");
+        } finally {
+            root.detachAppender(lines);
+        }
     }
 
     @Test
