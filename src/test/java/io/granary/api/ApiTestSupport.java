@@ -24,7 +24,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * MongoDB-wire server and the filesystem store in a fresh data directory, driven over HTTP.
  * Subclasses may override the store with {@link DynamicPropertySource} of their own.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "spring.main.banner-mode=off")
 public abstract class ApiTestSupport {
 
     public static final String ROOT_KEY = "test-root-key-0123456789abcdefghijklmnopqrstuvwxyz";
@@ -44,7 +44,6 @@ public abstract class ApiTestSupport {
         // databases cannot share one file.
         registry.add("granary.data-dir", () -> "${granary.test.data-dir:" + DATA_DIR + "}");
         registry.add("granary.root-key", () -> ROOT_KEY);
-        registry.add("spring.main.banner-mode", () -> "off");
         registry.add("granary.admin-password", () -> ADMIN_PASSWORD);
         // Tests assert the store's contents right after overwrites and deletes.
         registry.add("granary.store.superseded-grace", () -> "${granary.test.superseded-grace:0s}");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.granary.storage.BlobInfo;
 import io.granary.storage.BlobLocation;
 import io.granary.storage.BlobStore;
+import io.granary.testsupport.LeakRecorder;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -39,10 +40,14 @@ class ClientAbortTest extends ApiTestSupport {
     static final int ABORTS = 200;
     static final int CONCURRENCY = 20;
     /**
-     * Direct memory is allocated in chunks of a few MiB and kept for reuse: after a first round
-     * of the same aborts has sized the pools, more than this after 200 more is a leak.
+     * Buffers that may still be alive after the aborts beyond those alive before: a few taken by
+     * the server's own background work meanwhile. A leak of one buffer in ten aborts exceeds it.
+     * Counted buffer by buffer ({@link LeakRecorder#liveBuffers()}), not as direct memory: the
+     * allocator keeps the chunks of its busiest moment for reuse, and on a loaded machine that
+     * moment is busier (the process-wide figure once grew 7.5 MiB in the measured round with no
+     * buffer leaked).
      */
-    static final long DIRECT_SLACK = 6L << 20;
+    static final long LIVE_BUFFER_SLACK = ABORTS / 10;
 
     @Autowired
     BlobStore blobs;
@@ -114,7 +119,7 @@ class ClientAbortTest extends ApiTestSupport {
         runAll(0, ABORTS, abortedUpload);
 
         awaitQuiet();
-        assertDirectMemoryBackTo(baseline);
+        assertBuffersReleased(baseline);
         http.get().uri(path("kept")).header("X-Api-Key", key).exchange().expectStatus().isOk()
                 .expectHeader().valueEquals("X-Meta-Writer", "first")
                 .expectBody(String.class).isEqualTo("previous");
@@ -155,7 +160,7 @@ class ClientAbortTest extends ApiTestSupport {
 
         awaitQuiet();
         // Before the check below, whose client (in this JVM) takes buffers of its own.
-        assertDirectMemoryBackTo(baseline);
+        assertBuffersReleased(baseline);
         byte[] body = http.get().uri(path("big")).header("X-Api-Key", key).exchange().expectStatus().isOk()
                 .expectBody(byte[].class).returnResult().getResponseBody();
         assertThat(body).hasSize(size);
@@ -217,14 +222,14 @@ class ClientAbortTest extends ApiTestSupport {
         return ((List<Map<String, Object>>) page.get("objects")).stream().map(o -> (String) o.get("key")).toList();
     }
 
-    private static void assertDirectMemoryBackTo(MemoryProbe baseline) throws InterruptedException {
+    private static void assertBuffersReleased(MemoryProbe baseline) throws InterruptedException {
         // Buffers of the last requests are released as their connections close: give them a moment.
-        MemoryProbe after = MemoryProbe.sample();
-        for (int i = 0; i < 50 && after.direct() - baseline.direct() >= DIRECT_SLACK; i++) {
+        long live = LeakRecorder.liveBuffers() - baseline.liveBuffers();
+        for (int i = 0; i < 50 && live >= LIVE_BUFFER_SLACK; i++) {
             Thread.sleep(100);
-            after = MemoryProbe.sample();
+            live = LeakRecorder.liveBuffers() - baseline.liveBuffers();
         }
-        assertThat(after.direct() - baseline.direct()).as("direct memory after the aborts: %s, before: %s; %s",
-                after, baseline, MemoryProbe.allocators()).isLessThan(DIRECT_SLACK);
+        assertThat(live).as("buffers alive after the aborts beyond those before (%s now, %s before; %s)",
+                MemoryProbe.sample(), baseline, MemoryProbe.allocators()).isLessThan(LIVE_BUFFER_SLACK);
     }
 }

@@ -1,5 +1,6 @@
 package io.granary.api;
 
+import io.granary.testsupport.LeakRecorder;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetric;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
@@ -12,10 +13,11 @@ import java.lang.management.MemoryType;
 
 /**
  * What the gateway (running in the test JVM) holds in memory: live heap after a full
- * collection, and direct memory as Netty's allocators and the JDK's buffer pool count it.
+ * collection, direct memory as Netty's allocators and the JDK's buffer pool count it, and the
+ * number of Netty buffers not yet released ({@link LeakRecorder#liveBuffers()}).
  * Tests compare samples against a baseline taken before the work under test.
  */
-record MemoryProbe(long heapAfterGc, long direct) {
+record MemoryProbe(long heapAfterGc, long direct, long liveBuffers) {
 
     /** A sample, taken after collecting garbage (so only reachable bytes count). */
     static MemoryProbe sample() {
@@ -28,7 +30,7 @@ record MemoryProbe(long heapAfterGc, long direct) {
                 heap += pool.getCollectionUsage().getUsed();
             }
         }
-        return new MemoryProbe(heap, directBytes());
+        return new MemoryProbe(heap, directBytes(), LeakRecorder.liveBuffers());
     }
 
     /**
@@ -63,11 +65,12 @@ record MemoryProbe(long heapAfterGc, long direct) {
 
     /** How much this sample exceeds {@code baseline}, per kind (negative when below). */
     MemoryProbe minus(MemoryProbe baseline) {
-        return new MemoryProbe(heapAfterGc - baseline.heapAfterGc, direct - baseline.direct);
+        return new MemoryProbe(heapAfterGc - baseline.heapAfterGc, direct - baseline.direct, liveBuffers - baseline.liveBuffers);
     }
 
     @Override
     public String toString() {
-        return String.format("heap %.1f MiB, direct %.1f MiB", heapAfterGc / 1048576.0, direct / 1048576.0);
+        return String.format("heap %.1f MiB, direct %.1f MiB, %d live buffers", heapAfterGc / 1048576.0, direct / 1048576.0,
+                liveBuffers);
     }
 }
