@@ -108,12 +108,18 @@ public record GranaryProperties(
      * @param keyRequestsPerSecond default sustained rate of one API key (a key may set its own)
      * @param tenantRequestsPerSecond sustained rate of all of one tenant's callers together
      * @param burstSeconds how many seconds' worth of requests may come at once
+     * @param paceRefusalsAfter refusals (401, 403, 429) of one caller within a second answered at
+     *     once; each further one in that second is answered after {@code refusalDelay}
+     * @param refusalDelay how long a refusal beyond {@code paceRefusalsAfter} is held back; {@code 0s}
+     *     answers every refusal at once
      */
     public record RateLimit(
             @DefaultValue("true") boolean enabled,
             @DefaultValue("200") double keyRequestsPerSecond,
             @DefaultValue("1000") double tenantRequestsPerSecond,
-            @DefaultValue("2") double burstSeconds) {
+            @DefaultValue("2") double burstSeconds,
+            @DefaultValue("20") int paceRefusalsAfter,
+            @DefaultValue("250ms") Duration refusalDelay) {
     }
 
     /**

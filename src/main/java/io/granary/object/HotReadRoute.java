@@ -1,12 +1,19 @@
 package io.granary.object;
 
 import io.granary.apikey.ApiKeyService;
+import io.granary.audit.DeniedRequestMonitor;
+import io.granary.error.ErrorCode;
+import io.granary.error.GranaryException;
 import io.granary.ratelimit.RateLimiter;
+import io.granary.ratelimit.RefusalPacer;
 import io.granary.security.CredentialFilter;
 import io.granary.security.Principal;
+import io.granary.security.RootKey;
 import io.granary.security.jwt.JwtAuthenticator;
 import io.granary.storage.BlobContent;
 import io.granary.web.AccessRecord;
+import io.granary.web.Callers;
+import io.granary.web.ProblemJson;
 import io.granary.web.RequestIds;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,6 +24,9 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
@@ -37,8 +47,11 @@ import reactor.netty.http.server.HttpServerRoutes;
  * same rules (credential, tenant and bucket state, permission, key restrictions, rate limits) and
  * get the same headers, access-log line ({@link AccessRecord}) and {@code http.server.requests} timer.
  *
- * <p>Only the successful answer is given here. Anything else (another credential kind, a query,
- * conditional or range headers, a body, a large or redirected object, and every refusal or
+ * <p>Besides the successful answer, only the refusals that need nothing but the credential are
+ * given here (no credential, an unknown key: 401; the rate limit: 429), rendered by the same
+ * {@link ProblemJson} and counted as the full path counts them: a flood of refused requests must
+ * cost less than serving them. Anything else (another credential kind, the root key, a query,
+ * conditional or range headers, a body, a large or redirected object, and every other refusal or
  * error) goes to the WebFlux routes as if this path did not exist, which answer it in full.
  */
 @Component
@@ -55,6 +68,12 @@ class HotReadRoute implements NettyRouteProvider {
     };
 
     private final ApiKeyService apiKeys;
+    private final RootKey rootKey;
+    private final DeniedRequestMonitor denials;
+    private final RefusalPacer pacer;
+    private final MeterRegistry meters;
+    /** {@code http.server.requests} timers of the refusals answered here, by method and status. */
+    private final Map<String, Timer> refusals = new ConcurrentHashMap<>();
     private final RateLimiter rateLimiter;
     private final ObjectService objects;
     private final ObjectProvider<HttpHandler> httpHandler;
@@ -63,9 +82,13 @@ class HotReadRoute implements NettyRouteProvider {
     private final Counter answered;
     private volatile ReactorHttpHandlerAdapter webflux;
 
-    HotReadRoute(ApiKeyService apiKeys, RateLimiter rateLimiter, ObjectService objects,
-                 ObjectProvider<HttpHandler> httpHandler, MeterRegistry meters) {
+    HotReadRoute(ApiKeyService apiKeys, RootKey rootKey, DeniedRequestMonitor denials, RefusalPacer pacer,
+                 RateLimiter rateLimiter, ObjectService objects, ObjectProvider<HttpHandler> httpHandler, MeterRegistry meters) {
+        this.pacer = pacer;
         this.apiKeys = apiKeys;
+        this.rootKey = rootKey;
+        this.denials = denials;
+        this.meters = meters;
         this.rateLimiter = rateLimiter;
         this.objects = objects;
         this.httpHandler = httpHandler;
@@ -113,34 +136,87 @@ class HotReadRoute implements NettyRouteProvider {
         HttpHeaders headers = request.requestHeaders();
         String credential = CredentialFilter.credential(headers.get(CredentialFilter.API_KEY_HEADER),
                 headers.get(HttpHeaderNames.AUTHORIZATION));
-        if (target == null || credential == null || JwtAuthenticator.looksLikeJwt(credential)) {
+        if (target == null || (credential != null && JwtAuthenticator.looksLikeJwt(credential))) {
             return fullPath(request, response);
         }
+        if (credential == null) {
+            return refuse(request, response, CredentialFilter.missingCredential(), null, start);
+        }
         boolean head = request.method() == HttpMethod.HEAD;
-        return resolve(target, credential, !head)
-                // Every refusal and error is answered by the full path, which renders it.
-                .onErrorReturn(Hit.NONE)
-                .defaultIfEmpty(Hit.NONE)
-                .flatMap(hit -> hit == Hit.NONE ? fullPath(request, response) : write(request, response, hit, head, start));
+        return apiKeys.authenticate(credential)
+                .map(Optional::of)
+                .defaultIfEmpty(Optional.empty())
+                .flatMap(principal -> {
+                    if (principal.isEmpty()) {
+                        // Not an API key: the root key goes on to be refused for objects in full;
+                        // anything else is refused here as the full path would.
+                        return rootKey.matches(credential) ? fullPath(request, response)
+                                : refuse(request, response, CredentialFilter.unknownKey(), null, start);
+                    }
+                    if (!(principal.get() instanceof Principal.Member member)) {
+                        return fullPath(request, response);
+                    }
+                    // Deferred: the services may refuse by throwing as they are called.
+                    return Mono.defer(() -> resolve(member, target, !head))
+                            // Every other refusal and error is answered by the full path, which renders it.
+                            .onErrorResume(error -> !isRateLimited(error), error -> Mono.empty())
+                            .defaultIfEmpty(Hit.NONE)
+                            .onErrorResume(HotReadRoute::isRateLimited, error -> Mono.just(Hit.refused((GranaryException) error)))
+                            .flatMap(hit -> hit.refusal() != null ? refuse(request, response, hit.refusal(), member, start)
+                                    : hit == Hit.NONE ? fullPath(request, response) : write(request, response, hit, head, start));
+                });
+    }
+
+    private static boolean isRateLimited(Throwable error) {
+        return error instanceof GranaryException refusal && refusal.code() == ErrorCode.RATE_LIMITED;
     }
 
     /**
      * The object and, when {@code withBody}, its bytes (a HEAD answer sends none); empty when this
      * path does not answer the request.
      */
-    private Mono<Hit> resolve(Target target, String credential, boolean withBody) {
-        return apiKeys.authenticate(credential)
-                .filter(principal -> principal instanceof Principal.Member)
-                .flatMap(principal -> objects.stat(principal, target.bucket(), target.key())
-                        .filter(found -> !found.bucket().redirectsDownloads()
-                                && (found.object().size() == 0 || objects.isSmall(found.object())))
-                        .flatMap(found -> {
-                            Principal.Member member = (Principal.Member) principal;
-                            Mono<Void> admitted = rateLimiter.acquire(member.tenantId(), member.actor(), member.requestsPerSecond());
-                            Mono<ByteBuf> body = !withBody || found.object().size() == 0 ? Mono.just(Unpooled.EMPTY_BUFFER)
-                                    : objects.open(found.object(), null).flatMap(HotReadRoute::cachedBytes);
-                            return admitted.then(body).map(bytes -> new Hit(member, found, bytes));
-                        }));
+    private Mono<Hit> resolve(Principal.Member member, Target target, boolean withBody) {
+        return objects.stat(member, target.bucket(), target.key())
+                .filter(found -> !found.bucket().redirectsDownloads()
+                        && (found.object().size() == 0 || objects.isSmall(found.object())))
+                // Limited once it is known that this path answers: the full path takes its own token.
+                .flatMap(found -> rateLimiter.acquire(member.tenantId(), member.actor(), member.requestsPerSecond())
+                        .then(!withBody || found.object().size() == 0 ? Mono.just(Unpooled.EMPTY_BUFFER)
+                                : objects.open(found.object(), null).flatMap(HotReadRoute::cachedBytes))
+                        .map(bytes -> new Hit(member, found, bytes, null)));
+    }
+
+    /**
+     * Answers a refusal that needs nothing but the credential (none, an unknown key, a rate limit)
+     * here, as the full path would: the same problem body and headers, the same denial count. A
+     * flood of such requests then costs no more than cached reads do.
+     */
+    private Mono<Void> refuse(HttpServerRequest request, HttpServerResponse response, GranaryException problem,
+                              Principal principal, long start) {
+        AccessRecord record = AccessRecord.of(request);
+        String id = record != null ? record.requestId() : RequestIds.choose(request.requestHeaders().get(RequestIds.HEADER));
+        if (record != null && principal != null) {
+            record.caller(principal);
+        }
+        int status = problem.code().status().value();
+        String caller = Callers.of(principal, request.remoteAddress());
+        if (status == 401) {
+            denials.denied(null, caller, status);
+        }
+        response.status(status)
+                .header(HttpHeaderNames.CONTENT_TYPE, ProblemJson.CONTENT_TYPE)
+                .header(RequestIds.HEADER, id);
+        ProblemJson.headers(problem, response::header);
+        // The URI is the path alone here (eligible() refused a query).
+        byte[] body = ProblemJson.body(problem, request.uri(), id);
+        response.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length));
+        Timer timer = refusals.computeIfAbsent(request.method().name() + " " + status, ignored -> Timer.builder("http.server.requests")
+                .tags("error", "GranaryException", "exception", "GranaryException", "method", request.method().name(),
+                        "outcome", "CLIENT_ERROR", "status", Integer.toString(status), "uri", URI_TAG)
+                .register(meters));
+        Mono<Void> sent = request.method() == HttpMethod.HEAD ? response.send().then()
+                : response.sendByteArray(Mono.just(body)).then();
+        return pacer.pace(caller, sent).doFinally(signal -> timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
     }
 
     /**
@@ -188,9 +264,13 @@ class HotReadRoute implements NettyRouteProvider {
         return adapter.apply(request, response);
     }
 
-    private record Hit(Principal principal, FoundObject found, ByteBuf body) {
-        /** Not answered here. */
-        static final Hit NONE = new Hit(null, null, null);
+    /** What this path answers: an object, a refusal, or nothing ({@link #NONE}: the full path answers). */
+    private record Hit(Principal principal, FoundObject found, ByteBuf body, GranaryException refusal) {
+        static final Hit NONE = new Hit(null, null, null, null);
+
+        static Hit refused(GranaryException refusal) {
+            return new Hit(null, null, null, refusal);
+        }
     }
 
     /** Bucket and key from {@code /v1/buckets/{bucket}/objects/{key}}; {@code null} when not plainly that. */

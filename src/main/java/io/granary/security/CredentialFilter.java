@@ -56,8 +56,7 @@ public class CredentialFilter implements HandlerFilterFunction<ServerResponse, S
             return signedUrls.verify(token.get()).flatMap(grant -> admit(request, grant, next));
         }
         if (credential == null) {
-            return Mono.error(new GranaryException(ErrorCode.UNAUTHENTICATED,
-                    "Send an API key or a JWT as 'Authorization: Bearer <credential>', or an API key as 'X-Api-Key: <key>'."));
+            return Mono.error(missingCredential());
         }
         if (credential.length() > MAX_JWT_LENGTH) {
             return Mono.error(new GranaryException(ErrorCode.UNAUTHENTICATED, "The credential is too long."));
@@ -78,8 +77,7 @@ public class CredentialFilter implements HandlerFilterFunction<ServerResponse, S
                 : apiKeys.authenticate(credential)
                         .switchIfEmpty(Mono.fromSupplier(() -> rootKey.matches(credential) ? new Principal.Root() : null));
         return principal
-                .switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.UNAUTHENTICATED,
-                        "The API key is unknown, revoked or expired.")))
+                .switchIfEmpty(Mono.error(CredentialFilter::unknownKey))
                 .flatMap(p -> admit(request, p, next));
     }
 
@@ -91,6 +89,17 @@ public class CredentialFilter implements HandlerFilterFunction<ServerResponse, S
         return rateLimiter.acquire(principal.tenantId(), member != null ? member.actor() : null,
                         member != null ? member.requestsPerSecond() : null)
                 .then(Mono.defer(() -> next.handle(request)));
+    }
+
+    /** The refusal of a request that carries no credential. */
+    public static GranaryException missingCredential() {
+        return new GranaryException(ErrorCode.UNAUTHENTICATED,
+                "Send an API key or a JWT as 'Authorization: Bearer <credential>', or an API key as 'X-Api-Key: <key>'.");
+    }
+
+    /** The refusal of an API key that is not (or no longer) valid. */
+    public static GranaryException unknownKey() {
+        return new GranaryException(ErrorCode.UNAUTHENTICATED, "The API key is unknown, revoked or expired.");
     }
 
     private static String credential(ServerRequest request) {

@@ -3,9 +3,8 @@ package io.granary.web;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import io.granary.audit.DeniedRequestMonitor;
+import io.granary.ratelimit.RefusalPacer;
 import io.granary.security.Principal;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
@@ -13,19 +12,13 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
-import org.springframework.http.codec.HttpMessageWriter;
-import org.springframework.http.codec.ServerCodecConfigurer;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
-import org.springframework.web.reactive.function.server.ServerResponse;
-import org.springframework.web.reactive.result.view.ViewResolver;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
 import reactor.core.publisher.Mono;
 
-import java.util.List;
 
 /**
  * Renders every failure of the REST API as RFC 9457 {@code application/problem+json} with a
@@ -38,12 +31,12 @@ class ProblemExceptionHandler implements WebExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemExceptionHandler.class);
 
-    private final List<HttpMessageWriter<?>> writers;
     private final DeniedRequestMonitor denials;
+    private final RefusalPacer pacer;
 
-    ProblemExceptionHandler(ServerCodecConfigurer codecs, DeniedRequestMonitor denials) {
-        this.writers = codecs.getWriters();
+    ProblemExceptionHandler(DeniedRequestMonitor denials, RefusalPacer pacer) {
         this.denials = denials;
+        this.pacer = pacer;
     }
 
     @Override
@@ -69,24 +62,12 @@ class ProblemExceptionHandler implements WebExceptionHandler {
             log.warn("{} {} {} answered {}: {}", RequestIds.of(exchange), exchange.getRequest().getMethod(),
                     exchange.getRequest().getPath(), problem.code().code(), rootCause(error).toString());
         }
-        ProblemDetail body = ProblemDetail.forStatusAndDetail(problem.code().status(), problem.getMessage());
-        body.setTitle(problem.code().title());
-        body.setType(URI.create("https://granary.io/problems/" + problem.code().code()));
-        body.setInstance(URI.create(exchange.getRequest().getPath().value()));
-        body.setProperty("code", problem.code().code());
-        body.setProperty("requestId", RequestIds.of(exchange));
-        ServerResponse.BodyBuilder response = ServerResponse.status(problem.code().status())
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON);
-        problem.responseHeaders().forEach(response::header);
-        if (problem.code() == ErrorCode.UNAUTHENTICATED) {
-            response.header("WWW-Authenticate", "Bearer realm=\"granary\"");
-        } else if (problem.code() == ErrorCode.INVALID_TOKEN || problem.code() == ErrorCode.TOKEN_EXPIRED) {
-            // RFC 6750: tells OAuth clients to refresh or re-authenticate rather than retry.
-            response.header("WWW-Authenticate", "Bearer realm=\"granary\", error=\"invalid_token\"");
-        }
-        // Counted in memory and added up once a second: a refusal is never delayed by the
-        // database, and a flood of bad requests causes no write per request.
-        countDenial(exchange, problem.code());
+        ServerHttpResponse response = exchange.getResponse();
+        response.setStatusCode(problem.code().status());
+        response.getHeaders().set(HttpHeaders.CONTENT_TYPE, ProblemJson.CONTENT_TYPE);
+        ProblemJson.headers(problem, response.getHeaders()::set);
+        byte[] body = ProblemJson.body(problem, exchange.getRequest().getPath().value(), RequestIds.of(exchange));
+        response.getHeaders().setContentLength(body.length);
         // A refusal can be ready before the server has read the end of a bodiless request (the
         // empty last chunk). Answering then left the next request on that keep-alive connection
         // unread until the client gave up (seen in full test runs after fast 400/401/429s), so
@@ -95,7 +76,10 @@ class ProblemExceptionHandler implements WebExceptionHandler {
         Mono<Void> requestEnd = declaresNoBody(exchange)
                 ? exchange.getRequest().getBody().doOnNext(DataBufferUtils::release).onErrorResume(e -> Mono.empty()).then()
                 : Mono.empty();
-        return requestEnd.then(response.bodyValue(body)).flatMap(r -> r.writeTo(exchange, new Context(writers)));
+        // Denials are counted in memory and added up once a second: a refusal is never delayed by
+        // the database, and a flood of bad requests causes no write per request.
+        return refused(exchange, problem.code(),
+                requestEnd.then(response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(body)))));
     }
 
     private static boolean declaresNoBody(ServerWebExchange exchange) {
@@ -103,22 +87,18 @@ class ProblemExceptionHandler implements WebExceptionHandler {
         return headers.getContentLength() <= 0 && !headers.containsHeader(HttpHeaders.TRANSFER_ENCODING);
     }
 
-        /** 401s and 403s feed the audit log's burst detection, per caller. */
-    private void countDenial(ServerWebExchange exchange, ErrorCode code) {
+    /** 401s and 403s feed the audit log's burst detection; they and 429s are paced, per caller. */
+    private Mono<Void> refused(ServerWebExchange exchange, ErrorCode code, Mono<Void> answer) {
         int status = code.status().value();
-        if (status != 401 && status != 403) {
-            return;
+        if (status != 401 && status != 403 && status != 429) {
+            return answer;
         }
         Object principal = exchange.getAttribute(Requests.PRINCIPAL);
-        if (principal instanceof Principal.Grant grant) {
-            denials.denied(grant.tenantId(), "signed-url:" + grant.tenantId(), status);
-        } else if (principal instanceof Principal known && !(principal instanceof Principal.Anonymous)) {
-            denials.denied(known.tenantId(), known.actor(), status);
-        } else {
-            InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
-            String address = remote == null || remote.getAddress() == null ? "unknown" : remote.getAddress().getHostAddress();
-            denials.denied(null, "ip:" + address, status);
+        String caller = Callers.of(principal, exchange.getRequest().getRemoteAddress());
+        if (status != 429) {
+            denials.denied(principal instanceof Principal known ? known.tenantId() : null, caller, status);
         }
+        return pacer.pace(caller, answer);
     }
 
     /** Maps anything thrown to the error it means for the client. */
@@ -144,13 +124,6 @@ class ProblemExceptionHandler implements WebExceptionHandler {
         String detail = reason != null ? reason : HttpStatus.resolve(status.value()) != null
                 ? HttpStatus.resolve(status.value()).getReasonPhrase() : code.title();
         return new GranaryException(code, detail);
-    }
-
-    private record Context(List<HttpMessageWriter<?>> messageWriters) implements ServerResponse.Context {
-        @Override
-        public List<ViewResolver> viewResolvers() {
-            return List.of();
-        }
     }
 
     private static Throwable rootCause(Throwable error) {

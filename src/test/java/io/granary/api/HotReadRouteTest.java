@@ -17,6 +17,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * Plain GETs and HEADs of small objects with an API key are answered on the hot read path
@@ -126,6 +127,54 @@ class HotReadRouteTest extends ApiTestSupport {
                 .expectStatus().isNotModified().expectBody();
         http.get().uri(path).header("X-Api-Key", admin).header(HttpHeaders.RANGE, "bytes=1-2").exchange()
                 .expectStatus().isEqualTo(HttpStatus.PARTIAL_CONTENT).expectBody(String.class).isEqualTo("hi");
+    }
+
+    @Test
+    void refusalsThatNeedOnlyTheCredentialAreAnsweredAsTheFullPathAnswersThem() {
+        String tenantId = createTenant(unique("hotno"));
+        String admin = createKey(tenantId, List.of("admin"), null);
+        String bucket = unique("hot");
+        createBucket(admin, bucket, Map.of());
+        String path = "/v1/buckets/" + bucket + "/objects/a";
+        http.put().uri(path).header("X-Api-Key", admin).bodyValue("bytes").exchange().expectStatus().isOk().expectBody();
+        String slow = (String) http.post().uri("/v1/tenants/{t}/keys", tenantId).header("Authorization", "Bearer " + ROOT_KEY)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "slow", "permissions", List.of("read"), "requestsPerSecond", 0.5))
+                .exchange().expectStatus().isCreated()
+                .expectBody(new ParameterizedTypeReference<Map<String, Object>>() { }).returnResult().getResponseBody().get("secret");
+
+        assertSameRefusal(path, null, HttpStatus.UNAUTHORIZED, "unauthenticated");
+        assertSameRefusal(path, "not-a-key", HttpStatus.UNAUTHORIZED, "unauthenticated");
+        // A burst of one second at half a request per second: the first read is allowed, no more.
+        http.get().uri(path).header("X-Api-Key", slow).exchange().expectStatus().isOk().expectBody();
+        assertSameRefusal(path, slow, HttpStatus.TOO_MANY_REQUESTS, "rate_limited");
+    }
+
+    /** The hot path's refusal and the full path's (sent there by a query) differ in nothing but the request id. */
+    private void assertSameRefusal(String path, String key, HttpStatus status, String code) {
+        EntityExchangeResult<Map<String, Object>> hot = refusal(path, key, status);
+        EntityExchangeResult<Map<String, Object>> full = refusal(path + "?full=1", key, status);
+        assertThat(hot.getResponseBody()).containsEntry("code", code);
+        Map<String, Object> hotBody = new TreeMap<>(hot.getResponseBody());
+        Map<String, Object> fullBody = new TreeMap<>(full.getResponseBody());
+        assertThat(hotBody.remove("requestId")).isEqualTo(hot.getResponseHeaders().getFirst("X-Request-Id"));
+        fullBody.remove("requestId");
+        assertThat(hotBody).isEqualTo(fullBody);
+        Map<String, List<String>> hotHeaders = comparable(hot.getResponseHeaders());
+        Map<String, List<String>> fullHeaders = comparable(full.getResponseHeaders());
+        // The bodies differ in the request id's length.
+        hotHeaders.remove("Content-Length");
+        fullHeaders.remove("Content-Length");
+        assertThat(hotHeaders).isEqualTo(fullHeaders);
+    }
+
+    private EntityExchangeResult<Map<String, Object>> refusal(String path, String key, HttpStatus status) {
+        WebTestClient.RequestHeadersSpec<?> request = http.get().uri(path);
+        if (key != null) {
+            request = request.header("X-Api-Key", key);
+        }
+        return request.exchange().expectStatus().isEqualTo(status)
+                .expectBody(new ParameterizedTypeReference<Map<String, Object>>() { }).returnResult();
     }
 
     private EntityExchangeResult<byte[]> get(String path, String key) {
