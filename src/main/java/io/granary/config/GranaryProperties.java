@@ -252,8 +252,30 @@ public record GranaryProperties(
     public record Scan(@DefaultValue("60s") Duration timeout) {
     }
 
-    /** @param deniedBurstThreshold refused requests of one caller within a minute that make a {@code denied_burst} event */
-    public record Audit(@DefaultValue("20") long deniedBurstThreshold) {
+    /**
+     * @param deniedBurstThreshold refused requests of one caller within a minute that make a
+     *     {@code denied_burst} event
+     * @param retention how long audit events are kept; older ones are pruned
+     * @param deniedCounterRetention how long a per-minute counter of refused requests is kept
+     *     after its minute (it is only counted into during that minute)
+     * @param pruneInterval how often old events and counters are pruned
+     */
+    public record Audit(
+            @DefaultValue("20") long deniedBurstThreshold,
+            @DefaultValue("90d") Duration retention,
+            @DefaultValue("1h") Duration deniedCounterRetention,
+            @DefaultValue("1h") Duration pruneInterval) {
+
+        public Audit {
+            if (!positive(retention) || !positive(deniedCounterRetention) || !positive(pruneInterval)) {
+                throw new IllegalArgumentException(
+                        "granary.audit.retention, denied-counter-retention and prune-interval must be positive");
+            }
+            if (deniedCounterRetention.compareTo(Duration.ofMinutes(1)) < 0) {
+                // A counter must outlive the minute it counts, or a burst is never seen.
+                throw new IllegalArgumentException("granary.audit.denied-counter-retention must be at least 1m");
+            }
+        }
     }
 
     /**

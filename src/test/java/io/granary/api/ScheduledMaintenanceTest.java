@@ -2,14 +2,18 @@ package io.granary.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.granary.audit.AuditEvent;
 import io.granary.bucket.BucketRepository;
 import io.granary.lease.LeaseRepository;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import org.bson.Document;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.ParameterizedTypeReference;
@@ -20,7 +24,11 @@ import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** The scheduled jobs that keep counters and logs true over time: the usage recount repairs drift on its own. */
+/**
+ * The scheduled jobs that keep counters and logs true over time: the usage recount repairs
+ * drift on its own, and audit events and denial counters past their retention are pruned
+ * while recent ones stay.
+ */
 class ScheduledMaintenanceTest extends ApiTestSupport {
 
     private static final Path OWN_DATA_DIR = tempDir();
@@ -37,6 +45,8 @@ class ScheduledMaintenanceTest extends ApiTestSupport {
         registry.add("granary.test.data-dir", OWN_DATA_DIR::toString);
         registry.add("granary.usage.recount-interval", () -> "2s");
         registry.add("granary.usage.recount-settle", () -> "200ms");
+        registry.add("granary.audit.retention", () -> "30d");
+        registry.add("granary.audit.prune-interval", () -> "1s");
     }
 
     @Test
@@ -54,6 +64,42 @@ class ScheduledMaintenanceTest extends ApiTestSupport {
         await(Duration.ofSeconds(30), () -> usage(admin).equals(Map.of(
                 "tenant", figures(123, 1), "buckets", Map.of("photos", figures(123, 1)))));
         assertThat(leases.find("usage-recount").block().lastFinishedAt()).isAfter(injected);
+    }
+
+    @Test
+    void auditEventsAndDenialCountersPastTheirRetentionArePruned() throws InterruptedException {
+        String tenantId = createTenant(unique("pruned"));
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        // More old events than one batch deletes, so pruning has to go on batch after batch.
+        List<AuditEvent> old = new ArrayList<>();
+        for (int i = 0; i < 2500; i++) {
+            old.add(event(tenantId, now.minus(31, ChronoUnit.DAYS).minusSeconds(i), "old"));
+        }
+        mongo.insertAll(old).then().block();
+        mongo.insert(event(tenantId, now.minus(29, ChronoUnit.DAYS), "recent")).block();
+        mongo.insert(new Document("_id", "ip:192.0.2.1@1").append("n", 3L)
+                .append("expiresAt", now.minus(1, ChronoUnit.MINUTES)), "audit_denial_counters").block();
+        mongo.insert(new Document("_id", "ip:192.0.2.1@2").append("n", 3L)
+                .append("expiresAt", now.plus(1, ChronoUnit.HOURS)), "audit_denial_counters").block();
+
+        await(Duration.ofSeconds(60), () -> auditTargets(tenantId).size() == 2
+                && mongo.count(new Query(), "audit_denial_counters").block() <= 1);
+        // The tenant's own creation (just now) and the recent event stay.
+        assertThat(auditTargets(tenantId)).containsExactly("recent", "tenant:" + tenantId);
+        assertThat(mongo.exists(Query.query(Criteria.where("_id").is("ip:192.0.2.1@2")), "audit_denial_counters").block())
+                .isTrue();
+    }
+
+    private static AuditEvent event(String tenantId, Instant at, String target) {
+        return new AuditEvent(new org.bson.types.ObjectId().toHexString(), at, tenantId, "bucket_created", "root", target,
+                Map.of());
+    }
+
+    private List<String> auditTargets(String tenantId) {
+        return http.get().uri("/v1/audit?limit=1000&tenant=" + tenantId).header("Authorization", "Bearer " + ROOT_KEY)
+                .exchange().expectStatus().isOk()
+                .expectBody(new ParameterizedTypeReference<Map<String, List<Map<String, Object>>>>() { })
+                .returnResult().getResponseBody().get("events").stream().map(e -> (String) e.get("target")).toList();
     }
 
     private void setCounter(String id, long bytes, long objects) {
