@@ -13,9 +13,4 @@ import java.time.Instant;
  * @param lastFinishedAt when the last recorded run finished, or {@code null} for never
  */
 public record Lease(String name, String owner, Instant since, Instant until, Instant lastFinishedAt) {
-
-    /** Whether somebody holds the lease at {@code now}. */
-    public boolean heldAt(Instant now) {
-        return owner != null && until != null && until.isAfter(now);
-    }
 }
