@@ -19,4 +19,13 @@ public interface AuditRepository {
 
     /** Adds {@code count} to the counter of {@code window} and completes with its new value (one atomic step). */
     Mono<Long> increment(String window, long count, Instant expiresAt);
+
+    /**
+     * Deletes at most {@code limit} events recorded before {@code cutoff}; completes with how
+     * many it found to delete (deleted by this call or, concurrently, by another).
+     */
+    Mono<Integer> pruneEvents(Instant cutoff, int limit);
+
+    /** Deletes at most {@code limit} counters that expired before {@code now}; completes with how many it found. */
+    Mono<Integer> pruneCounters(Instant now, int limit);
 }

@@ -20,7 +20,8 @@ import reactor.core.scheduler.Schedulers;
  * {@link #FLUSH_INTERVAL} (one atomic {@code $inc} per subject, so all nodes count together), and
  * the addition that takes a counter to the threshold records one event for that minute. A
  * refusal itself costs a map update: a flood of refused requests would otherwise cost a database
- * write each, more than serving them.
+ * write each, more than serving them. A counter expires {@code granary.audit.denied-counter-retention}
+ * after its minute; then MongoDB's TTL index or {@link AuditPruner} removes it.
  */
 @Component
 public class DeniedRequestMonitor {
@@ -32,6 +33,7 @@ public class DeniedRequestMonitor {
     private final AuditRepository counters;
     private final AuditLog audit;
     private final long threshold;
+    private final Duration retention;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final Disposable flushes;
 
@@ -39,6 +41,7 @@ public class DeniedRequestMonitor {
         this.counters = counters;
         this.audit = audit;
         this.threshold = properties.audit().deniedBurstThreshold();
+        this.retention = properties.audit().deniedCounterRetention();
         this.flushes = Flux.interval(FLUSH_INTERVAL, FLUSH_INTERVAL, Schedulers.parallel())
                 .onBackpressureDrop()
                 .concatMap(tick -> flush(), 0)
@@ -78,7 +81,7 @@ public class DeniedRequestMonitor {
                         pending.remove(entry.getKey(), counted);
                         return Mono.empty();
                     }
-                    return counters.increment(entry.getKey(), added, counted.minute.plus(1, ChronoUnit.HOURS))
+                    return counters.increment(entry.getKey(), added, counted.minute.plus(retention))
                             .flatMap(total -> total - added < threshold && total >= threshold
                                     ? audit.record(counted.subject, counted.tenantId, AuditEventType.DENIED_BURST,
                                             counted.subject, Map.of("minute", counted.minute.toString(),

@@ -19,6 +19,7 @@ import reactor.core.publisher.Mono;
 @Repository
 class MongoAuditRepository implements AuditRepository, IndexedCollection {
 
+    static final String EVENTS = "audit_events";
     static final String COUNTERS = "audit_denial_counters";
 
     private final ReactiveMongoTemplate mongo;
@@ -64,6 +65,32 @@ class MongoAuditRepository implements AuditRepository, IndexedCollection {
                         new Update().inc("n", count).setOnInsert("expiresAt", expiresAt),
                         FindAndModifyOptions.options().upsert(true).returnNew(true), Document.class, COUNTERS)
                 .map(counter -> ((Number) counter.get("n")).longValue())
+                .onErrorMap(MetadataErrors::translate);
+    }
+
+    @Override
+    public Mono<Integer> pruneEvents(Instant cutoff, int limit) {
+        return prune(EVENTS, Criteria.where("at").lt(cutoff), limit);
+    }
+
+    @Override
+    public Mono<Integer> pruneCounters(Instant now, int limit) {
+        return prune(COUNTERS, Criteria.where("expiresAt").lt(now), limit);
+    }
+
+    /**
+     * One bounded batch: the ids of up to {@code limit} matching documents, then one delete of
+     * exactly those (MongoDB's deleteMany takes no limit). On MongoDB the {@code at} and
+     * {@code expiresAt} indexes find them; the embedded server scans.
+     */
+    private Mono<Integer> prune(String collection, Criteria old, int limit) {
+        Query batch = Query.query(old).limit(limit);
+        batch.fields().include("_id");
+        return mongo.find(batch, Document.class, collection)
+                .map(document -> document.get("_id"))
+                .collectList()
+                .flatMap(ids -> ids.isEmpty() ? Mono.just(0)
+                        : mongo.remove(Query.query(Criteria.where("_id").in(ids)), collection).thenReturn(ids.size()))
                 .onErrorMap(MetadataErrors::translate);
     }
 }

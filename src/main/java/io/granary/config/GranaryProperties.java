@@ -30,6 +30,7 @@ import org.springframework.util.unit.DataSize;
  * @param tus resumable uploads (tus 1.0.0)
  * @param publicUrl the base URL clients reach Granary at, used in signed URLs; when unset, the
  *     scheme and host of the request that asked for the URL
+ * @param usage the usage counters' recount
  */
 @ConfigurationProperties("granary")
 public record GranaryProperties(
@@ -48,7 +49,8 @@ public record GranaryProperties(
         @DefaultValue Multipart multipart,
         @DefaultValue Cache cache,
         @DefaultValue Tus tus,
-        @DefaultValue Http http) {
+        @DefaultValue Http http,
+        @DefaultValue Usage usage) {
 
     /** The blob store kinds. */
     public enum StoreType { FILESYSTEM, S3 }
@@ -256,8 +258,55 @@ public record GranaryProperties(
     public record Scan(@DefaultValue("60s") Duration timeout) {
     }
 
-    /** @param deniedBurstThreshold refused requests of one caller within a minute that make a {@code denied_burst} event */
-    public record Audit(@DefaultValue("20") long deniedBurstThreshold) {
+    /**
+     * @param deniedBurstThreshold refused requests of one caller within a minute that make a
+     *     {@code denied_burst} event
+     * @param retention how long audit events are kept; older ones are pruned
+     * @param deniedCounterRetention how long a per-minute counter of refused requests is kept
+     *     after its minute (it is only counted into during that minute)
+     * @param pruneInterval how often old events and counters are pruned
+     */
+    public record Audit(
+            @DefaultValue("20") long deniedBurstThreshold,
+            @DefaultValue("90d") Duration retention,
+            @DefaultValue("1h") Duration deniedCounterRetention,
+            @DefaultValue("1h") Duration pruneInterval) {
+
+        public Audit {
+            if (!positive(retention) || !positive(deniedCounterRetention) || !positive(pruneInterval)) {
+                throw new IllegalArgumentException(
+                        "granary.audit.retention, denied-counter-retention and prune-interval must be positive");
+            }
+            if (deniedCounterRetention.compareTo(Duration.ofMinutes(1)) < 0) {
+                // A counter must outlive the minute it counts, or a burst is never seen.
+                throw new IllegalArgumentException("granary.audit.denied-counter-retention must be at least 1m");
+            }
+        }
+    }
+
+    /**
+     * The recount that corrects drifted usage counters.
+     *
+     * @param recountInterval how often usage counters are recounted (by one node of the
+     *     installation); nodes check every tenth of it, at most every ten minutes, whether it
+     *     is due
+     * @param recountSettle how long a recount waits between two looks at a counter that
+     *     disagrees with the catalogue; only a disagreement that stays the same over it is
+     *     corrected (far longer than any write takes from its quota reservation to its commit)
+     */
+    public record Usage(
+            @DefaultValue("24h") Duration recountInterval,
+            @DefaultValue("5s") Duration recountSettle) {
+
+        public Usage {
+            if (!positive(recountInterval) || !positive(recountSettle)) {
+                throw new IllegalArgumentException("granary.usage.recount-interval and recount-settle must be positive");
+            }
+        }
+    }
+
+    private static boolean positive(Duration duration) {
+        return !duration.isNegative() && !duration.isZero();
     }
 
     /**

@@ -69,6 +69,7 @@ public enum ErrorCode {
     CHECKSUM_ALGORITHM_UNSUPPORTED(HttpStatus.BAD_REQUEST, "checksum_algorithm_unsupported", "The checksum algorithm is not supported (sha1, sha256)."),
     CHECKSUM_MISMATCH(HttpStatusCode.valueOf(460), "checksum_mismatch", "The body does not match Upload-Checksum; its bytes were discarded."),
     PART_URLS_UNSUPPORTED(HttpStatus.BAD_REQUEST, "part_urls_unsupported", "The blob store has no presigned part URLs; upload parts through Granary."),
+    RECOUNT_RUNNING(HttpStatus.CONFLICT, "recount_running", "A usage recount is already running; try again once it has finished."),
     PRECONDITION_FAILED(HttpStatus.PRECONDITION_FAILED, "precondition_failed", "A precondition did not hold."),
     METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "The method is not allowed here."),
     RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "rate_limited", "Too many requests; retry after the given delay."),

@@ -59,6 +59,19 @@ class MongoUsageRepository implements UsageRepository {
     }
 
     @Override
+    public Mono<Boolean> adjust(String id, long[] expected, long bytes, long objects) {
+        Query unchanged = Query.query(Criteria.where("_id").is(id).and("bytes").is(expected[0]).and("objects").is(expected[1]));
+        Mono<Boolean> attempt = mongo.findAndModify(unchanged, new Update().inc("bytes", bytes).inc("objects", objects),
+                        FindAndModifyOptions.options().returnNew(true), Document.class, COLLECTION)
+                .map(updated -> true)
+                .defaultIfEmpty(false);
+        // A missing counter reads as zeros: create it at zero and try once more.
+        boolean zeros = expected[0] == 0 && expected[1] == 0;
+        return attempt.flatMap(done -> done || !zeros ? Mono.just(done) : ensure(id).then(attempt))
+                .onErrorMap(MetadataErrors::translate);
+    }
+
+    @Override
     public Mono<long[]> read(String id) {
         return mongo.findById(id, Document.class, COLLECTION)
                 .map(counter -> new long[] {number(counter.get("bytes")), number(counter.get("objects"))})

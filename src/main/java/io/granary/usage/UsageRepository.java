@@ -18,6 +18,13 @@ public interface UsageRepository {
     /** Subtracts unconditionally (releases are never refused). */
     Mono<Void> subtract(String id, long bytes, long objects);
 
+    /**
+     * Adds {@code bytes} and {@code objects} to counter {@code id} only if it still holds
+     * {@code expected} ({@code [bytes, objects]}; zeros also match a counter that does not
+     * exist yet, which is then created) in one atomic step; completes with whether it did.
+     */
+    Mono<Boolean> adjust(String id, long[] expected, long bytes, long objects);
+
     /** The counter's current values as {@code [bytes, objects]}; zeros when it does not exist yet. */
     Mono<long[]> read(String id);
 

@@ -101,7 +101,8 @@ class ApiRoutes {
                 .add("/signing-keys", HttpMethod.POST, signedUrls::rotate)
                 .add("/signing-keys/{kid}", HttpMethod.DELETE, signedUrls::retire)
                 .add("/audit", HttpMethod.GET, audit::query)
-                .add("/usage", HttpMethod.GET, usage::report);
+                .add("/usage", HttpMethod.GET, usage::report)
+                .add("/usage/recount", HttpMethod.POST, usage::recount);
         // tus 1.0.0 (resumable uploads): its own header rules, outside the credential check.
         Table tusUploads = new Table()
                 .add("/{bucket}", HttpMethod.OPTIONS, tus::options)

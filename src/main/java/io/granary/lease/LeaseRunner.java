@@ -1,0 +1,87 @@
+package io.granary.lease;
+
+import io.granary.common.Ids;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Runs a job on at most one node at a time, under a named {@link Lease} in MongoDB. The lease
+ * is taken for {@link #TTL} and renewed every third of that while the job runs, so a node that
+ * dies frees it within a minute; a run whose renewal finds the lease taken by another (its own
+ * renewals failed for a whole TTL) is stopped with an error. Once the lease is taken the job
+ * runs to its end even if the subscriber cancels (a caller hanging up), so it always ends by
+ * releasing the lease.
+ */
+@Component
+public class LeaseRunner {
+
+    /** How long a hold lasts without renewal. */
+    static final Duration TTL = Duration.ofMinutes(1);
+
+    private static final Logger log = LoggerFactory.getLogger(LeaseRunner.class);
+
+    private final LeaseRepository leases;
+
+    LeaseRunner(LeaseRepository leases) {
+        this.leases = leases;
+    }
+
+    /**
+     * Runs {@code work} under the lease {@code name}, or fails with {@link LeaseHeldException}
+     * when another run holds it. {@code recordFinish}: a successful end is recorded as the
+     * lease's {@code lastFinishedAt} (what {@link #runIfDue} goes by).
+     */
+    public <T> Mono<T> run(String name, boolean recordFinish, Mono<T> work) {
+        return Mono.defer(() -> {
+            String owner = Ids.newId();
+            Instant now = Instant.now();
+            return leases.acquire(name, owner, now, now.plus(TTL), null)
+                    .switchIfEmpty(Mono.defer(() -> leases.find(name)
+                            .defaultIfEmpty(new Lease(name, null, null, null, null))
+                            .flatMap(holder -> Mono.error(new LeaseHeldException(holder)))))
+                    .flatMap(lease -> held(name, owner, recordFinish, work));
+        });
+    }
+
+    /**
+     * Runs {@code work} under the lease {@code name} if nobody holds it and no recorded run
+     * finished within {@code every}; completes empty otherwise. Its end is recorded, so of
+     * several nodes asking on their own schedules only the first runs the job each period.
+     */
+    public <T> Mono<T> runIfDue(String name, Duration every, Mono<T> work) {
+        return Mono.defer(() -> {
+            String owner = Ids.newId();
+            Instant now = Instant.now();
+            return leases.acquire(name, owner, now, now.plus(TTL), now.minus(every))
+                    .flatMap(lease -> held(name, owner, true, work));
+        });
+    }
+
+    private <T> Mono<T> held(String name, String owner, boolean recordFinish, Mono<T> work) {
+        Mono<T> lost = Flux.interval(TTL.dividedBy(3))
+                .concatMap(tick -> leases.renew(name, owner, Instant.now().plus(TTL))
+                        // A failed renewal is tried again at the next tick; only a lease that
+                        // another run has taken meanwhile stops this one.
+                        .onErrorResume(error -> {
+                            log.warn("Could not renew the lease '{}': {}", name, error.toString());
+                            return Mono.just(true);
+                        }))
+                .filter(renewed -> !renewed)
+                .next()
+                .then(Mono.error(() -> new IllegalStateException("The lease '" + name + "' was lost; the run stopped.")));
+        Mono<T> guarded = Mono.firstWithSignal(work, lost)
+                .flatMap(result -> leases.release(name, owner, recordFinish ? Instant.now() : null).thenReturn(result))
+                .switchIfEmpty(Mono.defer(() -> leases.release(name, owner, recordFinish ? Instant.now() : null)
+                        .then(Mono.<T>empty())))
+                .onErrorResume(error -> leases.release(name, owner, null)
+                        .onErrorResume(ignored -> Mono.empty())
+                        .then(Mono.error(error)));
+        // Started at once and never cancelled from outside: see the class comment.
+        return Mono.fromFuture(guarded.toFuture(), true);
+    }
+}
