@@ -11,9 +11,6 @@ import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
-import org.springframework.boot.logging.LogLevel;
-import org.springframework.boot.logging.LoggerConfiguration;
-import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.mongodb.autoconfigure.MongoConnectionDetails;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -30,20 +27,8 @@ class EmbeddedMongoConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedMongoConfiguration.class);
 
-    /**
-     * The embedded server warns on every aggregation that it ignores the cursor's batch size,
-     * which the reactive driver always sends; it answers correctly with one batch. Unless the
-     * level is configured, the warning is silenced so that the usage recount's aggregations
-     * do not put a warning in the log on every run.
-     */
-    static final String AGGREGATION_LOGGER = "de.bwaldvogel.mongo.backend.aggregation.Aggregation";
-
     @Bean(destroyMethod = "shutdownNow") // the client is closed by then; no need to wait out quiet periods
-    MongoServer embeddedMongoServer(GranaryProperties properties, LoggingSystem logging) {
-        LoggerConfiguration aggregation = logging.getLoggerConfiguration(AGGREGATION_LOGGER);
-        if (aggregation == null || aggregation.getConfiguredLevel() == null) {
-            logging.setLogLevel(AGGREGATION_LOGGER, LogLevel.ERROR);
-        }
+    MongoServer embeddedMongoServer(GranaryProperties properties) {
         Path file = properties.dataDir().resolve("metadata.mv").toAbsolutePath();
         try {
             Files.createDirectories(file.getParent());
