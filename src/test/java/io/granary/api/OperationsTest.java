@@ -71,6 +71,23 @@ class OperationsTest extends ApiTestSupport {
     }
 
     @Test
+    void theBaseUrlSaysWhatThisIsAndWhereToGo() {
+        http.get().uri("/").exchange().expectStatus().isOk()
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
+                .expectBody()
+                .jsonPath("$.name").isEqualTo("Granary")
+                // From the build (META-INF/build-info.properties), as the pom says.
+                .jsonPath("$.version").value(version -> assertThat((String) version).matches("\\d+\\.\\d+\\.\\d+.*"))
+                .jsonPath("$.api").isEqualTo("/v1")
+                .jsonPath("$.openapi").isEqualTo("/openapi.yaml")
+                .jsonPath("$.health").isEqualTo("/actuator/health")
+                .jsonPath("$.docs").value(docs -> assertThat((String) docs).contains("docs/api.md"));
+        http.head().uri("/").exchange().expectStatus().isOk().expectBody().isEmpty();
+        http.post().uri("/").exchange().expectStatus().isEqualTo(405)
+                .expectHeader().valueEquals("Allow", "GET, HEAD").expectBody().jsonPath("$.code").isEqualTo("method_not_allowed");
+    }
+
+    @Test
     void openApiDescriptionIsServed() {
         String spec = http.get().uri("/openapi.yaml").exchange().expectStatus().isOk()
                 .expectHeader().contentTypeCompatibleWith(MediaType.parseMediaType("application/yaml"))
