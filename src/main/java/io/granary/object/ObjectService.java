@@ -116,10 +116,11 @@ public class ObjectService {
         if (condition instanceof WriteCondition.None) {
             return Mono.empty();
         }
-        return objects.find(bucket, key).map(current -> condition.holdsFor(current.etag()))
-                .defaultIfEmpty(condition.holdsFor(null))
-                .flatMap(holds -> holds ? Mono.<Void>empty()
-                        : Mono.error(new GranaryException(ErrorCode.PRECONDITION_FAILED, "Precondition failed for '" + key + "'.")));
+        return objects.find(bucket, key).map(StoredObject::etag).map(java.util.Optional::of)
+                .defaultIfEmpty(java.util.Optional.empty())
+                .flatMap(current -> condition.holdsFor(current.orElse(null)) ? Mono.<Void>empty()
+                        : Mono.error(new GranaryException(ErrorCode.PRECONDITION_FAILED,
+                                condition.failure(key, current.orElse(null)))));
     }
 
     /** The current version's metadata, for GET and HEAD. */
