@@ -497,6 +497,35 @@ class ObjectApiTest extends ApiTestSupport {
     }
 
     @Test
+    void aCursorWorksOnlyWithThePrefixAndDelimiterItWasIssuedFor() {
+        for (String k : List.of("a/1", "a/2", "b/1", "b/2", "c")) {
+            put(k, k.getBytes(StandardCharsets.US_ASCII), MediaType.TEXT_PLAIN);
+        }
+        String list = "/v1/buckets/" + bucket + "/objects";
+        String afterB1 = (String) http.get().uri(list + "?limit=3").header("X-Api-Key", key).exchange()
+                .expectStatus().isOk().expectBody(new ParameterizedTypeReference<Map<String, Object>>() { })
+                .returnResult().getResponseBody().get("nextCursor");
+        // Under another prefix this cursor would start past everything: an empty "last" page.
+        expectProblem(http.get().uri(list + "?prefix=a/&cursor=" + afterB1).header("X-Api-Key", key).exchange(),
+                HttpStatus.BAD_REQUEST, "invalid_cursor");
+        expectProblem(http.get().uri(list + "?delimiter=/&cursor=" + afterB1).header("X-Api-Key", key).exchange(),
+                HttpStatus.BAD_REQUEST, "invalid_cursor");
+        // With its own prefix and delimiter it goes on, whatever the limit.
+        http.get().uri(list + "?limit=10&cursor=" + afterB1).header("X-Api-Key", key).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.objects[*].key").isEqualTo(List.of("b/2", "c"));
+
+        String afterA = (String) http.get().uri(list + "?prefix=&delimiter=/&limit=1").header("X-Api-Key", key).exchange()
+                .expectStatus().isOk().expectBody(new ParameterizedTypeReference<Map<String, Object>>() { })
+                .returnResult().getResponseBody().get("nextCursor");
+        expectProblem(http.get().uri(list + "?cursor=" + afterA).header("X-Api-Key", key).exchange(),
+                HttpStatus.BAD_REQUEST, "invalid_cursor");
+        expectProblem(http.get().uri(list + "?delimiter=-&cursor=" + afterA).header("X-Api-Key", key).exchange(),
+                HttpStatus.BAD_REQUEST, "invalid_cursor");
+        http.get().uri(list + "?delimiter=/&cursor=" + afterA).header("X-Api-Key", key).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.prefixes").isEqualTo(List.of("b/"));
+    }
+
+    @Test
     void copyIsServerSideAndIndependent() {
         byte[] bytes = startingWith(JPEG, 50_000, 3);
         put("src", bytes, MediaType.IMAGE_JPEG);
