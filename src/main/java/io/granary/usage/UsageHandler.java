@@ -3,28 +3,35 @@ package io.granary.usage;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import io.granary.security.Principal;
+import io.granary.tenant.TenantService;
 import io.granary.web.Requests;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
-/** HTTP for {@code GET /v1/usage} (tenant keys; root names a tenant with {@code ?tenant=}). */
+/** HTTP for {@code GET /v1/usage} (tenant keys; root names a tenant with {@code ?tenant=<id or name>}). */
 @Component
 public class UsageHandler {
 
     private final UsageService usage;
+    private final TenantService tenants;
 
-    UsageHandler(UsageService usage) {
+    UsageHandler(UsageService usage, TenantService tenants) {
         this.usage = usage;
+        this.tenants = tenants;
     }
 
     public Mono<ServerResponse> report(ServerRequest request) {
         Principal principal = Requests.principal(request);
         String tenant = request.queryParam("tenant").orElse(null);
         if (principal.system() && tenant == null) {
-            return Mono.error(new GranaryException(ErrorCode.INVALID_REQUEST, "Name the tenant with ?tenant=<id>."));
+            return Mono.error(new GranaryException(ErrorCode.INVALID_REQUEST, "Name the tenant with ?tenant=<id or name>."));
         }
-        return usage.report(principal, tenant).flatMap(report -> ServerResponse.ok().bodyValue(report));
+        // Others always get their own tenant's report; their ?tenant= is not even looked up.
+        Mono<String> tenantId = principal.system() ? tenants.idOf(tenant) : Mono.justOrEmpty(tenant);
+        return tenantId.defaultIfEmpty("")
+                .flatMap(id -> usage.report(principal, id.isEmpty() ? null : id))
+                .flatMap(report -> ServerResponse.ok().bodyValue(report));
     }
 }
