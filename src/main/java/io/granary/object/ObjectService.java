@@ -243,7 +243,8 @@ public class ObjectService {
                                 Map<String, String> failure = new LinkedHashMap<>();
                                 failure.put("key", String.valueOf(key));
                                 failure.put("code", error.code().code());
-                                failure.put("message", error.getMessage());
+                                // "detail", as in a problem document: one name for one thing.
+                                failure.put("detail", error.getMessage());
                                 errors.add(failure);
                                 return Mono.empty();
                             }))

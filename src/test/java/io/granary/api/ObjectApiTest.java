@@ -556,7 +556,10 @@ class ObjectApiTest extends ApiTestSupport {
                 .expectBody()
                 .jsonPath("$.deleted").isEqualTo(List.of("x1", "x2", "absent"))
                 .jsonPath("$.errors[0].key").isEqualTo("../bad")
-                .jsonPath("$.errors[0].code").isEqualTo("invalid_key");
+                .jsonPath("$.errors[0].code").isEqualTo("invalid_key")
+                // "detail", as in problem documents, not "message".
+                .jsonPath("$.errors[0].detail").value(detail -> assertThat((String) detail).contains("segment"))
+                .jsonPath("$.errors[0].message").doesNotExist();
         expectProblem(http.get().uri(url("x1")).header("X-Api-Key", key).exchange(), HttpStatus.NOT_FOUND, "object_not_found");
         // A full-size request (1,000 long keys) is accepted as JSON.
         List<String> longKeys = java.util.stream.IntStream.range(0, 1000).mapToObj(i -> i + "-" + "k".repeat(1000)).toList();
