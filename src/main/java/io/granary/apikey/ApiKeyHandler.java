@@ -1,5 +1,6 @@
 package io.granary.apikey;
 
+import io.granary.tenant.TenantService;
 import io.granary.web.Requests;
 import java.net.URI;
 import java.util.LinkedHashMap;
@@ -9,32 +10,40 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
-/** HTTP for {@code /v1/tenants/{tenantId}/keys}. */
+/** HTTP for {@code /v1/tenants/{tenantId}/keys}; {@code tenantId} may also be the tenant's name. */
 @Component
 public class ApiKeyHandler {
 
     private final ApiKeyService keys;
+    private final TenantService tenants;
 
-    ApiKeyHandler(ApiKeyService keys) {
+    ApiKeyHandler(ApiKeyService keys, TenantService tenants) {
         this.keys = keys;
+        this.tenants = tenants;
     }
 
     public Mono<ServerResponse> create(ServerRequest request) {
-        String tenantId = request.pathVariable("tenantId");
         return Requests.json(request, ApiKeyService.KeySpec.class)
-                .flatMap(spec -> keys.create(Requests.principal(request), tenantId, spec))
-                .flatMap(issued -> ServerResponse.created(URI.create("/v1/tenants/" + tenantId + "/keys/" + issued.key().id()))
+                .flatMap(spec -> tenantId(request).flatMap(tenantId -> keys.create(Requests.principal(request), tenantId, spec)))
+                .flatMap(issued -> ServerResponse.created(URI.create("/v1/tenants/" + issued.key().tenantId() + "/keys/"
+                                + issued.key().id()))
                         .bodyValue(withSecret(issued)));
     }
 
     public Mono<ServerResponse> list(ServerRequest request) {
-        String tenantId = request.pathVariable("tenantId");
-        return keys.list(Requests.principal(request), tenantId).collectList().flatMap(all -> ServerResponse.ok().bodyValue(Map.of("keys", all)));
+        return tenantId(request).flatMapMany(tenantId -> keys.list(Requests.principal(request), tenantId)).collectList()
+                .flatMap(all -> ServerResponse.ok().bodyValue(Map.of("keys", all)));
     }
 
     public Mono<ServerResponse> revoke(ServerRequest request) {
-        String tenantId = request.pathVariable("tenantId");
-        return keys.revoke(Requests.principal(request), tenantId, request.pathVariable("keyId")).then(ServerResponse.noContent().build());
+        return tenantId(request).flatMap(tenantId -> keys.revoke(Requests.principal(request), tenantId,
+                        request.pathVariable("keyId")))
+                .then(ServerResponse.noContent().build());
+    }
+
+    /** The {@code {tenantId}} path variable, an id or a name, as the tenant's id. */
+    private Mono<String> tenantId(ServerRequest request) {
+        return tenants.idOf(request.pathVariable("tenantId"));
     }
 
     private static Map<String, Object> withSecret(IssuedKey issued) {

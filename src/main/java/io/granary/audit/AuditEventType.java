@@ -13,7 +13,10 @@ public enum AuditEventType {
     REFRESH_TOKEN_REUSED,
     USER_CREATED, USER_UPDATED, USER_DELETED,
     ISSUER_REGISTERED, ISSUER_REMOVED,
-    /** An upload intent was created: a URL that uploads one object's bytes was handed out. */
+    /**
+     * An upload was begun: an upload intent (a URL that uploads one object's bytes was handed
+     * out), a multipart upload or a tus upload; {@code kind} in the details says which.
+     */
     UPLOAD_CREATED,
     /** Many requests refused (401/403) for one subject within one minute. */
     DENIED_BURST;

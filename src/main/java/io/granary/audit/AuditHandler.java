@@ -1,26 +1,34 @@
 package io.granary.audit;
 
 import io.granary.web.Requests;
+import io.granary.tenant.TenantService;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
-/** HTTP for {@code GET /v1/audit?since=&type=&tenant=&limit=}. */
+/** HTTP for {@code GET /v1/audit?since=&type=&tenant=&limit=}; {@code tenant} is an id or a name. */
 @Component
 public class AuditHandler {
 
     private final AuditLog audit;
+    private final TenantService tenants;
 
-    AuditHandler(AuditLog audit) {
+    AuditHandler(AuditLog audit, TenantService tenants) {
         this.audit = audit;
+        this.tenants = tenants;
     }
 
     public Mono<ServerResponse> query(ServerRequest request) {
         int limit = Requests.intParam(request, "limit", 100, 1, AuditLog.MAX_LIMIT);
-        return audit.query(Requests.principal(request), request.queryParam("tenant").orElse(null),
-                        request.queryParam("since").orElse(null), request.queryParam("type").orElse(null), limit)
+        // Only system principals choose the tenant; for others the parameter is ignored, unread.
+        Mono<String> tenant = Requests.principal(request).system()
+                ? tenants.idOf(request.queryParam("tenant").orElse(null)) : Mono.empty();
+        return tenant.map(Optional::of).defaultIfEmpty(Optional.empty())
+                .flatMapMany(tenantId -> audit.query(Requests.principal(request), tenantId.orElse(null),
+                        request.queryParam("since").orElse(null), request.queryParam("type").orElse(null), limit))
                 .collectList()
                 .flatMap(events -> ServerResponse.ok().bodyValue(Map.of("events", events)));
     }

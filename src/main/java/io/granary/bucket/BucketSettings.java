@@ -62,7 +62,7 @@ public record BucketSettings(String visibility, Long maxObjectSize, List<String>
                 throw new GranaryException(ErrorCode.INVALID_JSON, "Unknown field '" + field + "'.");
             }
         }
-        String newVisibility = patch.containsKey("visibility") ? asString(patch.get("visibility")) : visibility;
+        String newVisibility = patch.containsKey("visibility") ? asString(patch.get("visibility"), "visibility") : visibility;
         Long newMax = patch.containsKey("maxObjectSize") ? asLong(patch.get("maxObjectSize")) : maxObjectSize;
         List<String> newTypes = patch.containsKey("allowedContentTypes") ? asStrings(patch.get("allowedContentTypes")) : allowedContentTypes;
         Long newQuotaBytes = patch.containsKey("quotaBytes") ? Quotas.limit(patch.get("quotaBytes"), "quotaBytes") : quotaBytes;
@@ -75,7 +75,7 @@ public record BucketSettings(String visibility, Long maxObjectSize, List<String>
             }
             newRedirect = flag;
         }
-        String newCacheControl = patch.containsKey("cacheControl") ? asString(patch.get("cacheControl")) : cacheControl;
+        String newCacheControl = patch.containsKey("cacheControl") ? asString(patch.get("cacheControl"), "cacheControl") : cacheControl;
         return new BucketSettings(newVisibility, newMax, newTypes, newQuotaBytes, newQuotaObjects, newRedirect, newCacheControl);
     }
 
@@ -111,11 +111,11 @@ public record BucketSettings(String visibility, Long maxObjectSize, List<String>
         }
     }
 
-    private static String asString(Object value) {
+    private static String asString(Object value, String field) {
         if (value == null || value instanceof String) {
             return (String) value;
         }
-        throw new GranaryException(ErrorCode.INVALID_JSON, "Expected a string, got " + value + ".");
+        throw new GranaryException(ErrorCode.INVALID_JSON, "'" + field + "' must be a string or null.");
     }
 
     private static Long asLong(Object value) {
@@ -125,7 +125,7 @@ public record BucketSettings(String visibility, Long maxObjectSize, List<String>
         if (value instanceof Integer || value instanceof Long) {
             return ((Number) value).longValue();
         }
-        throw new GranaryException(ErrorCode.INVALID_JSON, "'maxObjectSize' must be an integer.");
+        throw new GranaryException(ErrorCode.INVALID_JSON, "'maxObjectSize' must be a whole number or null.");
     }
 
     private static List<String> asStrings(Object value) {
@@ -135,6 +135,6 @@ public record BucketSettings(String visibility, Long maxObjectSize, List<String>
         if (value instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
             return list.stream().map(String.class::cast).toList();
         }
-        throw new GranaryException(ErrorCode.INVALID_JSON, "'allowedContentTypes' must be a list of strings.");
+        throw new GranaryException(ErrorCode.INVALID_JSON, "'allowedContentTypes' must be an array of strings, or null.");
     }
 }

@@ -14,11 +14,19 @@ public final class Names {
     private Names() {
     }
 
-    /** 1–63 characters of lowercase letters, digits and inner hyphens. */
+    /**
+     * 1–63 characters of lowercase letters, digits and inner hyphens, and not shaped like an id
+     * (24 hex digits): routes take a tenant's name wherever they take its id, so the two must
+     * never be confused.
+     */
     public static void requireTenantName(String name) {
         if (name == null || !TENANT.matcher(name).matches()) {
             throw new GranaryException(ErrorCode.INVALID_NAME,
                     "Tenant names are 1-63 lowercase letters, digits and inner hyphens.");
+        }
+        if (Ids.isId(name)) {
+            throw new GranaryException(ErrorCode.INVALID_NAME,
+                    "A tenant name may not be 24 hexadecimal characters: that is the shape of a tenant id.");
         }
     }
 

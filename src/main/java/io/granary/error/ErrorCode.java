@@ -45,7 +45,7 @@ public enum ErrorCode {
     MALFORMED_BODY(HttpStatus.BAD_REQUEST, "malformed_body", "The request body's framing is broken; nothing of it was kept."),
     ENTITY_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "entity_too_large", "The object exceeds the bucket's maximum size."),
     QUOTA_EXCEEDED(HttpStatus.CONTENT_TOO_LARGE, "quota_exceeded", "The tenant's or the bucket's quota would be exceeded."),
-    UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "The bucket does not accept this content type."),
+    UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "The request's content type is not accepted here."),
     CONTENT_TYPE_MISMATCH(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "content_type_mismatch", "The bytes are not of the declared content type."),
     CONTENT_REJECTED(HttpStatus.UNPROCESSABLE_CONTENT, "content_rejected", "The upload scanner rejected the content."),
     UPLOAD_NOT_FOUND(HttpStatus.NOT_FOUND, "upload_not_found", "No such upload."),

@@ -48,7 +48,9 @@ class MongoObjectRepository implements ObjectRepository, IndexedCollection {
         Query query = byKey(record.tenantId(), record.bucketId(), record.key());
         if (condition instanceof WriteCondition.Absent) {
             return mongo.insert(record).then(Mono.<StoredObject>empty())
-                    .onErrorMap(DuplicateKeyException.class, e -> preconditionFailed("an object exists under this key"))
+                    // Another writer got there first; its ETag is not known here.
+                    .onErrorMap(DuplicateKeyException.class, e -> preconditionFailed("An object already exists under '"
+                            + record.key() + "' (it was created meanwhile); If-None-Match: * stores only when no object does."))
                     .onErrorMap(MetadataErrors::translate);
         }
         if (condition instanceof WriteCondition.Matching matching) {
@@ -57,7 +59,8 @@ class MongoObjectRepository implements ObjectRepository, IndexedCollection {
             }
             return mongo.findAndModify(query, replacement(record), FindAndModifyOptions.options().returnNew(false),
                             StoredObject.class)
-                    .switchIfEmpty(Mono.error(() -> preconditionFailed("the object's ETag does not match If-Match")))
+                    .switchIfEmpty(Mono.error(() -> preconditionFailed("The object under '" + record.key()
+                            + "' was replaced or deleted meanwhile; its ETag no longer matches If-Match.")))
                     .onErrorMap(MetadataErrors::translate);
         }
         // Two first writers of one key can both try to insert; the unique index lets one win,
@@ -152,7 +155,7 @@ class MongoObjectRepository implements ObjectRepository, IndexedCollection {
         return Query.query(Criteria.where("tenantId").is(tenantId).and("bucketId").is(bucketId).and("key").is(key));
     }
 
-    private static GranaryException preconditionFailed(String why) {
-        return new GranaryException(ErrorCode.PRECONDITION_FAILED, "Precondition failed: " + why + ".");
+    private static GranaryException preconditionFailed(String detail) {
+        return new GranaryException(ErrorCode.PRECONDITION_FAILED, detail);
     }
 }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.zip.CRC32;
 import reactor.core.publisher.Mono;
 
 /**
@@ -23,24 +24,44 @@ final class ObjectLister {
         this.objects = objects;
     }
 
-    /** Where the next query starts: after (or at) {@code key}. */
+    /**
+     * Where the next query starts: after (or at) {@code key}. Its cursor also carries a
+     * fingerprint of the listing's prefix and delimiter: a cursor of another listing would
+     * start this one at a key outside it and silently answer an empty last page, so it is
+     * refused instead.
+     */
     private record Bound(String key, boolean inclusive) {
 
-        String encode() {
-            return Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString(((inclusive ? "i" : "x") + key).getBytes(StandardCharsets.UTF_8));
+        private static final int FINGERPRINT = 8;
+
+        String encode(String prefix, String delimiter) {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    ((inclusive ? "i" : "x") + fingerprint(prefix, delimiter) + key).getBytes(StandardCharsets.UTF_8));
         }
 
-        static Bound decode(String cursor) {
+        static Bound decode(String cursor, String prefix, String delimiter) {
+            String raw;
             try {
-                String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-                if (raw.length() > 1 && (raw.charAt(0) == 'i' || raw.charAt(0) == 'x')) {
-                    return new Bound(raw.substring(1), raw.charAt(0) == 'i');
-                }
-            } catch (IllegalArgumentException ignored) {
-                // reported below
+                raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                raw = "";
             }
-            throw new GranaryException(ErrorCode.INVALID_CURSOR, "The cursor is not one this API returned.");
+            if (raw.length() <= 1 + FINGERPRINT || (raw.charAt(0) != 'i' && raw.charAt(0) != 'x')) {
+                throw new GranaryException(ErrorCode.INVALID_CURSOR, "The cursor is not one this API returned.");
+            }
+            if (!raw.startsWith(fingerprint(prefix, delimiter), 1)) {
+                throw new GranaryException(ErrorCode.INVALID_CURSOR, "The cursor belongs to a listing with another"
+                        + " prefix or delimiter; pass the prefix and delimiter it was issued with, or start without a cursor.");
+            }
+            return new Bound(raw.substring(1 + FINGERPRINT), raw.charAt(0) == 'i');
+        }
+
+        /** Eight hex digits of a CRC-32 over both, length-prefixed so no two pairs run together. */
+        private static String fingerprint(String prefix, String delimiter) {
+            String grouping = delimiter == null ? "" : delimiter;
+            CRC32 crc = new CRC32();
+            crc.update((prefix.length() + ":" + prefix + grouping).getBytes(StandardCharsets.UTF_8));
+            return String.format("%08x", crc.getValue());
         }
     }
 
@@ -59,12 +80,12 @@ final class ObjectLister {
 
     Mono<ObjectPage> list(Bucket bucket, String prefix, String delimiter, int limit, String cursor) {
         Page page = new Page();
-        page.next = cursor == null ? null : Bound.decode(cursor);
         String grouping = delimiter == null || delimiter.isEmpty() ? null : delimiter;
+        page.next = cursor == null ? null : Bound.decode(cursor, prefix, grouping);
         return Mono.defer(() -> step(bucket, prefix, grouping, limit, page))
                 .repeat(() -> !page.done)
                 .then(Mono.fromSupplier(() -> new ObjectPage(page.objects, page.prefixes,
-                        page.more ? page.next.encode() : null)));
+                        page.more ? page.next.encode(prefix, grouping) : null)));
     }
 
     /** One query: takes keys until the page is full, a common prefix appears, or keys run out. */

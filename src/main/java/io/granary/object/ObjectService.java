@@ -116,10 +116,11 @@ public class ObjectService {
         if (condition instanceof WriteCondition.None) {
             return Mono.empty();
         }
-        return objects.find(bucket, key).map(current -> condition.holdsFor(current.etag()))
-                .defaultIfEmpty(condition.holdsFor(null))
-                .flatMap(holds -> holds ? Mono.<Void>empty()
-                        : Mono.error(new GranaryException(ErrorCode.PRECONDITION_FAILED, "Precondition failed for '" + key + "'.")));
+        return objects.find(bucket, key).map(StoredObject::etag).map(java.util.Optional::of)
+                .defaultIfEmpty(java.util.Optional.empty())
+                .flatMap(current -> condition.holdsFor(current.orElse(null)) ? Mono.<Void>empty()
+                        : Mono.error(new GranaryException(ErrorCode.PRECONDITION_FAILED,
+                                condition.failure(key, current.orElse(null)))));
     }
 
     /** The current version's metadata, for GET and HEAD. */
@@ -242,7 +243,8 @@ public class ObjectService {
                                 Map<String, String> failure = new LinkedHashMap<>();
                                 failure.put("key", String.valueOf(key));
                                 failure.put("code", error.code().code());
-                                failure.put("message", error.getMessage());
+                                // "detail", as in a problem document: one name for one thing.
+                                failure.put("detail", error.getMessage());
                                 errors.add(failure);
                                 return Mono.empty();
                             }))

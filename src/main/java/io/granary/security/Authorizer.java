@@ -46,9 +46,18 @@ public final class Authorizer {
         if (principal instanceof Principal.Member member) {
             return member;
         }
-        throw new GranaryException(ErrorCode.FORBIDDEN, principal.system()
-                ? "System credentials manage tenants, keys and users; use a tenant credential, or name the tenant with X-Granary-Tenant."
-                : "This credential cannot do this.");
+        String advice;
+        if (principal instanceof Principal.Root) {
+            // X-Granary-Tenant is for JWTs: advising it to the root key would only earn a 400.
+            advice = "The root key manages tenants, keys and users but does not act inside a tenant."
+                    + " Use an API key of the tenant, or log in as a system admin and send"
+                    + " X-Granary-Tenant: <tenant name> with the access token.";
+        } else if (principal instanceof Principal.SystemAdmin) {
+            advice = "A system admin acts inside a tenant only when naming it: send X-Granary-Tenant: <tenant name or id>.";
+        } else {
+            advice = "This credential cannot do this.";
+        }
+        throw new GranaryException(ErrorCode.FORBIDDEN, advice);
     }
 
     /**

@@ -67,7 +67,8 @@ public class CredentialFilter implements HandlerFilterFunction<ServerResponse, S
         }
         if (tenant != null) {
             return Mono.error(new GranaryException(ErrorCode.INVALID_REQUEST,
-                    JwtAuthenticator.TENANT_HEADER + " is for system admins' JWTs; API keys belong to one tenant."));
+                    JwtAuthenticator.TENANT_HEADER + " is for system admins' JWTs: an API key acts in its own tenant,"
+                            + " the root key in none (use an API key of the tenant, or log in as a system admin)."));
         }
         // The API key is tried first: it names its record, so the one digest computed is its
         // own. Hashing every credential against the root key as well doubled the SHA-256 work of

@@ -34,16 +34,23 @@ public class TenantHandler {
     }
 
     public Mono<ServerResponse> get(ServerRequest request) {
-        return tenants.get(Requests.principal(request), request.pathVariable("tenantId")).flatMap(t -> ServerResponse.ok().bodyValue(t));
+        return tenantId(request).flatMap(id -> tenants.get(Requests.principal(request), id))
+                .flatMap(t -> ServerResponse.ok().bodyValue(t));
     }
 
     public Mono<ServerResponse> update(ServerRequest request) {
         return Requests.jsonObject(request)
-                .flatMap(patch -> tenants.updateQuotas(Requests.principal(request), request.pathVariable("tenantId"), patch))
+                .flatMap(patch -> tenantId(request).flatMap(id -> tenants.updateQuotas(Requests.principal(request), id, patch)))
                 .flatMap(t -> ServerResponse.ok().bodyValue(t));
     }
 
     public Mono<ServerResponse> delete(ServerRequest request) {
-        return tenants.delete(Requests.principal(request), request.pathVariable("tenantId")).then(ServerResponse.noContent().build());
+        return tenantId(request).flatMap(id -> tenants.delete(Requests.principal(request), id))
+                .then(ServerResponse.noContent().build());
+    }
+
+    /** The {@code {tenantId}} path variable, an id or a name, as the tenant's id. */
+    private Mono<String> tenantId(ServerRequest request) {
+        return tenants.idOf(request.pathVariable("tenantId"));
     }
 }

@@ -73,7 +73,21 @@ public class TenantService {
     /** Existence check for other services; no authorization. */
     public Mono<Tenant> get(String id) {
         return (Ids.isId(id) ? tenants.findById(id) : Mono.<Tenant>empty())
-                .switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.TENANT_NOT_FOUND, "No tenant with id '" + id + "'.")));
+                .switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.TENANT_NOT_FOUND, "No tenant '" + id + "'.")));
+    }
+
+    /**
+     * The id of the tenant {@code reference} names, for routes that take a tenant's id or its
+     * name: an id (24 hex digits, which no name can be) as it is, a name as its tenant's id. An
+     * unknown name comes back unchanged and then fails like an unknown id, with the same answer
+     * whoever asks, so tenant credentials cannot probe other tenants' names. Empty for
+     * {@code null}.
+     */
+    public Mono<String> idOf(String reference) {
+        if (reference == null || Ids.isId(reference)) {
+            return Mono.justOrEmpty(reference);
+        }
+        return tenants.findByName(reference).map(Tenant::id).defaultIfEmpty(reference);
     }
 
     /**

@@ -47,7 +47,7 @@ public class MultipartHandler {
         Flux<DataBuffer> body = Requests.body(request);
         return Mono.defer(() -> multipart.uploadPart(Requests.principal(request), request.pathVariable("bucket"),
                         request.pathVariable("uploadId"), partNumber(request), length >= 0 ? length : null, body))
-                .flatMap(part -> ServerResponse.ok().eTag("\"" + part.etag() + "\"").bodyValue(part(part)));
+                .flatMap(part -> ServerResponse.ok().eTag(quoted(part.etag())).bodyValue(part(part)));
     }
 
     public Mono<ServerResponse> list(ServerRequest request) {
@@ -90,8 +90,13 @@ public class MultipartHandler {
         }
     }
 
+    /**
+     * An upload as JSON: {@code id}, as every resource has, and {@code uploadId}, S3's name for
+     * it, with the same value; ETags quoted, as in the {@code ETag} header and S3's answers.
+     */
     private static Map<String, Object> view(MultipartUpload upload, List<StoredPart> parts) {
         Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", upload.id());
         body.put("uploadId", upload.id());
         body.put("key", upload.upload().key());
         body.put("contentType", upload.upload().contentType());
@@ -100,7 +105,7 @@ public class MultipartHandler {
             body.put("rejection", upload.rejection());
         }
         if (upload.etag() != null) {
-            body.put("etag", upload.etag());
+            body.put("etag", quoted(upload.etag()));
         }
         body.put("createdAt", upload.createdAt());
         if (parts != null) {
@@ -112,8 +117,13 @@ public class MultipartHandler {
     private static Map<String, Object> part(StoredPart part) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("n", part.number());
-        body.put("etag", part.etag());
+        body.put("etag", quoted(part.etag()));
         body.put("size", part.size());
         return body;
+    }
+
+    /** Stores keep ETags bare; HTTP and S3 quote them, and so does every answer here. */
+    private static String quoted(String etag) {
+        return "\"" + etag + "\"";
     }
 }

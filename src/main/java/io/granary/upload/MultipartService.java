@@ -93,6 +93,16 @@ public class MultipartService {
      * refuses).
      */
     public Mono<MultipartUpload> start(Principal principal, String bucketName, Start request) {
+        return start(principal, bucketName, request,
+                started -> UploadAudit.details(started.id(), UploadAudit.MULTIPART, null, started.createdAt().plus(expireAfter)));
+    }
+
+    /**
+     * As above, for a front-end on top of multipart uploads (tus) that records its own kind of
+     * {@code upload_created} event: {@code auditDetails} gives its details from the new upload.
+     */
+    Mono<MultipartUpload> start(Principal principal, String bucketName, Start request,
+                                Function<MultipartUpload, Map<String, String>> auditDetails) {
         return resolve(principal, bucketName)
                 .flatMap(bucket -> uploads.plan(bucket, request.key(), 0L, request.contentType(), request.cacheControl(),
                         request.metadata()))
@@ -109,8 +119,7 @@ public class MultipartService {
                                             .onErrorResume(ignored -> Mono.empty()).then(Mono.error(error)));
                         }))
                 .flatMap(started -> audit.record(principal, principal.tenantId(), AuditEventType.UPLOAD_CREATED,
-                                "object:" + bucketName + "/" + started.upload().key(),
-                                Map.of("uploadId", started.id(), "multipart", "true"))
+                                "object:" + bucketName + "/" + started.upload().key(), auditDetails.apply(started))
                         .thenReturn(started));
     }
 

@@ -5,8 +5,6 @@ import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import io.granary.web.Requests;
 import java.net.URI;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
@@ -164,6 +162,6 @@ public class TusHandler {
     }
 
     private static String httpDate(TusUpload upload) {
-        return DateTimeFormatter.RFC_1123_DATE_TIME.format(upload.expiresAt().atOffset(ZoneOffset.UTC));
+        return TusHeaders.httpDate(upload.expiresAt());
     }
 }

@@ -5,15 +5,30 @@ import io.granary.error.GranaryException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import io.netty.handler.codec.DateFormatter;
+import java.time.Instant;
 import java.util.Base64;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** Parsing of the tus request headers whose syntax is tus's own: numbers, metadata, checksums. */
+/**
+ * Parsing of the tus request headers whose syntax is tus's own (numbers, metadata, checksums),
+ * and the format of the one date tus answers with.
+ */
 final class TusHeaders {
 
     private TusHeaders() {
+    }
+
+    /**
+     * {@code Upload-Expires}: an IMF-fixdate ({@code Mon, 07 Dec 2026 08:00:00 GMT}, two-digit
+     * day) like every other date header Granary sends. Java's RFC 1123 formatter writes the day
+     * without its leading zero, which RFC 9110 allows readers to accept but not senders to send.
+     */
+    static String httpDate(Instant instant) {
+        return DateFormatter.format(Date.from(instant));
     }
 
     /** A non-negative decimal header, or {@code null} when absent; 400 {@code invalid_request} when malformed. */

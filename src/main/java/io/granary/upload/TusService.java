@@ -91,9 +91,12 @@ public class TusService {
             }
             requireWithinMax(request.length());
             return multipart.start(principal, bucketName,
-                            new MultipartService.Start(request.key(), request.contentType(), null, Map.of()))
+                            new MultipartService.Start(request.key(), request.contentType(), null, Map.of()),
+                            started -> UploadAudit.details(started.id(), UploadAudit.TUS, request.length(),
+                                    started.createdAt().plus(expireAfter)))
                     .flatMap(started -> {
-                        Instant now = MultipartService.now();
+                        // The same instant as the audit event's expiresAt.
+                        Instant now = started.createdAt();
                         return repository.insert(new TusUpload(started.id(), started.tenantId(), started.bucketId(),
                                         request.length(), 0, partSize, request.metadata(), null, now, now.plus(expireAfter),
                                         false, null, null))

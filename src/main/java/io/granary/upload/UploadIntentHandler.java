@@ -67,8 +67,10 @@ public class UploadIntentHandler {
                 .then(ServerResponse.noContent().build());
     }
 
+    /** An intent as JSON: {@code id}, as every resource has, and {@code uploadId} with the same value. */
     private static Map<String, Object> view(UploadIntent intent) {
         Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", intent.id());
         body.put("uploadId", intent.id());
         body.put("key", intent.upload().key());
         body.put("size", intent.upload().size());

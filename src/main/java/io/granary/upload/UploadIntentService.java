@@ -109,8 +109,8 @@ public class UploadIntentService {
                 .flatMap(created -> intents.insert(created.intent()).thenReturn(created))
                 .flatMap(created -> audit.record(principal, principal.tenantId(), AuditEventType.UPLOAD_CREATED,
                         "object:" + bucketName + "/" + created.intent().upload().key(),
-                        Map.of("uploadId", created.intent().id(), "size", Long.toString(created.intent().upload().size()),
-                                "expiresAt", created.intent().expiresAt().toString()))
+                        UploadAudit.details(created.intent().id(), UploadAudit.INTENT, created.intent().upload().size(),
+                                created.intent().expiresAt()))
                         .thenReturn(created));
     }
 

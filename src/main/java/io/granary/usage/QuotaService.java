@@ -1,8 +1,6 @@
 package io.granary.usage;
 
 import io.granary.bucket.Bucket;
-import io.granary.error.ErrorCode;
-import io.granary.error.GranaryException;
 import io.granary.tenant.TenantService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,19 +35,32 @@ public class QuotaService {
         return "t:" + tenantId;
     }
 
-    /** Takes {@code bytes} and {@code objects} from the bucket's and the tenant's quotas, or fails with 413 {@code quota_exceeded}. */
+    /**
+     * Takes {@code bytes} and {@code objects} from the bucket's and the tenant's quotas, or fails
+     * with 413 {@code quota_exceeded} naming the quota, its limit and the usage.
+     */
     public Mono<Void> reserve(Bucket bucket, long bytes, long objects) {
-        return usage.add(bucketCounter(bucket.id()), bytes, objects, bucket.quotaBytes(), bucket.quotaObjects())
+        String bucketCounter = bucketCounter(bucket.id());
+        return usage.add(bucketCounter, bytes, objects, bucket.quotaBytes(), bucket.quotaObjects())
                 .flatMap(inBucket -> inBucket ? Mono.<Void>empty()
-                        : Mono.error(exceeded("bucket '" + bucket.name() + "'")))
+                        : refusal(bucketCounter, QuotaRefusal.bucket(bucket.name()), bytes, objects,
+                                bucket.quotaBytes(), bucket.quotaObjects()))
                 .then(tenants.get(bucket.tenantId())
                         .flatMap(tenant -> usage.add(tenantCounter(tenant.id()), bytes, objects, tenant.quotaBytes(),
-                                tenant.quotaObjects()))
-                        .flatMap(inTenant -> inTenant ? Mono.<Void>empty() : Mono.error(exceeded("tenant")))
+                                        tenant.quotaObjects())
+                                .flatMap(inTenant -> inTenant ? Mono.<Void>empty()
+                                        : refusal(tenantCounter(tenant.id()), QuotaRefusal.tenant(tenant.name()), bytes,
+                                                objects, tenant.quotaBytes(), tenant.quotaObjects())))
                         // Refused or failed at the tenant: the bucket's share goes back.
-                        .onErrorResume(error -> usage.subtract(bucketCounter(bucket.id()), bytes, objects)
+                        .onErrorResume(error -> usage.subtract(bucketCounter, bytes, objects)
                                 .onErrorResume(ignored -> Mono.empty())
                                 .then(Mono.error(error))));
+    }
+
+    /** The refusal of a write to counter {@code id}, with its figures as they are now. */
+    private Mono<Void> refusal(String id, String whose, long bytes, long objects, Long quotaBytes, Long quotaObjects) {
+        return usage.read(id).flatMap(current -> Mono.error(new QuotaRefusal(whose, current[0], current[1], bytes, objects,
+                quotaBytes, quotaObjects).exception()));
     }
 
     /**
@@ -62,12 +73,20 @@ public class QuotaService {
         Mono<Long> freed = replaced.defaultIfEmpty(0L).cache();
         return usage.read(bucketCounter(bucket.id()))
                 .flatMap(current -> fits(current[0], bytes, bucket.quotaBytes(), freed)
-                        .flatMap(ok -> ok ? Mono.<Void>empty() : Mono.error(exceeded("bucket '" + bucket.name() + "'"))))
+                        .flatMap(ok -> ok ? Mono.<Void>empty() : precheckRefusal(QuotaRefusal.bucket(bucket.name()),
+                                current, bytes, bucket.quotaBytes(), freed)))
                 .then(tenants.get(bucket.tenantId()))
                 .flatMap(tenant -> tenant.quotaBytes() == null ? Mono.<Void>empty()
                         : usage.read(tenantCounter(tenant.id()))
-                                .flatMap(total -> fits(total[0], bytes, tenant.quotaBytes(), freed))
-                                .flatMap(ok -> ok ? Mono.<Void>empty() : Mono.error(exceeded("tenant"))));
+                                .flatMap(total -> fits(total[0], bytes, tenant.quotaBytes(), freed)
+                                        .flatMap(ok -> ok ? Mono.<Void>empty() : precheckRefusal(
+                                                QuotaRefusal.tenant(tenant.name()), total, bytes, tenant.quotaBytes(), freed))));
+    }
+
+    /** An upload of {@code bytes} replacing a version of {@code freed} bytes adds the difference. */
+    private static Mono<Void> precheckRefusal(String whose, long[] current, long bytes, Long quotaBytes, Mono<Long> freed) {
+        return freed.flatMap(size -> Mono.error(new QuotaRefusal(whose, current[0], current[1], Math.max(bytes - size, 0),
+                0, quotaBytes, null).exception()));
     }
 
     private static Mono<Boolean> fits(long used, long bytes, Long quota, Mono<Long> freed) {
@@ -118,9 +137,5 @@ public class QuotaService {
     public Mono<Usage> ofTenant(String tenantId) {
         return tenants.get(tenantId).zipWith(usage.read(tenantCounter(tenantId)),
                 (tenant, current) -> new Usage(current[0], current[1], tenant.quotaBytes(), tenant.quotaObjects()));
-    }
-
-    private static GranaryException exceeded(String whose) {
-        return new GranaryException(ErrorCode.QUOTA_EXCEEDED, "The quota of the " + whose + " would be exceeded.");
     }
 }

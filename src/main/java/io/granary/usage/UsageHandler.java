@@ -3,24 +3,28 @@ package io.granary.usage;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import io.granary.security.Principal;
+import io.granary.tenant.TenantService;
 import io.granary.web.Requests;
+import java.util.Optional;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
 /**
- * HTTP for {@code GET /v1/usage} (tenant keys; root names a tenant with {@code ?tenant=}) and
- * {@code POST /v1/usage/recount} (root and system admins; {@code ?tenant=} limits it to one).
+ * HTTP for {@code GET /v1/usage} (tenant keys; root names a tenant with {@code ?tenant=<id or name>})
+ * and {@code POST /v1/usage/recount} (root and system admins; {@code ?tenant=<id or name>} limits it to one).
  */
 @Component
 public class UsageHandler {
 
     private final UsageService usage;
+    private final TenantService tenants;
     private final UsageRecount recount;
 
-    UsageHandler(UsageService usage, UsageRecount recount) {
+    UsageHandler(UsageService usage, TenantService tenants, UsageRecount recount) {
         this.usage = usage;
+        this.tenants = tenants;
         this.recount = recount;
     }
 
@@ -28,13 +32,22 @@ public class UsageHandler {
         Principal principal = Requests.principal(request);
         String tenant = request.queryParam("tenant").orElse(null);
         if (principal.system() && tenant == null) {
-            return Mono.error(new GranaryException(ErrorCode.INVALID_REQUEST, "Name the tenant with ?tenant=<id>."));
+            return Mono.error(new GranaryException(ErrorCode.INVALID_REQUEST, "Name the tenant with ?tenant=<id or name>."));
         }
-        return usage.report(principal, tenant).flatMap(report -> ServerResponse.ok().bodyValue(report));
+        // Others always get their own tenant's report; their ?tenant= is not even looked up.
+        Mono<String> tenantId = principal.system() ? tenants.idOf(tenant) : Mono.justOrEmpty(tenant);
+        return tenantId.defaultIfEmpty("")
+                .flatMap(id -> usage.report(principal, id.isEmpty() ? null : id))
+                .flatMap(report -> ServerResponse.ok().bodyValue(report));
     }
 
     public Mono<ServerResponse> recount(ServerRequest request) {
-        return recount.onRequest(Requests.principal(request), request.queryParam("tenant").orElse(null))
+        Principal principal = Requests.principal(request);
+        String tenant = request.queryParam("tenant").orElse(null);
+        // A name is resolved for system principals only: others are refused before any lookup.
+        Mono<String> tenantId = tenant != null && principal.system() ? tenants.idOf(tenant) : Mono.justOrEmpty(tenant);
+        return tenantId.map(Optional::of).defaultIfEmpty(Optional.empty())
+                .flatMap(id -> recount.onRequest(principal, id.orElse(null)))
                 .flatMap(report -> ServerResponse.ok().bodyValue(report));
     }
 }

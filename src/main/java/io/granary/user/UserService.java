@@ -66,6 +66,11 @@ public class UserService {
 
     /** Body of {@code POST /v1/users}. */
     public record NewUser(String username, String password, String role, String tenantId) {
+
+        /** The same request for the tenant of this id (the body may have named it). */
+        public NewUser inTenant(String id) {
+            return new NewUser(username, password, role, id);
+        }
     }
 
     public Mono<UserAccount> create(Principal principal, NewUser request) {

@@ -38,7 +38,8 @@ import reactor.core.publisher.Mono;
  * Every {@code /v1} route requires a credential (an API key, a JWT or a signed URL's token),
  * except {@code /v1/auth/*} and {@code /v1/uploads/{uploadId}}, whose own token is all it
  * reads; the tus front-end is under {@code /v1/tus/{bucket}}; a known path called with another method is a 405 naming the allowed ones, an unknown
- * path a 404. The embedded issuer's discovery documents are under {@code /.well-known}.
+ * path a 404. The embedded issuer's discovery documents are under {@code /.well-known}; {@code GET /}
+ * says where everything is.
  */
 @Configuration(proxyBeanMethods = false)
 class ApiRoutes {
@@ -51,7 +52,7 @@ class ApiRoutes {
                                          PublicAccessFilter publicAccess, AuditHandler audit, UsageHandler usage,
                                          UserHandler users, TenantIssuerHandler issuers, AuthHandler auth,
                                          UploadIntentHandler uploads, UploadTokenFilter uploadTokens,
-                                         MultipartHandler multipart, TusHandler tus) {
+                                         MultipartHandler multipart, TusHandler tus, HomeHandler home) {
         Table sessions = new Table()
                 .add("/login", HttpMethod.POST, auth::login)
                 .add("/refresh", HttpMethod.POST, auth::refresh)
@@ -113,10 +114,13 @@ class ApiRoutes {
         // Granary's upload URL authenticates by its upload token alone, like a store URL would.
         Table uploadUrls = new Table()
                 .add("/{uploadId}", HttpMethod.PUT, uploads::receive);
+        Table index = new Table()
+                .add("/", HttpMethod.GET, home::describe)
+                .add("/", HttpMethod.HEAD, home::describe);
         Table anonymous = new Table()
                 .add("/{tenant}/{bucket}/{*key}", HttpMethod.GET, objects::get)
                 .add("/{tenant}/{bucket}/{*key}", HttpMethod.HEAD, objects::get);
-        return RouterFunctions.route()
+        return index.register(RouterFunctions.route())
                 .GET("/openapi.yaml", request -> ServerResponse.ok().contentType(YAML)
                         .bodyValue(new ClassPathResource("openapi.yaml")))
                 .GET("/.well-known/jwks.json", auth::jwks)

@@ -11,6 +11,7 @@ import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.server.UnsupportedMediaTypeStatusException;
@@ -61,37 +62,29 @@ public final class Requests {
 
     /** Reads a required JSON body; any decoding problem is a 400 {@code invalid_json}. */
     public static <T> Mono<T> json(ServerRequest request, Class<T> type) {
-        return required(request.bodyToMono(type));
+        return required(request, request.bodyToMono(type));
     }
 
     /** Reads a required JSON object as a map, for PATCH bodies where absent and null differ. */
     public static Mono<Map<String, Object>> jsonObject(ServerRequest request) {
-        return required(request.bodyToMono(new ParameterizedTypeReference<Map<String, Object>>() { }));
+        return required(request, request.bodyToMono(new ParameterizedTypeReference<Map<String, Object>>() { }));
     }
 
-    private static <T> Mono<T> required(Mono<T> body) {
+    private static <T> Mono<T> required(ServerRequest request, Mono<T> body) {
         return body
                 .onErrorMap(DataBufferLimitException.class, e -> new GranaryException(ErrorCode.ENTITY_TOO_LARGE,
                         "The JSON body is larger than this API accepts."))
                 .onErrorMap(UnsupportedMediaTypeStatusException.class, e -> new GranaryException(
-                        ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send the body as application/json."))
+                        ErrorCode.UNSUPPORTED_MEDIA_TYPE, notJson(request.headers().contentType().orElse(null))))
                 .onErrorMap(e -> e instanceof DecodingException || e instanceof ServerWebInputException,
-                        e -> new GranaryException(ErrorCode.INVALID_JSON, describe(e), e))
+                        e -> new GranaryException(ErrorCode.INVALID_JSON, JsonProblems.describe(e), e))
                 .switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.INVALID_JSON, "A JSON body is required.")));
     }
 
-    private static String describe(Throwable error) {
-        Throwable cause = error;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        String message = cause.getMessage();
-        if (message == null) {
-            return "The body is not valid JSON for this operation.";
-        }
-        // Keep the first line only: Jackson appends source excerpts that can be long.
-        int newline = message.indexOf('\n');
-        return "The body is not valid JSON for this operation: " + (newline > 0 ? message.substring(0, newline) : message);
+    /** Why a JSON endpoint refuses the body's type: says what it takes, and what it got. */
+    private static String notJson(MediaType sent) {
+        return "Send the body as application/json (Content-Type: application/json); "
+                + (sent == null ? "the request has no Content-Type." : "this request's is " + sent + ".");
     }
 
     /** An optional query parameter as an int within bounds, else a 400. */

@@ -57,6 +57,49 @@ class AuditApiTest extends ApiTestSupport {
     }
 
     @Test
+    void everyKindOfUploadRecordsTheSameUploadCreatedDetails() {
+        String tenantId = createTenant(unique("uploads"));
+        String admin = createKey(tenantId, List.of("admin"), null);
+        String bucket = unique("uploads");
+        createBucket(admin, bucket, Map.of());
+        Map<String, Object> intent = http.post().uri("/v1/buckets/{b}/uploads", bucket).header("X-Api-Key", admin)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("key", "i.txt", "size", 5, "contentType", "text/plain"))
+                .exchange().expectStatus().isCreated()
+                .expectBody(new ParameterizedTypeReference<Map<String, Object>>() { }).returnResult().getResponseBody();
+        Map<String, Object> multipart = http.post().uri("/v1/buckets/{b}/multipart", bucket).header("X-Api-Key", admin)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("key", "m.bin")).exchange().expectStatus().isCreated()
+                .expectBody(new ParameterizedTypeReference<Map<String, Object>>() { }).returnResult().getResponseBody();
+        String tusLocation = http.post().uri("/v1/tus/{b}", bucket).header("X-Api-Key", admin)
+                .header("Tus-Resumable", "1.0.0").header("Upload-Length", "7")
+                .header("Upload-Metadata", "key " + java.util.Base64.getEncoder().encodeToString("t.bin".getBytes()))
+                .exchange().expectStatus().isCreated().returnResult(Void.class).getResponseHeaders().getLocation().toString();
+        String tusExpires = http.head().uri(tusLocation).header("X-Api-Key", admin).header("Tus-Resumable", "1.0.0")
+                .exchange().expectStatus().isOk().returnResult(Void.class).getResponseHeaders().getFirst("Upload-Expires");
+
+        List<Map<String, Object>> created = events("X-Api-Key", admin, "?type=upload_created");
+        assertThat(created).extracting(e -> e.get("target"))
+                .containsExactly("object:" + bucket + "/i.txt", "object:" + bucket + "/m.bin", "object:" + bucket + "/t.bin");
+        @SuppressWarnings("unchecked") Map<String, Object> ofIntent = (Map<String, Object>) created.get(0).get("details");
+        assertThat(ofIntent).containsOnlyKeys("uploadId", "kind", "size", "expiresAt")
+                .containsEntry("uploadId", intent.get("id")).containsEntry("kind", "intent").containsEntry("size", "5");
+        assertThat(Instant.parse((String) ofIntent.get("expiresAt"))).isEqualTo(Instant.parse((String) intent.get("expiresAt")));
+        @SuppressWarnings("unchecked") Map<String, Object> ofMultipart = (Map<String, Object>) created.get(1).get("details");
+        assertThat(ofMultipart).containsOnlyKeys("uploadId", "kind", "expiresAt")
+                .containsEntry("uploadId", multipart.get("id")).containsEntry("kind", "multipart");
+        // Open multipart uploads are swept 7 days (the default) after they started.
+        assertThat(Instant.parse((String) ofMultipart.get("expiresAt")))
+                .isEqualTo(Instant.parse((String) multipart.get("createdAt")).plus(java.time.Duration.ofDays(7)));
+        @SuppressWarnings("unchecked") Map<String, Object> ofTus = (Map<String, Object>) created.get(2).get("details");
+        assertThat(ofTus).containsOnlyKeys("uploadId", "kind", "size", "expiresAt")
+                .containsEntry("uploadId", tusLocation.substring(tusLocation.lastIndexOf('/') + 1))
+                .containsEntry("kind", "tus").containsEntry("size", "7");
+        // The event's expiry is the one Upload-Expires announces (to the second).
+        assertThat(Instant.parse((String) ofTus.get("expiresAt")).getEpochSecond())
+                .isEqualTo(java.time.ZonedDateTime.parse(tusExpires, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toEpochSecond());
+    }
+
+    @Test
     void onlyAdminsReadTheLogAndOnlyTheirTenants() {
         String tenantA = createTenant(unique("a"));
         String adminA = createKey(tenantA, List.of("admin"), null);

@@ -497,6 +497,35 @@ class ObjectApiTest extends ApiTestSupport {
     }
 
     @Test
+    void aCursorWorksOnlyWithThePrefixAndDelimiterItWasIssuedFor() {
+        for (String k : List.of("a/1", "a/2", "b/1", "b/2", "c")) {
+            put(k, k.getBytes(StandardCharsets.US_ASCII), MediaType.TEXT_PLAIN);
+        }
+        String list = "/v1/buckets/" + bucket + "/objects";
+        String afterB1 = (String) http.get().uri(list + "?limit=3").header("X-Api-Key", key).exchange()
+                .expectStatus().isOk().expectBody(new ParameterizedTypeReference<Map<String, Object>>() { })
+                .returnResult().getResponseBody().get("nextCursor");
+        // Under another prefix this cursor would start past everything: an empty "last" page.
+        expectProblem(http.get().uri(list + "?prefix=a/&cursor=" + afterB1).header("X-Api-Key", key).exchange(),
+                HttpStatus.BAD_REQUEST, "invalid_cursor");
+        expectProblem(http.get().uri(list + "?delimiter=/&cursor=" + afterB1).header("X-Api-Key", key).exchange(),
+                HttpStatus.BAD_REQUEST, "invalid_cursor");
+        // With its own prefix and delimiter it goes on, whatever the limit.
+        http.get().uri(list + "?limit=10&cursor=" + afterB1).header("X-Api-Key", key).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.objects[*].key").isEqualTo(List.of("b/2", "c"));
+
+        String afterA = (String) http.get().uri(list + "?prefix=&delimiter=/&limit=1").header("X-Api-Key", key).exchange()
+                .expectStatus().isOk().expectBody(new ParameterizedTypeReference<Map<String, Object>>() { })
+                .returnResult().getResponseBody().get("nextCursor");
+        expectProblem(http.get().uri(list + "?cursor=" + afterA).header("X-Api-Key", key).exchange(),
+                HttpStatus.BAD_REQUEST, "invalid_cursor");
+        expectProblem(http.get().uri(list + "?delimiter=-&cursor=" + afterA).header("X-Api-Key", key).exchange(),
+                HttpStatus.BAD_REQUEST, "invalid_cursor");
+        http.get().uri(list + "?delimiter=/&cursor=" + afterA).header("X-Api-Key", key).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.prefixes").isEqualTo(List.of("b/"));
+    }
+
+    @Test
     void copyIsServerSideAndIndependent() {
         byte[] bytes = startingWith(JPEG, 50_000, 3);
         put("src", bytes, MediaType.IMAGE_JPEG);
@@ -527,7 +556,10 @@ class ObjectApiTest extends ApiTestSupport {
                 .expectBody()
                 .jsonPath("$.deleted").isEqualTo(List.of("x1", "x2", "absent"))
                 .jsonPath("$.errors[0].key").isEqualTo("../bad")
-                .jsonPath("$.errors[0].code").isEqualTo("invalid_key");
+                .jsonPath("$.errors[0].code").isEqualTo("invalid_key")
+                // "detail", as in problem documents, not "message".
+                .jsonPath("$.errors[0].detail").value(detail -> assertThat((String) detail).contains("segment"))
+                .jsonPath("$.errors[0].message").doesNotExist();
         expectProblem(http.get().uri(url("x1")).header("X-Api-Key", key).exchange(), HttpStatus.NOT_FOUND, "object_not_found");
         // A full-size request (1,000 long keys) is accepted as JSON.
         List<String> longKeys = java.util.stream.IntStream.range(0, 1000).mapToObj(i -> i + "-" + "k".repeat(1000)).toList();

@@ -37,6 +37,71 @@ class TenantAndKeyApiTest extends ApiTestSupport {
     }
 
     @Test
+    void aTenantNameMayNotHaveTheShapeOfAnId() {
+        Map<String, Object> refused = http.post().uri("/v1/tenants").header("Authorization", "Bearer " + ROOT_KEY)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("name", "0123456789abcdef01234567")).exchange()
+                .expectStatus().isBadRequest()
+                .expectBody(new ParameterizedTypeReference<Map<String, Object>>() { }).returnResult().getResponseBody();
+        assertThat(refused).containsEntry("code", "invalid_name");
+        assertThat((String) refused.get("detail")).contains("24 hexadecimal characters");
+        // One character more or less, or an uppercase-free non-hex letter, is a name like any other.
+        createTenant("0123456789abcdef0123456");
+        createTenant("0123456789abcdef01234567g");
+    }
+
+    @Test
+    void everyTenantRouteTakesTheTenantsNameAsWellAsItsId() {
+        String name = unique("named");
+        String id = createTenant(name);
+        asRoot(http.get().uri("/v1/tenants/{t}", name)).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.id").isEqualTo(id);
+        http.patch().uri("/v1/tenants/{t}", name).header("Authorization", "Bearer " + ROOT_KEY)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("quotaObjects", 5)).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.id").isEqualTo(id).jsonPath("$.quotaObjects").isEqualTo(5);
+        // Keys: issued, listed and revoked under the name; the Location names the id.
+        Map<String, Object> issued = http.post().uri("/v1/tenants/{t}/keys", name).header("Authorization", "Bearer " + ROOT_KEY)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("name", "by-name", "permissions", List.of("admin")))
+                .exchange().expectStatus().isCreated()
+                .expectHeader().value("Location", location -> assertThat(location).startsWith("/v1/tenants/" + id + "/keys/"))
+                .expectBody(new ParameterizedTypeReference<Map<String, Object>>() { }).returnResult().getResponseBody();
+        assertThat(issued).containsEntry("tenantId", id);
+        String key = (String) issued.get("secret");
+        http.get().uri("/v1/tenants/{t}/keys", name).header("X-Api-Key", key).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.keys[0].id").isEqualTo(issued.get("id"));
+        asRoot(http.get().uri("/v1/tenants/{t}/issuers", name)).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.issuers").isEmpty();
+        // Usage, audit and users take ?tenant=<name>; a user's tenantId may be the name.
+        asRoot(http.get().uri("/v1/usage?tenant={t}", name)).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.tenant.quotaObjects").isEqualTo(5);
+        asRoot(http.get().uri("/v1/audit?tenant={t}&type=tenant_created", name)).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.events[0].tenantId").isEqualTo(id);
+        String username = unique("user");
+        http.post().uri("/v1/users").header("Authorization", "Bearer " + ROOT_KEY).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("username", username, "password", USER_PASSWORD, "role", "member", "tenantId", name))
+                .exchange().expectStatus().isCreated().expectBody().jsonPath("$.tenantId").isEqualTo(id);
+        asRoot(http.get().uri("/v1/users?tenant={t}", name)).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.users[0].username").isEqualTo(username);
+        http.delete().uri("/v1/tenants/{t}/keys/{k}", name, issued.get("id")).header("Authorization", "Bearer " + ROOT_KEY)
+                .exchange().expectStatus().isNoContent();
+
+        // Another tenant's key learns nothing: a name it may not see answers as an unknown one.
+        String stranger = newTenantAdmin();
+        Map<String, Object> hidden = http.get().uri("/v1/tenants/{t}", name).header("X-Api-Key", stranger).exchange()
+                .expectStatus().isNotFound()
+                .expectBody(new ParameterizedTypeReference<Map<String, Object>>() { }).returnResult().getResponseBody();
+        Map<String, Object> unknown = http.get().uri("/v1/tenants/{t}", unique("nobody")).header("X-Api-Key", stranger)
+                .exchange().expectStatus().isNotFound()
+                .expectBody(new ParameterizedTypeReference<Map<String, Object>>() { }).returnResult().getResponseBody();
+        assertThat(hidden.get("code")).isEqualTo(unknown.get("code")).isEqualTo("tenant_not_found");
+        assertThat(hidden.get("detail")).isEqualTo(unknown.get("detail"));
+        expectProblem(asRoot(http.get().uri("/v1/tenants/{t}", unique("nobody"))).exchange(), HttpStatus.NOT_FOUND,
+                "tenant_not_found");
+
+        asRoot(http.delete().uri("/v1/tenants/{t}", name)).exchange().expectStatus().isNoContent();
+        expectProblem(asRoot(http.get().uri("/v1/tenants/{t}", id)).exchange(), HttpStatus.NOT_FOUND, "tenant_not_found");
+    }
+
+    @Test
     void malformedAndUnknownJsonIsA400() {
         expectProblem(http.post().uri("/v1/tenants").header("Authorization", "Bearer " + ROOT_KEY)
                 .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"name\": ").exchange(),

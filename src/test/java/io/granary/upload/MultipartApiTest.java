@@ -109,14 +109,14 @@ class MultipartApiTest extends ApiTestSupport {
         List<Map<String, Object>> refs = new ArrayList<>();
         for (int i = 0; i < parts.length; i++) {
             int n = i + 1;
-            String etag = etags.stream().map(CompletableFuture::join).filter(e -> e.equals(md5(parts[n - 1]))).findFirst()
-                    .orElseThrow();
-            refs.add(Map.of("n", n, "etag", "\"" + etag + "\""));
+            String etag = etags.stream().map(CompletableFuture::join).filter(e -> e.equals(quoted(md5(parts[n - 1]))))
+                    .findFirst().orElseThrow();
+            refs.add(Map.of("n", n, "etag", etag));
         }
         Map<String, Object> listing = get(id);
         assertThat((List<Map<String, Object>>) listing.get("parts")).extracting(p -> p.get("n")).containsExactly(1, 2, 3, 4);
         assertThat((List<Map<String, Object>>) listing.get("parts")).extracting(p -> p.get("etag"))
-                .containsExactly(md5(parts[0]), md5(parts[1]), md5(parts[2]), md5(parts[3]));
+                .containsExactly(quoted(md5(parts[0])), quoted(md5(parts[1])), quoted(md5(parts[2])), quoted(md5(parts[3])));
 
         String expectedEtag = s3Etag(parts);
         complete(id, refs).expectStatus().isOk()
@@ -132,7 +132,8 @@ class MultipartApiTest extends ApiTestSupport {
                 .header("Range", "bytes=" + (partSize() - 10) + "-" + (partSize() + 9)).exchange()
                 .expectStatus().isEqualTo(HttpStatus.PARTIAL_CONTENT).expectBody(byte[].class).returnResult().getResponseBody();
         assertThat(range).containsExactly(java.util.Arrays.copyOfRange(all, partSize() - 10, partSize() + 10));
-        assertThat(get(id)).containsEntry("state", "completed");
+        // The upload's view quotes its ETag like the object's answers.
+        assertThat(get(id)).containsEntry("state", "completed").containsEntry("etag", "\"" + expectedEtag + "\"");
     }
 
     @Test
@@ -267,7 +268,7 @@ class MultipartApiTest extends ApiTestSupport {
         List<Map<String, Object>> listed = (List<Map<String, Object>>) get(id).get("parts");
         assertThat(listed).hasSize(1);
         String winner = (String) listed.get(0).get("etag");
-        byte[] won = bodies.stream().filter(b -> md5(b).equals(winner)).findFirst().orElseThrow();
+        byte[] won = bodies.stream().filter(b -> quoted(md5(b)).equals(winner)).findFirst().orElseThrow();
         if (!store.tracksParts()) {
             Path dir = properties.dataDir().resolve("store/multipart").resolve(record(id).storeUploadId());
             try (Stream<Path> files = Files.list(dir)) {
@@ -423,6 +424,8 @@ class MultipartApiTest extends ApiTestSupport {
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
                 .expectStatus().isCreated().expectBody(JSON).returnResult().getResponseBody();
         assertThat(started).containsEntry("state", "open").containsEntry("key", key);
+        // "id" as every resource has, "uploadId" as S3 names it: the same value.
+        assertThat(started.get("id")).isNotNull().isEqualTo(started.get("uploadId"));
         return (String) started.get("uploadId");
     }
 
@@ -437,9 +440,11 @@ class MultipartApiTest extends ApiTestSupport {
     private String uploadPart(String bucketName, String id, int n, byte[] data) {
         Map<String, Object> part = http.put().uri("/v1/buckets/{b}/multipart/{id}/parts/{n}", bucketName, id, n)
                 .header("X-Api-Key", admin).contentType(MediaType.APPLICATION_OCTET_STREAM).bodyValue(data).exchange()
-                .expectStatus().isOk().expectBody(JSON).returnResult().getResponseBody();
+                .expectStatus().isOk().expectHeader().valueEquals("ETag", quoted(md5(data)))
+                .expectBody(JSON).returnResult().getResponseBody();
         assertThat(part).containsEntry("n", n).containsEntry("size", data.length);
-        assertThat(part.get("etag")).isEqualTo(md5(data));
+        // Quoted in JSON as in the header (and as S3 answers); completion takes it as it is.
+        assertThat(part.get("etag")).isEqualTo(quoted(md5(data)));
         return (String) part.get("etag");
     }
 
@@ -506,6 +511,10 @@ class MultipartApiTest extends ApiTestSupport {
             out.writeBytes(part);
         }
         return out.toByteArray();
+    }
+
+    static String quoted(String etag) {
+        return "\"" + etag + "\"";
     }
 
     static String md5(byte[] data) {

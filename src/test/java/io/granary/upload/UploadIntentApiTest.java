@@ -93,8 +93,11 @@ class UploadIntentApiTest extends ApiTestSupport {
     }
 
     private Map<String, Object> create(String key, String bucketName, Map<String, Object> body) {
-        return createSpec(key, bucketName, body).expectStatus().isCreated()
+        Map<String, Object> created = createSpec(key, bucketName, body).expectStatus().isCreated()
                 .expectBody(new ParameterizedTypeReference<Map<String, Object>>() { }).returnResult().getResponseBody();
+        // "id" as every resource has, "uploadId" as before: the same value.
+        assertThat(created.get("id")).isNotNull().isEqualTo(created.get("uploadId"));
+        return created;
     }
 
     /** Sends the bytes the way any HTTP client would: PUT to the URL with exactly the headers given. */

@@ -42,18 +42,30 @@ public class SignedUrlHandler {
     }
 
     public Mono<ServerResponse> listKeys(ServerRequest request) {
-        return signingKeys.list(Requests.principal(request)).collectList()
+        return signingKeys.list(Requests.principal(request)).map(SignedUrlHandler::view).collectList()
                 .flatMap(keys -> ServerResponse.ok().bodyValue(Map.of("keys", keys)));
     }
 
     public Mono<ServerResponse> rotate(ServerRequest request) {
         return signingKeys.rotate(Requests.principal(request))
-                .flatMap(key -> ServerResponse.created(URI.create("/v1/signing-keys/" + key.kid())).bodyValue(key));
+                .flatMap(key -> ServerResponse.created(URI.create("/v1/signing-keys/" + key.kid())).bodyValue(view(key)));
     }
 
     public Mono<ServerResponse> retire(ServerRequest request) {
         return signingKeys.retire(Requests.principal(request), request.pathVariable("kid"))
                 .then(ServerResponse.noContent().build());
+    }
+
+    /**
+     * A signing key as JSON: {@code id}, as every resource has, and {@code kid}, the name tokens
+     * give it, with the same value; never the secret.
+     */
+    private static Map<String, Object> view(SigningKey key) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", key.kid());
+        body.put("kid", key.kid());
+        body.put("createdAt", key.createdAt());
+        return body;
     }
 
     /** Each segment percent-encoded, slashes kept: the URL's path names exactly the signed key. */

@@ -190,6 +190,7 @@ class SignedUrlApiTest extends ApiTestSupport {
         Map<String, Object> rotated = asRoot(http.post().uri("/v1/signing-keys")).exchange().expectStatus().isCreated()
                 .expectBody(new ParameterizedTypeReference<Map<String, Object>>() { }).returnResult().getResponseBody();
         assertThat(rotated).containsKey("kid").doesNotContainKey("secret");
+        assertThat(rotated.get("id")).isEqualTo(rotated.get("kid"));
         Map<String, Object> after = issue(admin, Map.of("key", "docs/report 1.txt"));
         http.get().uri(local(before)).exchange().expectStatus().isOk().expectBody();
         http.get().uri(local(after)).exchange().expectStatus().isOk().expectBody();
@@ -201,7 +202,8 @@ class SignedUrlApiTest extends ApiTestSupport {
         expectProblem(http.get().uri(local(before)).exchange(), HttpStatus.FORBIDDEN, "signed_url_invalid");
         http.get().uri(local(after)).exchange().expectStatus().isOk().expectBody();
         asRoot(http.get().uri("/v1/signing-keys")).exchange().expectStatus().isOk()
-                .expectBody().jsonPath("$.keys[0].kid").isEqualTo(rotated.get("kid")).jsonPath("$.keys[0].secret").doesNotExist();
+                .expectBody().jsonPath("$.keys[0].kid").isEqualTo(rotated.get("kid")).jsonPath("$.keys[0].secret").doesNotExist()
+                .jsonPath("$.keys[0].id").isEqualTo(rotated.get("kid"));
         expectProblem(http.post().uri("/v1/signing-keys").header("X-Api-Key", admin).exchange(), HttpStatus.FORBIDDEN, "forbidden");
     }
 
