@@ -73,14 +73,14 @@ wait_http() { # name url pid log
   echo "$1 did not answer $2 within 120 s" >&2; exit 1
 }
 
-# Starts Granary on port with its own data directory; environment assignments in front of the
-# call (GRANARY_STORE_TYPE=s3 ...) reach the JVM. Sets GRANARY_PID; logs to $WORK/granary-<name>.log.
+# Starts Granary on port with its own data directory, rate limits off unless RATE_LIMITS=true;
+# environment assignments in front of the call (GRANARY_STORE_TYPE=s3 ...) reach the JVM. Sets GRANARY_PID; logs to $WORK/granary-<name>.log.
 start_granary() { # name port java-options [application arguments...]
   local name=$1 port=$2 jvm
   read -r -a jvm <<< "$3"
   shift 3
   GRANARY_ROOT_KEY="$ROOT_KEY" java "${jvm[@]}" -jar "${JAR:-target/granary.jar}" --server.port="$port" \
-    --granary.data-dir="$WORK/data-$name" --granary.rate-limit.enabled=false "$@" > "$WORK/granary-$name.log" 2>&1 &
+    --granary.data-dir="$WORK/data-$name" --granary.rate-limit.enabled="${RATE_LIMITS:-false}" "$@" > "$WORK/granary-$name.log" 2>&1 &
   GRANARY_PID=$!
   bench_track "$GRANARY_PID"
 }
