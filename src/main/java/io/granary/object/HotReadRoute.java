@@ -72,8 +72,8 @@ class HotReadRoute implements NettyRouteProvider {
     private final DeniedRequestMonitor denials;
     private final RefusalPacer pacer;
     private final MeterRegistry meters;
-    /** {@code http.server.requests} timers of the refusals answered here, by method and status. */
-    private final Map<String, Timer> refusals = new ConcurrentHashMap<>();
+    /** {@code http.server.requests} timers of the refusals answered here, by status (negative for HEAD). */
+    private final Map<Integer, Timer> refusals = new ConcurrentHashMap<>();
     private final RateLimiter rateLimiter;
     private final ObjectService objects;
     private final ObjectProvider<HttpHandler> httpHandler;
@@ -210,7 +210,7 @@ class HotReadRoute implements NettyRouteProvider {
         // The URI is the path alone here (eligible() refused a query).
         byte[] body = ProblemJson.body(problem, request.uri(), id);
         response.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length));
-        Timer timer = refusals.computeIfAbsent(request.method().name() + " " + status, ignored -> Timer.builder("http.server.requests")
+        Timer timer = refusals.computeIfAbsent(request.method() == HttpMethod.HEAD ? -status : status, ignored -> Timer.builder("http.server.requests")
                 .tags("error", "GranaryException", "exception", "GranaryException", "method", request.method().name(),
                         "outcome", "CLIENT_ERROR", "status", Integer.toString(status), "uri", URI_TAG)
                 .register(meters));
