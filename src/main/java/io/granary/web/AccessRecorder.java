@@ -70,19 +70,23 @@ final class AccessRecorder extends ChannelDuplexHandler {
         if (msg instanceof HttpResponse response) {
             record.status = response.status().code();
         }
-        ChannelPromise written = promise;
         long bytes = bodyBytes(msg);
-        if (bytes > 0 || msg instanceof FileRegion) {
-            // Counted once the socket took them: a response cut off is logged with what went out.
-            written = written.unvoid();
-            written.addListener(future -> record.bytes += future.isSuccess() ? bytes
-                    : msg instanceof FileRegion region ? region.transferred() : 0);
+        boolean last = msg instanceof LastHttpContent;
+        if (bytes == 0 && !last && !(msg instanceof FileRegion)) {
+            ctx.write(msg, promise);
+            return;
         }
-        if (msg instanceof LastHttpContent) {
+        if (last) {
             open.pollFirst();
-            written = written.unvoid();
-            written.addListener(future -> AccessLog.write(record, future.isSuccess() ? "complete" : "aborted"));
         }
+        // Counted once the socket took them: a response cut off is logged with what went out.
+        ChannelPromise written = promise.unvoid();
+        written.addListener(future -> {
+            record.bytes += future.isSuccess() ? bytes : msg instanceof FileRegion region ? region.transferred() : 0;
+            if (last) {
+                AccessLog.write(record, future.isSuccess() ? "complete" : "aborted");
+            }
+        });
         ctx.write(msg, written);
     }
 

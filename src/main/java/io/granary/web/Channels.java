@@ -3,6 +3,7 @@ package io.granary.web;
 import io.netty.channel.Channel;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import reactor.netty.Connection;
 import reactor.netty.http.server.HttpServerRequest;
 
 /** The Netty channel under a request, for what only the connection knows. */
@@ -13,6 +14,9 @@ final class Channels {
 
     /** The channel {@code request} arrived on, or {@code null} when it has none. */
     static Channel of(HttpServerRequest request) {
+        if (request instanceof Connection connection) {
+            return connection.channel(); // Reactor Netty's own requests are their connection
+        }
         Channel[] channel = new Channel[1];
         request.withConnection(connection -> channel[0] = connection.channel());
         return channel[0];
