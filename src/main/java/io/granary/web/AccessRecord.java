@@ -29,6 +29,9 @@ public final class AccessRecord {
     long bytes;
     private volatile Principal principal;
     private volatile Map<String, Object> attributes;
+    /** Set once, when the record ends. */
+    private long durationMillis;
+    private String outcome;
 
     AccessRecord(String requestId, String method, String path, long startNanos) {
         this.requestId = requestId;
@@ -59,6 +62,21 @@ public final class AccessRecord {
             return found;
         }
         return known;
+    }
+
+    /** Ends the record: the response went out whole ({@code complete}) or not ({@code aborted}). */
+    void end(String outcome) {
+        this.durationMillis = (System.nanoTime() - startNanos) / 1_000_000;
+        this.outcome = outcome;
+    }
+
+    /** The access-log line of an ended record; see {@link AccessLog}. */
+    @Override
+    public String toString() {
+        Principal caller = principal();
+        return requestId + ' ' + method + ' ' + path + ' ' + (status == 0 ? "-" : Integer.toString(status)) + ' ' + bytes
+                + ' ' + durationMillis + "ms " + (caller == null ? "anonymous" : caller.actor()) + ' '
+                + (caller == null || caller.tenantId() == null ? "-" : caller.tenantId()) + ' ' + outcome;
     }
 
     /** The record of {@code request}, or {@code null} when its connection keeps none (not HTTP/1.1). */
