@@ -1,19 +1,15 @@
 package io.granary.object;
 
 import io.granary.apikey.ApiKeyService;
-import io.granary.audit.DeniedRequestMonitor;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import io.granary.ratelimit.RateLimiter;
-import io.granary.ratelimit.RefusalPacer;
 import io.granary.security.CredentialFilter;
 import io.granary.security.Principal;
 import io.granary.security.RootKey;
 import io.granary.security.jwt.JwtAuthenticator;
 import io.granary.storage.BlobContent;
 import io.granary.web.AccessRecord;
-import io.granary.web.Callers;
-import io.granary.web.ProblemJson;
 import io.granary.web.RequestIds;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,9 +20,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
@@ -49,7 +43,7 @@ import reactor.netty.http.server.HttpServerRoutes;
  *
  * <p>Besides the successful answer, only the refusals that need nothing but the credential are
  * given here (no credential, an unknown key: 401; the rate limit: 429), rendered by the same
- * {@link ProblemJson} and counted as the full path counts them: a flood of refused requests must
+ * problem document and counted as the full path counts them ({@link HotRefusals}): a flood of refused requests must
  * cost less than serving them. Anything else (another credential kind, the root key, a query,
  * conditional or range headers, a body, a large or redirected object, and every other refusal or
  * error) goes to the WebFlux routes as if this path did not exist, which answer it in full.
@@ -69,11 +63,7 @@ class HotReadRoute implements NettyRouteProvider {
 
     private final ApiKeyService apiKeys;
     private final RootKey rootKey;
-    private final DeniedRequestMonitor denials;
-    private final RefusalPacer pacer;
-    private final MeterRegistry meters;
-    /** {@code http.server.requests} timers of the refusals answered here, by status (negative for HEAD). */
-    private final Map<Integer, Timer> refusals = new ConcurrentHashMap<>();
+    private final HotRefusals refusals;
     private final RateLimiter rateLimiter;
     private final ObjectService objects;
     private final ObjectProvider<HttpHandler> httpHandler;
@@ -82,13 +72,11 @@ class HotReadRoute implements NettyRouteProvider {
     private final Counter answered;
     private volatile ReactorHttpHandlerAdapter webflux;
 
-    HotReadRoute(ApiKeyService apiKeys, RootKey rootKey, DeniedRequestMonitor denials, RefusalPacer pacer,
-                 RateLimiter rateLimiter, ObjectService objects, ObjectProvider<HttpHandler> httpHandler, MeterRegistry meters) {
-        this.pacer = pacer;
+    HotReadRoute(ApiKeyService apiKeys, RootKey rootKey, HotRefusals refusals, RateLimiter rateLimiter,
+                 ObjectService objects, ObjectProvider<HttpHandler> httpHandler, MeterRegistry meters) {
+        this.refusals = refusals;
         this.apiKeys = apiKeys;
         this.rootKey = rootKey;
-        this.denials = denials;
-        this.meters = meters;
         this.rateLimiter = rateLimiter;
         this.objects = objects;
         this.httpHandler = httpHandler;
@@ -140,7 +128,7 @@ class HotReadRoute implements NettyRouteProvider {
             return fullPath(request, response);
         }
         if (credential == null) {
-            return refuse(request, response, CredentialFilter.missingCredential(), null, start);
+            return refusals.answer(request, response, CredentialFilter.missingCredential(), null, URI_TAG, start);
         }
         boolean head = request.method() == HttpMethod.HEAD;
         return apiKeys.authenticate(credential)
@@ -151,7 +139,7 @@ class HotReadRoute implements NettyRouteProvider {
                         // Not an API key: the root key goes on to be refused for objects in full;
                         // anything else is refused here as the full path would.
                         return rootKey.matches(credential) ? fullPath(request, response)
-                                : refuse(request, response, CredentialFilter.unknownKey(), null, start);
+                                : refusals.answer(request, response, CredentialFilter.unknownKey(), null, URI_TAG, start);
                     }
                     if (!(principal.get() instanceof Principal.Member member)) {
                         return fullPath(request, response);
@@ -162,7 +150,7 @@ class HotReadRoute implements NettyRouteProvider {
                             .onErrorResume(error -> !isRateLimited(error), error -> Mono.empty())
                             .defaultIfEmpty(Hit.NONE)
                             .onErrorResume(HotReadRoute::isRateLimited, error -> Mono.just(Hit.refused((GranaryException) error)))
-                            .flatMap(hit -> hit.refusal() != null ? refuse(request, response, hit.refusal(), member, start)
+                            .flatMap(hit -> hit.refusal() != null ? refusals.answer(request, response, hit.refusal(), member, URI_TAG, start)
                                     : hit == Hit.NONE ? fullPath(request, response) : write(request, response, hit, head, start));
                 });
     }
@@ -184,39 +172,6 @@ class HotReadRoute implements NettyRouteProvider {
                         .then(!withBody || found.object().size() == 0 ? Mono.just(Unpooled.EMPTY_BUFFER)
                                 : objects.open(found.object(), null).flatMap(HotReadRoute::cachedBytes))
                         .map(bytes -> new Hit(member, found, bytes, null)));
-    }
-
-    /**
-     * Answers a refusal that needs nothing but the credential (none, an unknown key, a rate limit)
-     * here, as the full path would: the same problem body and headers, the same denial count. A
-     * flood of such requests then costs no more than cached reads do.
-     */
-    private Mono<Void> refuse(HttpServerRequest request, HttpServerResponse response, GranaryException problem,
-                              Principal principal, long start) {
-        AccessRecord record = AccessRecord.of(request);
-        String id = record != null ? record.requestId() : RequestIds.choose(request.requestHeaders().get(RequestIds.HEADER));
-        if (record != null && principal != null) {
-            record.caller(principal);
-        }
-        int status = problem.code().status().value();
-        String caller = Callers.of(principal, request.remoteAddress());
-        if (status == 401) {
-            denials.denied(null, caller, status);
-        }
-        response.status(status)
-                .header(HttpHeaderNames.CONTENT_TYPE, ProblemJson.CONTENT_TYPE)
-                .header(RequestIds.HEADER, id);
-        ProblemJson.headers(problem, response::header);
-        // The URI is the path alone here (eligible() refused a query).
-        byte[] body = ProblemJson.body(problem, request.uri(), id);
-        response.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length));
-        Timer timer = refusals.computeIfAbsent(request.method() == HttpMethod.HEAD ? -status : status, ignored -> Timer.builder("http.server.requests")
-                .tags("error", "GranaryException", "exception", "GranaryException", "method", request.method().name(),
-                        "outcome", "CLIENT_ERROR", "status", Integer.toString(status), "uri", URI_TAG)
-                .register(meters));
-        Mono<Void> sent = request.method() == HttpMethod.HEAD ? response.send().then()
-                : response.sendByteArray(Mono.just(body)).then();
-        return pacer.pace(caller, sent).doFinally(signal -> timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
     }
 
     /**
