@@ -144,14 +144,19 @@ class HotReadRoute implements NettyRouteProvider {
                     if (!(principal.get() instanceof Principal.Member member)) {
                         return fullPath(request, response);
                     }
+                    // The limit first: a caller over it is refused before any lookup. A request
+                    // this path then hands on is not charged again (CredentialFilter.alreadyAdmitted).
                     // Deferred: the services may refuse by throwing as they are called.
-                    return Mono.defer(() -> resolve(member, target, !head))
+                    return rateLimiter.acquire(member.tenantId(), member.actor(), member.requestsPerSecond())
+                            .then(Mono.defer(() -> resolve(member, target, !head)))
                             // Every other refusal and error is answered by the full path, which renders it.
                             .onErrorResume(error -> !isRateLimited(error), error -> Mono.empty())
                             .defaultIfEmpty(Hit.NONE)
                             .onErrorResume(HotReadRoute::isRateLimited, error -> Mono.just(Hit.refused((GranaryException) error)))
-                            .flatMap(hit -> hit.refusal() != null ? refusals.answer(request, response, hit.refusal(), member, URI_TAG, start)
-                                    : hit == Hit.NONE ? fullPath(request, response) : write(request, response, hit, head, start));
+                            .flatMap(hit -> hit.refusal() != null
+                                    ? refusals.answer(request, response, hit.refusal(), member, URI_TAG, start)
+                                    : hit == Hit.NONE ? CredentialFilter.alreadyAdmitted(fullPath(request, response))
+                                    : write(request, response, hit, head, start));
                 });
     }
 
@@ -167,9 +172,7 @@ class HotReadRoute implements NettyRouteProvider {
         return objects.stat(member, target.bucket(), target.key())
                 .filter(found -> !found.bucket().redirectsDownloads()
                         && (found.object().size() == 0 || objects.isSmall(found.object())))
-                // Limited once it is known that this path answers: the full path takes its own token.
-                .flatMap(found -> rateLimiter.acquire(member.tenantId(), member.actor(), member.requestsPerSecond())
-                        .then(!withBody || found.object().size() == 0 ? Mono.just(Unpooled.EMPTY_BUFFER)
+                .flatMap(found -> (!withBody || found.object().size() == 0 ? Mono.just(Unpooled.EMPTY_BUFFER)
                                 : objects.open(found.object(), null).flatMap(HotReadRoute::cachedBytes))
                         .map(bytes -> new Hit(member, found, bytes, null)));
     }

@@ -15,6 +15,7 @@ import org.springframework.web.reactive.function.server.HandlerFunction;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
 
 /**
  * Authenticates {@code /v1} requests from {@code Authorization: Bearer <key or JWT>} or
@@ -32,6 +33,8 @@ public class CredentialFilter implements HandlerFilterFunction<ServerResponse, S
     private static final int MAX_JWT_LENGTH = 8192;
 
     static final String TOKEN_PARAMETER = "token";
+    /** The Reactor context key of {@link #alreadyAdmitted}: an object of this class's own, out of any client's reach. */
+    private static final Object ADMITTED = new Object();
 
     private final RootKey rootKey;
     private final ApiKeyService apiKeys;
@@ -87,9 +90,19 @@ public class CredentialFilter implements HandlerFilterFunction<ServerResponse, S
         request.attributes().put(Requests.PRINCIPAL, principal);
         // A member (API key or user) has its own bucket; signed URLs count against the tenant only.
         Principal.Member member = principal instanceof Principal.Member m ? m : null;
-        return rateLimiter.acquire(principal.tenantId(), member != null ? member.actor() : null,
-                        member != null ? member.requestsPerSecond() : null)
+        return Mono.deferContextual(context -> context.hasKey(ADMITTED) ? Mono.<Void>empty()
+                        : rateLimiter.acquire(principal.tenantId(), member != null ? member.actor() : null,
+                                member != null ? member.requestsPerSecond() : null))
                 .then(Mono.defer(() -> next.handle(request)));
+    }
+
+    /**
+     * {@code handling}, marked as the handling of a request whose rate-limit token was already
+     * taken (by the hot read path, which then handed it on): it is not charged again here. The
+     * mark lives in the Reactor context of that one request; no client can set it.
+     */
+    public static <T> Mono<T> alreadyAdmitted(Mono<T> handling) {
+        return handling.contextWrite(Context.of(ADMITTED, Boolean.TRUE));
     }
 
     /** The refusal of a request that carries no credential. */

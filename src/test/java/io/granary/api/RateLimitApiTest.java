@@ -83,4 +83,21 @@ class RateLimitApiTest extends ApiTestSupport {
         expectProblem(http.get().uri("/v1/buckets/{b}/objects/k", bucket).header("X-Api-Key", reader).exchange(),
                 HttpStatus.TOO_MANY_REQUESTS, "rate_limited");
     }
+
+    @Test
+    void readsTheHotPathHandsOnAreChargedOnce() {
+        String tenantId = createTenant(unique("handed"));
+        String writer = createKey(tenantId, List.of("admin"), null);
+        String bucket = unique("b");
+        createBucket(writer, bucket, Map.of());
+        String reader = createKey(tenantId, List.of("read"), null);
+        // A missing object: the hot path takes the token, finds nothing to answer and hands the
+        // request to WebFlux, which answers 404 without taking a second token. The burst is 3.
+        for (int i = 0; i < 3; i++) {
+            expectProblem(http.get().uri("/v1/buckets/{b}/objects/missing", bucket).header("X-Api-Key", reader).exchange(),
+                    HttpStatus.NOT_FOUND, "object_not_found");
+        }
+        expectProblem(http.get().uri("/v1/buckets/{b}/objects/missing", bucket).header("X-Api-Key", reader).exchange(),
+                HttpStatus.TOO_MANY_REQUESTS, "rate_limited");
+    }
 }
