@@ -6,7 +6,6 @@ import io.granary.error.GranaryException;
 import io.granary.web.Requests;
 import java.net.URI;
 import java.util.Map;
-import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -15,7 +14,6 @@ import org.springframework.web.reactive.function.server.HandlerFunction;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.util.UriUtils;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -92,7 +90,7 @@ public class TusHandler {
                             // reported by Upload-Offset; the client resumes from there.
                             : tus.patch(Requests.principal(request), bucket, created.id(),
                                             new TusService.Patch(0, bodyLength, null, headers.getFirst("Upload-Checksum")),
-                                            body(request))
+                                            Requests.body(request))
                                     .onErrorResume(error -> tus.get(Requests.principal(request), bucket, created.id())))
                     .flatMap(created -> ServerResponse.created(URI.create(Requests.baseUrl(request, publicUrl) + "/v1/tus/"
                                     + UriUtils.encodePathSegment(bucket, "UTF-8") + "/" + created.id()))
@@ -139,7 +137,7 @@ public class TusHandler {
             Long uploadLength = TusHeaders.number("Upload-Length", headers.getFirst("Upload-Length"));
             return tus.patch(Requests.principal(request), request.pathVariable("bucket"), request.pathVariable("uploadId"),
                             new TusService.Patch(offset, length, uploadLength, headers.getFirst("Upload-Checksum")),
-                            body(request))
+                            Requests.body(request))
                     .flatMap(upload -> ServerResponse.status(HttpStatus.NO_CONTENT)
                             .header("Upload-Offset", Long.toString(upload.offset()))
                             .header("Upload-Expires", httpDate(upload))
@@ -150,10 +148,6 @@ public class TusHandler {
     public Mono<ServerResponse> terminate(ServerRequest request) {
         return tus.terminate(Requests.principal(request), request.pathVariable("bucket"), request.pathVariable("uploadId"))
                 .then(ServerResponse.noContent().build());
-    }
-
-    private static Flux<DataBuffer> body(ServerRequest request) {
-        return Requests.body(request);
     }
 
     private static boolean isPatchType(HttpHeaders headers) {
