@@ -1,12 +1,10 @@
 package io.granary.object;
 
-import io.granary.audit.DeniedRequestMonitor;
 import io.granary.error.GranaryException;
-import io.granary.ratelimit.RefusalPacer;
 import io.granary.security.Principal;
 import io.granary.web.AccessRecord;
-import io.granary.web.Callers;
 import io.granary.web.ProblemJson;
+import io.granary.web.Refusals;
 import io.granary.web.RequestIds;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -23,21 +21,19 @@ import reactor.netty.http.server.HttpServerResponse;
 /**
  * The refusals {@link HotReadRoute} answers itself (no credential, an unknown key, the rate
  * limit), as the full path would: the same problem body and headers ({@link ProblemJson}), the
- * same denial count and pacing, an {@code http.server.requests} timer of their own. A flood of
+ * same denial count and pacing ({@link Refusals}), an {@code http.server.requests} timer of their own. A flood of
  * such requests then costs no more than cached reads do.
  */
 @Component
 class HotRefusals {
 
-    private final DeniedRequestMonitor denials;
-    private final RefusalPacer pacer;
+    private final Refusals refusals;
     private final MeterRegistry meters;
     /** Timers by status, negative for HEAD. */
     private final Map<Integer, Timer> timers = new ConcurrentHashMap<>();
 
-    HotRefusals(DeniedRequestMonitor denials, RefusalPacer pacer, MeterRegistry meters) {
-        this.denials = denials;
-        this.pacer = pacer;
+    HotRefusals(Refusals refusals, MeterRegistry meters) {
+        this.refusals = refusals;
         this.meters = meters;
     }
 
@@ -55,10 +51,6 @@ class HotRefusals {
             record.caller(principal);
         }
         int status = problem.code().status().value();
-        String caller = Callers.of(principal, request.remoteAddress());
-        if (status == 401 || status == 403) {
-            denials.denied(principal == null ? null : principal.tenantId(), caller, status);
-        }
         response.status(status)
                 .header(HttpHeaderNames.CONTENT_TYPE, ProblemJson.CONTENT_TYPE)
                 .header(RequestIds.HEADER, id);
@@ -72,6 +64,6 @@ class HotRefusals {
                         "outcome", "CLIENT_ERROR", "status", Integer.toString(status), "uri", uriTag)
                 .register(meters));
         Mono<Void> sent = head ? response.send().then() : response.sendByteArray(Mono.just(body)).then();
-        return pacer.pace(caller, sent).doFinally(signal -> timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
+        return refusals.answered(principal, request.remoteAddress(), status, sent).doFinally(signal -> timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
     }
 }

@@ -4,7 +4,7 @@ import io.granary.security.Principal;
 import java.net.InetSocketAddress;
 
 /** Who a refusal counts against, for the audit log's denial counts and for refusal pacing. */
-public final class Callers {
+final class Callers {
 
     private Callers() {
     }
@@ -14,7 +14,7 @@ public final class Callers {
      * {@code signed-url:<tenant id>} for a signed URL, else {@code ip:<address>} when no
      * credential was established.
      */
-    public static String of(Object principal, InetSocketAddress remote) {
+    static String of(Object principal, InetSocketAddress remote) {
         if (principal instanceof Principal.Grant grant) {
             return "signed-url:" + grant.tenantId();
         }

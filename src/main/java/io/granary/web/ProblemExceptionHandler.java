@@ -2,9 +2,6 @@ package io.granary.web;
 
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
-import io.granary.audit.DeniedRequestMonitor;
-import io.granary.ratelimit.RefusalPacer;
-import io.granary.security.Principal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
@@ -31,12 +28,10 @@ class ProblemExceptionHandler implements WebExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemExceptionHandler.class);
 
-    private final DeniedRequestMonitor denials;
-    private final RefusalPacer pacer;
+    private final Refusals refusals;
 
-    ProblemExceptionHandler(DeniedRequestMonitor denials, RefusalPacer pacer) {
-        this.denials = denials;
-        this.pacer = pacer;
+    ProblemExceptionHandler(Refusals refusals) {
+        this.refusals = refusals;
     }
 
     @Override
@@ -78,27 +73,14 @@ class ProblemExceptionHandler implements WebExceptionHandler {
                 : Mono.empty();
         // Denials are counted in memory and added up once a second: a refusal is never delayed by
         // the database, and a flood of bad requests causes no write per request.
-        return refused(exchange, problem.code(),
+        return refusals.answered(exchange.getAttribute(Requests.PRINCIPAL), exchange.getRequest().getRemoteAddress(),
+                problem.code().status().value(),
                 requestEnd.then(response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(body)))));
     }
 
     private static boolean declaresNoBody(ServerWebExchange exchange) {
         HttpHeaders headers = exchange.getRequest().getHeaders();
         return headers.getContentLength() <= 0 && !headers.containsHeader(HttpHeaders.TRANSFER_ENCODING);
-    }
-
-    /** 401s and 403s feed the audit log's burst detection; they and 429s are paced, per caller. */
-    private Mono<Void> refused(ServerWebExchange exchange, ErrorCode code, Mono<Void> answer) {
-        int status = code.status().value();
-        if (status != 401 && status != 403 && status != 429) {
-            return answer;
-        }
-        Object principal = exchange.getAttribute(Requests.PRINCIPAL);
-        String caller = Callers.of(principal, exchange.getRequest().getRemoteAddress());
-        if (status != 429) {
-            denials.denied(principal instanceof Principal known ? known.tenantId() : null, caller, status);
-        }
-        return pacer.pace(caller, answer);
     }
 
     /** Maps anything thrown to the error it means for the client. */
