@@ -1,5 +1,6 @@
 package io.granary.config;
 
+import io.granary.lease.LeaseRunner;
 import io.granary.storage.BlobStore;
 import io.granary.storage.fs.FileSystemBlobStore;
 import io.granary.storage.s3.S3BlobStore;
@@ -25,7 +26,14 @@ class StorageConfiguration {
     @ConditionalOnProperty(name = "granary.store.type", havingValue = "filesystem", matchIfMissing = true)
     static class FileSystemStore {
 
+        private final LeaseRunner leases;
+        private final Duration interval;
         private FileSystemBlobStore store;
+
+        FileSystemStore(LeaseRunner leases, GranaryProperties properties) {
+            this.leases = leases;
+            this.interval = properties.sweeper().interval();
+        }
 
         @Bean
         FileSystemBlobStore fileSystemBlobStore(GranaryProperties properties) {
@@ -34,11 +42,15 @@ class StorageConfiguration {
             return store;
         }
 
-        /** Temporary files of uploads cut off by a crash; live uploads are far younger than the safety age. */
+        /**
+         * Temporary files of uploads cut off by a crash; live uploads are far younger than the
+         * safety age. One pass over the temporary directory, by one node per period (the lease),
+         * as nodes sharing a filesystem store share its temporary directory too.
+         */
         @Scheduled(initialDelay = 0, fixedDelayString = "${granary.sweeper.interval:1h}")
         void purgeTemporaryFiles() {
             if (store != null) {
-                store.purgeTemporaryFiles(Duration.ofHours(1)).subscribe(
+                leases.runIfDue("temp-purge", interval.dividedBy(2), store.purgeTemporaryFiles(Duration.ofHours(1))).subscribe(
                         removed -> {
                             if (removed > 0) {
                                 log.info("Removed {} stale temporary upload file(s)", removed);

@@ -4,6 +4,7 @@ import io.granary.bucket.Bucket;
 import io.granary.cache.Caches;
 import io.granary.cache.TwoTierCache;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -71,6 +72,11 @@ class CachingObjectRepository implements ObjectRepository {
     @Override
     public Mono<Boolean> referencesBlob(String blob) {
         return source.referencesBlob(blob);
+    }
+
+    @Override
+    public Flux<String> referencedBlobs(Collection<String> blobs) {
+        return source.referencedBlobs(blobs);
     }
 
     /** Runs a change of one key, then invalidates that key whether the change succeeded or its outcome is unknown. */

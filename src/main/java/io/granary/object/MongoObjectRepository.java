@@ -4,6 +4,7 @@ import io.granary.bucket.Bucket;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Map;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.domain.Sort;
@@ -148,6 +149,15 @@ class MongoObjectRepository implements ObjectRepository, IndexedCollection {
     @Override
     public Mono<Boolean> referencesBlob(String blob) {
         return mongo.exists(Query.query(Criteria.where("blob").is(blob)), StoredObject.class)
+                .onErrorMap(MetadataErrors::translate);
+    }
+
+    @Override
+    public Flux<String> referencedBlobs(Collection<String> blobs) {
+        Query query = Query.query(Criteria.where("blob").in(blobs));
+        query.fields().include("blob");
+        return mongo.find(query, org.bson.Document.class, mongo.getCollectionName(StoredObject.class))
+                .map(found -> found.getString("blob"))
                 .onErrorMap(MetadataErrors::translate);
     }
 

@@ -2,6 +2,7 @@ package io.granary.object;
 
 import io.granary.bucket.Bucket;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Map;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -46,4 +47,7 @@ public interface ObjectRepository {
 
     /** Whether any record points at this blob path. */
     Mono<Boolean> referencesBlob(String blob);
+
+    /** Those of {@code blobs} that some record points at (in no particular order, possibly repeated). */
+    Flux<String> referencedBlobs(Collection<String> blobs);
 }

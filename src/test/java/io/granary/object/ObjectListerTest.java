@@ -62,6 +62,10 @@ class ObjectListerTest extends ApiTestSupport {
         public Mono<Boolean> referencesBlob(String blob) {
             return real.referencesBlob(blob);
         }
+
+        public Flux<String> referencedBlobs(java.util.Collection<String> blobs) {
+            return real.referencedBlobs(blobs);
+        }
     }
 
     @Test

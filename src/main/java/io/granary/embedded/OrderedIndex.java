@@ -1,0 +1,181 @@
+package io.granary.embedded;
+
+import de.bwaldvogel.mongo.MongoCollection;
+import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.KeyValue;
+import de.bwaldvogel.mongo.backend.Missing;
+import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.exception.DuplicateKeyError;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.h2.mvstore.MVMap;
+
+/**
+ * A persistent, ordered index of one collection, unique or not: one entry per document (per
+ * array element for array values, as MongoDB's multikey indexes) whose key is the document's
+ * index values followed by its position, in an MVStore map committed with the documents
+ * themselves. {@link IndexScan} walks it in key order from any prefix, which is what serves
+ * range queries, sorts and limits; uniqueness is a lookup of the values' prefix.
+ *
+ * <p>The empty key marks a complete index: a build interrupted by a crash leaves it unmarked,
+ * and {@link IndexedH2Collection} then builds it again from the documents.
+ */
+final class OrderedIndex extends Index<Object> {
+
+    private static final Object[] COMPLETE = new Object[0];
+
+    private final MVMap<Object[], Boolean> entries;
+    private final IndexKeyType order;
+    private final boolean unique;
+    private final int width;
+
+    OrderedIndex(String name, List<IndexKey> keys, boolean sparse, boolean unique, MVMap<Object[], Boolean> entries,
+                 IndexKeyType order) {
+        super(name, keys, sparse);
+        this.entries = entries;
+        this.order = order;
+        this.unique = unique;
+        this.width = keys.size();
+    }
+
+    boolean isComplete() {
+        return entries.containsKey(COMPLETE);
+    }
+
+    void markComplete() {
+        entries.put(COMPLETE, Boolean.TRUE);
+    }
+
+    void clear() {
+        entries.clear();
+    }
+
+    int width() {
+        return width;
+    }
+
+    IndexKeyType order() {
+        return order;
+    }
+
+    /** Entry keys from the first at or after {@code from}, in order (the completion mark skipped). */
+    Iterator<Object[]> keysFrom(Object[] from) {
+        return entries.keyIterator(from);
+    }
+
+    @Override
+    public boolean isUnique() {
+        return unique;
+    }
+
+    @Override
+    public Object getPosition(Document document) {
+        return null; // the _id index answers this for every collection that has an ordered index
+    }
+
+    @Override
+    public synchronized void checkAdd(Document document, MongoCollection<Object> collection) {
+        checkUnique(document, null, collection);
+    }
+
+    @Override
+    public synchronized void add(Document document, Object position, MongoCollection<Object> collection) {
+        checkUnique(document, position, collection);
+        for (Object[] key : entryKeys(document, position)) {
+            entries.put(key, Boolean.TRUE);
+        }
+    }
+
+    @Override
+    public synchronized Object remove(Document document) {
+        Object position = positionOf(document);
+        List<Object[]> keys = entryKeys(document, position);
+        keys.forEach(entries::remove);
+        return keys.isEmpty() ? null : position;
+    }
+
+    @Override
+    public boolean canHandle(Document query) {
+        return false; // IndexedH2Collection plans its scans itself
+    }
+
+    @Override
+    public Iterable<Object> getPositions(Document query) {
+        throw new UnsupportedOperationException("scanned through IndexScan");
+    }
+
+    @Override
+    public long getCount() {
+        return entries.sizeAsLong() - (isComplete() ? 1 : 0);
+    }
+
+    @Override
+    public long getDataSize() {
+        return getCount();
+    }
+
+    @Override
+    public synchronized void checkUpdate(Document oldDocument, Document newDocument, MongoCollection<Object> collection) {
+        if (!nullAwareEqualsKeys(oldDocument, newDocument)) {
+            checkUnique(newDocument, positionOf(oldDocument), collection);
+        }
+    }
+
+    @Override
+    public synchronized void updateInPlace(Document oldDocument, Document newDocument, Object position,
+                                           MongoCollection<Object> collection) {
+        if (!nullAwareEqualsKeys(oldDocument, newDocument)) {
+            entryKeys(oldDocument, position).forEach(entries::remove);
+            add(newDocument, position, collection);
+        }
+    }
+
+    @Override
+    public void drop() {
+        entries.clear();
+    }
+
+    private void checkUnique(Document document, Object ownPosition, MongoCollection<Object> collection) {
+        if (!unique || isSparseWithoutValues(document)) {
+            return;
+        }
+        for (KeyValue values : getKeyValues(document)) {
+            Object[] prefix = values.stream().toArray();
+            Object[] found = entries.ceilingKey(prefix);
+            if (found != null && found.length == width + 1 && order.compare(prefix, found, width) == 0
+                    && !Objects.equals(found[width], ownPosition)) {
+                throw new DuplicateKeyError(this, collection, getKeys(), values);
+            }
+        }
+    }
+
+    private List<Object[]> entryKeys(Document document, Object position) {
+        if (isSparseWithoutValues(document)) {
+            return List.of();
+        }
+        Set<KeyValue> keyValues = getKeyValues(document);
+        List<Object[]> keys = new ArrayList<>(keyValues.size());
+        for (KeyValue values : keyValues) {
+            Object[] key = new Object[width + 1];
+            for (int i = 0; i < width; i++) {
+                key[i] = values.get(i);
+            }
+            key[width] = position;
+            keys.add(key);
+        }
+        return keys;
+    }
+
+    private boolean isSparseWithoutValues(Document document) {
+        return isSparse() && getKeyValues(document).stream().allMatch(values -> values.stream().allMatch(Objects::isNull));
+    }
+
+    /** Where the H2 backend keeps a document: under its _id, as the collection stored it. */
+    private static Object positionOf(Document document) {
+        return Missing.ofNullable(document.get("_id"));
+    }
+}

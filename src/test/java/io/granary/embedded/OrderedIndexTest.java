@@ -1,0 +1,216 @@
+package io.granary.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.mongodb.MongoException;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+import com.mongodb.reactivestreams.client.MongoClient;
+import com.mongodb.reactivestreams.client.MongoClients;
+import com.mongodb.reactivestreams.client.MongoCollection;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Random;
+import java.util.function.Function;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The ordered indexes answer exactly what a server without them answers: the same documents
+ * in the same order for every query shape Granary makes (key ranges under a prefix with a sort
+ * and a limit, lookups by blob, sweeps by state and time), after the same random inserts,
+ * updates, duplicate refusals and deletes. The oracle is the same embedded server without
+ * ordered indexes, which scans and sorts the whole collection for every query;
+ * {@link OrderedIndexOnMongoTest} runs the same against MongoDB where Docker exists.
+ */
+class OrderedIndexTest {
+
+    private static final String[] SEGMENTS = {"a", "b", "dir", "photos", "é", "z", "\uD83D\uDE00", "a b", "A"};
+    private static final String[] STATES = {"open", "completing", "aborted"};
+
+    @TempDir
+    Path dir;
+
+    private MongoServer indexed;
+    private MongoClient subjectClient;
+    private MongoClient oracleClient;
+    private final List<AutoCloseable> closing = new ArrayList<>();
+
+    @BeforeEach
+    void start() {
+        indexed = new MongoServer(new IndexedH2Backend(dir.resolve("metadata.mv").toString()));
+        subjectClient = serve(indexed);
+        oracleClient = oracle();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        subjectClient.close();
+        oracleClient.close();
+        indexed.shutdownNow();
+        for (AutoCloseable c : closing) {
+            c.close();
+        }
+    }
+
+    /** The server whose answers count as right. */
+    protected MongoClient oracle() {
+        MongoServer plain = new MongoServer(H2Backend.inMemory());
+        closing.add(plain::shutdownNow);
+        return serve(plain);
+    }
+
+    static MongoClient serve(MongoServer server) {
+        server.bind(new InetSocketAddress("127.0.0.1", 0));
+        return client(server.getLocalAddress());
+    }
+
+    static MongoClient client(InetSocketAddress address) {
+        return MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort());
+    }
+
+    @Test
+    void everyQueryShapeAnswersAsTheOracleAfterRandomWrites() {
+        MongoCollection<Document> subject = collection(subjectClient);
+        MongoCollection<Document> oracle = collection(oracleClient);
+        Random random = new Random(20261207);
+        List<Document> written = new ArrayList<>();
+        for (int i = 0; i < 1500; i++) {
+            Document object = new Document("_id", "o" + i).append("tenantId", "t" + random.nextInt(2))
+                    .append("bucketId", "b" + random.nextInt(3)).append("key", randomKey(random))
+                    .append("blob", "blob-" + random.nextInt(1200)).append("state", STATES[random.nextInt(3)])
+                    .append("createdAt", Instant.ofEpochMilli(1_700_000_000_000L + i * 1000L));
+            sameOutcome(subject, oracle, c -> Mono.from(c.insertOne(object)).map(Object::toString));
+            written.add(object);
+        }
+        for (int i = 0; i < 300; i++) {
+            Document target = written.get(random.nextInt(written.size()));
+            Bson change = switch (random.nextInt(3)) {
+                case 0 -> Updates.set("key", randomKey(random)); // may collide: refused alike
+                case 1 -> Updates.set("state", STATES[random.nextInt(3)]);
+                default -> Updates.set("blob", "blob-" + random.nextInt(1200));
+            };
+            sameOutcome(subject, oracle, c -> Mono.from(c.updateOne(Filters.eq("_id", target.get("_id")), change))
+                    .map(r -> r.getMatchedCount() + "/" + r.getModifiedCount()));
+        }
+        for (int i = 0; i < 300; i++) {
+            Object id = written.get(random.nextInt(written.size())).get("_id");
+            sameOutcome(subject, oracle, c -> Mono.from(c.deleteOne(Filters.eq("_id", id))).map(r -> "" + r.getDeletedCount()));
+        }
+
+        for (int i = 0; i < 200; i++) {
+            String tenant = "t" + random.nextInt(2);
+            String bucket = "b" + random.nextInt(3);
+            String key = randomKey(random);
+            String prefix = key.substring(0, key.offsetByCodePoints(0, Math.min(random.nextInt(4), key.codePointCount(0, key.length()))));
+            String upper = successor(prefix);
+            String from = random.nextBoolean() ? prefix : randomKey(random);
+            Bson lower = random.nextBoolean() ? Filters.gt("key", from) : Filters.gte("key", from);
+            Bson range = upper == null ? lower : Filters.and(lower, Filters.lt("key", upper));
+            Bson filter = Filters.and(Filters.eq("tenantId", tenant), Filters.eq("bucketId", bucket), range);
+            int limit = 1 + random.nextInt(60);
+            assertSame(subject, oracle, c -> c.find(filter).sort(Sorts.ascending("key")).limit(limit),
+                    "page " + filter + " limit " + limit);
+        }
+        for (int i = 0; i < 120; i++) {
+            Bson byBlob = Filters.eq("blob", "blob-" + random.nextInt(1200));
+            assertSame(subject, oracle, c -> c.find(byBlob).sort(Sorts.ascending("_id")), "blob " + byBlob);
+            List<String> batch = random.ints(20, 0, 1200).mapToObj(n -> "blob-" + n).toList();
+            assertSame(subject, oracle, c -> c.find(Filters.in("blob", batch)).sort(Sorts.ascending("_id")), "blobs " + batch);
+            Bson sweep = Filters.and(Filters.eq("state", STATES[random.nextInt(3)]),
+                    Filters.lt("createdAt", Instant.ofEpochMilli(1_700_000_000_000L + random.nextInt(3_000_000))));
+            assertSame(subject, oracle, c -> c.find(sweep).sort(Sorts.ascending("createdAt")).limit(100), "sweep " + sweep);
+            Bson anyInBucket = Filters.and(Filters.eq("tenantId", "t" + random.nextInt(2)),
+                    Filters.eq("bucketId", "b" + random.nextInt(3)));
+            assertSame(subject, oracle, c -> c.find(anyInBucket).sort(Sorts.ascending("key")), "bucket " + anyInBucket);
+        }
+    }
+
+    @Test
+    void theIndexSurvivesARestartAndAnInterruptedBuildIsRedone() {
+        MongoCollection<Document> subject = collection(subjectClient);
+        for (int i = 0; i < 500; i++) {
+            Mono.from(subject.insertOne(new Document("_id", "o" + i).append("tenantId", "t").append("bucketId", "b")
+                    .append("key", String.format("k%04d", i)).append("blob", "blob-" + i).append("state", "open")
+                    .append("createdAt", Instant.ofEpochSecond(i)))).block();
+        }
+        subjectClient.close();
+        indexed.shutdownNow();
+        // Simulate a crash in the middle of building the key index: entries half there, no mark.
+        try (var store = org.h2.mvstore.MVStore.open(dir.resolve("metadata.mv").toString())) {
+            String name = store.getMapNames().stream().filter(n -> n.startsWith("granary.objects._ordered_tenantId"))
+                    .findFirst().orElseThrow();
+            var entries = store.openMap(name, new org.h2.mvstore.MVMap.Builder<Object[], Boolean>()
+                    .keyType(new IndexKeyType(List.of(false, false, false))));
+            entries.remove(new Object[0]);
+            entries.keySet().stream().skip(200).toList().forEach(entries::remove);
+        }
+
+        indexed = new MongoServer(new IndexedH2Backend(dir.resolve("metadata.mv").toString()));
+        subjectClient = serve(indexed);
+        subject = collection(subjectClient);
+        List<Object> page = Flux.from(subject.find(Filters.and(Filters.eq("tenantId", "t"), Filters.eq("bucketId", "b"),
+                Filters.gte("key", "k0300"))).sort(Sorts.ascending("key")).limit(3)).map(d -> d.get("key")).collectList().block();
+        assertThat(page).containsExactly("k0300", "k0301", "k0302");
+        Object duplicate = Mono.from(subject.insertOne(new Document("tenantId", "t").append("bucketId", "b").append("key", "k0450")))
+                .map(Object::toString).onErrorResume(MongoException.class, e -> Mono.just("code " + e.getCode())).block();
+        assertThat(duplicate).isEqualTo("code 11000");
+        assertThat(Mono.from(subject.countDocuments(Filters.eq("blob", "blob-499"))).block()).isEqualTo(1);
+    }
+
+    private MongoCollection<Document> collection(MongoClient client) {
+        MongoCollection<Document> objects = client.getDatabase("granary").getCollection("objects");
+        Mono.from(objects.createIndex(Indexes.ascending("tenantId", "bucketId", "key"), new IndexOptions().unique(true))).block();
+        Mono.from(objects.createIndex(Indexes.ascending("blob"))).block();
+        Mono.from(objects.createIndex(Indexes.ascending("state", "createdAt"))).block();
+        return objects;
+    }
+
+    private static String randomKey(Random random) {
+        StringBuilder key = new StringBuilder();
+        int depth = 1 + random.nextInt(3);
+        for (int i = 0; i < depth; i++) {
+            key.append(SEGMENTS[random.nextInt(SEGMENTS.length)]).append(i + 1 < depth ? "/" : "");
+        }
+        return key.append(random.nextInt(40)).toString();
+    }
+
+    /** The least string above every string starting with {@code prefix} (as the listing bounds its range). */
+    private static String successor(String prefix) {
+        if (prefix.isEmpty()) {
+            return null;
+        }
+        int last = prefix.codePointBefore(prefix.length());
+        return prefix.substring(0, prefix.length() - Character.charCount(last)) + Character.toString(last + 1);
+    }
+
+    private static void sameOutcome(MongoCollection<Document> subject, MongoCollection<Document> oracle,
+                                    Function<MongoCollection<Document>, Mono<String>> write) {
+        Function<MongoCollection<Document>, String> outcome = c -> write.apply(c)
+                .onErrorResume(MongoException.class, e -> Mono.just("error " + e.getCode())).block();
+        assertThat(outcome.apply(subject)).isEqualTo(outcome.apply(oracle));
+    }
+
+    private static void assertSame(MongoCollection<Document> subject, MongoCollection<Document> oracle,
+                                   Function<MongoCollection<Document>, org.reactivestreams.Publisher<Document>> query,
+                                   String what) {
+        Function<MongoCollection<Document>, List<Object>> ids = c -> Flux.from(query.apply(c))
+                .map(d -> Objects.requireNonNull(d.get("_id"))).collectList().block();
+        assertThat(ids.apply(subject)).as(what).isEqualTo(ids.apply(oracle));
+    }
+}
