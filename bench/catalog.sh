@@ -58,7 +58,7 @@ machine_info
 printf '%-10s %-24s %10s %10s\n' objects measure p50_ms p99_ms
 filled=0
 for n in $SIZES; do
-  java -cp "$CP" bench/CatalogueFill.java "$MONGO_PORT" "$WORK/data-cat/store" template.bin "$filled" $((n - filled)) "$FOLDERS"
+  java -cp "$CP" bench/CatalogueFill.java "$MONGO_PORT" "$WORK/data-cat/store/blobs" template.bin "$filled" $((n - filled)) "$FOLDERS"
   filled=$n
   curl -s -o /dev/null -H "X-Api-Key: $KEY" "$OBJECTS?delimiter=/" # one warm-up of each path
   cursor=$(curl -sf -H "X-Api-Key: $KEY" "$OBJECTS?prefix=f001/&limit=$((n / FOLDERS / 2))" | json_field nextCursor)
@@ -75,7 +75,7 @@ for n in $SIZES; do
 done
 
 # Orphans: old blob files no record points at, among all the others.
-bucket_dir=$(dirname "$(find "$WORK/data-cat/store/t" -type f | head -1)")
+bucket_dir=$(dirname "$(find "$WORK/data-cat/store/blobs/t" -type f | head -1)")
 for i in $(seq 1 "$ORPHANS"); do
   head -c 16 /dev/urandom > "$bucket_dir/orphan$i"
   touch -d '2 days ago' "$bucket_dir/orphan$i"
@@ -83,4 +83,4 @@ done
 bench_stop "$GRANARY_PID"
 start --granary.sweeper.interval=5s --granary.sweeper.safety-age=1s
 for _ in $(seq 1 1200); do grep -q 'Orphan sweep' "$WORK/granary-cat.log" && break; sleep 0.5; done
-echo "orphan sweep over $(find "$WORK/data-cat/store/t" -type f | wc -l) blobs (+ $ORPHANS removed): $(grep -o 'Orphan sweep.*' "$WORK/granary-cat.log" | head -1)"
+echo "orphan sweep over $(find "$WORK/data-cat/store/blobs/t" -type f | wc -l) blobs (+ $ORPHANS removed): $(grep -o 'Orphan sweep.*' "$WORK/granary-cat.log" | head -1)"

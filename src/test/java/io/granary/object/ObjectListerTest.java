@@ -16,7 +16,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Delimiter listings read only what they return: the documents read from MongoDB are counted
- * while a folder of 300 children is listed as one common prefix.
+ * while a folder of 300 children is listed as one common prefix. And every page, followed
+ * cursor by cursor, adds up to what a brute-force listing of the keys gives.
  */
 class ObjectListerTest extends ApiTestSupport {
 
@@ -97,5 +98,60 @@ class ObjectListerTest extends ApiTestSupport {
         ObjectPage children = lister.list(bucket, "big/", "/", 1000, null).block();
         assertThat(children.objects()).hasSize(300);
         assertThat(read.get()).isEqualTo(300);
+    }
+
+    @Test
+    void everyPageAndCursorAgreesWithABruteForceListing() {
+        String tenantId = createTenant(unique("oracle"));
+        String key = createKey(tenantId, List.of("admin"), null);
+        String name = unique("oracle");
+        createBucket(key, name, Map.of());
+        java.util.Random random = new java.util.Random(7);
+        String[] parts = {"a", "b/", "b", "dir/", "x/y/", "é", "z", "-"}; // no "//": a URI path would fold it
+        java.util.TreeSet<String> keys = new java.util.TreeSet<>();
+        while (keys.size() < 150) {
+            StringBuilder k = new StringBuilder();
+            for (int i = 1 + random.nextInt(4); i > 0; i--) {
+                k.append(parts[random.nextInt(parts.length)]);
+            }
+            keys.add(k + "" + random.nextInt(9));
+        }
+        for (String k : keys) {
+            http.put().uri(u -> u.path("/v1/buckets/{b}/objects/").path(k).build(name)).header("X-Api-Key", key)
+                    .bodyValue("x").exchange().expectStatus().isOk().expectBody();
+        }
+        Bucket bucket = buckets.find(tenantId, name).block();
+        ObjectLister lister = new ObjectLister(repository);
+        for (String prefix : List.of("", "b", "b/", "dir/", "x/", "zz")) {
+            for (String delimiter : java.util.Arrays.asList(null, "/", "b")) {
+                List<String> expected = bruteForce(keys, prefix, delimiter);
+                int limit = 1 + random.nextInt(12);
+                List<String> listed = new java.util.ArrayList<>();
+                String cursor = null;
+                do {
+                    ObjectPage page = lister.list(bucket, prefix, delimiter, limit, cursor).block();
+                    assertThat(page.objects().size() + page.prefixes().size()).isLessThanOrEqualTo(limit);
+                    page.objects().forEach(o -> listed.add(o.key()));
+                    listed.addAll(page.prefixes());
+                    cursor = page.nextCursor();
+                } while (cursor != null);
+                listed.sort(null); // a page gives its objects, then its prefixes
+                assertThat(listed).as("prefix '%s', delimiter '%s', limit %d", prefix, delimiter, limit)
+                        .isEqualTo(expected);
+            }
+        }
+    }
+
+    /** Every key under the prefix, those with the delimiter after it rolled up into their common prefix. */
+    private static List<String> bruteForce(java.util.SortedSet<String> keys, String prefix, String delimiter) {
+        java.util.TreeSet<String> entries = new java.util.TreeSet<>();
+        for (String k : keys) {
+            if (!k.startsWith(prefix)) {
+                continue;
+            }
+            int at = delimiter == null ? -1 : k.indexOf(delimiter, prefix.length());
+            entries.add(at < 0 ? k : k.substring(0, at + delimiter.length()));
+        }
+        return List.copyOf(entries);
     }
 }
