@@ -118,12 +118,30 @@ final class IndexScan {
 
     /** The positions of the documents in range, in index order. */
     Stream<Object> positions() {
+        int width = index.width();
+        return entries().map(entry -> entry[width]);
+    }
+
+    /** The index entries in range (values, then position), in index order. */
+    Stream<Object[]> entries() {
         return prefixes.stream().flatMap(prefix -> StreamSupport.stream(
                 Spliterators.spliteratorUnknownSize(walk(prefix), Spliterator.ORDERED), false));
     }
 
-    /** The positions under one prefix, within the range if there is one. */
-    private Iterator<Object> walk(Object[] prefix) {
+    /**
+     * Whether the entries alone decide the query: it constrains no field but those the scan
+     * fixes (equalities, {@code $in}), and no value is an array (whose entries are elements).
+     */
+    boolean decides(Document query) {
+        if (lower != null || upper != null || index.isMultikey()) {
+            return false;
+        }
+        List<IndexKey> keys = index.getKeys();
+        return query.keySet().stream().allMatch(field -> isFixed(field, keys, fixed));
+    }
+
+    /** The entries under one prefix, within the range if there is one. */
+    private Iterator<Object[]> walk(Object[] prefix) {
         Object[] from = prefix;
         if (lower != null) {
             from = Arrays.copyOf(prefix, fixed + 1);
@@ -138,8 +156,8 @@ final class IndexScan {
             private Object[] advance() {
                 while (keys.hasNext()) {
                     Object[] key = keys.next();
-                    if (key.length == 0) {
-                        continue; // the completion mark
+                    if (key.length != width + 1) {
+                        continue; // a mark, not an entry
                     }
                     if (order.compare(key, prefix, fixed) != 0) {
                         return null; // past the prefix
@@ -167,13 +185,13 @@ final class IndexScan {
             }
 
             @Override
-            public Object next() {
+            public Object[] next() {
                 if (next == null) {
                     throw new NoSuchElementException();
                 }
-                Object position = next[width];
+                Object[] entry = next;
                 next = advance();
-                return position;
+                return entry;
             }
         };
     }

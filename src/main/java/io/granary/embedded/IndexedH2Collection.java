@@ -8,13 +8,15 @@ import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.bson.Document;
 import java.util.Objects;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.h2.mvstore.MVMap;
 
 /**
  * An H2 collection whose queries use its {@link OrderedIndex}es: the one that pins down most of
  * the query is walked in key order, each document it yields matched against the whole query,
- * and when the index order is the sort asked for, the walk stops at the limit. Queries no
+ * and when the index order is the sort asked for, the walk stops at the limit; a query the
+ * entries alone answer ({@link CoveredProjection}) loads no document at all. Queries no
  * ordered index serves (and those by {@code _id} alone) take the server's own path.
  */
 final class IndexedH2Collection extends H2Collection {
@@ -43,6 +45,11 @@ final class IndexedH2Collection extends H2Collection {
         IndexScan scan = bestScan(query, orderBy);
         if (scan == null || isNaturalOrder(orderBy)) {
             return super.queryDocuments(query, orderBy, skip, limit, batchSize, projection);
+        }
+        CoveredProjection covered = CoveredProjection.of(projection, scan.index());
+        if (covered != null && scan.decides(query) && scan.yieldsOrder(orderBy)) {
+            Stream<Document> answers = scan.entries().map(entry -> covered.project(entry, this::getDocument)).skip(skip);
+            return createQueryResult((limit > 0 ? answers.limit(limit) : answers).collect(Collectors.toList()), batchSize);
         }
         Stream<Document> candidates = scan.positions()
                 .distinct() // an array value puts a document under several keys of one range

@@ -5,9 +5,11 @@ import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.Missing;
+import de.bwaldvogel.mongo.backend.Utils;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.exception.DuplicateKeyError;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
@@ -21,12 +23,15 @@ import org.h2.mvstore.MVMap;
  * themselves. {@link IndexScan} walks it in key order from any prefix, which is what serves
  * range queries, sorts and limits; uniqueness is a lookup of the values' prefix.
  *
- * <p>The empty key marks a complete index: a build interrupted by a crash leaves it unmarked,
- * and {@link IndexedH2Collection} then builds it again from the documents.
+ * <p>Keys shorter than an entry's are marks, never entries: the empty key marks a complete
+ * index (a build interrupted by a crash leaves it unmarked, and {@link IndexedH2Collection}
+ * then builds it again from the documents), {@code [true]} one that has seen an array value.
  */
 final class OrderedIndex extends Index<Object> {
 
     private static final Object[] COMPLETE = new Object[0];
+    /** Marks an index some document of which holds an array under a key (entries then stand for elements). */
+    private static final Object[] MULTIKEY = {Boolean.TRUE};
 
     private final MVMap<Object[], Boolean> entries;
     private final IndexKeyType order;
@@ -52,6 +57,11 @@ final class OrderedIndex extends Index<Object> {
 
     void clear() {
         entries.clear();
+    }
+
+    /** Whether some document held an array under one of the keys: its entries then are elements, not values. */
+    boolean isMultikey() {
+        return entries.containsKey(MULTIKEY);
     }
 
     int width() {
@@ -88,6 +98,9 @@ final class OrderedIndex extends Index<Object> {
         for (Object[] key : entryKeys(document, position)) {
             entries.put(key, Boolean.TRUE);
         }
+        if (keys().stream().anyMatch(key -> Utils.getSubdocumentValue(document, key) instanceof Collection)) {
+            entries.putIfAbsent(MULTIKEY, Boolean.TRUE);
+        }
     }
 
     @Override
@@ -110,7 +123,7 @@ final class OrderedIndex extends Index<Object> {
 
     @Override
     public long getCount() {
-        return entries.sizeAsLong() - (isComplete() ? 1 : 0);
+        return entries.sizeAsLong() - (isComplete() ? 1 : 0) - (isMultikey() ? 1 : 0);
     }
 
     @Override

@@ -6,6 +6,7 @@ import com.mongodb.MongoException;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import com.mongodb.reactivestreams.client.MongoClient;
@@ -93,7 +94,9 @@ class OrderedIndexTest {
         for (int i = 0; i < 1500; i++) {
             Document object = new Document("_id", "o" + i).append("tenantId", "t" + random.nextInt(2))
                     .append("bucketId", "b" + random.nextInt(3)).append("key", randomKey(random))
-                    .append("blob", "blob-" + random.nextInt(1200)).append("state", STATES[random.nextInt(3)])
+                    .append("blob", "blob-" + random.nextInt(1200))
+                    .append("state", random.nextInt(50) == 0 // now and then an array: a multikey index
+                            ? List.of(STATES[random.nextInt(3)], STATES[random.nextInt(3)]) : STATES[random.nextInt(3)])
                     .append("createdAt", Instant.ofEpochMilli(1_700_000_000_000L + i * 1000L));
             sameOutcome(subject, oracle, c -> Mono.from(c.insertOne(object)).map(Object::toString));
             written.add(object);
@@ -132,6 +135,12 @@ class OrderedIndexTest {
             assertSame(subject, oracle, c -> c.find(byBlob).sort(Sorts.ascending("_id")), "blob " + byBlob);
             List<String> batch = random.ints(20, 0, 1200).mapToObj(n -> "blob-" + n).toList();
             assertSame(subject, oracle, c -> c.find(Filters.in("blob", batch)).sort(Sorts.ascending("_id")), "blobs " + batch);
+            assertSameDocuments(subject, oracle, c -> c.find(Filters.in("blob", batch))
+                    .projection(Projections.include("blob")).sort(Sorts.ascending("_id")), "covered " + batch);
+            Bson byKey = Filters.and(Filters.eq("tenantId", "t" + random.nextInt(2)), Filters.eq("bucketId", "b1"),
+                    Filters.eq("key", randomKey(random)));
+            assertSameDocuments(subject, oracle, c -> c.find(byKey).projection(Projections.include("_id")).limit(1),
+                    "exists " + byKey);
             Bson sweep = Filters.and(Filters.eq("state", STATES[random.nextInt(3)]),
                     Filters.lt("createdAt", Instant.ofEpochMilli(1_700_000_000_000L + random.nextInt(3_000_000))));
             assertSame(subject, oracle, c -> c.find(sweep).sort(Sorts.ascending("createdAt")).limit(100), "sweep " + sweep);
@@ -204,6 +213,13 @@ class OrderedIndexTest {
         Function<MongoCollection<Document>, String> outcome = c -> write.apply(c)
                 .onErrorResume(MongoException.class, e -> Mono.just("error " + e.getCode())).block();
         assertThat(outcome.apply(subject)).isEqualTo(outcome.apply(oracle));
+    }
+
+    private static void assertSameDocuments(MongoCollection<Document> subject, MongoCollection<Document> oracle,
+                                            Function<MongoCollection<Document>, org.reactivestreams.Publisher<Document>> query,
+                                            String what) {
+        Function<MongoCollection<Document>, List<Document>> documents = c -> Flux.from(query.apply(c)).collectList().block();
+        assertThat(documents.apply(subject)).as(what).isEqualTo(documents.apply(oracle));
     }
 
     private static void assertSame(MongoCollection<Document> subject, MongoCollection<Document> oracle,
