@@ -16,13 +16,15 @@ import org.h2.mvstore.MVStore;
  * mongo-java-server's H2 backend with ordered indexes: every index a client declares, except
  * {@code _id}'s, is an {@link OrderedIndex} kept in the same MVStore file as the documents, so
  * range queries, sorts with limits and lookups by any indexed field cost a walk of the index
- * instead of a scan of the collection, and a restart rebuilds nothing.
+ * instead of a scan of the collection, and a restart rebuilds nothing. Documents are kept as
+ * BSON ({@link DocumentType}).
  */
 final class IndexedH2Backend extends H2Backend {
 
     /** Where the server keeps a collection's documents and counters (H2Database's own map names). */
     private static final String DOCUMENTS = "databases.";
     private static final String COUNTERS = "meta.";
+    private static final DocumentType DOCUMENT_TYPE = new DocumentType();
 
     IndexedH2Backend(String file) {
         super(file);
@@ -47,7 +49,8 @@ final class IndexedH2Backend extends H2Backend {
         @Override
         protected MongoCollection<Object> openOrCreateCollection(String name, CollectionOptions options) {
             String namespace = getFullCollectionNamespace(name);
-            MVMap<Object, Document> documents = getMvStore().openMap(DOCUMENTS + namespace);
+            MVMap<Object, Document> documents = getMvStore().openMap(DOCUMENTS + namespace,
+                    new MVMap.Builder<Object, Document>().valueType(DOCUMENT_TYPE));
             MVMap<String, Object> counters = getMvStore().openMap(COUNTERS + namespace);
             return new IndexedH2Collection(this, name, options, documents, counters, cursorRegistry);
         }

@@ -182,6 +182,36 @@ class OrderedIndexTest {
         assertThat(Mono.from(subject.countDocuments(Filters.eq("blob", "blob-499"))).block()).isEqualTo(1);
     }
 
+    @Test
+    void aCatalogueOfAnEarlierReleaseOpensWithItsDocumentsAndIndexes() {
+        subjectClient.close();
+        indexed.shutdownNow();
+        Path earlier = dir.resolve("earlier.mv");
+        MongoServer plain = new MongoServer(new H2Backend(earlier.toString()));
+        try (MongoClient client = serve(plain)) {
+            MongoCollection<Document> objects = collection(client);
+            for (int i = 0; i < 50; i++) {
+                Mono.from(objects.insertOne(new Document("_id", "o" + i).append("tenantId", "t").append("bucketId", "b")
+                        .append("key", String.format("k%02d", i)).append("blob", "blob-" + i).append("state", "open")
+                        .append("size", 10L * i).append("tags", List.of("x", i)).append("createdAt", Instant.ofEpochSecond(i)))).block();
+            }
+        } finally {
+            plain.shutdownNow();
+        }
+
+        indexed = new MongoServer(new IndexedH2Backend(earlier.toString()));
+        subjectClient = serve(indexed);
+        MongoCollection<Document> objects = collection(subjectClient);
+        Mono.from(objects.updateOne(Filters.eq("_id", "o7"), Updates.set("key", "moved"))).block(); // written anew as BSON
+        Document o3 = Mono.from(objects.find(Filters.eq("_id", "o3")).first()).block();
+        assertThat(o3).containsEntry("size", 30L).containsEntry("tags", List.of("x", 3))
+                .containsEntry("createdAt", java.util.Date.from(Instant.ofEpochSecond(3)));
+        List<Object> keys = Flux.from(objects.find(Filters.and(Filters.eq("tenantId", "t"), Filters.eq("bucketId", "b"),
+                Filters.gte("key", "k05"))).sort(Sorts.ascending("key")).limit(3)).map(d -> d.get("key")).collectList().block();
+        assertThat(keys).containsExactly("k05", "k06", "k08");
+        assertThat(Mono.from(objects.countDocuments(Filters.eq("key", "moved"))).block()).isEqualTo(1);
+    }
+
     private MongoCollection<Document> collection(MongoClient client) {
         MongoCollection<Document> objects = client.getDatabase("granary").getCollection("objects");
         Mono.from(objects.createIndex(Indexes.ascending("tenantId", "bucketId", "key"), new IndexOptions().unique(true))).block();
