@@ -43,7 +43,8 @@ start
 KEY=$(granary_tenant "$BASE" bench)
 OBJECTS="$BASE/v1/buckets/bench/objects"
 head -c 4096 /dev/urandom > "$WORK/body"
-curl -sf -o /dev/null -T "$WORK/body" -H "X-Api-Key: $KEY" "$OBJECTS/template.bin"
+head -c 64 /dev/urandom > "$WORK/template" # small, so that a million clones fill the disk quickly
+curl -sf -o /dev/null -T "$WORK/template" -H "X-Api-Key: $KEY" "$OBJECTS/template.bin"
 
 # Prints "p50 p99" in ms of SAMPLES runs of the curl arguments ("%i" in them: the sample's number).
 timed() { # curl arguments...
@@ -58,10 +59,16 @@ machine_info
 printf '%-10s %-24s %10s %10s\n' objects measure p50_ms p99_ms
 filled=0
 for n in $SIZES; do
-  java -cp "$CP" bench/CatalogueFill.java "$MONGO_PORT" "$WORK/data-cat/store/blobs" template.bin "$filled" $((n - filled)) "$FOLDERS"
+  started=$(date +%s)
+  java -cp "$CP" bench/CatalogueFill.java "$MONGO_PORT" "$WORK/data-cat/store/blobs" template.bin "$filled" $((n - filled)) "$FOLDERS" \
+    > "$WORK/fill.log" 2>&1 || { tail -20 "$WORK/fill.log" >&2; exit 1; }
+  echo "filled to $n objects in $(( $(date +%s) - started )) s"
   filled=$n
   curl -s -o /dev/null -H "X-Api-Key: $KEY" "$OBJECTS?delimiter=/" # one warm-up of each path
-  cursor=$(curl -sf -H "X-Api-Key: $KEY" "$OBJECTS?prefix=f001/&limit=$((n / FOLDERS / 2))" | json_field nextCursor)
+  cursor=$(curl -sf -H "X-Api-Key: $KEY" "$OBJECTS?prefix=f001/&limit=1" | json_field nextCursor)
+  for _ in $(seq 1 $((n / FOLDERS / 2 / 1000))); do # to the middle of a folder, a page of 1,000 at a time
+    cursor=$(curl -sf -H "X-Api-Key: $KEY" "$OBJECTS?prefix=f001/&limit=1000&cursor=$cursor" | json_field nextCursor)
+  done
   for measure in "root listing, delimiter" "page of 100" "deep cursor page" "HEAD random key" "PUT 4 KiB new key"; do
     case "$measure" in
       root*) r=$(timed "$OBJECTS?delimiter=/") ;;

@@ -71,7 +71,7 @@ final class ObjectLister {
      * opens the next common prefix, and any more would be read only to be dropped. A run of
      * plain keys quadruples it for the next query.
      */
-    static final int FIRST_RUN = 8;
+    static final int FIRST_RUN = 2;
 
     /** The page being filled; {@code done} once it is full or the keys ran out. */
     private static final class Page {
