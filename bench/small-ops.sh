@@ -23,12 +23,15 @@
 #   RUNS=5 DURATION=30s bench/small-ops.sh
 #   JAVA_OPTS="-Xmx512m -XX:TieredStopAtLevel=1" bench/small-ops.sh     # try JVM options
 #   BASELINE_JAR=/tmp/before.jar bench/small-ops.sh                       # + an older build, same run
+#   BASELINE_JAR=target/granary.jar BASELINE_JAVA_OPTS=-Xmx512m \
+#     JAVA_OPTS="-Xmx512m -XX:TieredStopAtLevel=1" bench/small-ops.sh     # JVM options side by side
 #   JFR=/tmp/put.jfr bench/small-ops.sh                                   # profile Granary's measured runs
 #
 # Settings (environment): SIZE_KB=4 OBJECTS=2000 RUNS=3 DURATION=15s WARMUP=15s THREADS=2
 # CONNECTIONS=16 FIRST_MINUTE=60 SLICE=10 (FIRST_MINUTE=0 skips it) JAVA_OPTS=-Xmx512m (Granary)
 # S3PROXY_JAVA_OPTS=-Xmx512m GRANARY_ARGS= (more application arguments for every Granary)
 # JAR=target/granary.jar BASELINE_JAR= (adds "baseline" targets: that jar, PUT and GET)
+# BASELINE_JAVA_OPTS= (the baseline's JVM options; default JAVA_OPTS) STEADY=1 (0: first minute only)
 # JFR= (a JFR recording of the cache-on Granary, settings=profile, written at exit) PORT= REBUILD=
 # Rate limits are off (RATE_LIMITS=true turns them on); access log as by default.
 # Needs: java 17+, wrk, curl (Debian: apt-get install -y wrk curl).
@@ -51,6 +54,8 @@ read -r -a GRANARY_ARGS <<< "${GRANARY_ARGS:-}"
 JAR=${JAR:-target/granary.jar}
 BASELINE_JAR=${BASELINE_JAR:-}
 JFR=${JFR:-}
+BASELINE_JAVA_OPTS=${BASELINE_JAVA_OPTS:-$JAVA_OPTS}
+STEADY=${STEADY:-1}
 
 case "${1:-}" in
   -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
@@ -162,16 +167,18 @@ s3proxy_target() { # target
 }
 
 # ---- steady state: PUT and GET, interleaved ----------------------------------------------
+declare -A OPS=() P99=() CPU=()
+PUT_TARGETS=(granary s3proxy)
+GET_TARGETS=(granary-nocache s3proxy)
+if [ "$STEADY" = 1 ]; then
 echo "Starting Granary (cache on, cache off) and S3Proxy..."
 GJVM=$JAVA_OPTS
 [ -z "$JFR" ] || GJVM="$GJVM -XX:StartFlightRecording=filename=$JFR,settings=profile,dumponexit=true"
 granary_target granary "$JAR" "$GJVM"
 granary_target granary-nocache "$JAR" "$JAVA_OPTS" --granary.cache.enabled=false
-PUT_TARGETS=(granary s3proxy)
-GET_TARGETS=(granary-nocache s3proxy)
 if [ -n "$BASELINE_JAR" ]; then
-  granary_target baseline "$BASELINE_JAR" "$JAVA_OPTS"
-  granary_target baseline-nocache "$BASELINE_JAR" "$JAVA_OPTS" --granary.cache.enabled=false
+  granary_target baseline "$BASELINE_JAR" "$BASELINE_JAVA_OPTS"
+  granary_target baseline-nocache "$BASELINE_JAR" "$BASELINE_JAVA_OPTS" --granary.cache.enabled=false
   PUT_TARGETS+=(baseline); GET_TARGETS+=(baseline-nocache)
 fi
 s3proxy_target s3proxy
@@ -189,7 +196,6 @@ echo "Warming up each target for $WARMUP per method (load average $LOAD_BEFORE).
 for target in "${PUT_TARGETS[@]}"; do run_wrk "$target" put "$WARMUP" w > /dev/null; done
 for target in "${GET_TARGETS[@]}"; do run_wrk "$target" get "$WARMUP" w > /dev/null; done
 
-declare -A OPS=() P99=() CPU=()
 for run in $(seq 1 "$RUNS"); do
   for method in put get; do
     [ "$method" = put ] && targets=("${PUT_TARGETS[@]}") || targets=("${GET_TARGETS[@]}")
@@ -202,6 +208,7 @@ for run in $(seq 1 "$RUNS"); do
 done
 LOAD_STEADY=$(cut -d' ' -f1-3 /proc/loadavg)
 for target in "${!PID[@]}"; do bench_stop "${PID[$target]}"; done
+fi
 
 # ---- the first minute of a fresh JVM ----------------------------------------------------
 declare -A FIRST=() SLICES=() STARTUP=()
@@ -213,7 +220,7 @@ if [ "$FIRST_MINUTE" -gt 0 ]; then
     t0=$(date +%s.%N)
     case $target in
       fresh-granary) granary_target "$target" "$JAR" "$JAVA_OPTS"; granary_ready "$target" ;;
-      fresh-baseline) granary_target "$target" "$BASELINE_JAR" "$JAVA_OPTS"; granary_ready "$target" ;;
+      fresh-baseline) granary_target "$target" "$BASELINE_JAR" "$BASELINE_JAVA_OPTS"; granary_ready "$target" ;;
       fresh-s3proxy) s3proxy_target "$target" ;;
     esac
     STARTUP[$target]=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
@@ -238,7 +245,9 @@ echo "Granary:     $JAR (sha256 $(sha256sum "$JAR" | cut -c1-12)), tree at $(git
 [ -z "$BASELINE_JAR" ] || echo "baseline:    $BASELINE_JAR (sha256 $(sha256sum "$BASELINE_JAR" | cut -c1-12))"
 echo "S3Proxy:     target/s3proxy/s3proxy.jar, filesystem-nio2, authorization none, $S3PROXY_JAVA_OPTS"
 echo "machine:     $(machine_info)"
-echo "load avg:    $LOAD_BEFORE at the start, $LOAD_STEADY after the steady-state runs"
+echo "load avg:    $LOAD_BEFORE at the start, ${LOAD_STEADY:-?} after the steady-state runs, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
+[ -z "$BASELINE_JAR" ] || echo "baseline JVM options: $BASELINE_JAVA_OPTS"
+if [ "$STEADY" = 1 ]; then
 echo "medians of $RUNS; CPU = the server process's CPU time per operation (all threads)"
 printf '%-26s %10s %9s %11s   %s\n' target "ops/s" "p99 ms" "CPU us/op" "(ops/s of each run)"
 for method in put get; do
@@ -258,7 +267,9 @@ if [ -n "$BASELINE_JAR" ]; then
   echo "ratio PUT granary/baseline: $(ratio "$(med "${OPS[put-granary]}")" "$(med "${OPS[put-baseline]}")")," \
     "GET: $(ratio "$(med "${OPS[get-granary-nocache]}")" "$(med "${OPS[get-baseline-nocache]}")")"
 fi
+fi
 for target in "${!FIRST[@]}"; do
   echo "first $FIRST_MINUTE s PUT, $target: ${FIRST[$target]} ops/s (per $SLICE s: ${SLICES[$target]}); ready ${STARTUP[$target]} s after start"
 done
 [ -z "${FIRST[fresh-granary]:-}" ] || echo "ratio first minute granary/s3proxy: $(ratio "${FIRST[fresh-granary]}" "${FIRST[fresh-s3proxy]}")"
+[ -z "${FIRST[fresh-baseline]:-}" ] || echo "ratio first minute granary/baseline: $(ratio "${FIRST[fresh-granary]}" "${FIRST[fresh-baseline]}")"
