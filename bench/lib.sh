@@ -97,7 +97,8 @@ granary_tenant() { # base-url bucket
 }
 
 # Starts S3Proxy (filesystem-nio2 backend under $WORK/<name>) on port with fresh credentials.
-# Sets S3PROXY_PID, S3_ACCESS_KEY, S3_SECRET_KEY and S3_ENDPOINT.
+# Sets S3PROXY_PID, S3_ACCESS_KEY, S3_SECRET_KEY and S3_ENDPOINT. S3PROXY_AUTH=none starts it
+# without authentication (plain HTTP requests, e.g. from wrk, which cannot sign).
 start_s3proxy() { # name port
   local dir="$WORK/$1"
   mkdir -p "$dir/data"
@@ -106,7 +107,7 @@ start_s3proxy() { # name port
   S3_ENDPOINT="http://127.0.0.1:$2"
   cat > "$dir/s3proxy.properties" <<EOF
 s3proxy.endpoint=$S3_ENDPOINT
-s3proxy.authorization=aws-v2-or-v4
+s3proxy.authorization=${S3PROXY_AUTH:-aws-v2-or-v4}
 s3proxy.identity=$S3_ACCESS_KEY
 s3proxy.credential=$S3_SECRET_KEY
 jclouds.provider=filesystem-nio2

@@ -41,6 +41,8 @@ final class ContentSniffer {
     // loadTypes().
     private static final MimeTypes TYPES = MimeTypes.getDefaultMimeTypes();
     private static final MediaTypeRegistry REGISTRY = TYPES.getMediaTypeRegistry();
+    // The same detection without Tika's per-pattern cost; null if this Tika cannot be indexed.
+    private static final MagicIndex INDEX = MagicIndex.of(TYPES);
 
     private final String declaredType;
     private final Head head = new Head();
@@ -115,7 +117,11 @@ final class ContentSniffer {
             return null;
         }
         try {
-            return REGISTRY.normalize(TYPES.detect(new ByteArrayInputStream(first), new Metadata())).toString();
+            // The index answers most bodies; the rest (several candidate types, XML and HTML,
+            // whose root element decides) are Tika's to judge.
+            MediaType indexed = INDEX == null ? null : INDEX.detect(first, first.length);
+            MediaType type = indexed != null ? indexed : TYPES.detect(new ByteArrayInputStream(first), new Metadata());
+            return REGISTRY.normalize(type).toString();
         } catch (IOException e) {
             throw new UncheckedIOException(e); // an in-memory stream does not fail
         }

@@ -88,7 +88,8 @@ public class DirectUploadService {
             String versionId = WriteProtocol.newVersionId();
             DirectUpload upload = new DirectUpload(bucket.tenantId(), bucket.id(), bucket.name(), key, size, type, cache,
                     meta, versionId, WriteProtocol.newVersion(bucket, versionId).path());
-            return quotas.precheck(bucket, size, objects.find(bucket, key).map(StoredObject::size)).thenReturn(upload);
+            return quotas.precheck(bucket, size, Mono.defer(() -> objects.find(bucket, key).map(StoredObject::size)))
+                    .thenReturn(upload);
         });
     }
 
@@ -178,7 +179,8 @@ public class DirectUploadService {
         return Mono.defer(() -> {
             ObjectAttributes.contentType(bucket, upload.contentType());
             requireWithinLimit(bucket, upload.size());
-            return quotas.precheck(bucket, upload.size(), objects.find(bucket, upload.key()).map(StoredObject::size));
+            return quotas.precheck(bucket, upload.size(),
+                    Mono.defer(() -> objects.find(bucket, upload.key()).map(StoredObject::size)));
         });
     }
 

@@ -81,8 +81,10 @@ public class ObjectService {
             if (declared != null && maxSize != null && declared > maxSize) {
                 throw new GranaryException(ErrorCode.ENTITY_TOO_LARGE, "The object is larger than the maximum of " + maxSize + " bytes.");
             }
+            // Deferred: the cache starts a lookup as soon as it is asked, and the precheck needs
+            // the replaced version's size only when the upload would not fit without it.
             Mono<Void> fits = declared == null ? Mono.empty()
-                    : quotas.precheck(bucket, declared, objects.find(bucket, key).map(StoredObject::size));
+                    : quotas.precheck(bucket, declared, Mono.defer(() -> objects.find(bucket, key).map(StoredObject::size)));
             return fits.then(precheck(bucket, key, request.condition())).then(Mono.defer(() -> {
                 String versionId = WriteProtocol.newVersionId();
                 BlobLocation location = WriteProtocol.newVersion(bucket, versionId);

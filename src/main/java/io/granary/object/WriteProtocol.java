@@ -102,12 +102,39 @@ class WriteProtocol {
     }
 
     /**
+     * Makes {@code record} visible, keeps the usage counters exact and retires the replaced
+     * version's blob: with a quota on the bucket or its tenant, the growth is reserved before
+     * (so the quota can refuse it); without one, it is counted after, from the version the
+     * commit itself replaced.
+     */
+    private Mono<StoredObject> commit(Bucket bucket, StoredObject record, WriteCondition condition) {
+        return quotas.limits(bucket).flatMap(limited -> limited ? reserveAndCommit(bucket, record, condition)
+                : commitAndCount(bucket, record, condition));
+    }
+
+    /**
+     * Without a quota nothing can refuse the write, so nothing is reserved: one round trip for
+     * the commit, which returns the version it replaced, and one for both counters, which take
+     * the exact difference (none at all when an overwrite keeps the size). A commit that fails
+     * counts nothing, one whose outcome is unknown neither (as a reservation would be given
+     * back); a process stopping between commit and count leaves the counters short by this write
+     * until the next recount, as one stopping between reservation and commit leaves them over.
+     */
+    private Mono<StoredObject> commitAndCount(Bucket bucket, StoredObject record, WriteCondition condition) {
+        return objects.commit(record, condition)
+                .flatMap(previous -> quotas.count(bucket, record.size() - previous.size(), 0)
+                        .then(replaced(previous, record))
+                        .thenReturn(record))
+                .switchIfEmpty(Mono.defer(() -> quotas.count(bucket, record.size(), 1).thenReturn(record)));
+    }
+
+    /**
      * Reserves in the quotas what the new version adds over the current one, makes
      * {@code record} visible, corrects the counters if the version actually replaced was
      * another than expected (a concurrent writer), and retires the replaced version's blob. A
      * refused commit gives its reservation back.
      */
-    private Mono<StoredObject> commit(Bucket bucket, StoredObject record, WriteCondition condition) {
+    private Mono<StoredObject> reserveAndCommit(Bucket bucket, StoredObject record, WriteCondition condition) {
         return objects.find(bucket, record.key()).map(StoredObject::size).defaultIfEmpty(-1L).flatMap(currentSize -> {
             long expectedBytes = Math.max(currentSize, 0);
             long expectedObjects = currentSize < 0 ? 0 : 1;
@@ -117,13 +144,18 @@ class WriteProtocol {
                     .then(objects.commit(record, condition).onErrorResume(error ->
                             quotas.release(bucket, addedBytes, addedObjects).then(Mono.error(error))))
                     .flatMap(previous -> quotas.release(bucket, previous.size() - expectedBytes, 1 - expectedObjects)
-                            // The same version committed again (a repeated completion) replaced
-                            // itself: its bytes are the current ones and must stay.
-                            .then(previous.blob().equals(record.blob()) ? Mono.<Void>empty() : retire(previous.location()))
+                            .then(replaced(previous, record))
                             .thenReturn(record))
                     .switchIfEmpty(Mono.defer(() -> quotas.release(bucket, -expectedBytes, -expectedObjects)
                             .thenReturn(record)));
         });
+    }
+
+    /** Retires the blob of {@code previous}, which {@code record} replaced. */
+    private Mono<Void> replaced(StoredObject previous, StoredObject record) {
+        // The same version committed again (a repeated completion) replaced itself: its bytes
+        // are the current ones and must stay.
+        return previous.blob().equals(record.blob()) ? Mono.empty() : retire(previous.location());
     }
 
     /**

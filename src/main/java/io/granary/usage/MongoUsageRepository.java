@@ -2,7 +2,9 @@ package io.granary.usage;
 
 import io.granary.common.MetadataErrors;
 import org.bson.Document;
+import java.util.List;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.data.mongodb.core.BulkOperations;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
@@ -56,6 +58,22 @@ class MongoUsageRepository implements UsageRepository {
                         new Update().inc("bytes", -bytes).inc("objects", -objects), COLLECTION)
                 .then()
                 .onErrorMap(MetadataErrors::translate);
+    }
+
+    @Override
+    public Mono<Void> addToAll(List<String> ids, long bytes, long objects, boolean create) {
+        // One ordered bulk write: the driver sends consecutive updates as one "update" command.
+        var bulk = mongo.bulkOps(BulkOperations.BulkMode.ORDERED, COLLECTION);
+        for (String id : ids) {
+            Query counter = Query.query(Criteria.where("_id").is(id));
+            Update increment = new Update().inc("bytes", bytes).inc("objects", objects);
+            if (create) {
+                bulk.upsert(counter, increment);
+            } else {
+                bulk.updateOne(counter, increment);
+            }
+        }
+        return bulk.execute().then().onErrorMap(MetadataErrors::translate);
     }
 
     @Override

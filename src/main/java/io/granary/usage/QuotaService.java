@@ -2,6 +2,7 @@ package io.granary.usage;
 
 import io.granary.bucket.Bucket;
 import io.granary.tenant.TenantService;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -71,11 +72,12 @@ public class QuotaService {
      */
     public Mono<Void> precheck(Bucket bucket, long bytes, Mono<Long> replaced) {
         Mono<Long> freed = replaced.defaultIfEmpty(0L).cache();
-        return usage.read(bucketCounter(bucket.id()))
+        // Without a byte quota on the bucket its counter cannot refuse: not worth a round trip.
+        Mono<Void> inBucket = bucket.quotaBytes() == null ? Mono.empty() : usage.read(bucketCounter(bucket.id()))
                 .flatMap(current -> fits(current[0], bytes, bucket.quotaBytes(), freed)
                         .flatMap(ok -> ok ? Mono.<Void>empty() : precheckRefusal(QuotaRefusal.bucket(bucket.name()),
-                                current, bytes, bucket.quotaBytes(), freed)))
-                .then(tenants.get(bucket.tenantId()))
+                                current, bytes, bucket.quotaBytes(), freed)));
+        return inBucket.then(tenants.get(bucket.tenantId()))
                 .flatMap(tenant -> tenant.quotaBytes() == null ? Mono.<Void>empty()
                         : usage.read(tenantCounter(tenant.id()))
                                 .flatMap(total -> fits(total[0], bytes, tenant.quotaBytes(), freed)
@@ -105,13 +107,52 @@ public class QuotaService {
         if (bytes == 0 && objects == 0) {
             return Mono.empty();
         }
-        return usage.subtract(bucketCounter(bucket.id()), bytes, objects)
-                .then(usage.subtract(tenantCounter(bucket.tenantId()), bytes, objects))
+        // Both counters in one round trip; one that does not exist (any more) is not created.
+        return usage.addToAll(counters(bucket), -bytes, -objects, false)
                 .onErrorResume(error -> {
                     log.error("usage of bucket {} not reduced by {} bytes / {} objects: {}", bucket.id(), bytes, objects,
                             error.toString());
                     return Mono.empty();
                 });
+    }
+
+    /**
+     * Whether a quota could refuse a write to {@code bucket}: the bucket or its tenant has one.
+     * Writes that no quota limits need no reservation before they become visible
+     * ({@link #count}).
+     */
+    public Mono<Boolean> limits(Bucket bucket) {
+        if (limited(bucket.quotaBytes(), bucket.quotaObjects())) {
+            return Mono.just(true);
+        }
+        return tenants.get(bucket.tenantId()).map(tenant -> limited(tenant.quotaBytes(), tenant.quotaObjects()));
+    }
+
+    private static boolean limited(Long quotaBytes, Long quotaObjects) {
+        return quotaBytes != null || quotaObjects != null;
+    }
+
+    /**
+     * Counts a change that no quota limits ({@link #limits} said so) on the bucket's and the
+     * tenant's counter, in one round trip, creating a counter that does not exist yet. Called
+     * once the change is visible, with its exact size. Never fails: a failure is logged, and the
+     * counters are then off by this change until the next recount.
+     */
+    public Mono<Void> count(Bucket bucket, long bytes, long objects) {
+        if (bytes == 0 && objects == 0) {
+            return Mono.empty();
+        }
+        return usage.addToAll(counters(bucket), bytes, objects, true)
+                .onErrorResume(error -> {
+                    log.error("usage of bucket {} not changed by {} bytes / {} objects: {}", bucket.id(), bytes, objects,
+                            error.toString());
+                    return Mono.empty();
+                });
+    }
+
+    /** The counters a change in {@code bucket} moves, the bucket's first. */
+    private static List<String> counters(Bucket bucket) {
+        return List.of(bucketCounter(bucket.id()), tenantCounter(bucket.tenantId()));
     }
 
     /** After a bucket and all its objects are gone: its usage leaves the tenant's, its counter goes. */

@@ -1,5 +1,6 @@
 package io.granary.usage;
 
+import java.util.List;
 import reactor.core.publisher.Mono;
 
 /**
@@ -17,6 +18,14 @@ public interface UsageRepository {
 
     /** Subtracts unconditionally (releases are never refused). */
     Mono<Void> subtract(String id, long bytes, long objects);
+
+    /**
+     * Adds {@code bytes} and {@code objects} (either may be negative) to each counter of
+     * {@code ids} without condition, in that order and in one round trip. A missing counter is
+     * created only with {@code create}, else left missing. Each counter is still its own atomic
+     * step (no transaction): a failure part-way can leave the later counters unchanged.
+     */
+    Mono<Void> addToAll(List<String> ids, long bytes, long objects, boolean create);
 
     /**
      * Adds {@code bytes} and {@code objects} to counter {@code id} only if it still holds
