@@ -97,7 +97,8 @@ granary_tenant() { # base-url bucket
 }
 
 # Starts S3Proxy (filesystem-nio2 backend under $WORK/<name>) on port with fresh credentials.
-# Sets S3PROXY_PID, S3_ACCESS_KEY, S3_SECRET_KEY and S3_ENDPOINT.
+# Sets S3PROXY_PID, S3_ACCESS_KEY, S3_SECRET_KEY and S3_ENDPOINT. S3PROXY_AUTH=none accepts
+# unsigned requests too (Granary's signed ones still work).
 start_s3proxy() { # name port
   local dir="$WORK/$1"
   mkdir -p "$dir/data"
@@ -106,7 +107,7 @@ start_s3proxy() { # name port
   S3_ENDPOINT="http://127.0.0.1:$2"
   cat > "$dir/s3proxy.properties" <<EOF
 s3proxy.endpoint=$S3_ENDPOINT
-s3proxy.authorization=aws-v2-or-v4
+s3proxy.authorization=${S3PROXY_AUTH:-aws-v2-or-v4}
 s3proxy.identity=$S3_ACCESS_KEY
 s3proxy.credential=$S3_SECRET_KEY
 jclouds.provider=filesystem-nio2
@@ -153,13 +154,16 @@ machine_info() {
 
 # Starts nginx (sendfile on, one worker per CPU) serving root on port; sets NGINX_PID.
 # NGINX_ACCESS_LOG=on writes nginx's default access log (a line per request, unbuffered) to a
-# file, as Granary writes its own; the default is off.
+# file, as Granary writes its own; the default is off. NGINX_LOCATION adds directives to the
+# server (e.g. 'dav_methods PUT; client_max_body_size 0;'); root is then made writable for the
+# workers, which run as an unprivileged user when started by root.
 start_nginx() { # root port
   local nginx dir="$WORK/nginx"
   nginx=$(PATH="$PATH:/usr/sbin:/sbin" command -v nginx)
   mkdir -p "$dir"
   # nginx's workers run as an unprivileged user when started by root.
   chmod a+rX "$WORK"
+  [ -z "${NGINX_LOCATION:-}" ] || chmod a+rwx "$1"
   cat > "$dir/nginx.conf" <<CONF
 worker_processes $(nproc);
 daemon off;
@@ -180,6 +184,7 @@ http {
   server {
     listen 127.0.0.1:$2;
     root $1;
+    ${NGINX_LOCATION:-}
   }
 }
 CONF
