@@ -1,28 +1,47 @@
 package io.granary.object;
 
+import io.granary.common.BufferBatches;
 import io.granary.common.DiscardedBuffers;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Watches an upload stream as it passes: counts bytes, computes MD5 and SHA-256, and stops
  * the stream as soon as it exceeds the allowed size. One instance per upload; read the
  * results only after the stream completed.
+ *
+ * <p>The body leaves in batches of {@link #BATCH_BYTES} ({@link BufferBatches}), each hashed
+ * before it is passed on, MD5 and SHA-256 side by side on the {@link #DIGESTS} threads, off the
+ * event loop: MD5 alone runs at about 0.7 GB/s, so on the event loop the two digests were a
+ * ceiling for every upload on that loop. While one batch is hashed, the one before it is being
+ * written by the store. Counting and the size limit stay on the receiving thread, so an
+ * oversized body stops at once.
  */
 final class BodyDigest {
 
+    /** Request chunks read ahead of the batching (at most this many times the server's chunk size). */
     private static final int READ_AHEAD = 32;
+    static final int BATCH_BYTES = 1024 * 1024;
+    /** Bounded: at most one task per digest per upload at a time; CPU work only. */
+    private static final Scheduler DIGESTS = Schedulers.newParallel("body-digest",
+            Math.max(2, Runtime.getRuntime().availableProcessors()), true);
 
     private final Long maxSize;
-    private final MessageDigest md5 = digest("MD5");
-    private final MessageDigest sha256 = digest("SHA-256");
+    private final Digest md5 = new Digest("MD5");
+    private final Digest sha256 = new Digest("SHA-256");
     private long size;
 
     /** @param maxSize largest acceptable body in bytes, or {@code null} for no limit */
@@ -30,12 +49,14 @@ final class BodyDigest {
         this.maxSize = maxSize;
     }
 
+    /**
+     * {@code body}, counted, limited and hashed, in batches; every buffer of it is passed on or
+     * released.
+     */
     Flux<DataBuffer> observe(Flux<DataBuffer> body) {
-        // Read ahead a bounded number of chunks (at most READ_AHEAD x the server's chunk size):
-        // without it every chunk waits for the previous write to complete before the socket is
-        // read again, and uploads become latency-bound. Chunks dropped on cancel are released.
-        return DiscardedBuffers.release(body.limitRate(READ_AHEAD))
-                .<DataBuffer>handle((buffer, sink) -> {
+        // Read ahead a bounded number of chunks: without it every chunk waits for the stages
+        // behind to take it before the socket is read again, and uploads become latency-bound.
+        Flux<DataBuffer> counted = body.limitRate(READ_AHEAD).handle((buffer, sink) -> {
             size += buffer.readableByteCount();
             if (maxSize != null && size > maxSize) {
                 DataBufferUtils.release(buffer);
@@ -43,16 +64,85 @@ final class BodyDigest {
                         "The object is larger than the maximum of " + maxSize + " bytes."));
                 return;
             }
-            try (DataBuffer.ByteBufferIterator views = buffer.readableByteBuffers()) {
-                while (views.hasNext()) {
-                    ByteBuffer view = views.next();
-                    sha256.update(view.duplicate());
-                    md5.update(view);
-                }
-            }
             sink.next(buffer);
-        }).onErrorMap(error -> !(error instanceof GranaryException), error -> new GranaryException(
-                ErrorCode.INCOMPLETE_BODY, "The request body could not be read to its end: " + error, error));
+        });
+        // Batches waiting to be hashed, or hashed and not yet taken, are discarded on cancel and
+        // released by the hook; one being hashed is released once its digests are done.
+        return DiscardedBuffers.release(BufferBatches.coalesce(counted, BATCH_BYTES).concatMap(this::hashed, 1))
+                .onErrorMap(error -> !(error instanceof GranaryException), error -> new GranaryException(
+                        ErrorCode.INCOMPLETE_BODY, "The request body could not be read to its end: " + error, error));
+    }
+
+    /**
+     * {@code batch}, once both digests took it in. The buffer is never released while a digest
+     * still reads it: if the stream was cancelled meanwhile, the sink discards the batch only
+     * when both are done.
+     */
+    private Mono<DataBuffer> hashed(DataBuffer batch) {
+        return Mono.create(sink -> {
+            List<ByteBuffer> views = new ArrayList<>();
+            try (DataBuffer.ByteBufferIterator iterator = batch.readableByteBuffers()) {
+                iterator.forEachRemaining(views::add);
+            }
+            CompletableFuture.allOf(update(md5, views), update(sha256, views)).whenComplete((done, error) -> {
+                if (error != null) {
+                    DataBufferUtils.release(batch);
+                    sink.error(error);
+                } else {
+                    sink.success(batch);
+                }
+            });
+        });
+    }
+
+    private static CompletableFuture<Void> update(Digest digest, List<ByteBuffer> views) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        DIGESTS.schedule(() -> {
+            try {
+                for (ByteBuffer view : views) {
+                    digest.update(view.duplicate()); // each digest reads its own view
+                }
+                done.complete(null);
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
+    }
+
+    /**
+     * A message digest fed from direct buffers through a heap array of its own: given a direct
+     * buffer, {@link MessageDigest} copies it 4 KiB at a time into a scratch array and makes a
+     * call per copy, which cost SHA-256 about a quarter of its speed here.
+     */
+    private static final class Digest {
+
+        private final MessageDigest digest;
+        private final byte[] scratch = new byte[64 * 1024];
+
+        Digest(String algorithm) {
+            try {
+                this.digest = MessageDigest.getInstance(algorithm);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(algorithm + " is required of every JVM", e);
+            }
+        }
+
+        void update(ByteBuffer bytes) {
+            if (bytes.hasArray()) {
+                digest.update(bytes);
+                return;
+            }
+            while (bytes.hasRemaining()) {
+                int length = Math.min(bytes.remaining(), scratch.length);
+                bytes.get(scratch, 0, length);
+                digest.update(scratch, 0, length);
+            }
+        }
+
+        String hex() {
+            return HexFormat.of().formatHex(digest.digest());
+        }
     }
 
     long size() {
@@ -60,18 +150,10 @@ final class BodyDigest {
     }
 
     String md5Hex() {
-        return HexFormat.of().formatHex(md5.digest());
+        return md5.hex();
     }
 
     String sha256Hex() {
-        return HexFormat.of().formatHex(sha256.digest());
-    }
-
-    private static MessageDigest digest(String algorithm) {
-        try {
-            return MessageDigest.getInstance(algorithm);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(algorithm + " is required of every JVM", e);
-        }
+        return sha256.hex();
     }
 }
