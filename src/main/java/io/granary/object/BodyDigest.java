@@ -24,9 +24,9 @@ import reactor.core.scheduler.Schedulers;
  * results only after the stream completed.
  *
  * <p>The body leaves in batches of {@link #BATCH_BYTES} ({@link BufferBatches}), each hashed
- * before it is passed on, MD5 and SHA-256 side by side on the {@link #DIGESTS} threads, off the
- * event loop: MD5 alone runs at about 0.7 GB/s, so on the event loop the two digests were a
- * ceiling for every upload on that loop. While one batch is hashed, the one before it is being
+ * before it is passed on, MD5 and SHA-256 side by side on bounded pools of their own, off the
+ * event loop: MD5 alone runs at about 0.7 GB/s, and the two digests cost more CPU than
+ * everything else an upload does. While one batch is hashed, the one before it is being
  * written by the store. Counting and the size limit stay on the receiving thread, so an
  * oversized body stops at once.
  */
@@ -35,9 +35,16 @@ final class BodyDigest {
     /** Request chunks read ahead of the batching (at most this many times the server's chunk size). */
     private static final int READ_AHEAD = 32;
     static final int BATCH_BYTES = 1024 * 1024;
-    /** Bounded: at most one task per digest per upload at a time; CPU work only. */
-    private static final Scheduler DIGESTS = Schedulers.newParallel("body-digest",
-            Math.max(2, Runtime.getRuntime().availableProcessors()), true);
+    private static final int THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
+    /**
+     * Where each upload's batches are hashed with MD5, one batch at a time per upload. The
+     * thread waits there for the batch's SHA-256, so it is not a non-blocking one; it never
+     * waits for anything else.
+     */
+    private static final Scheduler DIGESTS = Schedulers.newBoundedElastic(2 * THREADS,
+            Schedulers.DEFAULT_BOUNDED_ELASTIC_QUEUESIZE, "body-digest", 60, true);
+    /** Where the SHA-256 of each batch runs meanwhile: CPU work only, never waits. */
+    private static final Scheduler SHA256 = Schedulers.newParallel("body-sha256", THREADS, true);
 
     private final Long maxSize;
     private final Digest md5 = new Digest("MD5");
@@ -66,48 +73,40 @@ final class BodyDigest {
             }
             sink.next(buffer);
         });
-        // Batches waiting to be hashed, or hashed and not yet taken, are discarded on cancel and
-        // released by the hook; one being hashed is released once its digests are done.
-        return DiscardedBuffers.release(BufferBatches.coalesce(counted, BATCH_BYTES).concatMap(this::hashed, 1))
+        // One batch hashed at a time while the next one waits; batches queued when the stream
+        // is cancelled or fails are released by the hook. The batch being hashed is held by the
+        // hashing thread alone until it is passed on, so nothing releases it under the digests.
+        return DiscardedBuffers.release(BufferBatches.coalesce(counted, BATCH_BYTES)
+                        .publishOn(DIGESTS, 1)
+                        .<DataBuffer>handle((batch, sink) -> {
+                            try {
+                                hash(batch);
+                            } catch (RuntimeException e) {
+                                DataBufferUtils.release(batch);
+                                sink.error(e);
+                                return;
+                            }
+                            sink.next(batch);
+                        }))
                 .onErrorMap(error -> !(error instanceof GranaryException), error -> new GranaryException(
                         ErrorCode.INCOMPLETE_BODY, "The request body could not be read to its end: " + error, error));
     }
 
-    /**
-     * {@code batch}, once both digests took it in. The buffer is never released while a digest
-     * still reads it: if the stream was cancelled meanwhile, the sink discards the batch only
-     * when both are done.
-     */
-    private Mono<DataBuffer> hashed(DataBuffer batch) {
-        return Mono.create(sink -> {
-            List<ByteBuffer> views = new ArrayList<>();
-            try (DataBuffer.ByteBufferIterator iterator = batch.readableByteBuffers()) {
-                iterator.forEachRemaining(views::add);
-            }
-            CompletableFuture.allOf(update(md5, views), update(sha256, views)).whenComplete((done, error) -> {
-                if (error != null) {
-                    DataBufferUtils.release(batch);
-                    sink.error(error);
-                } else {
-                    sink.success(batch);
-                }
-            });
-        });
+    /** Takes {@code batch} into both digests: SHA-256 on another thread, MD5 on this one. */
+    private void hash(DataBuffer batch) {
+        List<ByteBuffer> views = new ArrayList<>();
+        try (DataBuffer.ByteBufferIterator iterator = batch.readableByteBuffers()) {
+            iterator.forEachRemaining(views::add);
+        }
+        CompletableFuture<Void> sha = Mono.fromRunnable(() -> update(sha256, views)).subscribeOn(SHA256).then().toFuture();
+        update(md5, views);
+        sha.join();
     }
 
-    private static CompletableFuture<Void> update(Digest digest, List<ByteBuffer> views) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        DIGESTS.schedule(() -> {
-            try {
-                for (ByteBuffer view : views) {
-                    digest.update(view.duplicate()); // each digest reads its own view
-                }
-                done.complete(null);
-            } catch (RuntimeException e) {
-                done.completeExceptionally(e);
-            }
-        });
-        return done;
+    private static void update(Digest digest, List<ByteBuffer> views) {
+        for (ByteBuffer view : views) {
+            digest.update(view.duplicate()); // each digest reads its own view
+        }
     }
 
     /**
