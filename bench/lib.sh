@@ -98,7 +98,7 @@ granary_tenant() { # base-url bucket
 
 # Starts S3Proxy (filesystem-nio2 backend under $WORK/<name>) on port with fresh credentials.
 # Sets S3PROXY_PID, S3_ACCESS_KEY, S3_SECRET_KEY and S3_ENDPOINT. S3PROXY_AUTH=none starts it
-# without authentication (plain HTTP requests, e.g. from wrk, which cannot sign).
+# without authentication: plain requests (wrk cannot sign) and Granary's signed ones both work.
 start_s3proxy() { # name port
   local dir="$WORK/$1"
   mkdir -p "$dir/data"
@@ -154,13 +154,16 @@ machine_info() {
 
 # Starts nginx (sendfile on, one worker per CPU) serving root on port; sets NGINX_PID.
 # NGINX_ACCESS_LOG=on writes nginx's default access log (a line per request, unbuffered) to a
-# file, as Granary writes its own; the default is off.
+# file, as Granary writes its own; the default is off. NGINX_LOCATION adds directives to the
+# server (e.g. 'dav_methods PUT; client_max_body_size 0;'); root is then made writable for the
+# workers, which run as an unprivileged user when started by root.
 start_nginx() { # root port
   local nginx dir="$WORK/nginx"
   nginx=$(PATH="$PATH:/usr/sbin:/sbin" command -v nginx)
   mkdir -p "$dir"
   # nginx's workers run as an unprivileged user when started by root.
   chmod a+rX "$WORK"
+  [ -z "${NGINX_LOCATION:-}" ] || chmod a+rwx "$1"
   cat > "$dir/nginx.conf" <<CONF
 worker_processes $(nproc);
 daemon off;
@@ -181,6 +184,7 @@ http {
   server {
     listen 127.0.0.1:$2;
     root $1;
+    ${NGINX_LOCATION:-}
   }
 }
 CONF

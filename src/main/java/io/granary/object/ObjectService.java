@@ -104,7 +104,9 @@ public class ObjectService {
                             return new StoredObject(null, bucket.tenantId(), bucket.id(), key, digest.size(), md5, sha256,
                                     contentType, sniffer.detected(), cacheControl, metadata, versionId, location.path(), now());
                         });
-                Flux<DataBuffer> checked = sniffer.observe(digest.observe(body));
+                // Sniffed as it arrives, before the digest batches it: a contradiction stops the
+                // upload after its first 8 KiB.
+                Flux<DataBuffer> checked = digest.observe(sniffer.observe(body));
                 // A cancel while the body streams is the store's to clean up; once the blob is
                 // complete, settling (verify, commit, clean up) runs to its end regardless.
                 return blobs.put(location, checked, declared, WriteProtocol.blobMetadata(bucket, key))

@@ -2,7 +2,7 @@ package io.granary.storage.fs;
 
 import io.granary.common.DiscardedBuffers;
 import java.io.IOException;
-import java.nio.channels.AsynchronousFileChannel;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,32 +19,55 @@ import reactor.core.scheduler.Schedulers;
 /** Streams a body into a new file of the store's temporary directory. */
 final class TempFiles {
 
+    /**
+     * Buffers queued for the writing thread. Bodies arrive in batches of about a mebibyte
+     * (see {@code BodyDigest}); two keep the disk busy while the next one is hashed, and bound
+     * what an upload holds here.
+     */
+    private static final int QUEUED = 2;
+
     private TempFiles() {
     }
 
     /**
      * Writes {@code body} into {@code file}, which must not exist yet, releasing every buffer
-     * (written, or dropped by a cancel). Opening and closing run on the bounded-elastic
-     * scheduler; their failures go through {@code translate}. On error or cancel the file is
-     * closed, then deleted: a cancel can arrive while the file is still being opened, so a
-     * deletion by the caller at that moment could come before the file exists.
+     * (written, or dropped by a cancel). Each buffer is written with one gathering write on a
+     * bounded-elastic thread, and the file is flushed to disk in the background as it grows
+     * ({@link Writeback}), so the caller's final {@code force} has only the tail left to do.
+     * Opening and closing run on the bounded-elastic scheduler; failures go through
+     * {@code translate}. On error or cancel the file is closed, then deleted: a cancel can
+     * arrive while the file is still being opened, so a deletion by the caller at that moment
+     * could come before the file exists.
      */
     static Mono<Void> write(Flux<DataBuffer> body, Path file, Function<Throwable, Throwable> translate) {
-        // Our own channel handling rather than DataBufferUtils.write(source, path): that variant
-        // keeps consuming the body after its Mono is cancelled.
+        // Blocking writes of whole batches rather than DataBufferUtils.write to an
+        // AsynchronousFileChannel: that writes one buffer (and each component of a composite
+        // one) at a time, each a hand-off to the channel's thread pool and back, which made
+        // uploads wait on thread wake-ups rather than on the disk (docs/benchmarks.md).
         AtomicBoolean abandoned = new AtomicBoolean();
-        Mono<AsynchronousFileChannel> open = Mono.fromCallable(() -> open(file, abandoned))
+        Mono<FileChannel> open = Mono.fromCallable(() -> open(file, abandoned))
                 .subscribeOn(Schedulers.boundedElastic())
                 .onErrorMap(translate)
                 .doOnCancel(() -> abandoned.set(true))
                 // Cancelled between the check in open() and the hand-over: the channel then
                 // arrives to nobody. This runs on the bounded-elastic thread that opened it.
-                .doOnDiscard(AsynchronousFileChannel.class, channel -> discard(channel, file));
+                .doOnDiscard(FileChannel.class, channel -> discard(channel, file));
         return Flux.usingWhen(open,
-                        // Written buffers come back to be released; one whose write completes
-                        // after a cancel is dropped by the sink, and the discard hook frees it.
-                        channel -> DiscardedBuffers.release(DataBufferUtils.write(body, channel)
-                                .doOnNext(DataBufferUtils::release)),
+                        channel -> {
+                            Writeback writeback = new Writeback(channel);
+                            // Buffers still queued for the writer when the stream is cancelled
+                            // or fails are discarded, and released by the hook.
+                            return DiscardedBuffers.release(body.publishOn(Schedulers.boundedElastic(), QUEUED)
+                                    .<Void>handle((buffer, sink) -> {
+                                        try {
+                                            writeback.write(buffer);
+                                        } catch (IOException | RuntimeException e) {
+                                            sink.error(translate.apply(e));
+                                        } finally {
+                                            DataBufferUtils.release(buffer);
+                                        }
+                                    }));
+                        },
                         channel -> close(channel, null, translate),
                         (channel, error) -> close(channel, file, translate),
                         channel -> close(channel, file, translate))
@@ -57,10 +80,10 @@ final class TempFiles {
      * the file is deleted here, where its creation is known, rather than by a caller who cannot
      * tell whether it exists yet.
      */
-    private static AsynchronousFileChannel open(Path file, AtomicBoolean abandoned) throws IOException {
-        AsynchronousFileChannel channel;
+    private static FileChannel open(Path file, AtomicBoolean abandoned) throws IOException {
+        FileChannel channel;
         try {
-            channel = AsynchronousFileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         } catch (FileAlreadyExistsException notOurs) {
             throw notOurs;
         } catch (IOException | RuntimeException e) {
@@ -74,7 +97,7 @@ final class TempFiles {
         return channel;
     }
 
-    private static void discard(AsynchronousFileChannel channel, Path file) {
+    private static void discard(FileChannel channel, Path file) {
         try {
             channel.close();
             Files.deleteIfExists(file);
@@ -83,8 +106,11 @@ final class TempFiles {
         }
     }
 
-    /** Closes the channel and, if {@code discard} is not {@code null}, deletes that file. */
-    private static Mono<Boolean> close(AsynchronousFileChannel channel, Path discard, Function<Throwable, Throwable> translate) {
+    /**
+     * Closes the channel and, if {@code discard} is not {@code null}, deletes that file. Closing
+     * waits for a background flush still running on the channel.
+     */
+    private static Mono<Boolean> close(FileChannel channel, Path discard, Function<Throwable, Throwable> translate) {
         return Mono.fromCallable(() -> {
                     try {
                         channel.close();

@@ -4,6 +4,8 @@ import io.granary.common.DiscardedBuffers;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,6 +26,8 @@ import software.amazon.awssdk.core.async.AsyncRequestBody;
  * otherwise leave the request hanging until the read timeout.
  */
 final class DataBufferRequestBody implements AsyncRequestBody {
+
+    private static final int PIECE = 256 * 1024;
 
     private final Flux<DataBuffer> body;
     private final long length;
@@ -48,7 +52,7 @@ final class DataBufferRequestBody implements AsyncRequestBody {
             return;
         }
         AtomicLong seen = new AtomicLong();
-        DiscardedBuffers.release(body.map(buffer -> copyAndRelease(buffer, seen))
+        DiscardedBuffers.release(body.concatMapIterable(buffer -> copyAndRelease(buffer, seen))
                         .concatWith(Flux.defer(() -> seen.get() == length ? Flux.empty() : Flux.error(incomplete(seen.get()))))
                         // Whatever failed the body (the caller's flux or our length check) is what
                         // put() must report, not the SDK's wrapper around it.
@@ -61,16 +65,26 @@ final class DataBufferRequestBody implements AsyncRequestBody {
         return failure.get();
     }
 
-    private ByteBuffer copyAndRelease(DataBuffer buffer, AtomicLong seen) {
+    /**
+     * The buffer's bytes in heap arrays of at most {@link #PIECE} bytes. Uploads arrive in 1 MiB
+     * batches; an array that large would be a humongous object for G1 in a small heap (one of
+     * half a region or more, and regions are 1 MiB at 128 MiB), allocated and reclaimed at a
+     * premium, twice per mebibyte uploaded.
+     */
+    private List<ByteBuffer> copyAndRelease(DataBuffer buffer, AtomicLong seen) {
         try {
             int count = buffer.readableByteCount();
             long total = seen.addAndGet(count);
             if (total > length) {
                 throw incomplete(total);
             }
-            byte[] bytes = new byte[count];
-            buffer.read(bytes);
-            return ByteBuffer.wrap(bytes);
+            List<ByteBuffer> pieces = new ArrayList<>(count / PIECE + 1);
+            for (int left = count; left > 0; left -= PIECE) {
+                byte[] bytes = new byte[Math.min(left, PIECE)];
+                buffer.read(bytes);
+                pieces.add(ByteBuffer.wrap(bytes));
+            }
+            return pieces;
         } finally {
             DataBufferUtils.release(buffer);
         }

@@ -2,11 +2,14 @@ package io.granary.storage.fs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.granary.common.BufferBatches;
 import io.granary.error.ErrorCode;
 import io.granary.storage.BlobLocation;
 import io.granary.storage.BlobStore;
 import io.granary.storage.BlobStoreContract;
 import io.granary.storage.StoredPart;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,6 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.core.io.buffer.NettyDataBufferFactory;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 
 /** The blob store contract on local disk, plus what only the filesystem adapter promises. */
@@ -101,5 +107,52 @@ class FileSystemBlobStoreTest extends BlobStoreContract {
         assertThat(stale).doesNotExist();
         assertThat(fresh).exists();
         Files.delete(fresh);
+    }
+
+    @Test
+    void aBodyInCompositeBatchesStoresItsExactBytesAndReleasesThem() {
+        // Larger than the background flush interval, in the 1 MiB composite buffers uploads
+        // arrive in: each is one gathering write.
+        byte[] data = randomBytes((int) (2 * Writeback.FLUSH_BYTES) + 12_345);
+        List<ByteBuf> sent = new CopyOnWriteArrayList<>();
+        BlobLocation location = location("batched");
+
+        put(location, BufferBatches.coalesce(nettyChunks(data, sent), 1024 * 1024), (long) data.length);
+
+        assertSameBytes(read(location, null), data);
+        assertThat(sent).allSatisfy(buffer -> assertThat(buffer.refCnt()).isZero());
+    }
+
+    @Test
+    void aCancelledBatchedBodyLeavesNothingAndReleasesEveryBuffer() throws InterruptedException {
+        byte[] data = randomBytes(8 * 1024 * 1024);
+        List<ByteBuf> sent = new CopyOnWriteArrayList<>();
+        BlobLocation location = location("batched-cancelled");
+        Flux<DataBuffer> endless = Flux.concat(BufferBatches.coalesce(nettyChunks(data, sent), 1024 * 1024), Flux.never());
+
+        Disposable upload = store.put(location, endless, null, Map.of()).subscribe(done -> { }, error -> { });
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (sent.size() < 64 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        upload.dispose();
+
+        while (sent.stream().anyMatch(buffer -> buffer.refCnt() > 0) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(sent).isNotEmpty().allSatisfy(buffer -> assertThat(buffer.refCnt()).isZero());
+        assertThat(store.head(location).block()).isNull();
+    }
+
+    /** {@code data} as pooled 64 KiB Netty buffers, allocated when requested and recorded in {@code sent}. */
+    private static Flux<DataBuffer> nettyChunks(byte[] data, List<ByteBuf> sent) {
+        NettyDataBufferFactory factory = new NettyDataBufferFactory(PooledByteBufAllocator.DEFAULT);
+        int chunk = 64 * 1024;
+        return Flux.range(0, (data.length + chunk - 1) / chunk).map(i -> {
+            int length = Math.min(chunk, data.length - i * chunk);
+            ByteBuf buffer = PooledByteBufAllocator.DEFAULT.directBuffer(length).writeBytes(data, i * chunk, length);
+            sent.add(buffer);
+            return factory.wrap(buffer);
+        });
     }
 }
