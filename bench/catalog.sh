@@ -90,4 +90,5 @@ done
 bench_stop "$GRANARY_PID"
 start --granary.sweeper.interval=5s --granary.sweeper.safety-age=1s
 for _ in $(seq 1 1200); do grep -q 'Orphan sweep' "$WORK/granary-cat.log" && break; sleep 0.5; done
+echo "metadata.mv: $(du -m "$WORK/data-cat/metadata.mv" | cut -f1) MiB"
 echo "orphan sweep over $(find "$WORK/data-cat/store/blobs/t" -type f | wc -l) blobs (+ $ORPHANS removed): $(grep -o 'Orphan sweep.*' "$WORK/granary-cat.log" | head -1)"
