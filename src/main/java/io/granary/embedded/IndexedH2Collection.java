@@ -17,7 +17,8 @@ import org.h2.mvstore.MVMap;
  * the query is walked in key order, each document it yields matched against the whole query,
  * and when the index order is the sort asked for, the walk stops at the limit; a query the
  * entries alone answer ({@link CoveredProjection}) loads no document at all. Queries no
- * ordered index serves (and those by {@code _id} alone) take the server's own path.
+ * ordered index serves (and those by {@code _id} alone) take the server's own path; a query
+ * by {@code _id} and more fields looks the document up by its {@code _id} first.
  */
 final class IndexedH2Collection extends H2Collection {
 
@@ -42,6 +43,13 @@ final class IndexedH2Collection extends H2Collection {
     @Override
     protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit, int batchSize,
                                          Document projection) {
+        Index<Object> byId = query.size() > 1 && isPlainId(query.get("_id")) ? idIndex() : null;
+        if (byId != null && !isNaturalOrder(orderBy)) {
+            // By _id and more (a conditional update): the server's own path would scan the
+            // collection, as its _id index serves a query on _id alone.
+            Iterable<Object> found = byId.getPositions(new Document("_id", query.get("_id")));
+            return matchDocuments(query, found, orderBy, skip, limit, batchSize, projection);
+        }
         IndexScan scan = bestScan(query, orderBy);
         if (scan == null || isNaturalOrder(orderBy)) {
             return super.queryDocuments(query, orderBy, skip, limit, batchSize, projection);
@@ -78,6 +86,17 @@ final class IndexedH2Collection extends H2Collection {
             }
         }
         return best;
+    }
+
+    /** The server's unique index on {@code _id}; {@code null} in its own collections that have none. */
+    private Index<Object> idIndex() {
+        return getIndexes().stream().filter(index -> index.getKeys().size() == 1
+                && index.getKeys().get(0).getKey().equals("_id")).findFirst().orElse(null);
+    }
+
+    private static boolean isPlainId(Object id) {
+        return id != null && !(id instanceof Document) && !(id instanceof java.util.Collection)
+                && !(id instanceof de.bwaldvogel.mongo.bson.BsonRegularExpression);
     }
 
     private static boolean isNaturalOrder(Document orderBy) {

@@ -144,6 +144,8 @@ class OrderedIndexTest {
             Bson sweep = Filters.and(Filters.eq("state", STATES[random.nextInt(3)]),
                     Filters.lt("createdAt", Instant.ofEpochMilli(1_700_000_000_000L + random.nextInt(3_000_000))));
             assertSame(subject, oracle, c -> c.find(sweep).sort(Sorts.ascending("createdAt")).limit(100), "sweep " + sweep);
+            Bson byIdAndState = Filters.and(Filters.eq("_id", "o" + random.nextInt(1500)), Filters.eq("state", STATES[random.nextInt(3)]));
+            assertSame(subject, oracle, c -> c.find(byIdAndState), "by id and more " + byIdAndState);
             Bson anyInBucket = Filters.and(Filters.eq("tenantId", "t" + random.nextInt(2)),
                     Filters.eq("bucketId", "b" + random.nextInt(3)));
             assertSame(subject, oracle, c -> c.find(anyInBucket).sort(Sorts.ascending("key")), "bucket " + anyInBucket);
