@@ -206,7 +206,7 @@ final class IndexScan {
     }
 
     /** A value an index entry can equal: no operator document, array, null or pattern. */
-    private static boolean isPlain(Object value) {
+    static boolean isPlain(Object value) {
         return value instanceof String || value instanceof Number || value instanceof Instant
                 || value instanceof ObjectId || value instanceof Boolean;
     }

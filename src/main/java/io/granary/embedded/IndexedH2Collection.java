@@ -43,7 +43,7 @@ final class IndexedH2Collection extends H2Collection {
     @Override
     protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit, int batchSize,
                                          Document projection) {
-        Index<Object> byId = query.size() > 1 && isPlainId(query.get("_id")) ? idIndex() : null;
+        Index<Object> byId = query.size() > 1 && IndexScan.isPlain(query.get("_id")) ? idIndex() : null;
         if (byId != null && !isNaturalOrder(orderBy)) {
             // By _id and more (a conditional update): the server's own path would scan the
             // collection, as its _id index serves a query on _id alone.
@@ -92,11 +92,6 @@ final class IndexedH2Collection extends H2Collection {
     private Index<Object> idIndex() {
         return getIndexes().stream().filter(index -> index.getKeys().size() == 1
                 && index.getKeys().get(0).getKey().equals("_id")).findFirst().orElse(null);
-    }
-
-    private static boolean isPlainId(Object id) {
-        return id != null && !(id instanceof Document) && !(id instanceof java.util.Collection)
-                && !(id instanceof de.bwaldvogel.mongo.bson.BsonRegularExpression);
     }
 
     private static boolean isNaturalOrder(Document orderBy) {
