@@ -13,8 +13,8 @@ import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 
 /**
- * mongo-java-server's H2 backend with ordered indexes: every index a client declares, except
- * {@code _id}'s, is an {@link OrderedIndex} kept in the same MVStore file as the documents, so
+ * mongo-java-server's H2 backend with ordered indexes: every index, {@code _id}'s included, is
+ * an {@link OrderedIndex} kept in the same MVStore file as the documents, so
  * range queries, sorts with limits and lookups by any indexed field cost a walk of the index
  * instead of a scan of the collection, and a restart rebuilds nothing. Documents are kept as
  * BSON ({@link DocumentType}).
@@ -58,9 +58,6 @@ final class IndexedH2Backend extends H2Backend {
         @Override
         protected Index<Object> openOrCreateUniqueIndex(String collection, String name, List<IndexKey> keys,
                                                         boolean sparse) {
-            if (keys.size() == 1 && keys.get(0).getKey().equals("_id")) {
-                return super.openOrCreateUniqueIndex(collection, name, keys, sparse);
-            }
             return ordered(collection, name, keys, sparse, true);
         }
 

@@ -73,7 +73,7 @@ final class IndexedH2Collection extends H2Collection {
     /** The scan pinning down most of the query, preferring one already in the order asked for. */
     private IndexScan bestScan(Document query, Document orderBy) {
         if (query.containsKey("_id") && !(query.get("_id") instanceof Document)) {
-            return null; // a lookup by _id: the server's unique index finds the one document
+            return null; // a lookup by _id: the _id index finds the one document (OrderedIndex.canHandle)
         }
         IndexScan best = null;
         for (Index<Object> index : getIndexes()) {
@@ -88,7 +88,7 @@ final class IndexedH2Collection extends H2Collection {
         return best;
     }
 
-    /** The server's unique index on {@code _id}; {@code null} in its own collections that have none. */
+    /** The index on {@code _id}; {@code null} in the server's own collections that have none. */
     private Index<Object> idIndex() {
         return getIndexes().stream().filter(index -> index.getKeys().size() == 1
                 && index.getKeys().get(0).getKey().equals("_id")).findFirst().orElse(null);

@@ -21,7 +21,8 @@ import org.h2.mvstore.MVMap;
  * array element for array values, as MongoDB's multikey indexes) whose key is the document's
  * index values followed by its position, in an MVStore map committed with the documents
  * themselves. {@link IndexScan} walks it in key order from any prefix, which is what serves
- * range queries, sorts and limits; uniqueness is a lookup of the values' prefix.
+ * range queries, sorts and limits; uniqueness is a lookup of the values' prefix. A collection's
+ * {@code _id} index also tells the server where a document lies (its position is its {@code _id}).
  *
  * <p>Keys shorter than an entry's are marks, never entries: the empty key marks a complete
  * index (a build interrupted by a crash leaves it unmarked, and {@link IndexedH2Collection}
@@ -37,6 +38,8 @@ final class OrderedIndex extends Index<Object> {
     private final IndexKeyType order;
     private final boolean unique;
     private final int width;
+    /** Whether this is the collection's {@code _id} index, which also says where a document lies. */
+    private final boolean primary;
 
     OrderedIndex(String name, List<IndexKey> keys, boolean sparse, boolean unique, MVMap<Object[], Boolean> entries,
                  IndexKeyType order) {
@@ -45,6 +48,7 @@ final class OrderedIndex extends Index<Object> {
         this.order = order;
         this.unique = unique;
         this.width = keys.size();
+        this.primary = width == 1 && keys.get(0).getKey().equals("_id");
     }
 
     boolean isComplete() {
@@ -84,7 +88,7 @@ final class OrderedIndex extends Index<Object> {
 
     @Override
     public Object getPosition(Document document) {
-        return null; // the _id index answers this for every collection that has an ordered index
+        return primary ? positionOf(getKeyValues(document)) : null; // the other indexes defer to _id's
     }
 
     @Override
@@ -111,14 +115,19 @@ final class OrderedIndex extends Index<Object> {
         return keys.isEmpty() ? null : position;
     }
 
+    /**
+     * Only a lookup by {@code _id} alone, the one query the server's own path is left with:
+     * {@link IndexedH2Collection} plans every other scan itself.
+     */
     @Override
     public boolean canHandle(Document query) {
-        return false; // IndexedH2Collection plans its scans itself
+        return primary && query.size() == 1 && IndexScan.isPlain(query.get("_id"));
     }
 
     @Override
     public Iterable<Object> getPositions(Document query) {
-        throw new UnsupportedOperationException("scanned through IndexScan");
+        Object position = positionOf(getKeyValues(query));
+        return position == null ? List.of() : List.of(position);
     }
 
     @Override
@@ -157,13 +166,29 @@ final class OrderedIndex extends Index<Object> {
             return;
         }
         for (KeyValue values : getKeyValues(document)) {
-            Object[] prefix = values.stream().toArray();
-            Object[] found = entries.ceilingKey(prefix);
-            if (found != null && found.length == width + 1 && order.compare(prefix, found, width) == 0
-                    && !Objects.equals(found[width], ownPosition)) {
+            Object[] found = entryOf(values);
+            if (found != null && !Objects.equals(found[width], ownPosition)) {
                 throw new DuplicateKeyError(this, collection, getKeys(), values);
             }
         }
+    }
+
+    /** The position of the first document indexed under one of the values, or {@code null}. */
+    private Object positionOf(Set<KeyValue> keyValues) {
+        for (KeyValue values : keyValues) {
+            Object[] found = entryOf(values);
+            if (found != null) {
+                return found[width];
+            }
+        }
+        return null;
+    }
+
+    /** The first entry whose values are these (an entry key is the values, then a position), or {@code null}. */
+    private Object[] entryOf(KeyValue values) {
+        Object[] prefix = values.stream().toArray();
+        Object[] found = entries.ceilingKey(prefix);
+        return found != null && found.length == width + 1 && order.compare(prefix, found, width) == 0 ? found : null;
     }
 
     private List<Object[]> entryKeys(Document document, Object position) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mongodb.MongoException;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Projections;
@@ -100,6 +101,10 @@ class OrderedIndexTest {
                     .append("createdAt", Instant.ofEpochMilli(1_700_000_000_000L + i * 1000L));
             sameOutcome(subject, oracle, c -> Mono.from(c.insertOne(object)).map(Object::toString));
             written.add(object);
+            if (i % 50 == 49) { // an _id taken before, under a key nobody has: refused alike
+                Document again = new Document(object).append("_id", "o" + random.nextInt(i)).append("key", "again/" + i);
+                sameOutcome(subject, oracle, c -> Mono.from(c.insertOne(again)).map(Object::toString));
+            }
         }
         for (int i = 0; i < 300; i++) {
             Document target = written.get(random.nextInt(written.size()));
@@ -110,6 +115,13 @@ class OrderedIndexTest {
             };
             sameOutcome(subject, oracle, c -> Mono.from(c.updateOne(Filters.eq("_id", target.get("_id")), change))
                     .map(r -> r.getMatchedCount() + "/" + r.getModifiedCount()));
+            // An upsert by _id (as a commit writes a record): inserts under a new _id, updates an existing one.
+            String upserted = "o" + random.nextInt(1600);
+            Bson upsert = Updates.combine(Updates.set("blob", "blob-" + random.nextInt(1200)),
+                    Updates.setOnInsert("key", "upserted/" + upserted), Updates.setOnInsert("tenantId", "t1"),
+                    Updates.setOnInsert("bucketId", "b2"));
+            sameOutcome(subject, oracle, c -> Mono.from(c.findOneAndUpdate(Filters.eq("_id", upserted), upsert,
+                    new FindOneAndUpdateOptions().upsert(true))).map(Document::toJson).defaultIfEmpty("inserted"));
         }
         for (int i = 0; i < 300; i++) {
             Object id = written.get(random.nextInt(written.size())).get("_id");
@@ -144,6 +156,10 @@ class OrderedIndexTest {
             Bson sweep = Filters.and(Filters.eq("state", STATES[random.nextInt(3)]),
                     Filters.lt("createdAt", Instant.ofEpochMilli(1_700_000_000_000L + random.nextInt(3_000_000))));
             assertSame(subject, oracle, c -> c.find(sweep).sort(Sorts.ascending("createdAt")).limit(100), "sweep " + sweep);
+            Object id = "o" + random.nextInt(1600);
+            assertSameDocuments(subject, oracle, c -> c.find(Filters.eq("_id", id)), "by id " + id);
+            List<String> ids = random.ints(10, 0, 1600).mapToObj(n -> "o" + n).toList();
+            assertSame(subject, oracle, c -> c.find(Filters.in("_id", ids)).sort(Sorts.ascending("_id")), "ids " + ids);
             Bson byIdAndState = Filters.and(Filters.eq("_id", "o" + random.nextInt(1500)), Filters.eq("state", STATES[random.nextInt(3)]));
             assertSame(subject, oracle, c -> c.find(byIdAndState), "by id and more " + byIdAndState);
             Bson anyInBucket = Filters.and(Filters.eq("tenantId", "t" + random.nextInt(2)),
@@ -201,7 +217,8 @@ class OrderedIndexTest {
             plain.shutdownNow();
         }
 
-        indexed = new MongoServer(new IndexedH2Backend(earlier.toString()));
+        IndexedH2Backend backend = new IndexedH2Backend(earlier.toString());
+        indexed = new MongoServer(backend);
         subjectClient = serve(indexed);
         MongoCollection<Document> objects = collection(subjectClient);
         Mono.from(objects.updateOne(Filters.eq("_id", "o7"), Updates.set("key", "moved"))).block(); // written anew as BSON
@@ -212,6 +229,10 @@ class OrderedIndexTest {
                 Filters.gte("key", "k05"))).sort(Sorts.ascending("key")).limit(3)).map(d -> d.get("key")).collectList().block();
         assertThat(keys).containsExactly("k05", "k06", "k08");
         assertThat(Mono.from(objects.countDocuments(Filters.eq("key", "moved"))).block()).isEqualTo(1);
+        Object duplicate = Mono.from(objects.insertOne(new Document("_id", "o9").append("key", "other")))
+                .map(Object::toString).onErrorResume(MongoException.class, e -> Mono.just("code " + e.getCode())).block();
+        assertThat(duplicate).isEqualTo("code 11000");
+        assertThat(backend.getMvStore().getMapNames()).noneMatch(name -> name.contains("._index_")); // the unordered ones are gone
     }
 
     private MongoCollection<Document> collection(MongoClient client) {
