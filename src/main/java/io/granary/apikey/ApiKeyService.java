@@ -3,21 +3,16 @@ package io.granary.apikey;
 import io.granary.audit.AuditEventType;
 import io.granary.audit.AuditLog;
 import io.granary.common.Ids;
-import io.granary.common.Names;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import io.granary.security.Authorizer;
-import io.granary.security.Permission;
 import io.granary.security.Principal;
 import io.granary.security.Secrets;
 import io.granary.tenant.TenantService;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.EnumSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
@@ -57,32 +52,12 @@ public class ApiKeyService {
 
     public Mono<IssuedKey> create(Principal principal, String tenantId, KeySpec spec) {
         Authorizer.requireTenantAdmin(principal, tenantId);
-        Names.requireLabel(spec.name(), "Key name");
-        if (spec.permissions() == null || spec.permissions().isEmpty()) {
-            throw new GranaryException(ErrorCode.INVALID_REQUEST, "A key needs at least one permission.");
-        }
-        Set<String> permissions = new LinkedHashSet<>();
-        for (String permission : spec.permissions()) {
-            permissions.add(Permission.parse(permission).wireName());
-        }
-        if (spec.buckets() != null) {
-            if (spec.buckets().isEmpty()) {
-                throw new GranaryException(ErrorCode.INVALID_REQUEST, "'buckets' must name at least one bucket, or be null for all.");
-            }
-            spec.buckets().forEach(Names::requireBucketName);
-        }
-        if (spec.requestsPerSecond() != null && !(spec.requestsPerSecond() > 0)) {
-            throw new GranaryException(ErrorCode.INVALID_REQUEST, "'requestsPerSecond' must be positive.");
-        }
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        if (spec.expiresAt() != null && !spec.expiresAt().isAfter(now)) {
-            throw new GranaryException(ErrorCode.INVALID_REQUEST, "'expiresAt' must be in the future.");
-        }
+        KeyScope scope = KeyScope.of(spec, now);
         String id = Ids.newId();
         String secret = Secrets.newSecret();
-        ApiKey key = new ApiKey(id, tenantId, spec.name(), List.copyOf(permissions),
-                spec.buckets() == null ? null : List.copyOf(new LinkedHashSet<>(spec.buckets())),
-                spec.expiresAt(), now, Secrets.sha256Hex(secret), spec.requestsPerSecond());
+        ApiKey key = new ApiKey(id, tenantId, scope.name(), scope.permissions(), scope.buckets(), scope.expiresAt(), now,
+                Secrets.sha256Hex(secret), scope.requestsPerSecond());
         return tenants.get(tenantId)
                 .then(keys.insert(key))
                 .flatMap(saved -> audit.record(principal, tenantId, AuditEventType.KEY_CREATED, "key:" + id,
@@ -143,9 +118,7 @@ public class ApiKeyService {
         if (!Secrets.sameDigest(key.secretDigest(), secret)) {
             return null;
         }
-        Set<Permission> permissions = EnumSet.noneOf(Permission.class);
-        key.permissions().forEach(p -> permissions.add(Permission.parse(p)));
-        Principal principal = new Principal.TenantKey(key.tenantId(), key.id(), Set.copyOf(permissions), key.buckets(),
+        Principal principal = KeyScope.principal(key.tenantId(), key.id(), key.permissions(), key.buckets(),
                 key.requestsPerSecond());
         if (verified.size() >= MAX_VERIFIED) {
             verified.clear();

@@ -26,6 +26,7 @@ public enum ErrorCode {
     ISSUER_NOT_FOUND(HttpStatus.NOT_FOUND, "issuer_not_found", "No such trusted issuer."),
     ISSUER_EXISTS(HttpStatus.CONFLICT, "issuer_exists", "This issuer is already trusted."),
     KEY_NOT_FOUND(HttpStatus.NOT_FOUND, "key_not_found", "No such API key."),
+    CREDENTIAL_NOT_FOUND(HttpStatus.NOT_FOUND, "credential_not_found", "No such S3 credential."),
     BUCKET_NOT_FOUND(HttpStatus.NOT_FOUND, "bucket_not_found", "No such bucket."),
     BUCKET_EXISTS(HttpStatus.CONFLICT, "bucket_exists", "A bucket with this name exists."),
     BUCKET_NOT_EMPTY(HttpStatus.CONFLICT, "bucket_not_empty", "The bucket is not empty."),

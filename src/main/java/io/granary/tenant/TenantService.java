@@ -1,7 +1,5 @@
 package io.granary.tenant;
 
-import io.granary.security.jwt.TenantIssuerRepository;
-import io.granary.user.UserRepository;
 import io.granary.apikey.ApiKeyRepository;
 import io.granary.audit.AuditEventType;
 import io.granary.audit.AuditLog;
@@ -11,10 +9,13 @@ import io.granary.common.Names;
 import io.granary.common.Quotas;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
+import io.granary.s3credential.S3CredentialRepository;
 import io.granary.security.Authorizer;
 import io.granary.security.Principal;
+import io.granary.security.jwt.TenantIssuerRepository;
 import io.granary.usage.QuotaService;
 import io.granary.usage.UsageRepository;
+import io.granary.user.UserRepository;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
@@ -29,20 +30,23 @@ public class TenantService {
     private final TenantRepository tenants;
     private final BucketRepository buckets;
     private final ApiKeyRepository keys;
+    private final S3CredentialRepository s3Credentials;
     private final AuditLog audit;
     private final UsageRepository usage;
 
     private final UserRepository users;
     private final TenantIssuerRepository issuers;
 
-    public TenantService(TenantRepository tenants, BucketRepository buckets, ApiKeyRepository keys, AuditLog audit,
-                         UsageRepository usage, UserRepository users, TenantIssuerRepository issuers) {
+    public TenantService(TenantRepository tenants, BucketRepository buckets, ApiKeyRepository keys,
+                         S3CredentialRepository s3Credentials, AuditLog audit, UsageRepository usage, UserRepository users,
+                         TenantIssuerRepository issuers) {
         this.users = users;
         this.issuers = issuers;
         this.usage = usage;
         this.tenants = tenants;
         this.buckets = buckets;
         this.keys = keys;
+        this.s3Credentials = s3Credentials;
         this.audit = audit;
     }
 
@@ -91,7 +95,7 @@ public class TenantService {
     }
 
     /**
-     * Deletes a tenant that has no buckets. Its keys, users and trusted issuers go first, so no credential of a deleted tenant can
+     * Deletes a tenant that has no buckets. Its keys, S3 credentials, users and trusted issuers go first, so no credential of a deleted tenant can
      * keep working; the bucket count is taken again after that, so a bucket created meanwhile by
      * a key that was still valid stops the deletion.
      */
@@ -100,6 +104,7 @@ public class TenantService {
         return get(id)
                 .flatMap(tenant -> requireNoBuckets(id))
                 .then(keys.deleteByTenant(id))
+                .then(s3Credentials.deleteByTenant(id))
                 .then(users.deleteByTenant(id))
                 .then(issuers.deleteByTenant(id))
                 .then(requireNoBuckets(id))

@@ -7,6 +7,7 @@ import io.granary.bucket.BucketHandler;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import io.granary.object.ObjectHandler;
+import io.granary.s3credential.S3CredentialHandler;
 import io.granary.security.CredentialFilter;
 import io.granary.security.PublicAccessFilter;
 import io.granary.security.jwt.TenantIssuerHandler;
@@ -47,7 +48,8 @@ class ApiRoutes {
     private static final MediaType YAML = MediaType.parseMediaType("application/yaml");
 
     @Bean
-    RouterFunction<ServerResponse> apiV1(TenantHandler tenants, ApiKeyHandler keys, BucketHandler buckets,
+    RouterFunction<ServerResponse> apiV1(TenantHandler tenants, ApiKeyHandler keys, S3CredentialHandler s3Credentials,
+                                         BucketHandler buckets,
                                          ObjectHandler objects, SignedUrlHandler signedUrls, CredentialFilter credentials,
                                          PublicAccessFilter publicAccess, AuditHandler audit, UsageHandler usage,
                                          UserHandler users, TenantIssuerHandler issuers, AuthHandler auth,
@@ -66,6 +68,9 @@ class ApiRoutes {
                 .add("/tenants/{tenantId}/keys", HttpMethod.POST, keys::create)
                 .add("/tenants/{tenantId}/keys", HttpMethod.GET, keys::list)
                 .add("/tenants/{tenantId}/keys/{keyId}", HttpMethod.DELETE, keys::revoke)
+                .add("/tenants/{tenantId}/s3-credentials", HttpMethod.POST, s3Credentials::create)
+                .add("/tenants/{tenantId}/s3-credentials", HttpMethod.GET, s3Credentials::list)
+                .add("/tenants/{tenantId}/s3-credentials/{credentialId}", HttpMethod.DELETE, s3Credentials::revoke)
                 .add("/tenants/{tenantId}/issuers", HttpMethod.POST, issuers::register)
                 .add("/tenants/{tenantId}/issuers", HttpMethod.GET, issuers::list)
                 .add("/tenants/{tenantId}/issuers/{issuerId}", HttpMethod.DELETE, issuers::remove)

@@ -35,12 +35,21 @@ final class GranaryNode implements AutoCloseable {
 
     /** Starts a node with the test root key, a fresh data directory and the given extra {@code --name=value} arguments. */
     static GranaryNode start(List<String> arguments) {
+        return start(ApiTestSupport.tempDir(), arguments);
+    }
+
+    /** Starts a node on {@code dataDir}, which may hold an earlier node's data (one node at a time). */
+    static GranaryNode start(java.nio.file.Path dataDir, List<String> arguments) {
         List<String> all = new ArrayList<>(List.of("--server.port=0",
-                "--granary.data-dir=" + ApiTestSupport.tempDir(),
+                "--granary.data-dir=" + dataDir,
                 "--granary.root-key=" + ApiTestSupport.ROOT_KEY,
                 "--spring.main.banner-mode=off"));
         all.addAll(arguments);
         return new GranaryNode(new SpringApplicationBuilder(GranaryApplication.class).run(all.toArray(String[]::new)));
+    }
+
+    <T> T bean(Class<T> type) {
+        return context.getBean(type);
     }
 
     /** The argument that makes another node use this node's embedded metadata database. */

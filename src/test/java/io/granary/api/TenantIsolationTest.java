@@ -80,6 +80,8 @@ class TenantIsolationTest extends ApiTestSupport {
                 new Call(HttpMethod.GET, "/v1/tenants/" + tenantB + "/keys", null),
                 new Call(HttpMethod.POST, "/v1/tenants/" + tenantB + "/keys", Map.of("name", "x", "permissions", List.of("admin"))),
                 new Call(HttpMethod.DELETE, "/v1/tenants/" + tenantB + "/keys/" + keyIdB, null),
+                new Call(HttpMethod.GET, "/v1/tenants/" + tenantB + "/s3-credentials", null),
+                new Call(HttpMethod.POST, "/v1/tenants/" + tenantB + "/s3-credentials", Map.of("name", "x", "permissions", List.of("admin"))),
                 new Call(HttpMethod.GET, "/v1/tenants/" + tenantB + "/issuers", null),
                 new Call(HttpMethod.POST, "/v1/tenants/" + tenantB + "/issuers", Map.of("issuer", "https://idp.example")),
                 new Call(HttpMethod.POST, "/v1/users", Map.of("username", unique("x"), "password", USER_PASSWORD,
