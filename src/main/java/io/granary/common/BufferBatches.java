@@ -1,10 +1,13 @@
 package io.granary.common;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.core.io.buffer.NettyDataBuffer;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * Gathers the small buffers a body arrives in (Netty reads at most 64 KiB at a time) into
@@ -28,16 +31,61 @@ public final class BufferBatches {
      */
     public static Flux<DataBuffer> coalesce(Flux<DataBuffer> body, int bytes) {
         return DiscardedBuffers.release(Flux.defer(() -> {
-            long[] collected = {0};
-            return body.bufferUntil(buffer -> {
-                collected[0] += buffer.readableByteCount();
-                if (collected[0] < bytes) {
-                    return false;
-                }
-                collected[0] = 0;
-                return true;
-            }).map(BufferBatches::join);
+            Batch batch = new Batch(bytes);
+            return body.<DataBuffer>handle((buffer, sink) -> {
+                        List<DataBuffer> full = batch.add(buffer);
+                        if (full != null) {
+                            sink.next(join(full));
+                        }
+                    })
+                    .concatWith(Mono.fromSupplier(batch::rest).map(BufferBatches::join))
+                    .doFinally(signal -> batch.close());
         }));
+    }
+
+    /**
+     * The buffers of the batch being collected. Whoever completes a batch takes it whole; a
+     * cancel or a failure, which may arrive on another thread while a buffer is added, releases
+     * what is left. Guarded by its monitor, so no buffer is both passed on and released (Reactor's
+     * own {@code bufferUntil} discards its list on cancel without that guard).
+     */
+    private static final class Batch {
+        private final int bytes;
+        private List<DataBuffer> buffers = new ArrayList<>();
+        private long collected;
+        private boolean closed;
+
+        Batch(int bytes) {
+            this.bytes = bytes;
+        }
+
+        /** The batch {@code buffer} completes, or {@code null}; after {@link #close} it releases the buffer. */
+        synchronized List<DataBuffer> add(DataBuffer buffer) {
+            if (closed) {
+                DataBufferUtils.release(buffer);
+                return null;
+            }
+            buffers.add(buffer);
+            collected += buffer.readableByteCount();
+            return collected < bytes ? null : take();
+        }
+
+        /** What was collected since the last full batch, or {@code null} for nothing. */
+        synchronized List<DataBuffer> rest() {
+            return closed || buffers.isEmpty() ? null : take();
+        }
+
+        synchronized void close() {
+            closed = true;
+            take().forEach(DataBufferUtils::release);
+        }
+
+        private List<DataBuffer> take() {
+            List<DataBuffer> taken = buffers;
+            buffers = new ArrayList<>();
+            collected = 0;
+            return taken;
+        }
     }
 
     private static DataBuffer join(List<DataBuffer> buffers) {
