@@ -80,7 +80,7 @@ start_granary() { # name port java-options [application arguments...]
   read -r -a jvm <<< "$3"
   shift 3
   GRANARY_ROOT_KEY="$ROOT_KEY" java "${jvm[@]}" -jar "${JAR:-target/granary.jar}" --server.port="$port" \
-    --granary.data-dir="$WORK/data-$name" --granary.rate-limit.enabled="${RATE_LIMITS:-false}" "$@" > "$WORK/granary-$name.log" 2>&1 &
+    --granary.data-dir="$WORK/data-$name" --granary.rate-limit.enabled="${RATE_LIMITS:-false}" --granary.s3.port="${GRANARY_S3_PORT:-0}" "$@" > "$WORK/granary-$name.log" 2>&1 &
   GRANARY_PID=$!
   bench_track "$GRANARY_PID"
 }

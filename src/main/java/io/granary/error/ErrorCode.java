@@ -71,6 +71,12 @@ public enum ErrorCode {
     CHECKSUM_MISMATCH(HttpStatusCode.valueOf(460), "checksum_mismatch", "The body does not match Upload-Checksum; its bytes were discarded."),
     PART_URLS_UNSUPPORTED(HttpStatus.BAD_REQUEST, "part_urls_unsupported", "The blob store has no presigned part URLs; upload parts through Granary."),
     RECOUNT_RUNNING(HttpStatus.CONFLICT, "recount_running", "A usage recount is already running; try again once it has finished."),
+    SIGNATURE_MISMATCH(HttpStatus.FORBIDDEN, "signature_mismatch", "The request's signature does not match the one computed with the credential's secret."),
+    ACCESS_KEY_UNKNOWN(HttpStatus.FORBIDDEN, "access_key_unknown", "No S3 credential has this access key id (or it expired, or was revoked)."),
+    REQUEST_TIME_SKEWED(HttpStatus.FORBIDDEN, "request_time_skewed", "The request's time is more than 15 minutes from the server's."),
+    AUTHORIZATION_MALFORMED(HttpStatus.BAD_REQUEST, "authorization_malformed", "The request's S3 authorization is malformed or incomplete."),
+    CONTENT_SHA256_MISMATCH(HttpStatus.BAD_REQUEST, "content_sha256_mismatch", "The body's SHA-256 does not match x-amz-content-sha256; nothing was stored."),
+    NOT_IMPLEMENTED(HttpStatus.NOT_IMPLEMENTED, "not_implemented", "The operation is not implemented."),
     PRECONDITION_FAILED(HttpStatus.PRECONDITION_FAILED, "precondition_failed", "A precondition did not hold."),
     METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "The method is not allowed here."),
     RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "rate_limited", "Too many requests; retry after the given delay."),
@@ -101,5 +107,53 @@ public enum ErrorCode {
 
     public String title() {
         return title;
+    }
+
+    /** The error code the S3 API answers with for this failure (AWS's names where AWS has one). */
+    public String s3Code() {
+        return switch (this) {
+            case UNAUTHENTICATED, INVALID_TOKEN, TOKEN_EXPIRED, INVALID_CREDENTIALS, FORBIDDEN, SIGNED_URL_INVALID,
+                 SIGNED_URL_MISMATCH, SIGNED_URL_EXPIRED -> "AccessDenied";
+            case SIGNATURE_MISMATCH -> "SignatureDoesNotMatch";
+            case ACCESS_KEY_UNKNOWN -> "InvalidAccessKeyId";
+            case REQUEST_TIME_SKEWED -> "RequestTimeTooSkewed";
+            case AUTHORIZATION_MALFORMED -> "AuthorizationHeaderMalformed";
+            case CONTENT_SHA256_MISMATCH -> "XAmzContentSHA256Mismatch";
+            case NOT_IMPLEMENTED -> "NotImplemented";
+            case TENANT_NOT_FOUND, BUCKET_NOT_FOUND -> "NoSuchBucket";
+            case BUCKET_EXISTS -> "BucketAlreadyOwnedByYou";
+            case BUCKET_NOT_EMPTY -> "BucketNotEmpty";
+            case OBJECT_NOT_FOUND, BLOB_NOT_FOUND -> "NoSuchKey";
+            case UPLOAD_NOT_FOUND, UPLOAD_EXPIRED -> "NoSuchUpload";
+            case INVALID_BUCKET_NAME -> "InvalidBucketName";
+            case INVALID_KEY -> "InvalidArgument";
+            case INVALID_RANGE -> "InvalidRange";
+            case BAD_DIGEST -> "BadDigest";
+            case INVALID_DIGEST -> "InvalidDigest";
+            case INCOMPLETE_BODY -> "IncompleteBody";
+            case ENTITY_TOO_LARGE -> "EntityTooLarge";
+            case QUOTA_EXCEEDED -> "QuotaExceeded";
+            case LENGTH_REQUIRED -> "MissingContentLength";
+            case INVALID_PART -> "InvalidPart";
+            case INVALID_PART_ORDER -> "InvalidPartOrder";
+            case PART_TOO_SMALL -> "EntityTooSmall";
+            case PRECONDITION_FAILED -> "PreconditionFailed";
+            case METHOD_NOT_ALLOWED -> "MethodNotAllowed";
+            case RATE_LIMITED -> "SlowDown";
+            case METADATA_UNAVAILABLE, STORE_UNAVAILABLE, SCAN_UNAVAILABLE, ISSUER_UNAVAILABLE -> "ServiceUnavailable";
+            case INTERNAL, STORE_ERROR -> "InternalError";
+            default -> "InvalidRequest";
+        };
+    }
+
+    /** The status the S3 API answers with: this code's, except where S3 answers another one. */
+    public HttpStatusCode s3Status() {
+        return switch (this) {
+            case UNAUTHENTICATED, INVALID_TOKEN, TOKEN_EXPIRED, INVALID_CREDENTIALS -> HttpStatus.FORBIDDEN;
+            case ENTITY_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, CONTENT_TYPE_MISMATCH, CONTENT_REJECTED -> HttpStatus.BAD_REQUEST;
+            case QUOTA_EXCEEDED -> HttpStatus.FORBIDDEN;
+            case RATE_LIMITED -> HttpStatus.SERVICE_UNAVAILABLE;
+            default -> status;
+        };
     }
 }

@@ -4,10 +4,8 @@ import io.granary.bucket.Bucket;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import io.granary.security.Principal;
-import io.granary.storage.BlobContent;
 import io.granary.storage.ByteRange;
 import io.granary.web.Requests;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,14 +13,10 @@ import java.util.Optional;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
-import org.springframework.http.HttpRange;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ReactiveHttpOutputMessage;
-import org.springframework.http.ZeroCopyHttpOutputMessage;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.BodyInserter;
-import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
@@ -52,7 +46,7 @@ public class ObjectHandler {
                 headers.getFirst(HttpHeaders.CACHE_CONTROL),
                 userMetadata(headers),
                 ExpectedDigests.parse(headers.getFirst("Content-MD5"), headers.getFirst("X-Checksum-Sha256")),
-                writeCondition(headers));
+                ObjectHttp.writeCondition(headers));
         Flux<DataBuffer> body = Requests.body(request);
         return objects.put(Requests.principal(request), request.pathVariable("bucket"), key(request), put, body)
                 .flatMap(stored -> ServerResponse.ok().eTag(stored.quotedEtag()).bodyValue(view(stored)));
@@ -68,45 +62,21 @@ public class ObjectHandler {
         return metadata;
     }
 
-    private static WriteCondition writeCondition(HttpHeaders headers) {
-        List<String> ifNoneMatch = EntityTags.parse(headers.get(HttpHeaders.IF_NONE_MATCH), HttpHeaders.IF_NONE_MATCH);
-        List<String> ifMatch = EntityTags.parse(headers.get(HttpHeaders.IF_MATCH), HttpHeaders.IF_MATCH);
-        if (!ifNoneMatch.isEmpty() && !ifMatch.isEmpty()) {
-            throw new GranaryException(ErrorCode.INVALID_REQUEST, "Send If-Match or If-None-Match, not both.");
-        }
-        if (!ifNoneMatch.isEmpty()) {
-            if (!ifNoneMatch.equals(List.of(EntityTags.ANY))) {
-                throw new GranaryException(ErrorCode.INVALID_REQUEST, "On PUT, If-None-Match supports only '*'.");
-            }
-            return new WriteCondition.Absent();
-        }
-        if (!ifMatch.isEmpty()) {
-            return new WriteCondition.Matching(ifMatch.contains(EntityTags.ANY) ? List.of() : ifMatch);
-        }
-        return new WriteCondition.None();
-    }
-
     // ---- GET / HEAD ---------------------------------------------------------------------
 
     public Mono<ServerResponse> get(ServerRequest request) {
-        return read(request, true);
+        return read(request);
     }
 
-    private Mono<ServerResponse> read(ServerRequest request, boolean firstAttempt) {
-        return objects.stat(Requests.principal(request), request.pathVariable("bucket"), key(request))
+    private Mono<ServerResponse> read(ServerRequest request) {
+        return ObjectHttp.readingTwice(() -> objects.stat(Requests.principal(request), request.pathVariable("bucket"), key(request))
                 .flatMap(found -> requireVersion(request, found))
-                .flatMap(found -> preconditions(request, found.object())
-                        .switchIfEmpty(Mono.defer(() -> respond(request, found.bucket(), found.object()))))
-                .onErrorResume(error -> firstAttempt && error instanceof GranaryException g && g.code() == ErrorCode.BLOB_NOT_FOUND,
-                        // The version was replaced or deleted between reading its metadata and
-                        // opening its bytes: evaluate the request once more against the new state.
-                        error -> read(request, false))
-                .onErrorMap(error -> error instanceof GranaryException g && g.code() == ErrorCode.BLOB_NOT_FOUND,
-                        error -> new GranaryException(ErrorCode.OBJECT_NOT_FOUND, "The object changed while being read; retry."));
+                .flatMap(found -> ObjectHttp.preconditions(request, found.object())
+                        .switchIfEmpty(Mono.defer(() -> respond(request, found.bucket(), found.object())))));
     }
 
     private Mono<ServerResponse> respond(ServerRequest request, Bucket bucket, StoredObject object) {
-        ByteRange range = range(request, object);
+        ByteRange range = ObjectHttp.range(request, object);
         ServerResponse.BodyBuilder builder = ServerResponse.status(range == null ? HttpStatus.OK : HttpStatus.PARTIAL_CONTENT);
         describe(builder, request, bucket, object);
         long length = range == null ? object.size() : range.length();
@@ -117,7 +87,7 @@ public class ObjectHandler {
         if (request.method() == HttpMethod.HEAD || object.size() == 0) {
             return builder.build();
         }
-        Mono<ServerResponse> streamed = Mono.defer(() -> objects.open(object, range).flatMap(content -> builder.body(inserter(content))));
+        Mono<ServerResponse> streamed = Mono.defer(() -> objects.open(object, range).flatMap(content -> builder.body(ObjectHttp.inserter(content))));
         boolean redirect = request.queryParam("redirect").map("true"::equals).orElse(bucket.redirectsDownloads());
         if (range == null && redirect) {
             // Take the transfer off the gateway where the store can serve it; else stream as usual.
@@ -127,83 +97,6 @@ public class ObjectHandler {
                     .switchIfEmpty(streamed);
         }
         return streamed;
-    }
-
-    /**
-     * RFC 9110 conditional GET/HEAD: If-Match and If-Unmodified-Since fail with 412 (Spring's
-     * helper evaluates them for unsafe methods only); If-None-Match and If-Modified-Since answer 304.
-     */
-    private static Mono<ServerResponse> preconditions(ServerRequest request, StoredObject object) {
-        HttpHeaders headers = request.headers().asHttpHeaders();
-        List<String> ifMatch = EntityTags.parse(headers.get(HttpHeaders.IF_MATCH), HttpHeaders.IF_MATCH);
-        // Parsed only to refuse malformed values with a 400; Spring evaluates the header below.
-        EntityTags.parse(headers.get(HttpHeaders.IF_NONE_MATCH), HttpHeaders.IF_NONE_MATCH);
-        boolean failed = !ifMatch.isEmpty()
-                ? !EntityTags.matches(ifMatch, object.etag())
-                : headers.getIfUnmodifiedSince() >= 0
-                        && object.lastModified().getEpochSecond() > headers.getIfUnmodifiedSince() / 1000;
-        if (failed) {
-            return Mono.error(new GranaryException(ErrorCode.PRECONDITION_FAILED,
-                    "The object does not match the request's precondition."));
-        }
-        if (headers.getFirst(HttpHeaders.IF_NONE_MATCH) == null && headers.getFirst(HttpHeaders.IF_MODIFIED_SINCE) == null) {
-            // Nothing could make this a 304. Asking the exchange anyway cost every plain GET a
-            // Last-Modified date formatted into the response headers, which describe() sets again.
-            return Mono.empty();
-        }
-        return request.checkNotModified(object.lastModified(), object.quotedEtag());
-    }
-
-    /** A single satisfiable range, {@code null} for the whole object; several ranges get the whole object. */
-    private static ByteRange range(ServerRequest request, StoredObject object) {
-        String header = request.headers().firstHeader(HttpHeaders.RANGE);
-        if (header == null) {
-            return null;
-        }
-        String ifRange = request.headers().firstHeader(HttpHeaders.IF_RANGE);
-        if (ifRange != null && !validatorMatches(ifRange.strip(), object)) {
-            return null; // the client's copy is stale: send everything
-        }
-        List<HttpRange> ranges;
-        try {
-            ranges = HttpRange.parseRanges(header);
-        } catch (IllegalArgumentException e) {
-            return null; // RFC 9110: an invalid Range header is ignored
-        }
-        if (ranges.size() != 1) {
-            return null;
-        }
-        HttpRange only = ranges.get(0);
-        long size = object.size();
-        try {
-            long first = only.getRangeStart(size);
-            long last = only.getRangeEnd(size);
-            if (size == 0 || first >= size || last < first) {
-                throw unsatisfiable(size);
-            }
-            return new ByteRange(first, last);
-        } catch (IllegalArgumentException e) {
-            throw unsatisfiable(size);
-        }
-    }
-
-    /** If-Range holds an entity tag or an HTTP date; either must match the current version exactly. */
-    private static boolean validatorMatches(String validator, StoredObject object) {
-        if (validator.startsWith("\"") || validator.startsWith("W/")) {
-            return validator.equals(object.quotedEtag());
-        }
-        try {
-            long date = java.time.ZonedDateTime.parse(validator, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
-                    .toEpochSecond();
-            return date == object.lastModified().getEpochSecond();
-        } catch (java.time.format.DateTimeParseException e) {
-            return false;
-        }
-    }
-
-    private static GranaryException unsatisfiable(long size) {
-        return new GranaryException(ErrorCode.INVALID_RANGE, "The range lies outside the object's " + size + " bytes.",
-                Map.of(HttpHeaders.CONTENT_RANGE, "bytes */" + size));
     }
 
     /**
@@ -245,16 +138,6 @@ public class ObjectHandler {
         return Requests.principal(request) instanceof Principal.Grant grant && grant.download() != null
                 ? Optional.of(grant.download())
                 : request.queryParam("download").filter(name -> !name.isBlank());
-    }
-
-    /** Sends a local file region with zero-copy {@code sendfile} where the server supports it. */
-    private static BodyInserter<?, ReactiveHttpOutputMessage> inserter(BlobContent content) {
-        if (content instanceof BlobContent.LocalFile file) {
-            return (message, context) -> message instanceof ZeroCopyHttpOutputMessage zeroCopy
-                    ? zeroCopy.writeWith(file.path(), file.position(), file.count())
-                    : message.writeWith(file.stream());
-        }
-        return BodyInserters.fromDataBuffers(content.stream());
     }
 
     // ---- PATCH / DELETE -----------------------------------------------------------------

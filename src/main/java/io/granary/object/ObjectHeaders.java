@@ -7,7 +7,7 @@ import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 
 /** The headers that describe an object in a GET or HEAD answer, the same from every front-end. */
-final class ObjectHeaders {
+public final class ObjectHeaders {
 
     private ObjectHeaders() {
     }
@@ -17,6 +17,12 @@ final class ObjectHeaders {
      * @param downloadName the file name of a {@code Content-Disposition: attachment}, or {@code null}
      */
     static void describe(HttpHeaders headers, StoredObject object, String cacheControl, String downloadName) {
+        describe(headers, object, cacheControl, downloadName, UserMetadata.HEADER_PREFIX);
+    }
+
+    /** As the REST API's, with user metadata under {@code metadataPrefix} ({@code x-amz-meta-} for S3). */
+    public static void describe(HttpHeaders headers, StoredObject object, String cacheControl, String downloadName,
+                                String metadataPrefix) {
         headers.set(HttpHeaders.CONTENT_TYPE, object.contentType());
         headers.setETag(object.quotedEtag());
         // Netty's formatter (RFC 1123, GMT, a reused buffer per thread): Spring's setLastModified
@@ -29,7 +35,7 @@ final class ObjectHeaders {
         if (cacheControl != null) {
             headers.set(HttpHeaders.CACHE_CONTROL, cacheControl);
         }
-        object.metadata().forEach((name, value) -> headers.add(UserMetadata.HEADER_PREFIX + name, value));
+        object.metadata().forEach((name, value) -> headers.add(metadataPrefix + name, value));
         if (downloadName != null) {
             headers.set(HttpHeaders.CONTENT_DISPOSITION,
                     ContentDisposition.attachment().filename(downloadName, StandardCharsets.UTF_8).build().toString());

@@ -87,6 +87,11 @@ final class ObjectLister {
         }
     }
 
+    /** A cursor that starts a listing with this prefix and delimiter just after {@code key} (S3's start-after and marker). */
+    static String cursorAfter(String key, String prefix, String delimiter) {
+        return new Bound(key, false).encode(prefix, delimiter == null || delimiter.isEmpty() ? null : delimiter);
+    }
+
     Mono<ObjectPage> list(Bucket bucket, String prefix, String delimiter, int limit, String cursor) {
         Page page = new Page();
         String grouping = delimiter == null || delimiter.isEmpty() ? null : delimiter;

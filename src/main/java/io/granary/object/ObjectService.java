@@ -320,6 +320,11 @@ public class ObjectService {
                 .flatMap(bucket -> lister.list(bucket, prefix == null ? "" : prefix, delimiter, limit, cursor));
     }
 
+    /** The cursor of a {@link #list} that starts just after {@code key}, for front-ends that page by key. */
+    public static String cursorAfter(String key, String prefix, String delimiter) {
+        return ObjectLister.cursorAfter(key, prefix == null ? "" : prefix, delimiter);
+    }
+
     private static GranaryException notFound(String key) {
         return new GranaryException(ErrorCode.OBJECT_NOT_FOUND, "No object with key '" + key + "'.");
     }

@@ -1,0 +1,199 @@
+package io.granary.s3api;
+
+import io.granary.error.ErrorCode;
+import io.granary.error.GranaryException;
+import io.granary.s3credential.S3CredentialService;
+import io.granary.s3credential.S3Identity;
+import io.granary.security.Principal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import reactor.core.publisher.Mono;
+
+/**
+ * Who signed an S3 request: SigV4 in the {@code Authorization} header or in the query
+ * (a presigned URL), checked against the credential's secret. A request without either is
+ * refused for now (anonymous reads of public buckets come with virtual-host addressing);
+ * SigV2 is refused with a message saying to use SigV4.
+ */
+final class S3Authenticator {
+
+    static final Duration MAX_SKEW = Duration.ofMinutes(15);
+    static final long MAX_PRESIGNED_SECONDS = Duration.ofDays(7).toSeconds();
+    static final String CONTENT_SHA256 = "x-amz-content-sha256";
+    private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
+
+    private final S3CredentialService credentials;
+    private final Clock clock;
+
+    S3Authenticator(S3CredentialService credentials, Clock clock) {
+        this.credentials = credentials;
+        this.clock = clock;
+    }
+
+    Mono<Principal> authenticate(ServerRequest request) {
+        String authorization = request.headers().firstHeader(HttpHeaders.AUTHORIZATION);
+        if (authorization != null && authorization.startsWith(SigV4.ALGORITHM + " ")) {
+            return verify(request, fromHeader(request, authorization.substring(SigV4.ALGORITHM.length() + 1)));
+        }
+        if (authorization != null && authorization.startsWith("AWS ")) {
+            throw new GranaryException(ErrorCode.INVALID_REQUEST,
+                    "Signature Version 2 is not supported; sign requests with AWS4-HMAC-SHA256 (Signature Version 4).");
+        }
+        if (authorization != null) {
+            throw new GranaryException(ErrorCode.AUTHORIZATION_MALFORMED, "The Authorization header is not AWS4-HMAC-SHA256.");
+        }
+        if (request.queryParam("X-Amz-Algorithm").isPresent()) {
+            return verify(request, fromQuery(request));
+        }
+        if (request.queryParam("Signature").isPresent() || request.queryParam("AWSAccessKeyId").isPresent()) {
+            throw new GranaryException(ErrorCode.INVALID_REQUEST,
+                    "Signature Version 2 is not supported; presign URLs with AWS4-HMAC-SHA256 (Signature Version 4).");
+        }
+        return Mono.error(new GranaryException(ErrorCode.UNAUTHENTICATED,
+                "Anonymous requests are not supported; sign the request with an S3 credential."));
+    }
+
+    /** What a request says about its own signature, from the header or the query. */
+    private record Claim(String accessKeyId, String date, String region, String service, List<String> signedHeaders,
+                         String signature, String amzDate, String payloadHash) {
+
+        String scope() {
+            return date + "/" + region + "/" + service + "/aws4_request";
+        }
+    }
+
+    private Claim fromHeader(ServerRequest request, String parameters) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (String field : parameters.split(",")) {
+            int equals = field.indexOf('=');
+            if (equals > 0) {
+                fields.put(field.substring(0, equals).strip(), field.substring(equals + 1).strip());
+            }
+        }
+        String amzDate = request.headers().firstHeader("x-amz-date");
+        if (amzDate == null) {
+            amzDate = fromHttpDate(request.headers().firstHeader(HttpHeaders.DATE));
+        }
+        String payloadHash = request.headers().firstHeader(CONTENT_SHA256);
+        if (payloadHash == null) {
+            throw new GranaryException(ErrorCode.INVALID_REQUEST, "Missing required header for this request: x-amz-content-sha256.");
+        }
+        Instant at = parseAmzDate(amzDate);
+        if (Duration.between(at, clock.instant()).abs().compareTo(MAX_SKEW) > 0) {
+            throw new GranaryException(ErrorCode.REQUEST_TIME_SKEWED, "The difference between the request time ("
+                    + amzDate + ") and the server's time (" + AMZ_DATE.format(clock.instant().atOffset(ZoneOffset.UTC))
+                    + ") is more than 15 minutes.");
+        }
+        return claim(fields.get("Credential"), fields.get("SignedHeaders"), fields.get("Signature"), amzDate, payloadHash);
+    }
+
+    private Claim fromQuery(ServerRequest request) {
+        if (!request.queryParam("X-Amz-Algorithm").get().equals(SigV4.ALGORITHM)) {
+            throw new GranaryException(ErrorCode.AUTHORIZATION_MALFORMED, "X-Amz-Algorithm must be " + SigV4.ALGORITHM + ".");
+        }
+        String amzDate = request.queryParam("X-Amz-Date").orElse(null);
+        Instant signedAt = parseAmzDate(amzDate);
+        long expires;
+        try {
+            expires = Long.parseLong(request.queryParam("X-Amz-Expires").orElse(""));
+        } catch (NumberFormatException e) {
+            throw new GranaryException(ErrorCode.AUTHORIZATION_MALFORMED, "X-Amz-Expires must be a number of seconds.");
+        }
+        if (expires < 1 || expires > MAX_PRESIGNED_SECONDS) {
+            throw new GranaryException(ErrorCode.AUTHORIZATION_MALFORMED,
+                    "X-Amz-Expires must be between 1 and " + MAX_PRESIGNED_SECONDS + " seconds (7 days).");
+        }
+        Instant now = clock.instant();
+        if (signedAt.isAfter(now.plus(MAX_SKEW))) {
+            throw new GranaryException(ErrorCode.SIGNED_URL_INVALID, "Request is not valid yet: it was signed for " + amzDate + ".");
+        }
+        if (now.isAfter(signedAt.plusSeconds(expires))) {
+            throw new GranaryException(ErrorCode.SIGNED_URL_EXPIRED, "Request has expired: it was valid until "
+                    + AMZ_DATE.format(signedAt.plusSeconds(expires).atOffset(ZoneOffset.UTC)) + ".");
+        }
+        String payloadHash = request.headers().firstHeader(CONTENT_SHA256);
+        return claim(request.queryParam("X-Amz-Credential").orElse(null), request.queryParam("X-Amz-SignedHeaders").orElse(null),
+                request.queryParam("X-Amz-Signature").orElse(null), amzDate,
+                payloadHash == null ? SigV4.UNSIGNED_PAYLOAD : payloadHash);
+    }
+
+    private static Claim claim(String credential, String signedHeaders, String signature, String amzDate, String payloadHash) {
+        if (credential == null || signedHeaders == null || signature == null) {
+            throw new GranaryException(ErrorCode.AUTHORIZATION_MALFORMED,
+                    "The authorization must name Credential, SignedHeaders and Signature.");
+        }
+        String[] scope = credential.split("/");
+        if (scope.length != 5 || !scope[4].equals("aws4_request")) {
+            throw new GranaryException(ErrorCode.AUTHORIZATION_MALFORMED,
+                    "The Credential must read <access key id>/<yyyymmdd>/<region>/s3/aws4_request, not '" + credential + "'.");
+        }
+        if (!scope[3].equals("s3")) {
+            throw new GranaryException(ErrorCode.AUTHORIZATION_MALFORMED, "The Credential's service must be s3, not '" + scope[3] + "'.");
+        }
+        if (!amzDate.startsWith(scope[1])) {
+            throw new GranaryException(ErrorCode.AUTHORIZATION_MALFORMED,
+                    "The Credential's date " + scope[1] + " is not the request's date " + amzDate.substring(0, 8) + ".");
+        }
+        List<String> headers = Arrays.asList(signedHeaders.split(";"));
+        if (!headers.contains("host")) {
+            throw new GranaryException(ErrorCode.AUTHORIZATION_MALFORMED, "SignedHeaders must include host.");
+        }
+        return new Claim(scope[0], scope[1], scope[2], scope[3], headers, signature, amzDate, payloadHash);
+    }
+
+    private Mono<Principal> verify(ServerRequest request, Claim claim) {
+        return credentials.identify(claim.accessKeyId())
+                .switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.ACCESS_KEY_UNKNOWN,
+                        "The AWS Access Key Id you provided does not exist in our records.")))
+                .map(identity -> check(request, claim, identity));
+    }
+
+    private static Principal check(ServerRequest request, Claim claim, S3Identity identity) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (String name : claim.signedHeaders()) {
+            headers.put(name, request.headers().header(name));
+        }
+        String canonical = SigV4.canonicalRequest(request.method().name(), request.uri().getRawPath(), request.uri().getRawQuery(),
+                claim.signedHeaders(), headers, claim.payloadHash());
+        String stringToSign = SigV4.stringToSign(claim.amzDate(), claim.scope(), canonical);
+        String expected = SigV4.signature(identity.secretAccessKey(), claim.date(), claim.region(), claim.service(), stringToSign);
+        if (!SigV4.sameSignature(expected, claim.signature())) {
+            throw new SignatureMismatch(claim.accessKeyId(), claim.signature(), canonical, stringToSign);
+        }
+        return identity.principal();
+    }
+
+    private static Instant parseAmzDate(String amzDate) {
+        if (amzDate == null) {
+            throw new GranaryException(ErrorCode.AUTHORIZATION_MALFORMED, "The request needs an x-amz-date (or Date) header.");
+        }
+        try {
+            return LocalDateTime.parse(amzDate, AMZ_DATE).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            throw new GranaryException(ErrorCode.AUTHORIZATION_MALFORMED, "x-amz-date must read yyyyMMdd'T'HHmmss'Z', not '" + amzDate + "'.");
+        }
+    }
+
+    private static String fromHttpDate(String date) {
+        if (date == null) {
+            return null;
+        }
+        try {
+            return AMZ_DATE.format(ZonedDateTime.parse(date, DateTimeFormatter.RFC_1123_DATE_TIME).withZoneSameInstant(ZoneOffset.UTC));
+        } catch (DateTimeParseException e) {
+            throw new GranaryException(ErrorCode.AUTHORIZATION_MALFORMED, "The Date header is not an HTTP date.");
+        }
+    }
+}

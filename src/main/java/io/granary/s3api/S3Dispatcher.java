@@ -1,0 +1,108 @@
+package io.granary.s3api;
+
+import io.granary.error.ErrorCode;
+import io.granary.error.GranaryException;
+import io.granary.web.Requests;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import org.springframework.http.HttpMethod;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/**
+ * Which S3 operation a request is (by method, path and subresource), after its signature was
+ * checked; every failure is rendered as S3 XML. An operation Granary does not offer is a
+ * {@code 501 NotImplemented} naming it, never a 500 and never another operation's answer.
+ */
+final class S3Dispatcher {
+
+    static final String REQUEST_ID = "x-amz-request-id";
+    private static final String REQUEST_ID_ATTRIBUTE = S3Dispatcher.class.getName() + ".requestId";
+    /** Query parameters that select another operation on the same path (S3's subresources). */
+    private static final Set<String> SUBRESOURCES = Set.of("accelerate", "acl", "analytics", "attributes", "cors", "delete",
+            "encryption", "intelligent-tiering", "inventory", "legal-hold", "lifecycle", "location", "logging", "metrics",
+            "notification", "object-lock", "ownershipControls", "partNumber", "policy", "policyStatus", "publicAccessBlock",
+            "replication", "requestPayment", "restore", "retention", "select", "tagging", "torrent", "uploadId", "uploads",
+            "versioning", "versions", "website");
+
+    private final S3Authenticator authenticator;
+    private final S3BucketOperations buckets;
+    private final S3ObjectOperations objects;
+    private final S3ListOperations listings;
+
+    S3Dispatcher(S3Authenticator authenticator, S3BucketOperations buckets, S3ObjectOperations objects,
+                 S3ListOperations listings) {
+        this.authenticator = authenticator;
+        this.buckets = buckets;
+        this.objects = objects;
+        this.listings = listings;
+    }
+
+    Mono<ServerResponse> handle(ServerRequest request) {
+        String requestId = String.format("%016X", ThreadLocalRandom.current().nextLong());
+        request.attributes().put(REQUEST_ID_ATTRIBUTE, requestId);
+        request.exchange().getResponse().getHeaders().set(REQUEST_ID, requestId);
+        return Mono.defer(() -> authenticator.authenticate(request))
+                .flatMap(principal -> {
+                    request.attributes().put(Requests.PRINCIPAL, principal);
+                    return route(request);
+                })
+                .onErrorResume(error -> S3Errors.render(request, error));
+    }
+
+    static String requestId(ServerRequest request) {
+        return (String) request.attribute(REQUEST_ID_ATTRIBUTE).orElse("");
+    }
+
+    private Mono<ServerResponse> route(ServerRequest request) {
+        S3Path path = S3Path.parse(request.uri().getRawPath());
+        HttpMethod method = request.method();
+        String subresource = request.queryParams().keySet().stream().filter(SUBRESOURCES::contains).findFirst().orElse(null);
+        if (path.bucket() == null) {
+            return method == HttpMethod.GET && subresource == null ? buckets.listBuckets(request)
+                    : notImplemented(method, "the service", subresource);
+        }
+        String bucket = path.bucket();
+        if (path.key() == null) {
+            if (subresource == null) {
+                if (method == HttpMethod.GET) {
+                    return request.queryParam("list-type").map("2"::equals).orElse(false)
+                            ? listings.listV2(request, bucket) : listings.listV1(request, bucket);
+                }
+                if (method == HttpMethod.PUT) {
+                    return buckets.create(request, bucket);
+                }
+                if (method == HttpMethod.HEAD) {
+                    return buckets.head(request, bucket);
+                }
+                if (method == HttpMethod.DELETE) {
+                    return buckets.delete(request, bucket);
+                }
+            } else if (method == HttpMethod.GET && subresource.equals("location")) {
+                return buckets.location(request, bucket);
+            } else if (method == HttpMethod.GET && subresource.equals("versioning")) {
+                return buckets.versioning(request, bucket);
+            }
+            return notImplemented(method, "a bucket", subresource);
+        }
+        if (subresource == null) {
+            if (method == HttpMethod.PUT && request.headers().firstHeader("x-amz-copy-source") == null) {
+                return objects.put(request, path);
+            }
+            if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
+                return objects.get(request, path);
+            }
+            if (method == HttpMethod.DELETE) {
+                return objects.delete(request, path);
+            }
+        }
+        return notImplemented(method, "an object", request.headers().firstHeader("x-amz-copy-source") != null
+                && subresource == null ? "x-amz-copy-source (CopyObject)" : subresource);
+    }
+
+    private static Mono<ServerResponse> notImplemented(HttpMethod method, String target, String subresource) {
+        return Mono.error(new GranaryException(ErrorCode.NOT_IMPLEMENTED, method.name() + " on " + target
+                + (subresource == null ? "" : " with " + subresource) + " is not implemented by Granary's S3 API (yet); see docs/s3.md."));
+    }
+}

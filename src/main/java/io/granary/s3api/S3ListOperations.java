@@ -1,0 +1,141 @@
+package io.granary.s3api;
+
+import io.granary.error.ErrorCode;
+import io.granary.error.GranaryException;
+import io.granary.object.ObjectPage;
+import io.granary.object.ObjectService;
+import io.granary.object.StoredObject;
+import io.granary.security.Principal;
+import io.granary.web.Requests;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/**
+ * ListObjectsV2 and ListObjects (v1) over the object service's listing: a continuation token is
+ * the listing's own cursor; {@code start-after} and v1's {@code marker} start just after a key.
+ */
+final class S3ListOperations {
+
+    static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+            .withZone(ZoneOffset.UTC);
+
+    private final ObjectService objects;
+
+    S3ListOperations(ObjectService objects) {
+        this.objects = objects;
+    }
+
+    Mono<ServerResponse> listV2(ServerRequest request, String bucket) {
+        Query query = Query.of(request);
+        Optional<String> token = request.queryParam("continuation-token");
+        Optional<String> startAfter = request.queryParam("start-after").filter(key -> !key.isEmpty());
+        String cursor = token.orElseGet(() -> startAfter.map(key -> ObjectService.cursorAfter(key, query.prefix, query.delimiter))
+                .orElse(null));
+        boolean owner = request.queryParam("fetch-owner").map("true"::equals).orElse(false);
+        return page(request, bucket, query, cursor).map(page -> {
+            S3Xml xml = query.head(S3Xml.document("ListBucketResult"), bucket)
+                    .element("KeyCount", page.objects().size() + page.prefixes().size())
+                    .element("IsTruncated", page.nextCursor() != null)
+                    .element("ContinuationToken", token.orElse(null))
+                    .element("NextContinuationToken", page.nextCursor())
+                    .element("StartAfter", startAfter.map(query.encoder).orElse(null));
+            return query.entries(xml, page, owner ? Requests.principal(request) : null).end("ListBucketResult");
+        }).flatMap(S3ListOperations::ok);
+    }
+
+    Mono<ServerResponse> listV1(ServerRequest request, String bucket) {
+        Query query = Query.of(request);
+        Optional<String> marker = request.queryParam("marker").filter(key -> !key.isEmpty());
+        String cursor = marker.map(key -> ObjectService.cursorAfter(key, query.prefix, query.delimiter)).orElse(null);
+        return page(request, bucket, query, cursor).map(page -> {
+            boolean truncated = page.nextCursor() != null;
+            S3Xml xml = query.head(S3Xml.document("ListBucketResult"), bucket)
+                    .element("Marker", marker.map(query.encoder).orElse(""))
+                    .element("IsTruncated", truncated)
+                    // The next page starts after the last key or prefix of this one, whichever is greater.
+                    .element("NextMarker", truncated ? query.encoder.apply(lastOf(page)) : null);
+            return query.entries(xml, page, Requests.principal(request)).end("ListBucketResult");
+        }).flatMap(S3ListOperations::ok);
+    }
+
+    private Mono<ObjectPage> page(ServerRequest request, String bucket, Query query, String cursor) {
+        if (query.maxKeys == 0) {
+            // Nothing asked for: the bucket is still checked, as S3 does.
+            return objects.list(Requests.principal(request), bucket, query.prefix, query.delimiter, 1, null)
+                    .map(ignored -> new ObjectPage(List.of(), List.of(), null));
+        }
+        return objects.list(Requests.principal(request), bucket, query.prefix, query.delimiter, query.maxKeys, cursor);
+    }
+
+    private static String lastOf(ObjectPage page) {
+        String key = page.objects().isEmpty() ? null : page.objects().get(page.objects().size() - 1).key();
+        String prefix = page.prefixes().isEmpty() ? null : page.prefixes().get(page.prefixes().size() - 1);
+        if (key == null || (prefix != null && prefix.compareTo(key) > 0)) {
+            return prefix;
+        }
+        return key;
+    }
+
+    private static Mono<ServerResponse> ok(String xml) {
+        return ServerResponse.ok().contentType(MediaType.APPLICATION_XML).bodyValue(xml);
+    }
+
+    /** The parameters both versions share. */
+    private record Query(String prefix, String delimiter, int maxKeys, boolean urlEncoded, UnaryOperator<String> encoder) {
+
+        static Query of(ServerRequest request) {
+            int maxKeys;
+            try {
+                maxKeys = Integer.parseInt(request.queryParam("max-keys").orElse("1000"));
+            } catch (NumberFormatException e) {
+                throw new GranaryException(ErrorCode.INVALID_REQUEST, "max-keys must be an integer.");
+            }
+            if (maxKeys < 0) {
+                throw new GranaryException(ErrorCode.INVALID_REQUEST, "max-keys must not be negative.");
+            }
+            Optional<String> encoding = request.queryParam("encoding-type");
+            if (encoding.isPresent() && !encoding.get().equals("url")) {
+                throw new GranaryException(ErrorCode.INVALID_REQUEST, "encoding-type must be url.");
+            }
+            boolean url = encoding.isPresent();
+            return new Query(request.queryParam("prefix").orElse(""), request.queryParam("delimiter").filter(d -> !d.isEmpty()).orElse(null),
+                    Math.min(maxKeys, 1000), url, url ? value -> URLEncoder.encode(value, StandardCharsets.UTF_8) : value -> value);
+        }
+
+        S3Xml head(S3Xml xml, String bucket) {
+            return xml.element("Name", bucket)
+                    .element("Prefix", encoder.apply(prefix))
+                    .element("Delimiter", delimiter == null ? null : encoder.apply(delimiter))
+                    .element("MaxKeys", maxKeys)
+                    .element("EncodingType", urlEncoded ? "url" : null);
+        }
+
+        S3Xml entries(S3Xml xml, ObjectPage page, Principal owner) {
+            for (StoredObject object : page.objects()) {
+                xml.open("Contents")
+                        .element("Key", encoder.apply(object.key()))
+                        .element("LastModified", TIMESTAMP.format(object.lastModified()))
+                        .element("ETag", object.quotedEtag())
+                        .element("Size", object.size())
+                        .element("StorageClass", "STANDARD");
+                if (owner instanceof Principal.Member member) {
+                    xml.open("Owner").element("ID", member.tenantId()).element("DisplayName", member.tenantId()).close("Owner");
+                }
+                xml.close("Contents");
+            }
+            for (String prefix : page.prefixes()) {
+                xml.open("CommonPrefixes").element("Prefix", encoder.apply(prefix)).close("CommonPrefixes");
+            }
+            return xml;
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.granary.s3api;
+
+import io.granary.bucket.BucketService;
+import io.granary.object.ObjectService;
+import io.granary.s3credential.S3CredentialService;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
+import org.springframework.boot.web.server.WebServer;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.http.client.ReactorResourceFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.RequestPredicates;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+
+/**
+ * The S3 API's own listener ({@code granary.s3.port}, 9000 by default), served by this
+ * application context on the same event loops as the REST API and with the same connection
+ * handlers (read timeout, body framing, access log). Started with the context, stopped with it;
+ * not started when {@code granary.s3.enabled} is false. Requests are path-style
+ * ({@code /bucket/key}).
+ */
+@Component
+public class S3Listener implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(S3Listener.class);
+
+    private final S3Properties properties;
+    private final S3Dispatcher dispatcher;
+    private final ReactorResourceFactory resources;
+    private final ObjectProvider<NettyServerCustomizer> customizers;
+    private volatile WebServer server;
+
+    S3Listener(S3Properties properties, S3CredentialService credentials, BucketService buckets, ObjectService objects,
+               ReactorResourceFactory resources, ObjectProvider<NettyServerCustomizer> customizers) {
+        this.properties = properties;
+        this.resources = resources;
+        this.customizers = customizers;
+        this.dispatcher = new S3Dispatcher(new S3Authenticator(credentials, Clock.systemUTC()),
+                new S3BucketOperations(buckets, properties.region()), new S3ObjectOperations(objects),
+                new S3ListOperations(objects));
+    }
+
+    @Override
+    public void start() {
+        if (!properties.enabled()) {
+            return;
+        }
+        NettyReactiveWebServerFactory factory = new NettyReactiveWebServerFactory(properties.port());
+        factory.setResourceFactory(resources);
+        factory.setServerCustomizers(customizers.orderedStream().toList());
+        WebServer started = factory.getWebServer(RouterFunctions.toHttpHandler(
+                RouterFunctions.route(RequestPredicates.all(), dispatcher::handle)));
+        started.start();
+        server = started;
+        log.info("S3 API listening on port {}", started.getPort());
+    }
+
+    @Override
+    public void stop() {
+        WebServer running = server;
+        server = null;
+        if (running != null) {
+            running.stop();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return server != null;
+    }
+
+    /** The port the listener is bound to; -1 when it is not running. */
+    public int port() {
+        WebServer running = server;
+        return running == null ? -1 : running.getPort();
+    }
+}

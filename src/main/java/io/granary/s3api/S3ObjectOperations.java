@@ -1,0 +1,102 @@
+package io.granary.s3api;
+
+import io.granary.error.ErrorCode;
+import io.granary.error.GranaryException;
+import io.granary.object.ExpectedDigests;
+import io.granary.object.ObjectHeaders;
+import io.granary.object.ObjectHttp;
+import io.granary.object.ObjectService;
+import io.granary.object.PutRequest;
+import io.granary.object.StoredObject;
+import io.granary.storage.ByteRange;
+import io.granary.web.Requests;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/**
+ * PutObject, GetObject, HeadObject and DeleteObject, on the same object service as the REST
+ * API: an object written here is the same object there (key, bytes, ETag, content type, user
+ * metadata: {@code x-amz-meta-*} here is {@code X-Meta-*} there, in lowercase as S3 keeps it).
+ */
+final class S3ObjectOperations {
+
+    static final String METADATA_PREFIX = "x-amz-meta-";
+
+    private final ObjectService objects;
+
+    S3ObjectOperations(ObjectService objects) {
+        this.objects = objects;
+    }
+
+    Mono<ServerResponse> put(ServerRequest request, S3Path path) {
+        HttpHeaders headers = request.headers().asHttpHeaders();
+        long length = headers.getContentLength();
+        PutRequest put = new PutRequest(headers.getFirst(HttpHeaders.CONTENT_TYPE), length >= 0 ? length : null,
+                headers.getFirst(HttpHeaders.CACHE_CONTROL), metadata(headers),
+                ExpectedDigests.s3(headers.getFirst("Content-MD5"), signedPayloadHash(headers)),
+                ObjectHttp.writeCondition(headers));
+        return objects.put(Requests.principal(request), path.bucket(), path.key(), put, Requests.body(request))
+                .flatMap(stored -> ServerResponse.ok().eTag(stored.quotedEtag()).build());
+    }
+
+    Mono<ServerResponse> get(ServerRequest request, S3Path path) {
+        return ObjectHttp.readingTwice(() -> objects.stat(Requests.principal(request), path.bucket(), path.key())
+                .flatMap(found -> ObjectHttp.preconditions(request, found.object())
+                        .switchIfEmpty(Mono.defer(() -> respond(request, found.object())))));
+    }
+
+    Mono<ServerResponse> delete(ServerRequest request, S3Path path) {
+        return objects.delete(Requests.principal(request), path.bucket(), path.key())
+                // S3 answers a delete of a key that does not exist as one that did.
+                .onErrorResume(error -> error instanceof GranaryException g && g.code() == ErrorCode.OBJECT_NOT_FOUND,
+                        error -> Mono.empty())
+                .then(ServerResponse.noContent().build());
+    }
+
+    private Mono<ServerResponse> respond(ServerRequest request, StoredObject object) {
+        ByteRange range = ObjectHttp.range(request, object);
+        ServerResponse.BodyBuilder builder = ServerResponse.status(range == null ? HttpStatus.OK : HttpStatus.PARTIAL_CONTENT)
+                .headers(headers -> ObjectHeaders.describe(headers, object, object.cacheControl(), null, METADATA_PREFIX))
+                .contentLength(range == null ? object.size() : range.length());
+        if (range != null) {
+            builder.header(HttpHeaders.CONTENT_RANGE, "bytes " + range.first() + "-" + range.last() + "/" + object.size());
+        }
+        if (request.method() == HttpMethod.HEAD || object.size() == 0) {
+            return builder.build();
+        }
+        return objects.open(object, range).flatMap(content -> builder.body(ObjectHttp.inserter(content)));
+    }
+
+    /** The payload hash the signature covers, when it is one; {@code null} for an unsigned payload. */
+    private static String signedPayloadHash(HttpHeaders headers) {
+        String hash = headers.getFirst(S3Authenticator.CONTENT_SHA256);
+        if (hash == null || hash.equals(SigV4.UNSIGNED_PAYLOAD)) {
+            return null;
+        }
+        if (hash.startsWith("STREAMING-")) {
+            throw new GranaryException(ErrorCode.NOT_IMPLEMENTED, "aws-chunked bodies (" + hash + ") are not supported yet;"
+                    + " send the payload whole (UNSIGNED-PAYLOAD or its SHA-256).");
+        }
+        if (hash.length() != 64 || !hash.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+            throw new GranaryException(ErrorCode.INVALID_DIGEST, "x-amz-content-sha256 must be UNSIGNED-PAYLOAD or 64 hex characters.");
+        }
+        return hash;
+    }
+
+    private static Map<String, String> metadata(HttpHeaders headers) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        headers.forEach((name, values) -> {
+            if (name.regionMatches(true, 0, METADATA_PREFIX, 0, METADATA_PREFIX.length())) {
+                metadata.put(name.substring(METADATA_PREFIX.length()).toLowerCase(Locale.ROOT), String.join(",", values));
+            }
+        });
+        return metadata;
+    }
+}
