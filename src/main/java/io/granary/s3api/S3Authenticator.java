@@ -32,6 +32,9 @@ final class S3Authenticator {
     static final Duration MAX_SKEW = Duration.ofMinutes(15);
     static final long MAX_PRESIGNED_SECONDS = Duration.ofDays(7).toSeconds();
     static final String CONTENT_SHA256 = "x-amz-content-sha256";
+    /** Request attribute: the {@link ChunkSigning} of a request whose body is signed chunk by chunk. */
+    static final String CHUNK_SIGNING = S3Authenticator.class.getName() + ".chunkSigning";
+    private static final String SIGNED_CHUNKS = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD";
     private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
 
     private final S3CredentialService credentials;
@@ -171,6 +174,10 @@ final class S3Authenticator {
         String expected = SigV4.signature(identity.secretAccessKey(), claim.date(), claim.region(), claim.service(), stringToSign);
         if (!SigV4.sameSignature(expected, claim.signature())) {
             throw new SignatureMismatch(claim.accessKeyId(), claim.signature(), canonical, stringToSign);
+        }
+        if (claim.payloadHash().startsWith(SIGNED_CHUNKS)) {
+            request.attributes().put(CHUNK_SIGNING, new ChunkSigning(identity.secretAccessKey(), claim.amzDate(), claim.date(),
+                    claim.region(), expected));
         }
         return identity.principal();
     }

@@ -42,9 +42,9 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * The S3 listener driven by the AWS SDK for Java v2 (synchronous client, path style), with
- * payloads signed whole: the same objects as through the REST API, S3's errors, presigned URLs.
- * aws-chunked bodies (the SDK's default over plain HTTP) are not accepted yet, so these clients
- * send whole payloads ({@code chunkedEncodingEnabled(false)}, checksums when required).
+ * payloads signed whole ({@code chunkedEncodingEnabled(false)}, checksums only when required,
+ * so the signed-SHA-256 path is what runs; {@link AwsChunkedTest} covers the SDK's defaults):
+ * the same objects as through the REST API, S3's errors, presigned URLs.
  */
 class S3ApiTest extends ApiTestSupport {
 

@@ -1,0 +1,66 @@
+package io.granary.s3api;
+
+import io.granary.error.ErrorCode;
+import io.granary.error.GranaryException;
+import java.nio.ByteBuffer;
+import java.util.Base64;
+import java.util.Locale;
+import software.amazon.awssdk.checksums.DefaultChecksumAlgorithm;
+import software.amazon.awssdk.checksums.SdkChecksum;
+import software.amazon.awssdk.checksums.spi.ChecksumAlgorithm;
+
+/**
+ * A checksum of the decoded body that the client sends after it ({@code x-amz-trailer:
+ * x-amz-checksum-<algorithm>}), computed with the AWS SDK's own implementations and compared
+ * with the base64 value that arrives.
+ */
+final class TrailingChecksum {
+
+    private final String header;
+    private final SdkChecksum checksum;
+
+    private TrailingChecksum(String header, SdkChecksum checksum) {
+        this.header = header;
+        this.checksum = checksum;
+    }
+
+    /** The checksum {@code x-amz-trailer} announces; {@code null} when it announces none. */
+    static TrailingChecksum announced(String trailerHeader) {
+        if (trailerHeader == null || trailerHeader.isBlank()) {
+            return null;
+        }
+        String header = trailerHeader.strip().toLowerCase(Locale.ROOT);
+        ChecksumAlgorithm algorithm = switch (header) {
+            case "x-amz-checksum-crc32" -> DefaultChecksumAlgorithm.CRC32;
+            case "x-amz-checksum-crc32c" -> DefaultChecksumAlgorithm.CRC32C;
+            case "x-amz-checksum-crc64nvme" -> DefaultChecksumAlgorithm.CRC64NVME;
+            case "x-amz-checksum-sha1" -> DefaultChecksumAlgorithm.SHA1;
+            case "x-amz-checksum-sha256" -> DefaultChecksumAlgorithm.SHA256;
+            default -> throw new GranaryException(ErrorCode.INVALID_REQUEST, "The trailer '" + trailerHeader
+                    + "' is not one Granary knows (x-amz-checksum-crc32, -crc32c, -crc64nvme, -sha1, -sha256).");
+        };
+        try {
+            return new TrailingChecksum(header, SdkChecksum.forAlgorithm(algorithm));
+        } catch (RuntimeException e) {
+            // CRC64NVME needs the AWS CRT library, which Granary does not ship.
+            throw new GranaryException(ErrorCode.NOT_IMPLEMENTED, "The checksum " + header + " is not supported here.");
+        }
+    }
+
+    String header() {
+        return header;
+    }
+
+    void update(ByteBuffer bytes) {
+        checksum.update(bytes);
+    }
+
+    /** Fails with {@code BadDigest} unless {@code base64} is the checksum of everything updated. */
+    void verify(String base64) {
+        String actual = Base64.getEncoder().encodeToString(checksum.getChecksumBytes());
+        if (!actual.equals(base64)) {
+            throw new GranaryException(ErrorCode.BAD_DIGEST, "The " + header + " trailer (" + base64
+                    + ") does not match the body's (" + actual + "); nothing was stored.");
+        }
+    }
+}
