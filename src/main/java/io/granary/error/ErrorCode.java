@@ -76,6 +76,7 @@ public enum ErrorCode {
     REQUEST_TIME_SKEWED(HttpStatus.FORBIDDEN, "request_time_skewed", "The request's time is more than 15 minutes from the server's."),
     AUTHORIZATION_MALFORMED(HttpStatus.BAD_REQUEST, "authorization_malformed", "The request's S3 authorization is malformed or incomplete."),
     CONTENT_SHA256_MISMATCH(HttpStatus.BAD_REQUEST, "content_sha256_mismatch", "The body's SHA-256 does not match x-amz-content-sha256; nothing was stored."),
+    MALFORMED_XML(HttpStatus.BAD_REQUEST, "malformed_xml", "The XML body is not well-formed or not the document expected."),
     NOT_IMPLEMENTED(HttpStatus.NOT_IMPLEMENTED, "not_implemented", "The operation is not implemented."),
     PRECONDITION_FAILED(HttpStatus.PRECONDITION_FAILED, "precondition_failed", "A precondition did not hold."),
     METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "The method is not allowed here."),
@@ -120,6 +121,7 @@ public enum ErrorCode {
             case AUTHORIZATION_MALFORMED -> "AuthorizationHeaderMalformed";
             case CONTENT_SHA256_MISMATCH -> "XAmzContentSHA256Mismatch";
             case NOT_IMPLEMENTED -> "NotImplemented";
+            case MALFORMED_XML -> "MalformedXML";
             case TENANT_NOT_FOUND, BUCKET_NOT_FOUND -> "NoSuchBucket";
             case BUCKET_EXISTS -> "BucketAlreadyOwnedByYou";
             case BUCKET_NOT_EMPTY -> "BucketNotEmpty";
@@ -144,6 +146,16 @@ public enum ErrorCode {
             case INTERNAL, STORE_ERROR -> "InternalError";
             default -> "InvalidRequest";
         };
+    }
+
+    /** The code whose wire name is {@code code}, or {@code null}. */
+    public static ErrorCode ofCode(String code) {
+        for (ErrorCode candidate : values()) {
+            if (candidate.code.equals(code)) {
+                return candidate;
+            }
+        }
+        return null;
     }
 
     /** The status the S3 API answers with: this code's, except where S3 answers another one. */

@@ -30,13 +30,15 @@ final class S3Dispatcher {
     private final S3BucketOperations buckets;
     private final S3ObjectOperations objects;
     private final S3ListOperations listings;
+    private final S3BatchDelete batchDelete;
 
     S3Dispatcher(S3Authenticator authenticator, S3BucketOperations buckets, S3ObjectOperations objects,
-                 S3ListOperations listings) {
+                 S3ListOperations listings, S3BatchDelete batchDelete) {
         this.authenticator = authenticator;
         this.buckets = buckets;
         this.objects = objects;
         this.listings = listings;
+        this.batchDelete = batchDelete;
     }
 
     Mono<ServerResponse> handle(ServerRequest request) {
@@ -79,6 +81,8 @@ final class S3Dispatcher {
                 if (method == HttpMethod.DELETE) {
                     return buckets.delete(request, bucket);
                 }
+            } else if (method == HttpMethod.POST && subresource.equals("delete")) {
+                return batchDelete.delete(request, bucket);
             } else if (method == HttpMethod.GET && subresource.equals("location")) {
                 return buckets.location(request, bucket);
             } else if (method == HttpMethod.GET && subresource.equals("versioning")) {

@@ -30,12 +30,15 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.Bucket;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.DeletedObject;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -255,6 +258,61 @@ class S3ApiTest extends ApiTestSupport {
             assertThat(expired.statusCode()).isEqualTo(403);
             assertThat(expired.body()).contains("<Code>AccessDenied</Code>").contains("expired");
         }
+    }
+
+    @Test
+    void deleteObjectsDeletesUpToAThousandKeysAndRefusesBrokenRequests() throws Exception {
+        String bucket = unique("d");
+        s3.createBucket(b -> b.bucket(bucket));
+        for (String key : List.of("one", "two", "keep")) {
+            s3.putObject(p -> p.bucket(bucket).key(key), RequestBody.fromString(key));
+        }
+        DeleteObjectsResponse deleted = s3.deleteObjects(d -> d.bucket(bucket).delete(x -> x.objects(
+                ObjectIdentifier.builder().key("one").build(), ObjectIdentifier.builder().key("two").build(),
+                ObjectIdentifier.builder().key("never-was").build())));
+        assertThat(deleted.deleted()).extracting(DeletedObject::key).containsExactlyInAnyOrder("one", "two", "never-was");
+        assertThat(deleted.errors()).isEmpty();
+        assertThat(s3.listObjectsV2(l -> l.bucket(bucket)).contents()).extracting(S3Object::key).containsExactly("keep");
+        DeleteObjectsResponse quiet = s3.deleteObjects(d -> d.bucket(bucket).delete(x -> x.quiet(true)
+                .objects(ObjectIdentifier.builder().key("keep").build())));
+        assertThat(quiet.deleted()).isEmpty();
+        assertThat(s3.listObjectsV2(l -> l.bucket(bucket)).contents()).isEmpty();
+
+        s3.putObject(p -> p.bucket(bucket).key("still-here"), RequestBody.fromString("x"));
+        byte[] malformed = "<Delete><Object><Key>still-here</Key></Object>".getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> broken = signedRaw("POST", "/" + bucket, "delete=", malformed,
+                Map.of("Content-MD5", java.util.Base64.getEncoder().encodeToString(
+                        java.security.MessageDigest.getInstance("MD5").digest(malformed))));
+        assertThat(broken.statusCode()).as(broken.body()).isEqualTo(400);
+        assertThat(broken.body()).contains("<Code>MalformedXML</Code>");
+        byte[] valid = "<Delete><Object><Key>still-here</Key></Object></Delete>".getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> unchecked = signedRaw("POST", "/" + bucket, "delete=", valid, Map.of());
+        assertThat(unchecked.statusCode()).isEqualTo(400);
+        assertThat(unchecked.body()).contains("<Code>InvalidRequest</Code>").contains("Content-MD5");
+        HttpResponse<String> wrongSum = signedRaw("POST", "/" + bucket, "delete=", valid,
+                Map.of("x-amz-checksum-crc32", "AAAAAA=="));
+        assertThat(wrongSum.statusCode()).isEqualTo(400);
+        assertThat(wrongSum.body()).contains("<Code>BadDigest</Code>");
+        assertThat(s3.headObject(h -> h.bucket(bucket).key("still-here")).contentLength()).isEqualTo(1);
+    }
+
+    /** A request signed here with UNSIGNED-PAYLOAD, for what no SDK would send. */
+    private HttpResponse<String> signedRaw(String method, String path, String query, byte[] body, Map<String, String> headers)
+            throws Exception {
+        String when = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+                .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC));
+        String scope = when.substring(0, 8) + "/us-east-1/s3/aws4_request";
+        String canonical = method + "\n" + path + "\n" + query + "\nhost:127.0.0.1:" + listener.port()
+                + "\nx-amz-content-sha256:UNSIGNED-PAYLOAD\nx-amz-date:" + when
+                + "\n\nhost;x-amz-content-sha256;x-amz-date\nUNSIGNED-PAYLOAD";
+        String signature = SigV4.signature(secret, when.substring(0, 8), "us-east-1", "s3", SigV4.stringToSign(when, scope, canonical));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(endpoint() + path + (query.isEmpty() ? "" : "?" + query)))
+                .header("x-amz-date", when).header("x-amz-content-sha256", "UNSIGNED-PAYLOAD")
+                .header("Authorization", "AWS4-HMAC-SHA256 Credential=" + accessKeyId + "/" + scope
+                        + ", SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=" + signature)
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(request::header);
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private S3Client otherTenantsClient() {

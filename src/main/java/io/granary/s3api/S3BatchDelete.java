@@ -1,0 +1,111 @@
+package io.granary.s3api;
+
+import io.granary.error.ErrorCode;
+import io.granary.error.GranaryException;
+import io.granary.object.ObjectService;
+import io.granary.web.Requests;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/**
+ * DeleteObjects ({@code POST /bucket?delete}): up to 1,000 keys in one request, through the
+ * object service's bulk delete. As S3 requires, the body carries a checksum: {@code Content-MD5}
+ * or any {@code x-amz-checksum-*}, checked before anything is deleted. A key that does not
+ * exist counts as deleted, as in S3.
+ */
+final class S3BatchDelete {
+
+    /** 1,000 keys of at most 1,024 bytes each, escaped, fit well within this. */
+    private static final int MAX_BODY = 2 * 1024 * 1024;
+    private static final List<String> CHECKSUM_HEADERS = List.of("x-amz-checksum-crc32", "x-amz-checksum-crc32c",
+            "x-amz-checksum-crc64nvme", "x-amz-checksum-sha1", "x-amz-checksum-sha256");
+
+    private final ObjectService objects;
+
+    S3BatchDelete(ObjectService objects) {
+        this.objects = objects;
+    }
+
+    Mono<ServerResponse> delete(ServerRequest request, String bucket) {
+        return DataBufferUtils.join(Requests.body(request), MAX_BODY)
+                .onErrorMap(DataBufferLimitException.class, e -> new GranaryException(ErrorCode.MALFORMED_XML,
+                        "The DeleteObjects document is larger than " + MAX_BODY + " bytes."))
+                .map(buffer -> {
+                    byte[] body = new byte[buffer.readableByteCount()];
+                    buffer.read(body);
+                    DataBufferUtils.release(buffer);
+                    return body;
+                })
+                .defaultIfEmpty(new byte[0])
+                .flatMap(body -> {
+                    verifyChecksum(request.headers().asHttpHeaders(), body);
+                    S3XmlReader.DeleteRequest asked = S3XmlReader.delete(body);
+                    if (asked.keys().isEmpty() || asked.keys().size() > 1000) {
+                        throw new GranaryException(ErrorCode.MALFORMED_XML, "A DeleteObjects request names 1 to 1,000 keys.");
+                    }
+                    return objects.deleteMany(Requests.principal(request), bucket, asked.keys())
+                            .map(result -> answer(result, asked.quiet()));
+                })
+                .flatMap(xml -> ServerResponse.ok().contentType(MediaType.APPLICATION_XML).bodyValue(xml));
+    }
+
+    private static String answer(ObjectService.BulkDeleteResult result, boolean quiet) {
+        S3Xml xml = S3Xml.document("DeleteResult");
+        if (!quiet) {
+            result.deleted().forEach(key -> xml.open("Deleted").element("Key", key).close("Deleted"));
+        }
+        for (Map<String, String> failure : result.errors()) {
+            ErrorCode code = ErrorCode.ofCode(failure.get("code"));
+            if (code == ErrorCode.OBJECT_NOT_FOUND) {
+                if (!quiet) {
+                    xml.open("Deleted").element("Key", failure.get("key")).close("Deleted");
+                }
+                continue;
+            }
+            xml.open("Error").element("Key", failure.get("key"))
+                    .element("Code", code == null ? "InternalError" : code.s3Code())
+                    .element("Message", failure.get("detail")).close("Error");
+        }
+        return xml.end("DeleteResult");
+    }
+
+    private static void verifyChecksum(HttpHeaders headers, byte[] body) {
+        String md5 = headers.getFirst("Content-MD5");
+        if (md5 != null) {
+            if (!md5.strip().equals(Base64.getEncoder().encodeToString(md5(body)))) {
+                throw new GranaryException(ErrorCode.BAD_DIGEST, "The body's MD5 does not match Content-MD5; nothing was deleted.");
+            }
+            return;
+        }
+        for (String name : CHECKSUM_HEADERS) {
+            String value = headers.getFirst(name);
+            if (value != null) {
+                TrailingChecksum checksum = TrailingChecksum.announced(name);
+                checksum.update(ByteBuffer.wrap(body));
+                checksum.verify(value.strip());
+                return;
+            }
+        }
+        throw new GranaryException(ErrorCode.INVALID_REQUEST,
+                "Missing required header for this request: Content-MD5 or an x-amz-checksum-* header.");
+    }
+
+    private static byte[] md5(byte[] body) {
+        try {
+            return MessageDigest.getInstance("MD5").digest(body);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 is required of every JVM", e);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.granary.s3api;
+
+import io.granary.error.ErrorCode;
+import io.granary.error.GranaryException;
+import java.io.ByteArrayInputStream;
+import java.util.ArrayList;
+import java.util.List;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
+
+/**
+ * Reads the small XML documents S3 requests carry, with the JDK's StAX parser set up so that
+ * no document can reach outside itself (no DTD, no external entities). A document that is not
+ * well-formed, or not the one expected, is {@code 400 MalformedXML}.
+ */
+final class S3XmlReader {
+
+    private static final XMLInputFactory FACTORY = XMLInputFactory.newFactory();
+
+    static {
+        FACTORY.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+        FACTORY.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+        FACTORY.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, false);
+    }
+
+    private S3XmlReader() {
+    }
+
+    /** A DeleteObjects request: the keys in order, and whether the answer may leave out what was deleted. */
+    record DeleteRequest(List<String> keys, boolean quiet) {
+    }
+
+    static DeleteRequest delete(byte[] xml) {
+        List<String> keys = new ArrayList<>();
+        boolean quiet = false;
+        try {
+            XMLStreamReader reader = FACTORY.createXMLStreamReader(new ByteArrayInputStream(xml));
+            try {
+                expectRoot(reader, "Delete");
+                List<String> path = new ArrayList<>();
+                while (reader.hasNext()) {
+                    int event = reader.next();
+                    if (event == XMLStreamConstants.START_ELEMENT) {
+                        path.add(reader.getLocalName());
+                        String where = String.join("/", path);
+                        if (where.equals("Quiet")) {
+                            quiet = Boolean.parseBoolean(reader.getElementText().strip());
+                            path.remove(path.size() - 1);
+                        } else if (where.equals("Object/Key")) {
+                            keys.add(reader.getElementText());
+                            path.remove(path.size() - 1);
+                        }
+                    } else if (event == XMLStreamConstants.END_ELEMENT && !path.isEmpty()) {
+                        path.remove(path.size() - 1);
+                    }
+                }
+            } finally {
+                reader.close();
+            }
+        } catch (XMLStreamException e) {
+            throw malformed();
+        }
+        return new DeleteRequest(keys, quiet);
+    }
+
+    private static void expectRoot(XMLStreamReader reader, String root) throws XMLStreamException {
+        while (reader.hasNext()) {
+            if (reader.next() == XMLStreamConstants.START_ELEMENT) {
+                if (!reader.getLocalName().equals(root)) {
+                    throw malformed();
+                }
+                return;
+            }
+        }
+        throw malformed();
+    }
+
+    private static GranaryException malformed() {
+        return new GranaryException(ErrorCode.MALFORMED_XML,
+                "The XML you provided was not well-formed or did not validate against our published schema.");
+    }
+}
