@@ -39,6 +39,14 @@ public final class ObjectHttp {
                         error -> new GranaryException(ErrorCode.OBJECT_NOT_FOUND, "The object changed while being read; retry."));
     }
 
+    /**
+     * Whether an entity-tag header's values ({@code If-Match} style: {@code *} or quoted tags)
+     * name this version; a malformed value is a 400.
+     */
+    public static boolean tagsMatch(List<String> headerValues, String header, StoredObject object) {
+        return EntityTags.matches(EntityTags.parse(headerValues, header), object.etag());
+    }
+
     private static boolean vanished(Throwable error) {
         return error instanceof GranaryException g && g.code() == ErrorCode.BLOB_NOT_FOUND;
     }

@@ -31,14 +31,16 @@ final class S3Dispatcher {
     private final S3ObjectOperations objects;
     private final S3ListOperations listings;
     private final S3BatchDelete batchDelete;
+    private final S3CopyObject copies;
 
     S3Dispatcher(S3Authenticator authenticator, S3BucketOperations buckets, S3ObjectOperations objects,
-                 S3ListOperations listings, S3BatchDelete batchDelete) {
+                 S3ListOperations listings, S3BatchDelete batchDelete, S3CopyObject copies) {
         this.authenticator = authenticator;
         this.buckets = buckets;
         this.objects = objects;
         this.listings = listings;
         this.batchDelete = batchDelete;
+        this.copies = copies;
     }
 
     Mono<ServerResponse> handle(ServerRequest request) {
@@ -91,8 +93,9 @@ final class S3Dispatcher {
             return notImplemented(method, "a bucket", subresource);
         }
         if (subresource == null) {
-            if (method == HttpMethod.PUT && request.headers().firstHeader("x-amz-copy-source") == null) {
-                return objects.put(request, path);
+            if (method == HttpMethod.PUT) {
+                return request.headers().firstHeader("x-amz-copy-source") == null ? objects.put(request, path)
+                        : copies.copy(request, path);
             }
             if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
                 return objects.get(request, path);
@@ -101,8 +104,7 @@ final class S3Dispatcher {
                 return objects.delete(request, path);
             }
         }
-        return notImplemented(method, "an object", request.headers().firstHeader("x-amz-copy-source") != null
-                && subresource == null ? "x-amz-copy-source (CopyObject)" : subresource);
+        return notImplemented(method, "an object", subresource);
     }
 
     private static Mono<ServerResponse> notImplemented(HttpMethod method, String target, String subresource) {

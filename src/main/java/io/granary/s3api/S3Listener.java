@@ -41,7 +41,7 @@ public class S3Listener implements SmartLifecycle {
         this.customizers = customizers;
         this.dispatcher = new S3Dispatcher(new S3Authenticator(credentials, Clock.systemUTC()),
                 new S3BucketOperations(buckets, properties.region()), new S3ObjectOperations(objects),
-                new S3ListOperations(objects), new S3BatchDelete(objects));
+                new S3ListOperations(objects), new S3BatchDelete(objects), new S3CopyObject(objects));
     }
 
     @Override

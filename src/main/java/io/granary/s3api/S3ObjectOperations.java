@@ -124,7 +124,8 @@ final class S3ObjectOperations {
         return hash;
     }
 
-    private static Map<String, String> metadata(HttpHeaders headers) {
+    /** The {@code x-amz-meta-*} headers as user metadata, names in lowercase as S3 keeps them. */
+    static Map<String, String> metadata(HttpHeaders headers) {
         Map<String, String> metadata = new LinkedHashMap<>();
         headers.forEach((name, values) -> {
             if (name.regionMatches(true, 0, METADATA_PREFIX, 0, METADATA_PREFIX.length())) {

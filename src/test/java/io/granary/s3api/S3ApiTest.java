@@ -30,6 +30,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.Bucket;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.DeletedObject;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -294,6 +295,40 @@ class S3ApiTest extends ApiTestSupport {
         assertThat(wrongSum.statusCode()).isEqualTo(400);
         assertThat(wrongSum.body()).contains("<Code>BadDigest</Code>");
         assertThat(s3.headObject(h -> h.bucket(bucket).key("still-here")).contentLength()).isEqualTo(1);
+    }
+
+    @Test
+    void copyObjectCopiesBetweenBucketsAndReplacesMetadataInPlace() {
+        String bucket = unique("cp");
+        String other = unique("cp2");
+        s3.createBucket(b -> b.bucket(bucket));
+        s3.createBucket(b -> b.bucket(other));
+        String etag = s3.putObject(p -> p.bucket(bucket).key("src/a b.txt").contentType("text/plain").metadata(Map.of("k", "v")),
+                RequestBody.fromString("copy me")).eTag();
+
+        CopyObjectResponse copied = s3.copyObject(c -> c.sourceBucket(bucket).sourceKey("src/a b.txt")
+                .destinationBucket(other).destinationKey("dst/a b.txt"));
+        assertThat(copied.copyObjectResult().eTag()).isEqualTo(etag);
+        HeadObjectResponse head = s3.headObject(h -> h.bucket(other).key("dst/a b.txt"));
+        assertThat(head.metadata()).containsEntry("k", "v");
+        assertThat(s3.getObjectAsBytes(g -> g.bucket(other).key("dst/a b.txt")).asUtf8String()).isEqualTo("copy me");
+
+        s3.copyObject(c -> c.sourceBucket(bucket).sourceKey("src/a b.txt").destinationBucket(bucket).destinationKey("src/a b.txt")
+                .metadataDirective("REPLACE").contentType("text/markdown").metadata(Map.of("state", "reviewed")));
+        HeadObjectResponse replaced = s3.headObject(h -> h.bucket(bucket).key("src/a b.txt"));
+        assertThat(replaced.metadata()).containsExactly(Map.entry("state", "reviewed"));
+        assertThat(replaced.contentType()).startsWith("text/markdown");
+        assertThat(replaced.eTag()).isEqualTo(etag);
+
+        S3Exception ontoItself = (S3Exception) catchS3(() -> s3.copyObject(c -> c.sourceBucket(bucket).sourceKey("src/a b.txt")
+                .destinationBucket(bucket).destinationKey("src/a b.txt")));
+        assertThat(ontoItself.statusCode()).isEqualTo(400);
+        S3Exception stale = (S3Exception) catchS3(() -> s3.copyObject(c -> c.sourceBucket(bucket).sourceKey("src/a b.txt")
+                .copySourceIfMatch("\"0000\"").destinationBucket(bucket).destinationKey("never")));
+        assertThat(stale.statusCode()).isEqualTo(412);
+        assertThatThrownBy(() -> s3.headObject(h -> h.bucket(bucket).key("never"))).isInstanceOf(NoSuchKeyException.class);
+        assertThatThrownBy(() -> s3.copyObject(c -> c.sourceBucket(bucket).sourceKey("missing")
+                .destinationBucket(bucket).destinationKey("x"))).isInstanceOf(NoSuchKeyException.class);
     }
 
     /** A request signed here with UNSIGNED-PAYLOAD, for what no SDK would send. */
