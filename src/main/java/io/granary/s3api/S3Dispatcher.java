@@ -32,15 +32,17 @@ final class S3Dispatcher {
     private final S3ListOperations listings;
     private final S3BatchDelete batchDelete;
     private final S3CopyObject copies;
+    private final S3Multipart multipart;
 
     S3Dispatcher(S3Authenticator authenticator, S3BucketOperations buckets, S3ObjectOperations objects,
-                 S3ListOperations listings, S3BatchDelete batchDelete, S3CopyObject copies) {
+                 S3ListOperations listings, S3BatchDelete batchDelete, S3CopyObject copies, S3Multipart multipart) {
         this.authenticator = authenticator;
         this.buckets = buckets;
         this.objects = objects;
         this.listings = listings;
         this.batchDelete = batchDelete;
         this.copies = copies;
+        this.multipart = multipart;
     }
 
     Mono<ServerResponse> handle(ServerRequest request) {
@@ -91,6 +93,24 @@ final class S3Dispatcher {
                 return buckets.versioning(request, bucket);
             }
             return notImplemented(method, "a bucket", subresource);
+        }
+        String uploadId = request.queryParam("uploadId").orElse(null);
+        if (uploadId != null && request.headers().firstHeader("x-amz-copy-source") == null) {
+            if (method == HttpMethod.PUT && request.queryParam("partNumber").isPresent()) {
+                return multipart.uploadPart(request, path, uploadId);
+            }
+            if (method == HttpMethod.POST) {
+                return multipart.complete(request, path, uploadId);
+            }
+            if (method == HttpMethod.DELETE) {
+                return multipart.abort(request, path, uploadId);
+            }
+            if (method == HttpMethod.GET) {
+                return multipart.listParts(request, path, uploadId);
+            }
+        }
+        if (method == HttpMethod.POST && "uploads".equals(subresource)) {
+            return multipart.create(request, path);
         }
         if (subresource == null) {
             if (method == HttpMethod.PUT) {

@@ -3,6 +3,7 @@ package io.granary.s3api;
 import io.granary.bucket.BucketService;
 import io.granary.object.ObjectService;
 import io.granary.s3credential.S3CredentialService;
+import io.granary.upload.MultipartService;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,13 +36,14 @@ public class S3Listener implements SmartLifecycle {
     private volatile WebServer server;
 
     S3Listener(S3Properties properties, S3CredentialService credentials, BucketService buckets, ObjectService objects,
-               ReactorResourceFactory resources, ObjectProvider<NettyServerCustomizer> customizers) {
+               MultipartService multipart, ReactorResourceFactory resources, ObjectProvider<NettyServerCustomizer> customizers) {
         this.properties = properties;
         this.resources = resources;
         this.customizers = customizers;
         this.dispatcher = new S3Dispatcher(new S3Authenticator(credentials, Clock.systemUTC()),
                 new S3BucketOperations(buckets, properties.region()), new S3ObjectOperations(objects),
-                new S3ListOperations(objects), new S3BatchDelete(objects), new S3CopyObject(objects));
+                new S3ListOperations(objects), new S3BatchDelete(objects), new S3CopyObject(objects),
+                new S3Multipart(multipart));
     }
 
     @Override

@@ -13,13 +13,11 @@ import io.granary.web.Requests;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -39,50 +37,13 @@ final class S3ObjectOperations {
 
     Mono<ServerResponse> put(ServerRequest request, S3Path path) {
         HttpHeaders headers = request.headers().asHttpHeaders();
-        String payload = headers.getFirst(S3Authenticator.CONTENT_SHA256);
-        boolean chunked = payload != null && payload.startsWith("STREAMING-");
-        Long length = chunked ? decodedLength(headers) : headers.getContentLength() >= 0 ? headers.getContentLength() : null;
-        Flux<DataBuffer> body = chunked ? chunks(request, payload).decode(Requests.body(request)) : Requests.body(request);
-        PutRequest put = new PutRequest(headers.getFirst(HttpHeaders.CONTENT_TYPE), length,
+        S3Payload payload = S3Payload.of(request);
+        PutRequest put = new PutRequest(headers.getFirst(HttpHeaders.CONTENT_TYPE), payload.length(),
                 headers.getFirst(HttpHeaders.CACHE_CONTROL), metadata(headers),
-                ExpectedDigests.s3(headers.getFirst("Content-MD5"), chunked ? null : signedPayloadHash(payload)),
+                ExpectedDigests.s3(headers.getFirst("Content-MD5"), payload.signedSha256()),
                 ObjectHttp.writeCondition(headers));
-        return objects.put(Requests.principal(request), path.bucket(), path.key(), put, body)
+        return objects.put(Requests.principal(request), path.bucket(), path.key(), put, payload.body())
                 .flatMap(stored -> ServerResponse.ok().eTag(stored.quotedEtag()).build());
-    }
-
-    /** The decoder of an aws-chunked body, by its payload mode. */
-    private static AwsChunked chunks(ServerRequest request, String payload) {
-        TrailingChecksum checksum = TrailingChecksum.announced(request.headers().firstHeader("x-amz-trailer"));
-        ChunkSigning signing = (ChunkSigning) request.attribute(S3Authenticator.CHUNK_SIGNING).orElse(null);
-        if (signing == null && payload.startsWith("STREAMING-AWS4-HMAC-SHA256-PAYLOAD")) {
-            throw new GranaryException(ErrorCode.AUTHORIZATION_MALFORMED, "Signed chunks need a request signed with SigV4.");
-        }
-        return switch (payload) {
-            case "STREAMING-AWS4-HMAC-SHA256-PAYLOAD" -> new AwsChunked(signing, checksum, false);
-            case "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER" -> new AwsChunked(signing, checksum, true);
-            case "STREAMING-UNSIGNED-PAYLOAD-TRAILER" -> new AwsChunked(null, checksum, true);
-            default -> throw new GranaryException(ErrorCode.NOT_IMPLEMENTED, "The payload mode " + payload
-                    + " is not supported (SigV4a is not); use STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER],"
-                    + " STREAMING-UNSIGNED-PAYLOAD-TRAILER, UNSIGNED-PAYLOAD or the payload's SHA-256.");
-        };
-    }
-
-    /** An aws-chunked body's length once decoded, which S3 requires in {@code x-amz-decoded-content-length}. */
-    private static Long decodedLength(HttpHeaders headers) {
-        String value = headers.getFirst("x-amz-decoded-content-length");
-        if (value == null) {
-            throw new GranaryException(ErrorCode.LENGTH_REQUIRED, "An aws-chunked body needs x-amz-decoded-content-length.");
-        }
-        try {
-            long length = Long.parseLong(value.strip());
-            if (length < 0) {
-                throw new NumberFormatException(value);
-            }
-            return length;
-        } catch (NumberFormatException e) {
-            throw new GranaryException(ErrorCode.INVALID_REQUEST, "x-amz-decoded-content-length must be a number of bytes.");
-        }
     }
 
     Mono<ServerResponse> get(ServerRequest request, S3Path path) {
@@ -111,17 +72,6 @@ final class S3ObjectOperations {
             return builder.build();
         }
         return objects.open(object, range).flatMap(content -> builder.body(ObjectHttp.inserter(content)));
-    }
-
-    /** The payload hash the signature covers, when it is one; {@code null} for an unsigned payload. */
-    private static String signedPayloadHash(String hash) {
-        if (hash == null || hash.equals(SigV4.UNSIGNED_PAYLOAD)) {
-            return null;
-        }
-        if (hash.length() != 64 || !hash.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
-            throw new GranaryException(ErrorCode.INVALID_DIGEST, "x-amz-content-sha256 must be UNSIGNED-PAYLOAD or 64 hex characters.");
-        }
-        return hash;
     }
 
     /** The {@code x-amz-meta-*} headers as user metadata, names in lowercase as S3 keeps them. */

@@ -2,6 +2,7 @@ package io.granary.s3api;
 
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
+import io.granary.upload.PartRef;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,6 +64,43 @@ final class S3XmlReader {
             throw malformed();
         }
         return new DeleteRequest(keys, quiet);
+    }
+
+    /** A CompleteMultipartUpload request: the parts in the order listed. */
+    static List<PartRef> complete(byte[] xml) {
+        List<PartRef> parts = new ArrayList<>();
+        try {
+            XMLStreamReader reader = FACTORY.createXMLStreamReader(new ByteArrayInputStream(xml));
+            try {
+                expectRoot(reader, "CompleteMultipartUpload");
+                Integer number = null;
+                String etag = null;
+                while (reader.hasNext()) {
+                    int event = reader.next();
+                    if (event == XMLStreamConstants.START_ELEMENT) {
+                        switch (reader.getLocalName()) {
+                            case "Part" -> {
+                                number = null;
+                                etag = null;
+                            }
+                            case "PartNumber" -> number = Integer.valueOf(reader.getElementText().strip());
+                            case "ETag" -> etag = reader.getElementText().strip();
+                            default -> { }
+                        }
+                    } else if (event == XMLStreamConstants.END_ELEMENT && reader.getLocalName().equals("Part")) {
+                        if (number == null || etag == null) {
+                            throw malformed();
+                        }
+                        parts.add(new PartRef(number, etag));
+                    }
+                }
+            } finally {
+                reader.close();
+            }
+        } catch (XMLStreamException | NumberFormatException e) {
+            throw malformed();
+        }
+        return parts;
     }
 
     private static void expectRoot(XMLStreamReader reader, String root) throws XMLStreamException {

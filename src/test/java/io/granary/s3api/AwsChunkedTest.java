@@ -34,6 +34,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
@@ -91,6 +92,34 @@ class AwsChunkedTest extends ApiTestSupport {
             async.putObject(p -> p.bucket(bucket).key("async"), AsyncRequestBody.fromBytes(data)).join();
             assertThat(s3.getObjectAsBytes(g -> g.bucket(bucket).key("async")).asByteArray()).isEqualTo(data);
         }
+    }
+
+    @Test
+    void multipartUploadsWithTheSdksDefaultsCompleteAndAbort() {
+        byte[] first = random(5 * 1024 * 1024);
+        byte[] second = random(1024 * 1024 + 11);
+        String uploadId = s3.createMultipartUpload(c -> c.bucket(bucket).key("big.bin").contentType("application/x-test")
+                .metadata(Map.of("part", "ed"))).uploadId();
+        String etag1 = s3.uploadPart(u -> u.bucket(bucket).key("big.bin").uploadId(uploadId).partNumber(1),
+                RequestBody.fromBytes(first)).eTag();
+        String etag2 = s3.uploadPart(u -> u.bucket(bucket).key("big.bin").uploadId(uploadId).partNumber(2),
+                RequestBody.fromBytes(second)).eTag();
+        assertThat(s3.listParts(l -> l.bucket(bucket).key("big.bin").uploadId(uploadId)).parts())
+                .extracting(part -> part.partNumber() + "=" + part.eTag()).containsExactly("1=" + etag1, "2=" + etag2);
+        s3.completeMultipartUpload(c -> c.bucket(bucket).key("big.bin").uploadId(uploadId).multipartUpload(m -> m.parts(
+                CompletedPart.builder().partNumber(1).eTag(etag1).build(), CompletedPart.builder().partNumber(2).eTag(etag2).build())));
+        byte[] whole = new byte[first.length + second.length];
+        System.arraycopy(first, 0, whole, 0, first.length);
+        System.arraycopy(second, 0, whole, first.length, second.length);
+        assertThat(s3.getObjectAsBytes(g -> g.bucket(bucket).key("big.bin")).asByteArray()).isEqualTo(whole);
+        assertThat(s3.headObject(h -> h.bucket(bucket).key("big.bin")).metadata()).containsEntry("part", "ed");
+
+        String abandoned = s3.createMultipartUpload(c -> c.bucket(bucket).key("never.bin")).uploadId();
+        s3.uploadPart(u -> u.bucket(bucket).key("never.bin").uploadId(abandoned).partNumber(1), RequestBody.fromBytes(second));
+        s3.abortMultipartUpload(a -> a.bucket(bucket).key("never.bin").uploadId(abandoned));
+        assertThatThrownBy(() -> s3.listParts(l -> l.bucket(bucket).key("never.bin").uploadId(abandoned)))
+                .isInstanceOf(software.amazon.awssdk.services.s3.model.S3Exception.class);
+        assertThatThrownBy(() -> s3.headObject(h -> h.bucket(bucket).key("never.bin"))).isInstanceOf(NoSuchKeyException.class);
     }
 
     @Test

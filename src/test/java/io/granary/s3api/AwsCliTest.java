@@ -22,8 +22,8 @@ import org.springframework.http.MediaType;
 /**
  * The {@code aws} command line against the S3 listener, every one found: the one on the PATH
  * (here possibly a pip-installed v1 with current botocore) and Debian's {@code /usr/bin/aws}
- * (v2.9, which {@code .ci/run} installs). Skipped with a message when there is none. Single-part
- * transfers only until multipart uploads are served.
+ * (v2.9, which {@code .ci/run} installs). Skipped with a message when there is none. A 20 MiB
+ * copy goes up in parts (multipart upload).
  */
 class AwsCliTest extends ApiTestSupport {
 
@@ -76,6 +76,15 @@ class AwsCliTest extends ApiTestSupport {
         expectOk(aws, environment, List.of("s3", "cp", "s3://" + bucket + "/docs/notes.txt", download.toString(),
                 "--endpoint-url", endpoint));
         assertThat(Files.readString(download)).isEqualTo(Files.readString(upload));
+        // Above 8 MiB the aws command line uploads in parts (multipart) and may download in ranges.
+        byte[] large = new byte[20 * 1024 * 1024 + 5];
+        new java.util.Random(20).nextBytes(large);
+        Path big = Files.write(dir.resolve("big.bin"), large);
+        expectOk(aws, environment, List.of("s3", "cp", big.toString(), "s3://" + bucket + "/big.bin", "--endpoint-url", endpoint));
+        Path bigBack = dir.resolve("big-back.bin");
+        expectOk(aws, environment, List.of("s3", "cp", "s3://" + bucket + "/big.bin", bigBack.toString(), "--endpoint-url", endpoint));
+        assertThat(Files.mismatch(big, bigBack)).isEqualTo(-1L);
+        expectOk(aws, environment, List.of("s3", "rm", "s3://" + bucket + "/big.bin", "--endpoint-url", endpoint));
         expectOk(aws, environment, List.of("s3", "rm", "s3://" + bucket + "/docs/notes.txt", "--endpoint-url", endpoint));
         expectOk(aws, environment, List.of("s3", "rb", "s3://" + bucket, "--endpoint-url", endpoint));
     }

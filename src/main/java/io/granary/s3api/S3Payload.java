@@ -1,0 +1,125 @@
+package io.granary.s3api;
+
+import io.granary.common.DiscardedBuffers;
+import io.granary.error.ErrorCode;
+import io.granary.error.GranaryException;
+import io.granary.web.Requests;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The body of an S3 upload (PutObject, UploadPart) as its payload mode says: whole, with its
+ * SHA-256 signed or not, or aws-chunked, decoded as it streams ({@link AwsChunked}).
+ *
+ * @param length the payload's length once decoded, {@code null} when not declared
+ * @param signedSha256 the whole payload's signed SHA-256 in hex, for the caller to check; {@code null} otherwise
+ */
+record S3Payload(Long length, Flux<DataBuffer> body, String signedSha256) {
+
+    /**
+     * The body, checked against the signed SHA-256 when there is one: it fails at its end with
+     * {@code XAmzContentSHA256Mismatch} unless the bytes match, and its last buffer is held back
+     * until then, so a store told the length never receives every byte of a body that does not
+     * match. For callers without a check of their own (PutObject's service checks digests itself).
+     */
+    Flux<DataBuffer> verifiedBody() {
+        if (signedSha256 == null) {
+            return body;
+        }
+        MessageDigest digest = sha256();
+        AtomicReference<DataBuffer> held = new AtomicReference<>();
+        return DiscardedBuffers.release(body
+                .concatMap(buffer -> {
+                    try (DataBuffer.ByteBufferIterator views = buffer.readableByteBuffers()) {
+                        views.forEachRemaining(view -> digest.update(view.duplicate()));
+                    }
+                    DataBuffer previous = held.getAndSet(buffer);
+                    return previous == null ? Flux.<DataBuffer>empty() : Flux.just(previous);
+                })
+                .concatWith(Mono.fromSupplier(() -> {
+                    if (!HexFormat.of().formatHex(digest.digest()).equals(signedSha256.toLowerCase(Locale.ROOT))) {
+                        throw new GranaryException(ErrorCode.CONTENT_SHA256_MISMATCH,
+                                "The body's SHA-256 does not match x-amz-content-sha256; nothing was stored.");
+                    }
+                    return held.getAndSet(null);
+                }))
+                .doFinally(signal -> {
+                    DataBuffer left = held.getAndSet(null);
+                    if (left != null) {
+                        DataBufferUtils.release(left);
+                    }
+                }));
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+
+    static S3Payload of(ServerRequest request) {
+        HttpHeaders headers = request.headers().asHttpHeaders();
+        String mode = headers.getFirst(S3Authenticator.CONTENT_SHA256);
+        if (mode != null && mode.startsWith("STREAMING-")) {
+            return new S3Payload(decodedLength(headers), chunks(request, mode).decode(Requests.body(request)), null);
+        }
+        long length = headers.getContentLength();
+        return new S3Payload(length >= 0 ? length : null, Requests.body(request), signedHash(mode));
+    }
+
+    /** The decoder of an aws-chunked body, by its payload mode. */
+    private static AwsChunked chunks(ServerRequest request, String mode) {
+        TrailingChecksum checksum = TrailingChecksum.announced(request.headers().firstHeader("x-amz-trailer"));
+        ChunkSigning signing = (ChunkSigning) request.attribute(S3Authenticator.CHUNK_SIGNING).orElse(null);
+        if (signing == null && mode.startsWith("STREAMING-AWS4-HMAC-SHA256-PAYLOAD")) {
+            throw new GranaryException(ErrorCode.AUTHORIZATION_MALFORMED, "Signed chunks need a request signed with SigV4.");
+        }
+        return switch (mode) {
+            case "STREAMING-AWS4-HMAC-SHA256-PAYLOAD" -> new AwsChunked(signing, checksum, false);
+            case "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER" -> new AwsChunked(signing, checksum, true);
+            case "STREAMING-UNSIGNED-PAYLOAD-TRAILER" -> new AwsChunked(null, checksum, true);
+            default -> throw new GranaryException(ErrorCode.NOT_IMPLEMENTED, "The payload mode " + mode
+                    + " is not supported (SigV4a is not); use STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER],"
+                    + " STREAMING-UNSIGNED-PAYLOAD-TRAILER, UNSIGNED-PAYLOAD or the payload's SHA-256.");
+        };
+    }
+
+    /** An aws-chunked body's length once decoded, which S3 requires in {@code x-amz-decoded-content-length}. */
+    private static Long decodedLength(HttpHeaders headers) {
+        String value = headers.getFirst("x-amz-decoded-content-length");
+        if (value == null) {
+            throw new GranaryException(ErrorCode.LENGTH_REQUIRED, "An aws-chunked body needs x-amz-decoded-content-length.");
+        }
+        try {
+            long length = Long.parseLong(value.strip());
+            if (length < 0) {
+                throw new NumberFormatException(value);
+            }
+            return length;
+        } catch (NumberFormatException e) {
+            throw new GranaryException(ErrorCode.INVALID_REQUEST, "x-amz-decoded-content-length must be a number of bytes.");
+        }
+    }
+
+    /** The payload hash the signature covers, when it is one; {@code null} for an unsigned payload. */
+    private static String signedHash(String hash) {
+        if (hash == null || hash.equals(SigV4.UNSIGNED_PAYLOAD)) {
+            return null;
+        }
+        if (hash.length() != 64 || !hash.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+            throw new GranaryException(ErrorCode.INVALID_DIGEST, "x-amz-content-sha256 must be UNSIGNED-PAYLOAD or 64 hex characters.");
+        }
+        return hash;
+    }
+}
