@@ -331,18 +331,46 @@ class S3ApiTest extends ApiTestSupport {
                 .destinationBucket(bucket).destinationKey("x"))).isInstanceOf(NoSuchKeyException.class);
     }
 
+    @Test
+    void aPartWhoseBodyDoesNotMatchItsSignedHashIsNotRecorded() throws Exception {
+        String bucket = unique("mp");
+        s3.createBucket(b -> b.bucket(bucket));
+        String uploadId = s3.createMultipartUpload(c -> c.bucket(bucket).key("parts.bin")).uploadId();
+        String etag = s3.uploadPart(u -> u.bucket(bucket).key("parts.bin").uploadId(uploadId).partNumber(1),
+                RequestBody.fromString("the only part")).eTag(); // a whole payload, its SHA-256 signed
+
+        byte[] claimed = "what was signed".getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> tampered = signedRaw("PUT", "/" + bucket + "/parts.bin", "partNumber=2&uploadId=" + uploadId,
+                "what was sent!!".getBytes(StandardCharsets.UTF_8), Map.of(), sha256Hex(new String(claimed, StandardCharsets.UTF_8)));
+        assertThat(tampered.statusCode()).as(tampered.body()).isEqualTo(400);
+        assertThat(tampered.body()).contains("<Code>XAmzContentSHA256Mismatch</Code>");
+        assertThat(s3.listParts(l -> l.bucket(bucket).key("parts.bin").uploadId(uploadId)).parts())
+                .extracting(part -> part.partNumber()).containsExactly(1);
+
+        s3.completeMultipartUpload(c -> c.bucket(bucket).key("parts.bin").uploadId(uploadId)
+                .multipartUpload(m -> m.parts(software.amazon.awssdk.services.s3.model.CompletedPart.builder()
+                        .partNumber(1).eTag(etag).build())));
+        assertThat(s3.getObjectAsBytes(g -> g.bucket(bucket).key("parts.bin")).asUtf8String()).isEqualTo("the only part");
+    }
+
     /** A request signed here with UNSIGNED-PAYLOAD, for what no SDK would send. */
     private HttpResponse<String> signedRaw(String method, String path, String query, byte[] body, Map<String, String> headers)
             throws Exception {
+        return signedRaw(method, path, query, body, headers, "UNSIGNED-PAYLOAD");
+    }
+
+    /** A request signed here with the given payload hash, sorted query as given. */
+    private HttpResponse<String> signedRaw(String method, String path, String query, byte[] body, Map<String, String> headers,
+                                           String payloadHash) throws Exception {
         String when = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
                 .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC));
         String scope = when.substring(0, 8) + "/us-east-1/s3/aws4_request";
         String canonical = method + "\n" + path + "\n" + query + "\nhost:127.0.0.1:" + listener.port()
-                + "\nx-amz-content-sha256:UNSIGNED-PAYLOAD\nx-amz-date:" + when
-                + "\n\nhost;x-amz-content-sha256;x-amz-date\nUNSIGNED-PAYLOAD";
+                + "\nx-amz-content-sha256:" + payloadHash + "\nx-amz-date:" + when
+                + "\n\nhost;x-amz-content-sha256;x-amz-date\n" + payloadHash;
         String signature = SigV4.signature(secret, when.substring(0, 8), "us-east-1", "s3", SigV4.stringToSign(when, scope, canonical));
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(endpoint() + path + (query.isEmpty() ? "" : "?" + query)))
-                .header("x-amz-date", when).header("x-amz-content-sha256", "UNSIGNED-PAYLOAD")
+                .header("x-amz-date", when).header("x-amz-content-sha256", payloadHash)
                 .header("Authorization", "AWS4-HMAC-SHA256 Credential=" + accessKeyId + "/" + scope
                         + ", SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=" + signature)
                 .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
