@@ -3,7 +3,6 @@ package io.granary.s3api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.granary.api.ApiTestSupport;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,9 +22,6 @@ import java.util.zip.CRC32;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.http.MediaType;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
@@ -42,12 +38,9 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  * HTTP, sync and async clients), and bodies made by hand in each payload mode, valid and broken:
  * a broken one is an S3 error and stores nothing.
  */
-class AwsChunkedTest extends ApiTestSupport {
+class AwsChunkedTest extends S3TestSupport {
 
     private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
-
-    @Autowired
-    S3Listener listener;
 
     private String accessKeyId;
     private String secret;
@@ -57,13 +50,9 @@ class AwsChunkedTest extends ApiTestSupport {
 
     @BeforeEach
     void bucket() {
-        String tenantId = createTenant(unique("chunked"));
-        Map<String, Object> issued = asRoot(http.post().uri("/v1/tenants/{t}/s3-credentials", tenantId)
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("name", "sdk", "permissions", List.of("admin"))))
-                .exchange().expectStatus().isCreated()
-                .expectBody(new ParameterizedTypeReference<Map<String, Object>>() { }).returnResult().getResponseBody();
-        accessKeyId = (String) issued.get("accessKeyId");
-        secret = (String) issued.get("secretAccessKey");
+        Credential credential = newCredential();
+        accessKeyId = credential.accessKeyId();
+        secret = credential.secret();
         // The SDK as a user would build it: no checksum or chunking settings changed.
         s3 = S3Client.builder().endpointOverride(URI.create(endpoint())).region(Region.US_EAST_1).forcePathStyle(true)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secret)))
@@ -230,10 +219,6 @@ class AwsChunkedTest extends ApiTestSupport {
             request.header("x-amz-trailer", trailerHeader);
         }
         return raw.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private String endpoint() {
-        return "http://127.0.0.1:" + listener.port();
     }
 
     private static byte[] random(int size) {

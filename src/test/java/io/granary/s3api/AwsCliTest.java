@@ -3,21 +3,14 @@ package io.granary.s3api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.granary.api.ApiTestSupport;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.http.MediaType;
 
 /**
  * The {@code aws} command line against the S3 listener, every one found: the one on the PATH
@@ -25,10 +18,7 @@ import org.springframework.http.MediaType;
  * (v2.9, which {@code .ci/run} installs). Skipped with a message when there is none. A 20 MiB
  * copy goes up in parts (multipart upload).
  */
-class AwsCliTest extends ApiTestSupport {
-
-    @Autowired
-    S3Listener listener;
+class AwsCliTest extends S3TestSupport {
 
     @TempDir
     Path dir;
@@ -37,8 +27,8 @@ class AwsCliTest extends ApiTestSupport {
     void everyInstalledAwsCliCopiesListsAndDeletes() throws Exception {
         List<String> clients = new ArrayList<>();
         for (String candidate : List.of("aws", "/usr/bin/aws")) {
-            Run version = run(List.of(candidate, "--version"), Map.of());
-            if (version != null && version.exitCode == 0 && clients.stream().noneMatch(c -> same(c, candidate))) {
+            Run version = run(List.of(candidate, "--version"), Map.of(), null);
+            if (version != null && version.exitCode() == 0 && clients.stream().noneMatch(c -> same(c, candidate))) {
                 clients.add(candidate);
             }
         }
@@ -49,18 +39,14 @@ class AwsCliTest extends ApiTestSupport {
     }
 
     private void copyListAndDelete(String aws) throws Exception {
-        String tenantId = createTenant(unique("cli"));
-        Map<String, Object> issued = asRoot(http.post().uri("/v1/tenants/{t}/s3-credentials", tenantId)
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("name", "cli", "permissions", List.of("admin"))))
-                .exchange().expectStatus().isCreated()
-                .expectBody(new ParameterizedTypeReference<Map<String, Object>>() { }).returnResult().getResponseBody();
+        Credential credential = newCredential();
         Map<String, String> environment = new LinkedHashMap<>();
-        environment.put("AWS_ACCESS_KEY_ID", (String) issued.get("accessKeyId"));
-        environment.put("AWS_SECRET_ACCESS_KEY", (String) issued.get("secretAccessKey"));
+        environment.put("AWS_ACCESS_KEY_ID", credential.accessKeyId());
+        environment.put("AWS_SECRET_ACCESS_KEY", credential.secret());
         environment.put("AWS_DEFAULT_REGION", "us-east-1");
         environment.put("AWS_CONFIG_FILE", dir.resolve("none").toString()); // nothing from the machine's own profile
         environment.put("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("none").toString());
-        String endpoint = "http://127.0.0.1:" + listener.port();
+        String endpoint = endpoint();
         String bucket = unique("cli");
         Path upload = Files.writeString(dir.resolve("notes.txt"), "notes from the aws cli\n".repeat(1000));
 
@@ -68,10 +54,10 @@ class AwsCliTest extends ApiTestSupport {
         expectOk(aws, environment, List.of("s3", "cp", upload.toString(), "s3://" + bucket + "/docs/notes.txt",
                 "--endpoint-url", endpoint, "--metadata", "owner=ann"));
         Run listed = expectOk(aws, environment, List.of("s3", "ls", "--recursive", "s3://" + bucket, "--endpoint-url", endpoint));
-        assertThat(listed.stdout).contains("docs/notes.txt").contains(String.valueOf(Files.size(upload)));
+        assertThat(listed.stdout()).contains("docs/notes.txt").contains(String.valueOf(Files.size(upload)));
         Run head = expectOk(aws, environment, List.of("s3api", "head-object", "--bucket", bucket, "--key", "docs/notes.txt",
                 "--endpoint-url", endpoint));
-        assertThat(head.stdout).contains("\"owner\": \"ann\"").contains("\"ContentLength\": " + Files.size(upload));
+        assertThat(head.stdout()).contains("\"owner\": \"ann\"").contains("\"ContentLength\": " + Files.size(upload));
         Path download = dir.resolve("back.txt");
         expectOk(aws, environment, List.of("s3", "cp", "s3://" + bucket + "/docs/notes.txt", download.toString(),
                 "--endpoint-url", endpoint));
@@ -92,47 +78,20 @@ class AwsCliTest extends ApiTestSupport {
     private Run expectOk(String aws, Map<String, String> environment, List<String> arguments) throws Exception {
         List<String> command = new ArrayList<>(List.of(aws));
         command.addAll(arguments);
-        Run run = run(command, environment);
+        Run run = run(command, environment, null);
         assertThat(run).as("%s did not run", command).isNotNull();
-        assertThat(run.exitCode).as("%s\nstdout: %s\nstderr: %s", command, run.stdout, run.stderr).isZero();
+        assertThat(run.exitCode()).as("%s\nstdout: %s\nstderr: %s", command, run.stdout(), run.stderr()).isZero();
         return run;
     }
 
     private static boolean same(String a, String b) {
         try {
             Run which = run(List.of("sh", "-c", "readlink -f \"$(command -v " + a + ")\"; readlink -f \"$(command -v " + b + ")\""),
-                    Map.of());
-            String[] lines = which.stdout.strip().split("\n");
+                    Map.of(), null);
+            String[] lines = which.stdout().strip().split("\n");
             return lines.length == 2 && lines[0].equals(lines[1]);
         } catch (Exception e) {
             return false;
-        }
-    }
-
-    private record Run(int exitCode, String stdout, String stderr) {
-    }
-
-    /** The command's outcome, or {@code null} when it cannot be started. */
-    private static Run run(List<String> command, Map<String, String> environment) throws Exception {
-        Path out = Files.createTempFile("aws", ".out");
-        Path err = Files.createTempFile("aws", ".err");
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-            builder.environment().putAll(environment);
-            Process process;
-            try {
-                process = builder.start();
-            } catch (IOException e) {
-                return null;
-            }
-            if (!process.waitFor(120, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IOException(command + " did not finish in 120 s");
-            }
-            return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
         }
     }
 }

@@ -3,7 +3,6 @@ package io.granary.s3api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.granary.api.ApiTestSupport;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,8 +14,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -50,10 +47,7 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * so the signed-SHA-256 path is what runs; {@link AwsChunkedTest} covers the SDK's defaults):
  * the same objects as through the REST API, S3's errors, presigned URLs.
  */
-class S3ApiTest extends ApiTestSupport {
-
-    @Autowired
-    S3Listener listener;
+class S3ApiTest extends S3TestSupport {
 
     private String tenantKey;
     private String accessKeyId;
@@ -64,12 +58,9 @@ class S3ApiTest extends ApiTestSupport {
     void credential() {
         String tenantId = createTenant(unique("s3api"));
         tenantKey = createKey(tenantId, List.of("admin"), null);
-        Map<String, Object> issued = asRoot(http.post().uri("/v1/tenants/{t}/s3-credentials", tenantId)
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("name", "sdk", "permissions", List.of("admin"))))
-                .exchange().expectStatus().isCreated()
-                .expectBody(new ParameterizedTypeReference<Map<String, Object>>() { }).returnResult().getResponseBody();
-        accessKeyId = (String) issued.get("accessKeyId");
-        secret = (String) issued.get("secretAccessKey");
+        Credential credential = newCredential(tenantId);
+        accessKeyId = credential.accessKeyId();
+        secret = credential.secret();
         s3 = client(secret);
     }
 
@@ -80,7 +71,7 @@ class S3ApiTest extends ApiTestSupport {
 
     private S3Client client(String secretKey) {
         return S3Client.builder()
-                .endpointOverride(URI.create("http://127.0.0.1:" + listener.port()))
+                .endpointOverride(URI.create(endpoint()))
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secretKey)))
                 .httpClient(UrlConnectionHttpClient.create())
@@ -379,21 +370,12 @@ class S3ApiTest extends ApiTestSupport {
     }
 
     private S3Client otherTenantsClient() {
-        String tenantId = createTenant(unique("other"));
-        Map<String, Object> issued = asRoot(http.post().uri("/v1/tenants/{t}/s3-credentials", tenantId)
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("name", "x", "permissions", List.of("admin"))))
-                .exchange().expectStatus().isCreated()
-                .expectBody(new ParameterizedTypeReference<Map<String, Object>>() { }).returnResult().getResponseBody();
+        Credential other = newCredential();
         return S3Client.builder().endpointOverride(URI.create(endpoint())).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
-                        (String) issued.get("accessKeyId"), (String) issued.get("secretAccessKey"))))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(other.accessKeyId(), other.secret())))
                 .httpClient(UrlConnectionHttpClient.create())
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).chunkedEncodingEnabled(false).build())
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED).build();
-    }
-
-    private String endpoint() {
-        return "http://127.0.0.1:" + listener.port();
     }
 
     private static Throwable catchS3(Runnable call) {

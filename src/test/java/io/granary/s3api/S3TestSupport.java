@@ -1,0 +1,74 @@
+package io.granary.s3api;
+
+import io.granary.api.ApiTestSupport;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
+
+/** What the S3 API's tests share: the listener's address, fresh credentials, and running real clients. */
+abstract class S3TestSupport extends ApiTestSupport {
+
+    @Autowired
+    S3Listener listener;
+
+    /** An access key id and its secret. */
+    record Credential(String accessKeyId, String secret) {
+    }
+
+    /** A credential with {@code admin} in a fresh tenant. */
+    Credential newCredential() {
+        return newCredential(createTenant(unique("s3")));
+    }
+
+    /** A credential with {@code admin} in the tenant. */
+    Credential newCredential(String tenantId) {
+        Map<String, Object> issued = asRoot(http.post().uri("/v1/tenants/{t}/s3-credentials", tenantId)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("name", "test", "permissions", List.of("admin"))))
+                .exchange().expectStatus().isCreated()
+                .expectBody(new ParameterizedTypeReference<Map<String, Object>>() { }).returnResult().getResponseBody();
+        return new Credential((String) issued.get("accessKeyId"), (String) issued.get("secretAccessKey"));
+    }
+
+    String endpoint() {
+        return "http://127.0.0.1:" + listener.port();
+    }
+
+    /** The outcome of a command a test ran. */
+    record Run(int exitCode, String stdout, String stderr) {
+    }
+
+    /** Runs {@code command} with these environment additions; {@code null} when it cannot be started (not installed). */
+    static Run run(List<String> command, Map<String, String> environment, Path directory) throws Exception {
+        Path out = Files.createTempFile("client", ".out");
+        Path err = Files.createTempFile("client", ".err");
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+            if (directory != null) {
+                builder.directory(directory.toFile());
+            }
+            builder.environment().putAll(environment);
+            Process process;
+            try {
+                process = builder.start();
+            } catch (IOException e) {
+                return null;
+            }
+            if (!process.waitFor(180, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IOException(command + " did not finish in 180 s");
+            }
+            return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+}
