@@ -33,9 +33,11 @@ final class S3Dispatcher {
     private final S3BatchDelete batchDelete;
     private final S3CopyObject copies;
     private final S3Multipart multipart;
+    private final S3Acls acls;
 
     S3Dispatcher(S3Authenticator authenticator, S3BucketOperations buckets, S3ObjectOperations objects,
-                 S3ListOperations listings, S3BatchDelete batchDelete, S3CopyObject copies, S3Multipart multipart) {
+                 S3ListOperations listings, S3BatchDelete batchDelete, S3CopyObject copies, S3Multipart multipart,
+                 S3Acls acls) {
         this.authenticator = authenticator;
         this.buckets = buckets;
         this.objects = objects;
@@ -43,6 +45,7 @@ final class S3Dispatcher {
         this.batchDelete = batchDelete;
         this.copies = copies;
         this.multipart = multipart;
+        this.acls = acls;
     }
 
     Mono<ServerResponse> handle(ServerRequest request) {
@@ -87,6 +90,10 @@ final class S3Dispatcher {
                 }
             } else if (method == HttpMethod.POST && subresource.equals("delete")) {
                 return batchDelete.delete(request, bucket);
+            } else if (method == HttpMethod.GET && subresource.equals("acl")) {
+                return acls.bucketAcl(request, bucket);
+            } else if (method == HttpMethod.GET && subresource.equals("policy")) {
+                return acls.bucketPolicy(request, bucket);
             } else if (method == HttpMethod.GET && subresource.equals("location")) {
                 return buckets.location(request, bucket);
             } else if (method == HttpMethod.GET && subresource.equals("versioning")) {
@@ -108,6 +115,9 @@ final class S3Dispatcher {
             if (method == HttpMethod.GET) {
                 return multipart.listParts(request, path, uploadId);
             }
+        }
+        if (method == HttpMethod.GET && "acl".equals(subresource)) {
+            return acls.objectAcl(request, path);
         }
         if (method == HttpMethod.POST && "uploads".equals(subresource)) {
             return multipart.create(request, path);

@@ -29,6 +29,12 @@ final class S3Xml {
         return this;
     }
 
+    /** An opening tag with attributes, written as given (constants only, never client input). */
+    S3Xml open(String element, String attributes) {
+        xml.append('<').append(element).append(' ').append(attributes).append('>');
+        return this;
+    }
+
     S3Xml close(String element) {
         xml.append("</").append(element).append('>');
         return this;

@@ -26,6 +26,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.Bucket;
+import software.amazon.awssdk.services.s3.model.BucketCannedACL;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
@@ -173,7 +174,7 @@ class S3ApiTest extends S3TestSupport {
         }
         assertThatThrownBy(() -> s3.headObject(h -> h.bucket(bucket).key("k"))).isInstanceOf(NoSuchKeyException.class);
 
-        S3Exception unsupported = (S3Exception) catchS3(() -> s3.getBucketAcl(a -> a.bucket(bucket)));
+        S3Exception unsupported = (S3Exception) catchS3(() -> s3.getBucketLifecycleConfiguration(a -> a.bucket(bucket)));
         assertThat(unsupported.statusCode()).isEqualTo(501);
         assertThat(unsupported.awsErrorDetails().errorCode()).isEqualTo("NotImplemented");
 
@@ -342,6 +343,29 @@ class S3ApiTest extends S3TestSupport {
                 .multipartUpload(m -> m.parts(software.amazon.awssdk.services.s3.model.CompletedPart.builder()
                         .partNumber(1).eTag(etag).build())));
         assertThat(s3.getObjectAsBytes(g -> g.bucket(bucket).key("parts.bin")).asUtf8String()).isEqualTo("the only part");
+    }
+
+    @Test
+    void aclsFollowTheBucketsVisibilityAndThereIsNoBucketPolicy() {
+        String closed = unique("acl");
+        String open = unique("pub");
+        s3.createBucket(b -> b.bucket(closed));
+        s3.createBucket(b -> b.bucket(open).acl(BucketCannedACL.PUBLIC_READ));
+        s3.putObject(p -> p.bucket(open).key("page.html"), RequestBody.fromString("<p>hi</p>"));
+        assertThat(s3.getBucketAcl(a -> a.bucket(closed)).grants()).extracting(grant -> grant.permissionAsString())
+                .containsExactly("FULL_CONTROL");
+        assertThat(s3.getBucketAcl(a -> a.bucket(open)).grants()).extracting(grant -> grant.permissionAsString()
+                + (grant.grantee().uri() == null ? "" : " " + grant.grantee().uri()))
+                .containsExactly("FULL_CONTROL", "READ http://acs.amazonaws.com/groups/global/AllUsers");
+        assertThat(s3.getObjectAcl(a -> a.bucket(open).key("page.html")).grants()).hasSize(2);
+        http.get().uri("/v1/buckets/{b}", open).header("X-Api-Key", tenantKey).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.visibility").isEqualTo("public");
+        S3Exception policy = (S3Exception) catchS3(() -> s3.getBucketPolicy(p -> p.bucket(closed)));
+        assertThat(policy.statusCode()).isEqualTo(404);
+        assertThat(policy.awsErrorDetails().errorCode()).isEqualTo("NoSuchBucketPolicy");
+        S3Exception unsupportedAcl = (S3Exception) catchS3(() -> s3.createBucket(b -> b.bucket(unique("x"))
+                .acl(BucketCannedACL.AUTHENTICATED_READ)));
+        assertThat(unsupportedAcl.statusCode()).isEqualTo(501);
     }
 
     /** A request signed here with UNSIGNED-PAYLOAD, for what no SDK would send. */
