@@ -41,7 +41,6 @@ final class AwsChunked {
     private State state = State.SIZE_LINE;
     private long remaining;
     private String chunkSignature;
-    private long decoded;
     private DataBuffer heldBack;
 
     /**
@@ -63,7 +62,7 @@ final class AwsChunked {
         return DiscardedBuffers.release(body.concatMap(buffer -> {
                     try {
                         return Flux.fromIterable(feed(buffer));
-                    } catch (GranaryException e) {
+                    } catch (RuntimeException e) {
                         return Flux.<DataBuffer>error(e).hide();
                     }
                 })
@@ -74,10 +73,6 @@ final class AwsChunked {
                         heldBack = null;
                     }
                 }));
-    }
-
-    long decodedLength() {
-        return decoded;
     }
 
     /** The slices of decoded data {@code buffer} completes, the last one held back; always releases {@code buffer}. */
@@ -106,7 +101,6 @@ final class AwsChunked {
                             });
                         }
                         remaining -= n;
-                        decoded += n;
                         if (heldBack != null) {
                             out.add(heldBack);
                         }

@@ -10,8 +10,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -38,16 +36,7 @@ final class S3BatchDelete {
     }
 
     Mono<ServerResponse> delete(ServerRequest request, String bucket) {
-        return DataBufferUtils.join(Requests.body(request), MAX_BODY)
-                .onErrorMap(DataBufferLimitException.class, e -> new GranaryException(ErrorCode.MALFORMED_XML,
-                        "The DeleteObjects document is larger than " + MAX_BODY + " bytes."))
-                .map(buffer -> {
-                    byte[] body = new byte[buffer.readableByteCount()];
-                    buffer.read(body);
-                    DataBufferUtils.release(buffer);
-                    return body;
-                })
-                .defaultIfEmpty(new byte[0])
+        return S3XmlReader.read(request, MAX_BODY, "DeleteObjects")
                 .flatMap(body -> {
                     verifyChecksum(request.headers().asHttpHeaders(), body);
                     S3XmlReader.DeleteRequest asked = S3XmlReader.delete(body);

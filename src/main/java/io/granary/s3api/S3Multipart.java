@@ -6,8 +6,6 @@ import io.granary.storage.StoredPart;
 import io.granary.upload.MultipartService;
 import io.granary.upload.MultipartUpload;
 import io.granary.web.Requests;
-import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -53,16 +51,7 @@ final class S3Multipart {
     }
 
     Mono<ServerResponse> complete(ServerRequest request, S3Path path, String uploadId) {
-        return DataBufferUtils.join(Requests.body(request), MAX_COMPLETION)
-                .onErrorMap(DataBufferLimitException.class, e -> new GranaryException(ErrorCode.MALFORMED_XML,
-                        "The CompleteMultipartUpload document is larger than " + MAX_COMPLETION + " bytes."))
-                .map(buffer -> {
-                    byte[] body = new byte[buffer.readableByteCount()];
-                    buffer.read(body);
-                    DataBufferUtils.release(buffer);
-                    return body;
-                })
-                .defaultIfEmpty(new byte[0])
+        return S3XmlReader.read(request, MAX_COMPLETION, "CompleteMultipartUpload")
                 .flatMap(body -> multipart.complete(Requests.principal(request), path.bucket(), uploadId, S3XmlReader.complete(body)))
                 .flatMap(stored -> xml(S3Xml.document("CompleteMultipartUploadResult")
                         .element("Location", "/" + path.bucket() + "/" + path.key())

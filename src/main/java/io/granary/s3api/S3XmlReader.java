@@ -3,6 +3,7 @@ package io.granary.s3api;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import io.granary.upload.PartRef;
+import io.granary.web.Requests;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +11,10 @@ import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import reactor.core.publisher.Mono;
 
 /**
  * Reads the small XML documents S3 requests carry, with the JDK's StAX parser set up so that
@@ -27,6 +32,23 @@ final class S3XmlReader {
     }
 
     private S3XmlReader() {
+    }
+
+    /**
+     * The whole of a request's XML document, at most {@code maxBytes} (else {@code MalformedXML}
+     * naming the {@code document}); empty bytes for an empty body.
+     */
+    static Mono<byte[]> read(ServerRequest request, int maxBytes, String document) {
+        return DataBufferUtils.join(Requests.body(request), maxBytes)
+                .onErrorMap(DataBufferLimitException.class, e -> new GranaryException(ErrorCode.MALFORMED_XML,
+                        "The " + document + " document is larger than " + maxBytes + " bytes."))
+                .map(buffer -> {
+                    byte[] bytes = new byte[buffer.readableByteCount()];
+                    buffer.read(bytes);
+                    DataBufferUtils.release(buffer);
+                    return bytes;
+                })
+                .defaultIfEmpty(new byte[0]);
     }
 
     /** A DeleteObjects request: the keys in order, and whether the answer may leave out what was deleted. */
