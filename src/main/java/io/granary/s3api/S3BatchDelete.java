@@ -8,7 +8,6 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -26,9 +25,6 @@ final class S3BatchDelete {
 
     /** 1,000 keys of at most 1,024 bytes each, escaped, fit well within this. */
     private static final int MAX_BODY = 2 * 1024 * 1024;
-    private static final List<String> CHECKSUM_HEADERS = List.of("x-amz-checksum-crc32", "x-amz-checksum-crc32c",
-            "x-amz-checksum-crc64nvme", "x-amz-checksum-sha1", "x-amz-checksum-sha256");
-
     private final ObjectService objects;
 
     S3BatchDelete(ObjectService objects) {
@@ -77,14 +73,11 @@ final class S3BatchDelete {
             }
             return;
         }
-        for (String name : CHECKSUM_HEADERS) {
-            String value = headers.getFirst(name);
-            if (value != null) {
-                TrailingChecksum checksum = TrailingChecksum.announced(name);
-                checksum.update(ByteBuffer.wrap(body));
-                checksum.verify(value.strip());
-                return;
-            }
+        S3Payload.DeclaredChecksum declared = S3Payload.declared(headers);
+        if (declared != null) {
+            declared.checksum().update(ByteBuffer.wrap(body));
+            declared.checksum().verify(declared.value());
+            return;
         }
         throw new GranaryException(ErrorCode.INVALID_REQUEST,
                 "Missing required header for this request: Content-MD5 or an x-amz-checksum-* header.");

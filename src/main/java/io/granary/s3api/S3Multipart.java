@@ -46,7 +46,7 @@ final class S3Multipart {
         }
         S3Payload payload = S3Payload.of(request);
         return multipart.uploadPart(Requests.principal(request), path.bucket(), uploadId, number, payload.length(),
-                        payload.verifiedBody())
+                        payload.verifiedBody(true))
                 .flatMap(part -> ServerResponse.ok().eTag("\"" + part.etag() + "\"").build());
     }
 

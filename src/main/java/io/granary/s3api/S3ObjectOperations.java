@@ -42,7 +42,7 @@ final class S3ObjectOperations {
                 headers.getFirst(HttpHeaders.CACHE_CONTROL), metadata(headers),
                 ExpectedDigests.s3(headers.getFirst("Content-MD5"), payload.signedSha256()),
                 ObjectHttp.writeCondition(headers));
-        return objects.put(Requests.principal(request), path.bucket(), path.key(), put, payload.body())
+        return objects.put(Requests.principal(request), path.bucket(), path.key(), put, payload.verifiedBody(false))
                 .flatMap(stored -> ServerResponse.ok().eTag(stored.quotedEtag()).build());
     }
 

@@ -21,32 +21,64 @@ import reactor.core.publisher.Mono;
  * SHA-256 signed or not, or aws-chunked, decoded as it streams ({@link AwsChunked}).
  *
  * @param length the payload's length once decoded, {@code null} when not declared
- * @param signedSha256 the whole payload's signed SHA-256 in hex, for the caller to check; {@code null} otherwise
+ * @param signedSha256 the whole payload's signed SHA-256 in hex, {@code null} otherwise
+ * @param declared a whole payload's {@code x-amz-checksum-*} header ({@code null} for none), checked by
+ *     {@link #verifiedBody}; an aws-chunked body's trailing checksum is checked as it is decoded
  */
-record S3Payload(Long length, Flux<DataBuffer> body, String signedSha256) {
+record S3Payload(Long length, Flux<DataBuffer> body, String signedSha256, DeclaredChecksum declared) {
+
+    /** A checksum header and the value it declares. */
+    record DeclaredChecksum(TrailingChecksum checksum, String value) {
+    }
+
+    private static final java.util.List<String> CHECKSUM_HEADERS = java.util.List.of("x-amz-checksum-crc32",
+            "x-amz-checksum-crc32c", "x-amz-checksum-crc64nvme", "x-amz-checksum-sha1", "x-amz-checksum-sha256");
+
+    /** The first {@code x-amz-checksum-*} header there is, or {@code null}. */
+    static DeclaredChecksum declared(HttpHeaders headers) {
+        for (String name : CHECKSUM_HEADERS) {
+            String value = headers.getFirst(name);
+            if (value != null) {
+                return new DeclaredChecksum(TrailingChecksum.announced(name), value.strip());
+            }
+        }
+        return null;
+    }
 
     /**
-     * The body, checked against the signed SHA-256 when there is one: it fails at its end with
-     * {@code XAmzContentSHA256Mismatch} unless the bytes match, and its last buffer is held back
-     * until then, so a store told the length never receives every byte of a body that does not
-     * match. For callers without a check of their own (PutObject's service checks digests itself).
+     * The body, checked against its declared checksum and, when {@code withSha256}, its signed
+     * SHA-256: it fails at its end ({@code BadDigest}, {@code XAmzContentSHA256Mismatch}) unless
+     * the bytes match, and its last buffer is held back until then, so a store told the length
+     * never receives every byte of a body that does not match. (PutObject's service checks the
+     * SHA-256 itself, from the digest it computes anyway.)
      */
-    Flux<DataBuffer> verifiedBody() {
-        if (signedSha256 == null) {
+    Flux<DataBuffer> verifiedBody(boolean withSha256) {
+        String sha256 = withSha256 ? signedSha256 : null;
+        if (sha256 == null && declared == null) {
             return body;
         }
-        MessageDigest digest = sha256();
+        MessageDigest digest = sha256 == null ? null : sha256();
         AtomicReference<DataBuffer> held = new AtomicReference<>();
         return DiscardedBuffers.release(body
                 .concatMap(buffer -> {
                     try (DataBuffer.ByteBufferIterator views = buffer.readableByteBuffers()) {
-                        views.forEachRemaining(view -> digest.update(view.duplicate()));
+                        views.forEachRemaining(view -> {
+                            if (digest != null) {
+                                digest.update(view.duplicate());
+                            }
+                            if (declared != null) {
+                                declared.checksum().update(view.duplicate());
+                            }
+                        });
                     }
                     DataBuffer previous = held.getAndSet(buffer);
                     return previous == null ? Flux.<DataBuffer>empty() : Flux.just(previous);
                 })
                 .concatWith(Mono.fromSupplier(() -> {
-                    if (!HexFormat.of().formatHex(digest.digest()).equals(signedSha256.toLowerCase(Locale.ROOT))) {
+                    if (declared != null) {
+                        declared.checksum().verify(declared.value());
+                    }
+                    if (digest != null && !HexFormat.of().formatHex(digest.digest()).equals(sha256.toLowerCase(Locale.ROOT))) {
                         throw new GranaryException(ErrorCode.CONTENT_SHA256_MISMATCH,
                                 "The body's SHA-256 does not match x-amz-content-sha256; nothing was stored.");
                     }
@@ -72,10 +104,10 @@ record S3Payload(Long length, Flux<DataBuffer> body, String signedSha256) {
         HttpHeaders headers = request.headers().asHttpHeaders();
         String mode = headers.getFirst(S3Authenticator.CONTENT_SHA256);
         if (mode != null && mode.startsWith("STREAMING-")) {
-            return new S3Payload(decodedLength(headers), chunks(request, mode).decode(Requests.body(request)), null);
+            return new S3Payload(decodedLength(headers), chunks(request, mode).decode(Requests.body(request)), null, null);
         }
         long length = headers.getContentLength();
-        return new S3Payload(length >= 0 ? length : null, Requests.body(request), signedHash(mode));
+        return new S3Payload(length >= 0 ? length : null, Requests.body(request), signedHash(mode), declared(headers));
     }
 
     /** The decoder of an aws-chunked body, by its payload mode. */

@@ -27,6 +27,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.Bucket;
 import software.amazon.awssdk.services.s3.model.BucketCannedACL;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
@@ -366,6 +367,21 @@ class S3ApiTest extends S3TestSupport {
         S3Exception unsupportedAcl = (S3Exception) catchS3(() -> s3.createBucket(b -> b.bucket(unique("x"))
                 .acl(BucketCannedACL.AUTHENTICATED_READ)));
         assertThat(unsupportedAcl.statusCode()).isEqualTo(501);
+    }
+
+    @Test
+    void aChecksumHeaderWithAWholeBodyIsCheckedBeforeAnythingIsStored() throws Exception {
+        String bucket = unique("ck");
+        s3.createBucket(b -> b.bucket(bucket));
+        s3.putObject(p -> p.bucket(bucket).key("summed").checksumAlgorithm(ChecksumAlgorithm.CRC32_C),
+                RequestBody.fromString("checked by crc32c"));
+        assertThat(s3.getObjectAsBytes(g -> g.bucket(bucket).key("summed")).asUtf8String()).isEqualTo("checked by crc32c");
+
+        HttpResponse<String> wrong = signedRaw("PUT", "/" + bucket + "/wrong", "", "some bytes".getBytes(StandardCharsets.UTF_8),
+                Map.of("x-amz-checksum-crc32", "AAAAAA=="));
+        assertThat(wrong.statusCode()).as(wrong.body()).isEqualTo(400);
+        assertThat(wrong.body()).contains("<Code>BadDigest</Code>").contains("x-amz-checksum-crc32");
+        assertThatThrownBy(() -> s3.headObject(h -> h.bucket(bucket).key("wrong"))).isInstanceOf(NoSuchKeyException.class);
     }
 
     /** A request signed here with UNSIGNED-PAYLOAD, for what no SDK would send. */
