@@ -90,6 +90,8 @@ final class S3Dispatcher {
                 }
             } else if (method == HttpMethod.POST && subresource.equals("delete")) {
                 return batchDelete.delete(request, bucket);
+            } else if (method == HttpMethod.GET && subresource.equals("versions")) {
+                return listings.listVersions(request, bucket);
             } else if (method == HttpMethod.GET && subresource.equals("acl")) {
                 return acls.bucketAcl(request, bucket);
             } else if (method == HttpMethod.GET && subresource.equals("policy")) {

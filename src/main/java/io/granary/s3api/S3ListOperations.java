@@ -48,7 +48,7 @@ final class S3ListOperations {
                     .element("ContinuationToken", token.orElse(null))
                     .element("NextContinuationToken", page.nextCursor())
                     .element("StartAfter", startAfter.map(query.encoder).orElse(null));
-            return query.entries(xml, page, owner ? Requests.principal(request) : null).end("ListBucketResult");
+            return query.entries(xml, page, owner ? Requests.principal(request) : null, false).end("ListBucketResult");
         }).flatMap(S3ListOperations::ok);
     }
 
@@ -63,7 +63,27 @@ final class S3ListOperations {
                     .element("IsTruncated", truncated)
                     // The next page starts after the last key or prefix of this one, whichever is greater.
                     .element("NextMarker", truncated ? query.encoder.apply(lastOf(page)) : null);
-            return query.entries(xml, page, Requests.principal(request)).end("ListBucketResult");
+            return query.entries(xml, page, Requests.principal(request), false).end("ListBucketResult");
+        }).flatMap(S3ListOperations::ok);
+    }
+
+    /**
+     * ListObjectVersions: versioning is never enabled, so every object has one version, the
+     * current one, with version id {@code null} (as S3 answers for an unversioned bucket).
+     */
+    Mono<ServerResponse> listVersions(ServerRequest request, String bucket) {
+        Query query = Query.of(request);
+        Optional<String> marker = request.queryParam("key-marker").filter(key -> !key.isEmpty());
+        String cursor = marker.map(key -> ObjectService.cursorAfter(key, query.prefix, query.delimiter)).orElse(null);
+        return page(request, bucket, query, cursor).map(page -> {
+            boolean truncated = page.nextCursor() != null;
+            S3Xml xml = query.head(S3Xml.document("ListVersionsResult"), bucket)
+                    .element("KeyMarker", marker.map(query.encoder).orElse(""))
+                    .element("VersionIdMarker", "")
+                    .element("IsTruncated", truncated)
+                    .element("NextKeyMarker", truncated ? query.encoder.apply(lastOf(page)) : null)
+                    .element("NextVersionIdMarker", truncated ? "null" : null);
+            return query.entries(xml, page, Requests.principal(request), true).end("ListVersionsResult");
         }).flatMap(S3ListOperations::ok);
     }
 
@@ -119,18 +139,22 @@ final class S3ListOperations {
                     .element("EncodingType", urlEncoded ? "url" : null);
         }
 
-        S3Xml entries(S3Xml xml, ObjectPage page, Principal owner) {
+        /** The page's objects ({@code <Contents>}, or {@code <Version>} for a version listing) and common prefixes. */
+        S3Xml entries(S3Xml xml, ObjectPage page, Principal owner, boolean versions) {
+            String element = versions ? "Version" : "Contents";
             for (StoredObject object : page.objects()) {
-                xml.open("Contents")
-                        .element("Key", encoder.apply(object.key()))
-                        .element("LastModified", TIMESTAMP.format(object.lastModified()))
+                xml.open(element).element("Key", encoder.apply(object.key()));
+                if (versions) {
+                    xml.element("VersionId", "null").element("IsLatest", true);
+                }
+                xml.element("LastModified", TIMESTAMP.format(object.lastModified()))
                         .element("ETag", object.quotedEtag())
                         .element("Size", object.size())
                         .element("StorageClass", "STANDARD");
                 if (owner instanceof Principal.Member member) {
                     xml.open("Owner").element("ID", member.tenantId()).element("DisplayName", member.tenantId()).close("Owner");
                 }
-                xml.close("Contents");
+                xml.close(element);
             }
             for (String prefix : page.prefixes()) {
                 xml.open("CommonPrefixes").element("Prefix", encoder.apply(prefix)).close("CommonPrefixes");

@@ -34,6 +34,7 @@ import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.DeletedObject;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
@@ -151,6 +152,12 @@ class S3ApiTest extends S3TestSupport {
         assertThat(v1.contents()).extracting(S3Object::key).containsExactly("dir/sub/three", "dir/two");
         assertThat(v1.isTruncated()).isTrue();
         assertThat(s3.listObjectsV2(l -> l.bucket(bucket).maxKeys(0)).contents()).isEmpty();
+
+        ListObjectVersionsResponse versions = s3.listObjectVersions(l -> l.bucket(bucket).keyMarker("dir/one").maxKeys(2));
+        assertThat(versions.versions()).extracting(v -> v.key() + "@" + v.versionId() + (v.isLatest() ? " latest" : ""))
+                .containsExactly("dir/sub/three@null latest", "dir/two@null latest");
+        assertThat(versions.isTruncated()).isTrue();
+        assertThat(versions.nextKeyMarker()).isEqualTo("dir/two");
     }
 
     @Test
