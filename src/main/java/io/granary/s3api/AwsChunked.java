@@ -33,7 +33,7 @@ final class AwsChunked {
     private enum State { SIZE_LINE, DATA, DATA_END, FINAL_END, TRAILER_LINE, DONE }
 
     private final ChunkSigning signing;
-    private final TrailingChecksum checksum;
+    private final PayloadChecksum checksum;
     private final boolean trailer;
     private final StringBuilder line = new StringBuilder();
     private final MessageDigest chunkDigest = sha256();
@@ -48,7 +48,7 @@ final class AwsChunked {
      * @param checksum the checksum the trailer must carry, or {@code null} when none is announced
      * @param trailer whether a trailer section follows the last chunk
      */
-    AwsChunked(ChunkSigning signing, TrailingChecksum checksum, boolean trailer) {
+    AwsChunked(ChunkSigning signing, PayloadChecksum checksum, boolean trailer) {
         this.signing = signing;
         this.checksum = checksum;
         this.trailer = trailer;

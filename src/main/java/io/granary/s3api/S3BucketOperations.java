@@ -7,7 +7,6 @@ import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import io.granary.security.Principal;
 import io.granary.web.Requests;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -57,10 +56,8 @@ final class S3BucketOperations {
             default -> throw new GranaryException(ErrorCode.NOT_IMPLEMENTED,
                     "The canned ACL '" + acl + "' is not supported; use private or public-read.");
         };
-        return DataBufferUtils.join(Requests.body(request), MAX_CONFIGURATION)
-                .onErrorMap(org.springframework.core.io.buffer.DataBufferLimitException.class,
-                        e -> new GranaryException(ErrorCode.INVALID_REQUEST, "The CreateBucketConfiguration is too large."))
-                .doOnNext(DataBufferUtils::release)
+        // Read (and bounded) only so that the connection can be reused: the location constraint is not used.
+        return S3XmlReader.read(request, MAX_CONFIGURATION, "CreateBucketConfiguration")
                 .then(Mono.defer(() -> buckets.create(Requests.principal(request), name,
                         new BucketSettings(visibility, null, null, null, null, false, null))))
                 .flatMap(bucket -> ServerResponse.ok().header("Location", "/" + bucket.name()).build());

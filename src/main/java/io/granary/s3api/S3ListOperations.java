@@ -38,8 +38,7 @@ final class S3ListOperations {
         Query query = Query.of(request);
         Optional<String> token = request.queryParam("continuation-token");
         Optional<String> startAfter = request.queryParam("start-after").filter(key -> !key.isEmpty());
-        String cursor = token.orElseGet(() -> startAfter.map(key -> ObjectService.cursorAfter(key, query.prefix, query.delimiter))
-                .orElse(null));
+        String cursor = token.orElseGet(() -> query.cursorAfter(startAfter));
         boolean owner = request.queryParam("fetch-owner").map("true"::equals).orElse(false);
         return page(request, bucket, query, cursor).map(page -> {
             S3Xml xml = query.head(S3Xml.document("ListBucketResult"), bucket)
@@ -55,14 +54,11 @@ final class S3ListOperations {
     Mono<ServerResponse> listV1(ServerRequest request, String bucket) {
         Query query = Query.of(request);
         Optional<String> marker = request.queryParam("marker").filter(key -> !key.isEmpty());
-        String cursor = marker.map(key -> ObjectService.cursorAfter(key, query.prefix, query.delimiter)).orElse(null);
-        return page(request, bucket, query, cursor).map(page -> {
-            boolean truncated = page.nextCursor() != null;
+        return page(request, bucket, query, query.cursorAfter(marker)).map(page -> {
             S3Xml xml = query.head(S3Xml.document("ListBucketResult"), bucket)
                     .element("Marker", marker.map(query.encoder).orElse(""))
-                    .element("IsTruncated", truncated)
-                    // The next page starts after the last key or prefix of this one, whichever is greater.
-                    .element("NextMarker", truncated ? query.encoder.apply(lastOf(page)) : null);
+                    .element("IsTruncated", page.nextCursor() != null)
+                    .element("NextMarker", query.nextMarker(page));
             return query.entries(xml, page, Requests.principal(request), false).end("ListBucketResult");
         }).flatMap(S3ListOperations::ok);
     }
@@ -74,15 +70,13 @@ final class S3ListOperations {
     Mono<ServerResponse> listVersions(ServerRequest request, String bucket) {
         Query query = Query.of(request);
         Optional<String> marker = request.queryParam("key-marker").filter(key -> !key.isEmpty());
-        String cursor = marker.map(key -> ObjectService.cursorAfter(key, query.prefix, query.delimiter)).orElse(null);
-        return page(request, bucket, query, cursor).map(page -> {
-            boolean truncated = page.nextCursor() != null;
+        return page(request, bucket, query, query.cursorAfter(marker)).map(page -> {
             S3Xml xml = query.head(S3Xml.document("ListVersionsResult"), bucket)
                     .element("KeyMarker", marker.map(query.encoder).orElse(""))
                     .element("VersionIdMarker", "")
-                    .element("IsTruncated", truncated)
-                    .element("NextKeyMarker", truncated ? query.encoder.apply(lastOf(page)) : null)
-                    .element("NextVersionIdMarker", truncated ? "null" : null);
+                    .element("IsTruncated", page.nextCursor() != null)
+                    .element("NextKeyMarker", query.nextMarker(page))
+                    .element("NextVersionIdMarker", page.nextCursor() != null ? "null" : null);
             return query.entries(xml, page, Requests.principal(request), true).end("ListVersionsResult");
         }).flatMap(S3ListOperations::ok);
     }
@@ -94,15 +88,6 @@ final class S3ListOperations {
                     .map(ignored -> new ObjectPage(List.of(), List.of(), null));
         }
         return objects.list(Requests.principal(request), bucket, query.prefix, query.delimiter, query.maxKeys, cursor);
-    }
-
-    private static String lastOf(ObjectPage page) {
-        String key = page.objects().isEmpty() ? null : page.objects().get(page.objects().size() - 1).key();
-        String prefix = page.prefixes().isEmpty() ? null : page.prefixes().get(page.prefixes().size() - 1);
-        if (key == null || (prefix != null && prefix.compareTo(key) > 0)) {
-            return prefix;
-        }
-        return key;
     }
 
     private static Mono<ServerResponse> ok(String xml) {
@@ -129,6 +114,24 @@ final class S3ListOperations {
             boolean url = encoding.isPresent();
             return new Query(request.queryParam("prefix").orElse(""), request.queryParam("delimiter").filter(d -> !d.isEmpty()).orElse(null),
                     Math.min(maxKeys, 1000), url, url ? value -> URLEncoder.encode(value, StandardCharsets.UTF_8) : value -> value);
+        }
+
+        /** The cursor that starts just after {@code key} (start-after, marker, key-marker), or none. */
+        String cursorAfter(Optional<String> key) {
+            return key.map(after -> ObjectService.cursorAfter(after, prefix, delimiter)).orElse(null);
+        }
+
+        /**
+         * Where a truncated page's successor starts (v1's NextMarker, the versions' NextKeyMarker):
+         * after its last key or common prefix, whichever is greater; {@code null} when not truncated.
+         */
+        String nextMarker(ObjectPage page) {
+            if (page.nextCursor() == null) {
+                return null;
+            }
+            String key = page.objects().isEmpty() ? null : page.objects().get(page.objects().size() - 1).key();
+            String common = page.prefixes().isEmpty() ? null : page.prefixes().get(page.prefixes().size() - 1);
+            return encoder.apply(key == null || (common != null && common.compareTo(key) > 0) ? common : key);
         }
 
         S3Xml head(S3Xml xml, String bucket) {

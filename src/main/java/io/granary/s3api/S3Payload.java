@@ -7,6 +7,7 @@ import io.granary.web.Requests;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -28,10 +29,10 @@ import reactor.core.publisher.Mono;
 record S3Payload(Long length, Flux<DataBuffer> body, String signedSha256, DeclaredChecksum declared) {
 
     /** A checksum header and the value it declares. */
-    record DeclaredChecksum(TrailingChecksum checksum, String value) {
+    record DeclaredChecksum(PayloadChecksum checksum, String value) {
     }
 
-    private static final java.util.List<String> CHECKSUM_HEADERS = java.util.List.of("x-amz-checksum-crc32",
+    private static final List<String> CHECKSUM_HEADERS = List.of("x-amz-checksum-crc32",
             "x-amz-checksum-crc32c", "x-amz-checksum-crc64nvme", "x-amz-checksum-sha1", "x-amz-checksum-sha256");
 
     /** The first {@code x-amz-checksum-*} header there is, or {@code null}. */
@@ -39,7 +40,7 @@ record S3Payload(Long length, Flux<DataBuffer> body, String signedSha256, Declar
         for (String name : CHECKSUM_HEADERS) {
             String value = headers.getFirst(name);
             if (value != null) {
-                return new DeclaredChecksum(TrailingChecksum.announced(name), value.strip());
+                return new DeclaredChecksum(PayloadChecksum.announced(name), value.strip());
             }
         }
         return null;
@@ -112,7 +113,7 @@ record S3Payload(Long length, Flux<DataBuffer> body, String signedSha256, Declar
 
     /** The decoder of an aws-chunked body, by its payload mode. */
     private static AwsChunked chunks(ServerRequest request, String mode) {
-        TrailingChecksum checksum = TrailingChecksum.announced(request.headers().firstHeader("x-amz-trailer"));
+        PayloadChecksum checksum = PayloadChecksum.announced(request.headers().firstHeader("x-amz-trailer"));
         ChunkSigning signing = (ChunkSigning) request.attribute(S3Authenticator.CHUNK_SIGNING).orElse(null);
         if (signing == null && mode.startsWith("STREAMING-AWS4-HMAC-SHA256-PAYLOAD")) {
             throw new GranaryException(ErrorCode.AUTHORIZATION_MALFORMED, "Signed chunks need a request signed with SigV4.");

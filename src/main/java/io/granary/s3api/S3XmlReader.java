@@ -36,7 +36,8 @@ final class S3XmlReader {
 
     /**
      * The whole of a request's XML document, at most {@code maxBytes} (else {@code MalformedXML}
-     * naming the {@code document}); empty bytes for an empty body.
+     * naming the {@code document}); empty bytes for an empty body. Joined in memory on purpose:
+     * a parser needs the whole document, and S3's request documents are small and bounded here.
      */
     static Mono<byte[]> read(ServerRequest request, int maxBytes, String document) {
         return DataBufferUtils.join(Requests.body(request), maxBytes)

@@ -24,7 +24,7 @@ class AwsChunkedDecoderTest {
         byte[] data = "hello, chunked world: more than one chunk of data".getBytes(StandardCharsets.US_ASCII);
         byte[] body = unsignedTrailerBody(data, 16, crc32(data));
         for (int piece = 1; piece <= body.length; piece++) {
-            assertThat(decode(body, piece, TrailingChecksum.announced("x-amz-checksum-crc32"))).as("pieces of %d", piece)
+            assertThat(decode(body, piece, PayloadChecksum.announced("x-amz-checksum-crc32"))).as("pieces of %d", piece)
                     .isEqualTo(data);
         }
     }
@@ -33,15 +33,15 @@ class AwsChunkedDecoderTest {
     void aWrongChecksumOrAMissingEndFails() {
         byte[] data = "some data".getBytes(StandardCharsets.US_ASCII);
         assertThatThrownBy(() -> decode(unsignedTrailerBody(data, 4, crc32("other".getBytes(StandardCharsets.US_ASCII))), 3,
-                TrailingChecksum.announced("x-amz-checksum-crc32")))
+                PayloadChecksum.announced("x-amz-checksum-crc32")))
                 .isInstanceOf(GranaryException.class).hasMessageContaining("does not match");
         byte[] whole = unsignedTrailerBody(data, 4, crc32(data));
         byte[] cut = java.util.Arrays.copyOf(whole, whole.length - 3);
-        assertThatThrownBy(() -> decode(cut, 5, TrailingChecksum.announced("x-amz-checksum-crc32")))
+        assertThatThrownBy(() -> decode(cut, 5, PayloadChecksum.announced("x-amz-checksum-crc32")))
                 .isInstanceOf(GranaryException.class).hasMessageContaining("ended before");
     }
 
-    private static byte[] decode(byte[] body, int piece, TrailingChecksum checksum) {
+    private static byte[] decode(byte[] body, int piece, PayloadChecksum checksum) {
         List<DataBuffer> buffers = new ArrayList<>();
         for (int at = 0; at < body.length; at += piece) {
             buffers.add(DefaultDataBufferFactory.sharedInstance.wrap(java.util.Arrays.copyOfRange(body, at, Math.min(at + piece, body.length))));

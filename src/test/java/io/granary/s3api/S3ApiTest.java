@@ -90,6 +90,8 @@ class S3ApiTest extends S3TestSupport {
         s3.createBucket(b -> b.bucket(bucket));
         s3.headBucket(b -> b.bucket(bucket));
         assertThat(s3.listBuckets().buckets()).extracting(Bucket::name).contains(bucket);
+        assertThat(s3.getBucketLocation(l -> l.bucket(bucket)).locationConstraintAsString()).isEmpty(); // us-east-1
+        assertThat(s3.getBucketVersioning(v -> v.bucket(bucket)).status()).isNull(); // never enabled
 
         String put = s3.putObject(p -> p.bucket(bucket).key("docs/a b+c.txt").contentType("text/plain")
                 .metadata(Map.of("Owner", "ann")), RequestBody.fromString("hello, s3")).eTag();
@@ -152,6 +154,14 @@ class S3ApiTest extends S3TestSupport {
         assertThat(v1.contents()).extracting(S3Object::key).containsExactly("dir/sub/three", "dir/two");
         assertThat(v1.isTruncated()).isTrue();
         assertThat(s3.listObjectsV2(l -> l.bucket(bucket).maxKeys(0)).contents()).isEmpty();
+
+        // encoding-type=url: a '+' in a key survives only if the server encodes it (the SDK decodes).
+        s3.putObject(p -> p.bucket(bucket).key("plus/a+b"), RequestBody.fromString("+"));
+        ListObjectsV2Response encoded = s3.listObjectsV2(l -> l.bucket(bucket).prefix("plus/").encodingType("url").fetchOwner(true));
+        assertThat(encoded.contents()).extracting(S3Object::key).containsExactly("plus/a+b");
+        assertThat(encoded.contents().get(0).owner()).isNotNull();
+        assertThat(s3.listObjectsV2(l -> l.bucket(bucket).prefix("plus/")).contents().get(0).owner()).isNull();
+        s3.deleteObject(d -> d.bucket(bucket).key("plus/a+b"));
 
         ListObjectVersionsResponse versions = s3.listObjectVersions(l -> l.bucket(bucket).keyMarker("dir/one").maxKeys(2));
         assertThat(versions.versions()).extracting(v -> v.key() + "@" + v.versionId() + (v.isLatest() ? " latest" : ""))

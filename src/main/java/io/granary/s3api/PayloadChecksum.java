@@ -10,22 +10,22 @@ import software.amazon.awssdk.checksums.SdkChecksum;
 import software.amazon.awssdk.checksums.spi.ChecksumAlgorithm;
 
 /**
- * A checksum of the decoded body that the client sends after it ({@code x-amz-trailer:
- * x-amz-checksum-<algorithm>}), computed with the AWS SDK's own implementations and compared
- * with the base64 value that arrives.
+ * An {@code x-amz-checksum-<algorithm>} of a payload, announced in a header (a whole body's, or
+ * a DeleteObjects document's) or in {@code x-amz-trailer} (an aws-chunked body's, sent after
+ * it), computed with the AWS SDK's own implementations and compared with the base64 value.
  */
-final class TrailingChecksum {
+final class PayloadChecksum {
 
     private final String header;
     private final SdkChecksum checksum;
 
-    private TrailingChecksum(String header, SdkChecksum checksum) {
+    private PayloadChecksum(String header, SdkChecksum checksum) {
         this.header = header;
         this.checksum = checksum;
     }
 
-    /** The checksum {@code x-amz-trailer} announces; {@code null} when it announces none. */
-    static TrailingChecksum announced(String trailerHeader) {
+    /** The checksum named by {@code trailerHeader} (a header name); {@code null} for none. */
+    static PayloadChecksum announced(String trailerHeader) {
         if (trailerHeader == null || trailerHeader.isBlank()) {
             return null;
         }
@@ -40,7 +40,7 @@ final class TrailingChecksum {
                     + "' is not one Granary knows (x-amz-checksum-crc32, -crc32c, -crc64nvme, -sha1, -sha256).");
         };
         try {
-            return new TrailingChecksum(header, SdkChecksum.forAlgorithm(algorithm));
+            return new PayloadChecksum(header, SdkChecksum.forAlgorithm(algorithm));
         } catch (RuntimeException e) {
             // CRC64NVME needs the AWS CRT library, which Granary does not ship.
             throw new GranaryException(ErrorCode.NOT_IMPLEMENTED, "The checksum " + header + " is not supported here.");
@@ -59,7 +59,7 @@ final class TrailingChecksum {
     void verify(String base64) {
         String actual = Base64.getEncoder().encodeToString(checksum.getChecksumBytes());
         if (!actual.equals(base64)) {
-            throw new GranaryException(ErrorCode.BAD_DIGEST, "The " + header + " trailer (" + base64
+            throw new GranaryException(ErrorCode.BAD_DIGEST, "The " + header + " value (" + base64
                     + ") does not match the body's (" + actual + "); nothing was stored.");
         }
     }
