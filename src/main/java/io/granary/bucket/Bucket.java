@@ -18,6 +18,7 @@ import org.springframework.util.MimeType;
  * @param redirectDownloads answer GETs with a redirect to a presigned store URL by default
  * @param cacheControl {@code Cache-Control} served with objects that have none of their own,
  *     or {@code null}
+ * @param cors the bucket's CORS rules in the order they are tried, or {@code null} for none
  */
 @Document("buckets")
 public record Bucket(
@@ -31,7 +32,8 @@ public record Bucket(
         Long quotaBytes,
         Long quotaObjects,
         Boolean redirectDownloads,
-        String cacheControl) {
+        String cacheControl,
+        List<CorsRule> cors) {
 
     /** This bucket with the given stored fields replaced (as a partial update leaves it). */
     @SuppressWarnings("unchecked")
@@ -44,7 +46,13 @@ public record Bucket(
                 (Long) fields.getOrDefault("quotaBytes", quotaBytes),
                 (Long) fields.getOrDefault("quotaObjects", quotaObjects),
                 (Boolean) fields.getOrDefault("redirectDownloads", redirectDownloads),
-                (String) fields.getOrDefault("cacheControl", cacheControl));
+                (String) fields.getOrDefault("cacheControl", cacheControl),
+                (List<CorsRule>) fields.getOrDefault("cors", cors));
+    }
+
+    /** The CORS rules, none when unset. */
+    public List<CorsRule> corsRules() {
+        return cors == null ? List.of() : cors;
     }
 
     /** Whether downloads go straight to the store by default (where the store can serve them). */

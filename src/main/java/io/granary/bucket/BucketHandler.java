@@ -19,6 +19,10 @@ public class BucketHandler {
                         Long quotaBytes, Long quotaObjects, Boolean redirectDownloads, String cacheControl) {
     }
 
+    /** Body of {@code PUT /v1/buckets/{bucket}/cors} and answer of its {@code GET}. */
+    record CorsRules(List<CorsRule> rules) {
+    }
+
     private final BucketService buckets;
 
     BucketHandler(BucketService buckets) {
@@ -53,6 +57,23 @@ public class BucketHandler {
     public Mono<ServerResponse> delete(ServerRequest request) {
         boolean force = request.queryParam("force").map("true"::equals).orElse(false);
         return buckets.delete(Requests.principal(request), request.pathVariable("bucket"), force)
+                .then(ServerResponse.noContent().build());
+    }
+
+    public Mono<ServerResponse> cors(ServerRequest request) {
+        return buckets.cors(Requests.principal(request), request.pathVariable("bucket"))
+                .flatMap(rules -> ServerResponse.ok().bodyValue(new CorsRules(rules)));
+    }
+
+    public Mono<ServerResponse> replaceCors(ServerRequest request) {
+        return Requests.json(request, CorsRules.class)
+                .flatMap(body -> buckets.replaceCors(Requests.principal(request), request.pathVariable("bucket"),
+                        body.rules() == null ? List.of() : body.rules()))
+                .then(ServerResponse.noContent().build());
+    }
+
+    public Mono<ServerResponse> deleteCors(ServerRequest request) {
+        return buckets.replaceCors(Requests.principal(request), request.pathVariable("bucket"), List.of())
                 .then(ServerResponse.noContent().build());
     }
 

@@ -13,6 +13,12 @@ public interface BucketRepository {
 
     Flux<Bucket> findByTenant(String tenantId);
 
+    /**
+     * The tenants that have a bucket of this name, for the one question asked without a
+     * credential: whether a CORS preflight may pass.
+     */
+    Mono<BucketOwners> ownersOf(String name);
+
     Mono<Long> countByTenant(String tenantId);
 
     /**

@@ -14,6 +14,8 @@ import io.granary.storage.BlobStore;
 import io.granary.usage.QuotaService;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +49,7 @@ public class BucketService {
         Names.requireBucketName(name);
         Bucket bucket = new Bucket(Ids.newId(), tenantId, name, settings.visibility(), settings.maxObjectSize(),
                 settings.allowedContentTypes(), Instant.now().truncatedTo(ChronoUnit.MILLIS), settings.quotaBytes(),
-                settings.quotaObjects(), settings.redirectDownloads(), settings.cacheControl());
+                settings.quotaObjects(), settings.redirectDownloads(), settings.cacheControl(), null);
         return buckets.insert(bucket)
                 .flatMap(created -> audit.record(principal, tenantId, AuditEventType.BUCKET_CREATED, "bucket:" + name,
                         Map.of("visibility", created.visibility())).thenReturn(created));
@@ -83,6 +85,24 @@ public class BucketService {
         }
         return buckets.find(key.tenantId(), name)
                 .switchIfEmpty(Mono.error(() -> notFound(name)));
+    }
+
+    /** The bucket's CORS rules (none is an empty list); whoever may see its settings may see them. */
+    public Mono<List<CorsRule>> cors(Principal principal, String name) {
+        return describe(principal, name).map(Bucket::corsRules);
+    }
+
+    /** Replaces the bucket's CORS rules, at most {@value CorsRule#MAX_RULES}; an empty list removes them. */
+    public Mono<Void> replaceCors(Principal principal, String name, List<CorsRule> rules) {
+        if (rules.size() > CorsRule.MAX_RULES) {
+            return Mono.error(new GranaryException(ErrorCode.INVALID_REQUEST, "A bucket has at most " + CorsRule.MAX_RULES
+                    + " CORS rules."));
+        }
+        return resolve(principal, name, Permission.ADMIN).flatMap(bucket -> {
+            Map<String, Object> change = new HashMap<>();
+            change.put("cors", rules.isEmpty() ? null : List.copyOf(rules));
+            return buckets.update(bucket.id(), change);
+        }).then();
     }
 
     public Mono<Bucket> update(Principal principal, String name, Map<String, Object> patch) {

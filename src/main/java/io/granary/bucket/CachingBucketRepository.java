@@ -18,16 +18,19 @@ class CachingBucketRepository implements BucketRepository {
 
     private final MongoBucketRepository source;
     private final TwoTierCache<Bucket> byName;
+    private final TwoTierCache<BucketOwners> owners;
 
     CachingBucketRepository(MongoBucketRepository source, Caches caches) {
         this.source = source;
         this.byName = caches.metadata("bucket", Bucket.class);
+        this.owners = caches.metadata("bucket-owners", BucketOwners.class);
     }
 
     @Override
     public Mono<Bucket> insert(Bucket bucket) {
         // A lookup just before may have remembered "no such bucket".
-        return source.insert(bucket).flatMap(created -> byName.invalidate(key(created)).thenReturn(created));
+        return source.insert(bucket).flatMap(created -> byName.invalidate(key(created))
+                .then(owners.invalidate(created.name())).thenReturn(created));
     }
 
     @Override
@@ -38,6 +41,11 @@ class CachingBucketRepository implements BucketRepository {
     @Override
     public Flux<Bucket> findByTenant(String tenantId) {
         return source.findByTenant(tenantId);
+    }
+
+    @Override
+    public Mono<BucketOwners> ownersOf(String name) {
+        return owners.get(name, () -> source.ownersOf(name));
     }
 
     @Override
@@ -52,7 +60,8 @@ class CachingBucketRepository implements BucketRepository {
 
     @Override
     public Mono<Boolean> delete(Bucket bucket) {
-        return source.delete(bucket).flatMap(removed -> byName.invalidate(key(bucket)).thenReturn(removed));
+        return source.delete(bucket).flatMap(removed -> byName.invalidate(key(bucket))
+                .then(owners.invalidate(bucket.name())).thenReturn(removed));
     }
 
     private static String key(Bucket bucket) {

@@ -53,6 +53,14 @@ class MongoBucketRepository implements BucketRepository, IndexedCollection {
     }
 
     @Override
+    public Mono<BucketOwners> ownersOf(String name) {
+        Query named = Query.query(Criteria.where("name").is(name));
+        named.fields().include("tenantId");
+        return mongo.find(named, Bucket.class).map(Bucket::tenantId).collectList().map(BucketOwners::new)
+                .onErrorMap(MetadataErrors::translate);
+    }
+
+    @Override
     public Mono<Long> countByTenant(String tenantId) {
         return mongo.count(Query.query(Criteria.where("tenantId").is(tenantId)), Bucket.class)
                 .onErrorMap(MetadataErrors::translate);

@@ -77,6 +77,8 @@ public enum ErrorCode {
     AUTHORIZATION_MALFORMED(HttpStatus.BAD_REQUEST, "authorization_malformed", "The request's S3 authorization is malformed or incomplete."),
     CONTENT_SHA256_MISMATCH(HttpStatus.BAD_REQUEST, "content_sha256_mismatch", "The body's SHA-256 does not match x-amz-content-sha256; nothing was stored."),
     NO_BUCKET_POLICY(HttpStatus.NOT_FOUND, "no_bucket_policy", "Buckets have no policies: access follows their visibility."),
+    NO_CORS_CONFIGURATION(HttpStatus.NOT_FOUND, "no_cors_configuration", "The bucket has no CORS rules."),
+    CORS_FORBIDDEN(HttpStatus.FORBIDDEN, "cors_forbidden", "No CORS rule of the bucket allows this origin, method and headers."),
     MALFORMED_XML(HttpStatus.BAD_REQUEST, "malformed_xml", "The XML body is not well-formed or not the document expected."),
     NOT_IMPLEMENTED(HttpStatus.NOT_IMPLEMENTED, "not_implemented", "The operation is not implemented."),
     PRECONDITION_FAILED(HttpStatus.PRECONDITION_FAILED, "precondition_failed", "A precondition did not hold."),
@@ -124,6 +126,8 @@ public enum ErrorCode {
             case NOT_IMPLEMENTED -> "NotImplemented";
             case MALFORMED_XML -> "MalformedXML";
             case NO_BUCKET_POLICY -> "NoSuchBucketPolicy";
+            case NO_CORS_CONFIGURATION -> "NoSuchCORSConfiguration";
+            case CORS_FORBIDDEN -> "AccessForbidden";
             case TENANT_NOT_FOUND, BUCKET_NOT_FOUND -> "NoSuchBucket";
             case BUCKET_EXISTS -> "BucketAlreadyOwnedByYou";
             case BUCKET_NOT_EMPTY -> "BucketNotEmpty";

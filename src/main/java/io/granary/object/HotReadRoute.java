@@ -45,7 +45,7 @@ import reactor.netty.http.server.HttpServerRoutes;
  * given here (no credential, an unknown key: 401; the rate limit: 429), rendered by the same
  * problem document and counted as the full path counts them ({@link HotRefusals}): a flood of refused requests must
  * cost less than serving them. Anything else (another credential kind, the root key, a query,
- * conditional or range headers, a body, a large or redirected object, and every other refusal or
+ * conditional, range or CORS ({@code Origin}) headers, a body, a large or redirected object, and every other refusal or
  * error) goes to the WebFlux routes as if this path did not exist, which answer it in full.
  */
 @Component
@@ -57,7 +57,7 @@ class HotReadRoute implements NettyRouteProvider {
     private static final String URI_TAG = "/v1/buckets/{bucket}/objects/{*key}";
     /** Headers that call for evaluation this path leaves to the full one. */
     private static final String[] DEFERRED_HEADERS = {
-        "Range", "If-Range", "If-Match", "If-None-Match", "If-Modified-Since", "If-Unmodified-Since",
+        "Origin", "Range", "If-Range", "If-Match", "If-None-Match", "If-Modified-Since", "If-Unmodified-Since",
         JwtAuthenticator.TENANT_HEADER, "Content-Length", "Transfer-Encoding"
     };
 

@@ -1,5 +1,6 @@
 package io.granary.s3api;
 
+import io.granary.cors.CorsPolicy;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import io.granary.web.Requests;
@@ -34,10 +35,12 @@ final class S3Dispatcher {
     private final S3CopyObject copies;
     private final S3Multipart multipart;
     private final S3Acls acls;
+    private final S3BucketCors cors;
+    private final CorsPolicy corsPolicy;
 
     S3Dispatcher(S3Authenticator authenticator, S3BucketOperations buckets, S3ObjectOperations objects,
                  S3ListOperations listings, S3BatchDelete batchDelete, S3CopyObject copies, S3Multipart multipart,
-                 S3Acls acls) {
+                 S3Acls acls, S3BucketCors cors, CorsPolicy corsPolicy) {
         this.authenticator = authenticator;
         this.buckets = buckets;
         this.objects = objects;
@@ -46,12 +49,24 @@ final class S3Dispatcher {
         this.copies = copies;
         this.multipart = multipart;
         this.acls = acls;
+        this.cors = cors;
+        this.corsPolicy = corsPolicy;
     }
 
     Mono<ServerResponse> handle(ServerRequest request) {
         String requestId = String.format("%016X", ThreadLocalRandom.current().nextLong());
         request.attributes().put(REQUEST_ID_ATTRIBUTE, requestId);
         request.exchange().getResponse().getHeaders().set(REQUEST_ID, requestId);
+        String bucket = S3Path.parse(request.uri().getRawPath()).bucket();
+        if (bucket != null && CorsPolicy.isPreflight(request.exchange().getRequest())) {
+            // Browsers send no credential with a preflight: it is answered before authentication.
+            return corsPolicy.answerPreflight(request.exchange(), null, bucket)
+                    .then(Mono.defer(() -> ServerResponse.ok().build()))
+                    .onErrorResume(error -> S3Errors.render(request, error));
+        }
+        if (bucket != null) {
+            corsPolicy.decorate(request.exchange(), bucket);
+        }
         return Mono.defer(() -> authenticator.authenticate(request))
                 .flatMap(principal -> {
                     request.attributes().put(Requests.PRINCIPAL, principal);
@@ -100,6 +115,12 @@ final class S3Dispatcher {
                 return buckets.location(request, bucket);
             } else if (method == HttpMethod.GET && subresource.equals("versioning")) {
                 return buckets.versioning(request, bucket);
+            } else if (subresource.equals("cors") && method == HttpMethod.GET) {
+                return cors.get(request, bucket);
+            } else if (subresource.equals("cors") && method == HttpMethod.PUT) {
+                return cors.put(request, bucket);
+            } else if (subresource.equals("cors") && method == HttpMethod.DELETE) {
+                return cors.delete(request, bucket);
             }
             return notImplemented(method, "a bucket", subresource);
         }

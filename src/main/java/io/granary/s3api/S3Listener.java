@@ -1,10 +1,12 @@
 package io.granary.s3api;
 
 import io.granary.bucket.BucketService;
+import io.granary.cors.CorsPolicy;
 import io.granary.object.ObjectService;
 import io.granary.s3credential.S3CredentialService;
 import io.granary.upload.MultipartService;
 import java.time.Clock;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -13,9 +15,14 @@ import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.boot.web.server.WebServer;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.client.ReactorResourceFactory;
+import org.springframework.http.codec.HttpMessageWriter;
+import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.stereotype.Component;
-import org.springframework.web.reactive.function.server.RequestPredicates;
-import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.HandlerStrategies;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.reactive.result.view.ViewResolver;
+import org.springframework.web.server.adapter.WebHttpHandlerBuilder;
 
 /**
  * The S3 API's own listener ({@code granary.s3.port}, 9000 by default), served by this
@@ -36,14 +43,16 @@ public class S3Listener implements SmartLifecycle {
     private volatile WebServer server;
 
     S3Listener(S3Properties properties, S3CredentialService credentials, BucketService buckets, ObjectService objects,
-               MultipartService multipart, ReactorResourceFactory resources, ObjectProvider<NettyServerCustomizer> customizers) {
+               MultipartService multipart, CorsPolicy corsPolicy, ReactorResourceFactory resources,
+               ObjectProvider<NettyServerCustomizer> customizers) {
         this.properties = properties;
         this.resources = resources;
         this.customizers = customizers;
         this.dispatcher = new S3Dispatcher(new S3Authenticator(credentials, Clock.systemUTC()),
                 new S3BucketOperations(buckets, properties.region()), new S3ObjectOperations(objects),
                 new S3ListOperations(objects), new S3BatchDelete(objects), new S3CopyObject(objects),
-                new S3Multipart(multipart), new S3Acls(buckets, objects));
+                new S3Multipart(multipart), new S3Acls(buckets, objects),
+                new S3BucketCors(buckets), corsPolicy);
     }
 
     @Override
@@ -54,11 +63,33 @@ public class S3Listener implements SmartLifecycle {
         NettyReactiveWebServerFactory factory = new NettyReactiveWebServerFactory(properties.port());
         factory.setResourceFactory(resources);
         factory.setServerCustomizers(customizers.orderedStream().toList());
-        WebServer started = factory.getWebServer(RouterFunctions.toHttpHandler(
-                RouterFunctions.route(RequestPredicates.all(), dispatcher::handle)));
+        WebServer started = factory.getWebServer(httpHandler());
         started.start();
         server = started;
         log.info("S3 API listening on port {}", started.getPort());
+    }
+
+    /**
+     * Every request goes to the dispatcher. Not through {@code RouterFunctions.toHttpHandler}:
+     * its handler refuses each CORS preflight itself (a bare 403) before any route runs, and S3
+     * answers them from the bucket's rules.
+     */
+    private HttpHandler httpHandler() {
+        HandlerStrategies strategies = HandlerStrategies.withDefaults();
+        ServerResponse.Context context = new ServerResponse.Context() {
+            @Override
+            public List<HttpMessageWriter<?>> messageWriters() {
+                return strategies.messageWriters();
+            }
+
+            @Override
+            public List<ViewResolver> viewResolvers() {
+                return strategies.viewResolvers();
+            }
+        };
+        return WebHttpHandlerBuilder.webHandler(exchange -> dispatcher.handle(ServerRequest.create(exchange,
+                        strategies.messageReaders()))
+                .flatMap(response -> response.writeTo(exchange, context))).build();
     }
 
     @Override

@@ -1,12 +1,16 @@
 package io.granary.s3api;
 
+import io.granary.bucket.CorsRule;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import io.granary.upload.PartRef;
 import io.granary.web.Requests;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
@@ -23,6 +27,7 @@ import reactor.core.publisher.Mono;
  */
 final class S3XmlReader {
 
+    private static final Set<String> CORS_LISTS = Set.of("AllowedOrigin", "AllowedMethod", "AllowedHeader", "ExposeHeader");
     private static final XMLInputFactory FACTORY = XMLInputFactory.newFactory();
 
     static {
@@ -124,6 +129,45 @@ final class S3XmlReader {
             throw malformed();
         }
         return parts;
+    }
+
+    /** A PutBucketCors request: its rules in order (each validated as it is built). */
+    static List<CorsRule> cors(byte[] xml) {
+        List<CorsRule> rules = new ArrayList<>();
+        try {
+            XMLStreamReader reader = FACTORY.createXMLStreamReader(new ByteArrayInputStream(xml));
+            try {
+                expectRoot(reader, "CORSConfiguration");
+                Map<String, List<String>> rule = null;
+                Integer maxAge = null;
+                while (reader.hasNext()) {
+                    int event = reader.next();
+                    if (event == XMLStreamConstants.START_ELEMENT) {
+                        String name = reader.getLocalName();
+                        if (name.equals("CORSRule")) {
+                            rule = new HashMap<>();
+                            maxAge = null;
+                        } else if (rule != null && name.equals("MaxAgeSeconds")) {
+                            maxAge = Integer.valueOf(reader.getElementText().strip());
+                        } else if (rule != null && CORS_LISTS.contains(name)) {
+                            rule.computeIfAbsent(name, n -> new ArrayList<>()).add(reader.getElementText().strip());
+                        }
+                    } else if (event == XMLStreamConstants.END_ELEMENT && reader.getLocalName().equals("CORSRule")) {
+                        rules.add(new CorsRule(rule.get("AllowedOrigin"), rule.get("AllowedMethod"), rule.get("AllowedHeader"),
+                                rule.get("ExposeHeader"), maxAge));
+                        rule = null;
+                    }
+                }
+            } finally {
+                reader.close();
+            }
+        } catch (XMLStreamException | NumberFormatException e) {
+            throw malformed();
+        }
+        if (rules.isEmpty()) {
+            throw malformed();
+        }
+        return rules;
     }
 
     private static void expectRoot(XMLStreamReader reader, String root) throws XMLStreamException {

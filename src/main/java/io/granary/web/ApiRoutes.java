@@ -84,6 +84,9 @@ class ApiRoutes {
                 .add("/buckets/{bucket}", HttpMethod.GET, buckets::get)
                 .add("/buckets/{bucket}", HttpMethod.PATCH, buckets::update)
                 .add("/buckets/{bucket}", HttpMethod.DELETE, buckets::delete)
+                .add("/buckets/{bucket}/cors", HttpMethod.GET, buckets::cors)
+                .add("/buckets/{bucket}/cors", HttpMethod.PUT, buckets::replaceCors)
+                .add("/buckets/{bucket}/cors", HttpMethod.DELETE, buckets::deleteCors)
                 // The listing is registered before the key routes: {*key} also matches nothing.
                 .add("/buckets/{bucket}/objects", HttpMethod.GET, objects::list)
                 .add("/buckets/{bucket}/objects/{*key}", HttpMethod.PUT, objects::put)

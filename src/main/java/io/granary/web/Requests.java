@@ -77,8 +77,19 @@ public final class Requests {
                 .onErrorMap(UnsupportedMediaTypeStatusException.class, e -> new GranaryException(
                         ErrorCode.UNSUPPORTED_MEDIA_TYPE, notJson(request.headers().contentType().orElse(null))))
                 .onErrorMap(e -> e instanceof DecodingException || e instanceof ServerWebInputException,
-                        e -> new GranaryException(ErrorCode.INVALID_JSON, JsonProblems.describe(e), e))
+                        e -> refusedByBinding(e) instanceof GranaryException refusal ? refusal
+                                : new GranaryException(ErrorCode.INVALID_JSON, JsonProblems.describe(e), e))
                 .switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.INVALID_JSON, "A JSON body is required.")));
+    }
+
+    /** The refusal of a record that validates itself while the body is bound, if that is what failed. */
+    private static Throwable refusedByBinding(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof GranaryException) {
+                return cause;
+            }
+        }
+        return null;
     }
 
     /** Why a JSON endpoint refuses the body's type: says what it takes, and what it got. */

@@ -1,0 +1,68 @@
+package io.granary.cors;
+
+import io.granary.tenant.Tenant;
+import io.granary.tenant.TenantService;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+/**
+ * Bucket CORS on the REST listener, for the paths that name a bucket: everything under
+ * {@code /v1/buckets/{bucket}/} (objects, signed URLs, multipart), tus under
+ * {@code /v1/tus/{bucket}} and {@code /public/{tenant}/{bucket}/}. Preflights are answered here,
+ * before any credential is asked for; other requests with an {@code Origin} get the headers
+ * of the rule that allows them ({@link CorsPolicy}).
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 1)
+class CorsFilter implements WebFilter {
+
+    private final CorsPolicy policy;
+    private final TenantService tenants;
+
+    CorsFilter(CorsPolicy policy, TenantService tenants) {
+        this.policy = policy;
+        this.tenants = tenants;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        BucketPath target = BucketPath.of(exchange.getRequest().getPath().pathWithinApplication().value());
+        if (target == null || exchange.getRequest().getHeaders().getOrigin() == null) {
+            return chain.filter(exchange);
+        }
+        if (CorsPolicy.isPreflight(exchange.getRequest())) {
+            Mono<Void> answered = target.tenantName() == null
+                    ? policy.answerPreflight(exchange, null, target.bucket())
+                    // An unknown tenant owns nothing: the preflight is refused like any other.
+                    : tenants.findByName(target.tenantName()).map(Tenant::id).defaultIfEmpty("-")
+                            .flatMap(tenantId -> policy.answerPreflight(exchange, tenantId, target.bucket()));
+            return answered.then(Mono.defer(() -> exchange.getResponse().setComplete()));
+        }
+        policy.decorate(exchange, target.bucket());
+        return chain.filter(exchange);
+    }
+
+    /** The bucket a REST path names, and the tenant's name where the path names it too. */
+    record BucketPath(String tenantName, String bucket) {
+
+        static BucketPath of(String path) {
+            String[] segments = path.split("/", -1);
+            // ["", "v1", "buckets", "{bucket}", "objects", ...]
+            if (segments.length >= 5 && segments[1].equals("v1") && segments[2].equals("buckets") && !segments[3].isEmpty()) {
+                return new BucketPath(null, segments[3]);
+            }
+            if (segments.length >= 4 && segments[1].equals("v1") && segments[2].equals("tus") && !segments[3].isEmpty()) {
+                return new BucketPath(null, segments[3]);
+            }
+            if (segments.length >= 5 && segments[1].equals("public") && !segments[2].isEmpty() && !segments[3].isEmpty()) {
+                return new BucketPath(segments[2], segments[3]);
+            }
+            return null;
+        }
+    }
+}
