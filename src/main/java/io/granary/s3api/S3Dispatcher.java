@@ -33,11 +33,12 @@ final class S3Dispatcher {
     private final S3BatchDelete batchDelete;
     private final S3CopyObject copies;
     private final S3Multipart multipart;
+    private final S3MultipartListing uploads;
     private final S3Acls acls;
 
     S3Dispatcher(S3Authenticator authenticator, S3BucketOperations buckets, S3ObjectOperations objects,
                  S3ListOperations listings, S3BatchDelete batchDelete, S3CopyObject copies, S3Multipart multipart,
-                 S3Acls acls) {
+                 S3MultipartListing uploads, S3Acls acls) {
         this.authenticator = authenticator;
         this.buckets = buckets;
         this.objects = objects;
@@ -45,6 +46,7 @@ final class S3Dispatcher {
         this.batchDelete = batchDelete;
         this.copies = copies;
         this.multipart = multipart;
+        this.uploads = uploads;
         this.acls = acls;
     }
 
@@ -90,6 +92,8 @@ final class S3Dispatcher {
                 }
             } else if (method == HttpMethod.POST && subresource.equals("delete")) {
                 return batchDelete.delete(request, bucket);
+            } else if (method == HttpMethod.GET && subresource.equals("uploads")) {
+                return uploads.list(request, bucket);
             } else if (method == HttpMethod.GET && subresource.equals("versions")) {
                 return listings.listVersions(request, bucket);
             } else if (method == HttpMethod.GET && subresource.equals("acl")) {
