@@ -34,11 +34,12 @@ final class S3Dispatcher {
     private final S3CopyObject copies;
     private final S3Multipart multipart;
     private final S3MultipartListing uploads;
+    private final S3PartCopy partCopies;
     private final S3Acls acls;
 
     S3Dispatcher(S3Authenticator authenticator, S3BucketOperations buckets, S3ObjectOperations objects,
                  S3ListOperations listings, S3BatchDelete batchDelete, S3CopyObject copies, S3Multipart multipart,
-                 S3MultipartListing uploads, S3Acls acls) {
+                 S3MultipartListing uploads, S3PartCopy partCopies, S3Acls acls) {
         this.authenticator = authenticator;
         this.buckets = buckets;
         this.objects = objects;
@@ -47,6 +48,7 @@ final class S3Dispatcher {
         this.copies = copies;
         this.multipart = multipart;
         this.uploads = uploads;
+        this.partCopies = partCopies;
         this.acls = acls;
     }
 
@@ -108,9 +110,10 @@ final class S3Dispatcher {
             return notImplemented(method, "a bucket", subresource);
         }
         String uploadId = request.queryParam("uploadId").orElse(null);
-        if (uploadId != null && request.headers().firstHeader("x-amz-copy-source") == null) {
+        if (uploadId != null) {
             if (method == HttpMethod.PUT && request.queryParam("partNumber").isPresent()) {
-                return multipart.uploadPart(request, path, uploadId);
+                return request.headers().firstHeader("x-amz-copy-source") == null ? multipart.uploadPart(request, path, uploadId)
+                        : partCopies.copyPart(request, path, uploadId);
             }
             if (method == HttpMethod.POST) {
                 return multipart.complete(request, path, uploadId);
