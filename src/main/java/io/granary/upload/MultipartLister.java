@@ -1,9 +1,13 @@
 package io.granary.upload;
 
 import io.granary.bucket.Bucket;
+import io.granary.common.Ids;
+import io.granary.error.ErrorCode;
+import io.granary.error.GranaryException;
 import io.granary.object.KeyOrder;
 import java.util.ArrayList;
 import java.util.List;
+import org.bson.types.ObjectId;
 import reactor.core.publisher.Mono;
 
 /**
@@ -39,14 +43,45 @@ final class MultipartLister {
         }
     }
 
-    Mono<MultipartService.OpenUploads> list(Bucket bucket, String prefix, String delimiter, int limit,
-                                            MultipartUploadRepository.After from) {
+    /** A page of at most {@code limit} (at least 1) entries, starting as {@link MultipartService#listOpen} says. */
+    Mono<MultipartService.OpenUploads> list(Bucket bucket, String prefix, String delimiter, int limit, String afterKey,
+                                            String afterUploadId) {
         Page page = new Page();
-        page.next = from;
-        return Mono.defer(() -> step(bucket, prefix, delimiter, limit, page))
-                .repeat(() -> !page.done)
+        return start(bucket, prefix, delimiter, afterKey, afterUploadId)
+                .doOnNext(from -> {
+                    page.next = from.key() == null ? null : from;
+                    page.done = from.key() == null; // after the greatest prefix there is: nothing follows
+                })
+                .then(Mono.defer(() -> page.done ? Mono.<Void>empty() : step(bucket, prefix, delimiter, limit, page))
+                        .repeat(() -> !page.done).then())
                 .then(Mono.fromSupplier(() -> new MultipartService.OpenUploads(page.uploads, page.prefixes, page.more,
                         page.more ? page.lastKey : null, page.more ? page.lastUploadId : null)));
+    }
+
+    /** Where the listing starts; empty at the beginning, a bound without a key past the end. */
+    private Mono<MultipartUploadRepository.After> start(Bucket bucket, String prefix, String delimiter, String afterKey,
+                                                        String afterUploadId) {
+        if (afterKey == null || afterKey.isEmpty()) {
+            return Mono.empty();
+        }
+        String common = commonPrefix(afterKey, prefix, delimiter);
+        if (common != null) {
+            // The key rolls up into a common prefix that sorts before it: listed already, skip all of it.
+            return Mono.just(MultipartUploadRepository.After.key(KeyOrder.successor(common), true));
+        }
+        if (afterUploadId == null || afterUploadId.isEmpty()) {
+            return Mono.just(MultipartUploadRepository.After.key(afterKey, false));
+        }
+        if (!Ids.isId(afterUploadId)) {
+            return Mono.error(new GranaryException(ErrorCode.INVALID_REQUEST,
+                    "The upload id to list after, '" + afterUploadId + "', is not an upload id."));
+        }
+        // Its start time places it among the key's uploads; one forgotten since is placed by its id's time.
+        return repository.find(afterUploadId)
+                .filter(upload -> upload.bucketId().equals(bucket.id()) && upload.upload().key().equals(afterKey))
+                .map(MultipartUpload::createdAt)
+                .defaultIfEmpty(new ObjectId(afterUploadId).getDate().toInstant())
+                .map(at -> new MultipartUploadRepository.After(afterKey, false, at, afterUploadId));
     }
 
     /** One query: takes uploads until the page is full, a common prefix appears, or uploads run out. */

@@ -10,7 +10,6 @@ import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import io.granary.object.DirectUpload;
 import io.granary.object.DirectUploadService;
-import io.granary.object.KeyOrder;
 import io.granary.object.ObjectRepository;
 import io.granary.object.StoredObject;
 import io.granary.security.Permission;
@@ -24,7 +23,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -122,42 +120,9 @@ public class MultipartService {
                                       String afterKey, String afterUploadId) {
         String within = prefix == null ? "" : prefix;
         String grouping = delimiter == null || delimiter.isEmpty() ? null : delimiter;
-        return resolve(principal, bucketName).flatMap(bucket -> {
-            if (limit <= 0) {
-                return Mono.just(new OpenUploads(List.of(), List.of(), false, null, null));
-            }
-            return start(bucket, within, grouping, afterKey, afterUploadId)
-                    .map(Optional::of).defaultIfEmpty(Optional.empty())
-                    .flatMap(from -> from.isPresent() && from.get().key() == null
-                            ? Mono.just(new OpenUploads(List.of(), List.of(), false, null, null)) // past every key
-                            : lister.list(bucket, within, grouping, Math.min(limit, MAX_LISTED), from.orElse(null)));
-        });
-    }
-
-    /** Where a listing starts; empty at the beginning, a bound without key past the end. */
-    private Mono<MultipartUploadRepository.After> start(Bucket bucket, String prefix, String delimiter, String afterKey,
-                                                       String afterUploadId) {
-        if (afterKey == null || afterKey.isEmpty()) {
-            return Mono.empty();
-        }
-        String common = MultipartLister.commonPrefix(afterKey, prefix, delimiter);
-        if (common != null) {
-            String next = KeyOrder.successor(common);
-            return Mono.just(MultipartUploadRepository.After.key(next, true));
-        }
-        if (afterUploadId == null || afterUploadId.isEmpty()) {
-            return Mono.just(MultipartUploadRepository.After.key(afterKey, false));
-        }
-        if (!Ids.isId(afterUploadId)) {
-            return Mono.error(new GranaryException(ErrorCode.INVALID_REQUEST,
-                    "The upload id to list after, '" + afterUploadId + "', is not an upload id."));
-        }
-        // Its start time places it among the key's uploads; one forgotten since is placed by its id's time.
-        return repository.find(afterUploadId)
-                .filter(upload -> upload.bucketId().equals(bucket.id()) && upload.upload().key().equals(afterKey))
-                .map(MultipartUpload::createdAt)
-                .defaultIfEmpty(new org.bson.types.ObjectId(afterUploadId).getDate().toInstant())
-                .map(at -> new MultipartUploadRepository.After(afterKey, false, at, afterUploadId));
+        return resolve(principal, bucketName).flatMap(bucket -> limit <= 0
+                ? Mono.just(new OpenUploads(List.of(), List.of(), false, null, null))
+                : lister.list(bucket, within, grouping, Math.min(limit, MAX_LISTED), afterKey, afterUploadId));
     }
 
     /**
