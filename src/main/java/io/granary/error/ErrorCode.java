@@ -39,6 +39,7 @@ public enum ErrorCode {
     INVALID_KEY(HttpStatus.BAD_REQUEST, "invalid_key", "The object key breaks the key rules."),
     INVALID_METADATA(HttpStatus.BAD_REQUEST, "invalid_metadata", "The user metadata is not valid."),
     INVALID_RANGE(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE, "invalid_range", "The range cannot be satisfied."),
+    INVALID_COPY_RANGE(HttpStatus.BAD_REQUEST, "invalid_copy_range", "The copy source range is malformed or not within the source object."),
     INVALID_CURSOR(HttpStatus.BAD_REQUEST, "invalid_cursor", "The listing cursor is not valid."),
     BAD_DIGEST(HttpStatus.BAD_REQUEST, "bad_digest", "The body does not match the declared checksum."),
     INVALID_DIGEST(HttpStatus.BAD_REQUEST, "invalid_digest", "The checksum header is malformed."),
@@ -134,7 +135,7 @@ public enum ErrorCode {
             case OBJECT_NOT_FOUND, BLOB_NOT_FOUND -> "NoSuchKey";
             case UPLOAD_NOT_FOUND, UPLOAD_EXPIRED -> "NoSuchUpload";
             case INVALID_BUCKET_NAME -> "InvalidBucketName";
-            case INVALID_KEY -> "InvalidArgument";
+            case INVALID_KEY, INVALID_COPY_RANGE -> "InvalidArgument";
             case INVALID_RANGE -> "InvalidRange";
             case BAD_DIGEST -> "BadDigest";
             case INVALID_DIGEST -> "InvalidDigest";

@@ -1,7 +1,7 @@
 package io.granary.object;
 
 /** Helpers for ranges over keys in their sort order. */
-final class KeyOrder {
+public final class KeyOrder {
 
     private KeyOrder() {
     }
@@ -12,7 +12,7 @@ final class KeyOrder {
      * code points, so the bound is a valid string that sorts the same in UTF-8 (MongoDB's
      * order) and UTF-16.
      */
-    static String successor(String prefix) {
+    public static String successor(String prefix) {
         int end = prefix.length();
         while (end > 0) {
             int last = prefix.codePointBefore(end);

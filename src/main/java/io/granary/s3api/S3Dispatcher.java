@@ -34,13 +34,16 @@ final class S3Dispatcher {
     private final S3BatchDelete batchDelete;
     private final S3CopyObject copies;
     private final S3Multipart multipart;
+    private final S3MultipartListing uploads;
+    private final S3PartCopy partCopies;
     private final S3Acls acls;
     private final S3BucketCors cors;
     private final CorsPolicy corsPolicy;
 
     S3Dispatcher(S3Authenticator authenticator, S3BucketOperations buckets, S3ObjectOperations objects,
                  S3ListOperations listings, S3BatchDelete batchDelete, S3CopyObject copies, S3Multipart multipart,
-                 S3Acls acls, S3BucketCors cors, CorsPolicy corsPolicy) {
+                 S3MultipartListing uploads, S3PartCopy partCopies, S3Acls acls, S3BucketCors cors,
+                 CorsPolicy corsPolicy) {
         this.authenticator = authenticator;
         this.buckets = buckets;
         this.objects = objects;
@@ -48,6 +51,8 @@ final class S3Dispatcher {
         this.batchDelete = batchDelete;
         this.copies = copies;
         this.multipart = multipart;
+        this.uploads = uploads;
+        this.partCopies = partCopies;
         this.acls = acls;
         this.cors = cors;
         this.corsPolicy = corsPolicy;
@@ -105,6 +110,8 @@ final class S3Dispatcher {
                 }
             } else if (method == HttpMethod.POST && subresource.equals("delete")) {
                 return batchDelete.delete(request, bucket);
+            } else if (method == HttpMethod.GET && subresource.equals("uploads")) {
+                return uploads.list(request, bucket);
             } else if (method == HttpMethod.GET && subresource.equals("versions")) {
                 return listings.listVersions(request, bucket);
             } else if (method == HttpMethod.GET && subresource.equals("acl")) {
@@ -125,9 +132,10 @@ final class S3Dispatcher {
             return notImplemented(method, "a bucket", subresource);
         }
         String uploadId = request.queryParam("uploadId").orElse(null);
-        if (uploadId != null && request.headers().firstHeader("x-amz-copy-source") == null) {
+        if (uploadId != null) {
             if (method == HttpMethod.PUT && request.queryParam("partNumber").isPresent()) {
-                return multipart.uploadPart(request, path, uploadId);
+                return request.headers().firstHeader("x-amz-copy-source") == null ? multipart.uploadPart(request, path, uploadId)
+                        : partCopies.copyPart(request, path, uploadId);
             }
             if (method == HttpMethod.POST) {
                 return multipart.complete(request, path, uploadId);

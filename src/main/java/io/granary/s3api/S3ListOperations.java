@@ -90,6 +90,18 @@ final class S3ListOperations {
         return objects.list(Requests.principal(request), bucket, query.prefix, query.delimiter, query.maxKeys, cursor);
     }
 
+    /**
+     * How keys, prefixes and markers are written into a listing: as they are, or, with
+     * {@code encoding-type=url} (the only value S3 knows), URL-encoded.
+     */
+    static UnaryOperator<String> encoder(ServerRequest request) {
+        Optional<String> encoding = request.queryParam("encoding-type");
+        if (encoding.isPresent() && !encoding.get().equals("url")) {
+            throw new GranaryException(ErrorCode.INVALID_REQUEST, "encoding-type must be url.");
+        }
+        return encoding.isPresent() ? value -> URLEncoder.encode(value, StandardCharsets.UTF_8) : value -> value;
+    }
+
     private static Mono<ServerResponse> ok(String xml) {
         return ServerResponse.ok().contentType(MediaType.APPLICATION_XML).bodyValue(xml);
     }
@@ -107,13 +119,9 @@ final class S3ListOperations {
             if (maxKeys < 0) {
                 throw new GranaryException(ErrorCode.INVALID_REQUEST, "max-keys must not be negative.");
             }
-            Optional<String> encoding = request.queryParam("encoding-type");
-            if (encoding.isPresent() && !encoding.get().equals("url")) {
-                throw new GranaryException(ErrorCode.INVALID_REQUEST, "encoding-type must be url.");
-            }
-            boolean url = encoding.isPresent();
+            UnaryOperator<String> encoder = S3ListOperations.encoder(request);
             return new Query(request.queryParam("prefix").orElse(""), request.queryParam("delimiter").filter(d -> !d.isEmpty()).orElse(null),
-                    Math.min(maxKeys, 1000), url, url ? value -> URLEncoder.encode(value, StandardCharsets.UTF_8) : value -> value);
+                    Math.min(maxKeys, 1000), request.queryParam("encoding-type").isPresent(), encoder);
         }
 
         /** The cursor that starts just after {@code key} (start-after, marker, key-marker), or none. */

@@ -51,8 +51,8 @@ public class S3Listener implements SmartLifecycle {
         this.dispatcher = new S3Dispatcher(new S3Authenticator(credentials, Clock.systemUTC()),
                 new S3BucketOperations(buckets, properties.region()), new S3ObjectOperations(objects),
                 new S3ListOperations(objects), new S3BatchDelete(objects), new S3CopyObject(objects),
-                new S3Multipart(multipart), new S3Acls(buckets, objects),
-                new S3BucketCors(buckets), corsPolicy);
+                new S3Multipart(multipart), new S3MultipartListing(multipart), new S3PartCopy(objects, multipart),
+                new S3Acls(buckets, objects), new S3BucketCors(buckets), corsPolicy);
     }
 
     @Override

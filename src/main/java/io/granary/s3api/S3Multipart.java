@@ -38,12 +38,7 @@ final class S3Multipart {
     }
 
     Mono<ServerResponse> uploadPart(ServerRequest request, S3Path path, String uploadId) {
-        int number;
-        try {
-            number = Integer.parseInt(request.queryParam("partNumber").orElse(""));
-        } catch (NumberFormatException e) {
-            throw new GranaryException(ErrorCode.INVALID_PART_NUMBER, "partNumber must be a number from 1 to 10,000.");
-        }
+        int number = partNumber(request);
         S3Payload payload = S3Payload.of(request);
         return multipart.uploadPart(Requests.principal(request), path.bucket(), uploadId, number, payload.length(),
                         payload.verifiedBody(true))
@@ -79,6 +74,15 @@ final class S3Multipart {
             }
             return xml(xml.end("ListPartsResult"));
         });
+    }
+
+    /** The {@code partNumber} query parameter (UploadPart, UploadPartCopy); its range is the service's rule. */
+    static int partNumber(ServerRequest request) {
+        try {
+            return Integer.parseInt(request.queryParam("partNumber").orElse(""));
+        } catch (NumberFormatException e) {
+            throw new GranaryException(ErrorCode.INVALID_PART_NUMBER, "partNumber must be a number from 1 to 10,000.");
+        }
     }
 
     private static Mono<ServerResponse> xml(String body) {

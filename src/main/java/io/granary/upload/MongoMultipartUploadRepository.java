@@ -3,9 +3,11 @@ package io.granary.upload;
 import io.granary.common.IndexedCollection;
 import io.granary.common.MetadataErrors;
 import io.granary.object.BlobClaims;
+import io.granary.object.KeyOrder;
 import io.granary.storage.StoredPart;
 import java.time.Instant;
 import java.util.List;
+import org.bson.types.ObjectId;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
@@ -38,6 +40,11 @@ class MongoMultipartUploadRepository implements MultipartUploadRepository, Index
                 .then(mongo.indexOps(MultipartUpload.class)
                         .createIndex(new Index().on("state", Sort.Direction.ASC).on("stateChangedAt", Sort.Direction.ASC)))
                 .then(mongo.indexOps(MultipartUpload.class).createIndex(new Index("upload.staging", Sort.Direction.ASC)))
+                // Listings of a bucket's open uploads walk this in their order and stop at the page's end.
+                .then(mongo.indexOps(MultipartUpload.class).createIndex(new Index().on("tenantId", Sort.Direction.ASC)
+                        .on("bucketId", Sort.Direction.ASC).on("state", Sort.Direction.ASC)
+                        .on("upload.key", Sort.Direction.ASC).on("createdAt", Sort.Direction.ASC)
+                        .on("_id", Sort.Direction.ASC)))
                 .then();
     }
 
@@ -72,6 +79,37 @@ class MongoMultipartUploadRepository implements MultipartUploadRepository, Index
         }
         return mongo.findAndModify(query, update, FindAndModifyOptions.options().returnNew(true), MultipartUpload.class)
                 .onErrorMap(MetadataErrors::translate);
+    }
+
+    @Override
+    public Flux<MultipartUpload> openPage(String tenantId, String bucketId, String prefix, After from, int limit) {
+        String lower = prefix;
+        boolean lowerInclusive = true;
+        After within = from != null && from.key().compareTo(prefix) >= 0 ? from : null;
+        if (within != null) {
+            lower = within.key();
+            // After one upload of a key, later uploads of that same key still follow: the $or below picks them.
+            lowerInclusive = within.inclusive() || within.createdAt() != null;
+        }
+        Criteria criteria = Criteria.where("tenantId").is(tenantId).and("bucketId").is(bucketId)
+                .and("state").is(MultipartUpload.State.OPEN);
+        // The key range is a plain condition on the indexed field, so an index walk serves it (also embedded).
+        Criteria keyRange = criteria.and("upload.key");
+        keyRange = lowerInclusive ? keyRange.gte(lower) : keyRange.gt(lower);
+        String upper = KeyOrder.successor(prefix);
+        if (upper != null) {
+            keyRange = keyRange.lt(upper);
+        }
+        if (within != null && within.createdAt() != null) {
+            criteria.orOperator(Criteria.where("upload.key").gt(within.key()),
+                    Criteria.where("upload.key").is(within.key()).and("createdAt").gt(within.createdAt()),
+                    Criteria.where("upload.key").is(within.key()).and("createdAt").is(within.createdAt())
+                            .and("_id").gt(new ObjectId(within.id())));
+        }
+        Query query = Query.query(criteria)
+                .with(Sort.by("upload.key", "createdAt", "_id"))
+                .limit(limit);
+        return mongo.find(query, MultipartUpload.class).onErrorMap(MetadataErrors::translate);
     }
 
     @Override

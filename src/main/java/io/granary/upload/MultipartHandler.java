@@ -1,11 +1,14 @@
 package io.granary.upload;
 
+import io.granary.common.Ids;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import io.granary.object.ObjectHandler;
 import io.granary.storage.StoredPart;
 import io.granary.web.Requests;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +56,46 @@ public class MultipartHandler {
     public Mono<ServerResponse> list(ServerRequest request) {
         return multipart.listParts(Requests.principal(request), request.pathVariable("bucket"), request.pathVariable("uploadId"))
                 .flatMap(listing -> ServerResponse.ok().bodyValue(view(listing.upload(), listing.parts())));
+    }
+
+    /** The bucket's open uploads, a page at a time; the cursor is the position the last page ended at. */
+    public Mono<ServerResponse> listOpen(ServerRequest request) {
+        return Mono.defer(() -> {
+            int limit = Requests.intParam(request, "limit", MultipartService.MAX_LISTED, 1, MultipartService.MAX_LISTED);
+            String[] after = request.queryParam("cursor").filter(c -> !c.isEmpty()).map(MultipartHandler::decodeCursor)
+                    .orElse(new String[2]);
+            return multipart.listOpen(Requests.principal(request), request.pathVariable("bucket"),
+                    request.queryParam("prefix").orElse(""), request.queryParam("delimiter").orElse(null), limit, after[0], after[1]);
+        }).flatMap(page -> {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("uploads", page.uploads().stream().map(upload -> view(upload, null)).toList());
+            body.put("prefixes", page.prefixes());
+            body.put("nextCursor", page.truncated() ? encodeCursor(page.nextKey(), page.nextUploadId()) : null);
+            return ServerResponse.ok().bodyValue(body);
+        });
+    }
+
+    /** {@code k} and the key (after every upload of it), or {@code u}, the upload id and the key (after that upload). */
+    private static String encodeCursor(String key, String uploadId) {
+        String raw = uploadId == null ? "k" + key : "u" + uploadId + key;
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The key and upload id (or {@code null}) a cursor names. */
+    private static String[] decodeCursor(String cursor) {
+        String raw;
+        try {
+            raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            raw = "";
+        }
+        if (raw.length() > 1 && raw.charAt(0) == 'k') {
+            return new String[] {raw.substring(1), null};
+        }
+        if (raw.length() > 25 && raw.charAt(0) == 'u' && Ids.isId(raw.substring(1, 25))) {
+            return new String[] {raw.substring(25), raw.substring(1, 25)};
+        }
+        throw new GranaryException(ErrorCode.INVALID_CURSOR, "The cursor is not one this API returned.");
     }
 
     public Mono<ServerResponse> partUrl(ServerRequest request) {

@@ -56,6 +56,7 @@ public class MultipartService {
     private final ObjectRepository objects;
     private final MultipartUploadRepository repository;
     private final MultipartStore store;
+    private final MultipartLister lister;
     private final AuditLog audit;
     private final long minPartSize;
     private final Duration expireAfter;
@@ -69,6 +70,7 @@ public class MultipartService {
         this.objects = objects;
         this.repository = repository;
         this.store = store;
+        this.lister = new MultipartLister(repository);
         this.audit = audit;
         this.minPartSize = properties.multipart().minPartSize().toBytes();
         this.expireAfter = properties.multipart().expireAfter();
@@ -85,6 +87,42 @@ public class MultipartService {
 
     /** An upload and the parts it holds (ascending), as {@link #listParts} answers. */
     public record Listing(MultipartUpload upload, List<StoredPart> parts) {
+    }
+
+    /**
+     * One page of a bucket's open uploads, by key and then by start time ({@link #listOpen}).
+     *
+     * @param uploads the uploads not rolled up into a common prefix
+     * @param prefixes the common prefixes (with a delimiter), each once
+     * @param truncated whether more follow
+     * @param nextKey when truncated, the key (or common prefix) the page ended with
+     * @param nextUploadId when truncated and the page ended with an upload, its id; else {@code null}
+     */
+    public record OpenUploads(List<MultipartUpload> uploads, List<String> prefixes, boolean truncated, String nextKey,
+                              String nextUploadId) {
+    }
+
+    /** At most this many uploads and prefixes a page. */
+    public static final int MAX_LISTED = 1000;
+
+    /**
+     * The bucket's open uploads whose keys start with {@code prefix}, for a tenant's key or user
+     * with {@code write} on the bucket (as every other step): ordered by key, then by start time;
+     * with a {@code delimiter}, keys with more after the prefix roll up into common prefixes. At
+     * most {@code limit} (capped at {@link #MAX_LISTED}) uploads and prefixes together. The page
+     * starts after {@code afterKey} (every upload of it), or, with {@code afterUploadId}, just
+     * after that upload of it; a key that rolls up into a common prefix starts after that whole
+     * prefix, which was listed already. Pass a page's {@code nextKey} and {@code nextUploadId}
+     * back for the next one. 400 {@code invalid_request} for an {@code afterUploadId} that is
+     * no upload id.
+     */
+    public Mono<OpenUploads> listOpen(Principal principal, String bucketName, String prefix, String delimiter, int limit,
+                                      String afterKey, String afterUploadId) {
+        String within = prefix == null ? "" : prefix;
+        String grouping = delimiter == null || delimiter.isEmpty() ? null : delimiter;
+        return resolve(principal, bucketName).flatMap(bucket -> limit <= 0
+                ? Mono.just(new OpenUploads(List.of(), List.of(), false, null, null))
+                : lister.list(bucket, within, grouping, Math.min(limit, MAX_LISTED), afterKey, afterUploadId));
     }
 
     /**

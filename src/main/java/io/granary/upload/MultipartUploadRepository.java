@@ -32,6 +32,30 @@ public interface MultipartUploadRepository {
     Mono<MultipartUpload> transition(String id, MultipartUpload.State from, MultipartUpload.State to, Instant at,
                                      List<PartRef> completedWith, String etag, String rejection, boolean dropParts);
 
+    /**
+     * Where a listing of a bucket's open uploads resumes, in their order (key, then creation
+     * time, then id): without {@code createdAt}, at {@code key} ({@code inclusive}) or just after
+     * every upload of it; with {@code createdAt} and {@code id}, just after that upload of
+     * {@code key}.
+     */
+    record After(String key, boolean inclusive, Instant createdAt, String id) {
+
+        static After key(String key, boolean inclusive) {
+            return new After(key, inclusive, null, null);
+        }
+
+        static After upload(MultipartUpload upload) {
+            return new After(upload.upload().key(), false, upload.createdAt(), upload.id());
+        }
+    }
+
+    /**
+     * Up to {@code limit} open uploads of a bucket whose keys start with {@code prefix}, from
+     * {@code from} (the start when {@code null}), ordered by key, creation time and id. One
+     * bounded query on an index, never a scan of the bucket's uploads.
+     */
+    Flux<MultipartUpload> openPage(String tenantId, String bucketId, String prefix, After from, int limit);
+
     /** Uploads in {@code state} since before {@code cutoff} (by their last state change). */
     Flux<MultipartUpload> inStateSince(MultipartUpload.State state, Instant cutoff);
 

@@ -101,6 +101,7 @@ class ApiRoutes {
                 .add("/buckets/{bucket}/uploads/{uploadId}", HttpMethod.GET, uploads::get)
                 .add("/buckets/{bucket}/uploads/{uploadId}/complete", HttpMethod.POST, uploads::complete)
                 .add("/buckets/{bucket}/multipart", HttpMethod.POST, multipart::start)
+                .add("/buckets/{bucket}/multipart", HttpMethod.GET, multipart::listOpen)
                 .add("/buckets/{bucket}/multipart/{uploadId}", HttpMethod.GET, multipart::list)
                 .add("/buckets/{bucket}/multipart/{uploadId}", HttpMethod.DELETE, multipart::abort)
                 .add("/buckets/{bucket}/multipart/{uploadId}/parts/{n}", HttpMethod.PUT, multipart::uploadPart)

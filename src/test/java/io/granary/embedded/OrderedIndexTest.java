@@ -142,6 +142,23 @@ class OrderedIndexTest {
             assertSame(subject, oracle, c -> c.find(filter).sort(Sorts.ascending("key")).limit(limit),
                     "page " + filter + " limit " + limit);
         }
+        for (int i = 0; i < 200; i++) {
+            // A page of open multipart uploads: a key range in a state, resumed just after one upload of a key.
+            String key = randomKey(random);
+            String prefix = key.substring(0, key.offsetByCodePoints(0, Math.min(random.nextInt(3), key.codePointCount(0, key.length()))));
+            String upper = successor(prefix);
+            String marker = random.nextBoolean() ? key : randomKey(random);
+            Instant at = Instant.ofEpochMilli(1_700_000_000_000L + random.nextInt(1500) * 1000L);
+            Bson lower = Filters.gte("key", marker.compareTo(prefix) >= 0 ? marker : prefix);
+            Bson after = Filters.or(Filters.gt("key", marker), Filters.and(Filters.eq("key", marker), Filters.gt("createdAt", at)),
+                    Filters.and(Filters.eq("key", marker), Filters.eq("createdAt", at), Filters.gt("_id", "o" + random.nextInt(1500))));
+            Bson filter = Filters.and(Filters.eq("tenantId", "t" + random.nextInt(2)), Filters.eq("bucketId", "b" + random.nextInt(3)),
+                    Filters.eq("state", STATES[random.nextInt(3)]), upper == null ? lower : Filters.and(lower, Filters.lt("key", upper)),
+                    after);
+            int limit = 1 + random.nextInt(20);
+            assertSame(subject, oracle, c -> c.find(filter).sort(Sorts.ascending("key", "createdAt", "_id")).limit(limit),
+                    "uploads " + filter + " limit " + limit);
+        }
         for (int i = 0; i < 120; i++) {
             Bson byBlob = Filters.eq("blob", "blob-" + random.nextInt(1200));
             assertSame(subject, oracle, c -> c.find(byBlob).sort(Sorts.ascending("_id")), "blob " + byBlob);
@@ -240,6 +257,7 @@ class OrderedIndexTest {
         Mono.from(objects.createIndex(Indexes.ascending("tenantId", "bucketId", "key"), new IndexOptions().unique(true))).block();
         Mono.from(objects.createIndex(Indexes.ascending("blob"))).block();
         Mono.from(objects.createIndex(Indexes.ascending("state", "createdAt"))).block();
+        Mono.from(objects.createIndex(Indexes.ascending("tenantId", "bucketId", "state", "key", "createdAt", "_id"))).block();
         return objects;
     }
 
