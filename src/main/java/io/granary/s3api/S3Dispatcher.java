@@ -11,8 +11,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
 /**
- * Which S3 operation a request is (by method, path and subresource), after its signature was
- * checked; every failure is rendered as S3 XML. An operation Granary does not offer is a
+ * Which S3 operation a request is (by method, addressed bucket and key, and subresource), after
+ * its signature was checked; every failure is rendered as S3 XML. An operation Granary does not offer is a
  * {@code 501 NotImplemented} naming it, never a 500 and never another operation's answer.
  */
 final class S3Dispatcher {
@@ -26,6 +26,7 @@ final class S3Dispatcher {
             "replication", "requestPayment", "restore", "retention", "select", "tagging", "torrent", "uploadId", "uploads",
             "versioning", "versions", "website");
 
+    private final S3Addressing addressing;
     private final S3Authenticator authenticator;
     private final S3BucketOperations buckets;
     private final S3ObjectOperations objects;
@@ -35,9 +36,10 @@ final class S3Dispatcher {
     private final S3Multipart multipart;
     private final S3Acls acls;
 
-    S3Dispatcher(S3Authenticator authenticator, S3BucketOperations buckets, S3ObjectOperations objects,
-                 S3ListOperations listings, S3BatchDelete batchDelete, S3CopyObject copies, S3Multipart multipart,
-                 S3Acls acls) {
+    S3Dispatcher(S3Addressing addressing, S3Authenticator authenticator, S3BucketOperations buckets,
+                 S3ObjectOperations objects, S3ListOperations listings, S3BatchDelete batchDelete, S3CopyObject copies,
+                 S3Multipart multipart, S3Acls acls) {
+        this.addressing = addressing;
         this.authenticator = authenticator;
         this.buckets = buckets;
         this.objects = objects;
@@ -52,20 +54,20 @@ final class S3Dispatcher {
         String requestId = String.format("%016X", ThreadLocalRandom.current().nextLong());
         request.attributes().put(REQUEST_ID_ATTRIBUTE, requestId);
         request.exchange().getResponse().getHeaders().set(REQUEST_ID, requestId);
-        return Mono.defer(() -> authenticator.authenticate(request))
-                .flatMap(principal -> {
-                    request.attributes().put(Requests.PRINCIPAL, principal);
-                    return route(request);
-                })
-                .onErrorResume(error -> S3Errors.render(request, error));
+        return Mono.defer(() -> {
+            S3Address address = addressing.address(request);
+            return authenticator.authenticate(request).flatMap(principal -> {
+                request.attributes().put(Requests.PRINCIPAL, principal);
+                return route(request, address.path());
+            });
+        }).onErrorResume(error -> S3Errors.render(request, error));
     }
 
     static String requestId(ServerRequest request) {
         return (String) request.attribute(REQUEST_ID_ATTRIBUTE).orElse("");
     }
 
-    private Mono<ServerResponse> route(ServerRequest request) {
-        S3Path path = S3Path.parse(request.uri().getRawPath());
+    private Mono<ServerResponse> route(ServerRequest request, S3Path path) {
         HttpMethod method = request.method();
         String subresource = request.queryParams().keySet().stream().filter(SUBRESOURCES::contains).findFirst().orElse(null);
         if (path.bucket() == null) {

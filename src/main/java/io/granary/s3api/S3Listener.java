@@ -22,7 +22,8 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
  * application context on the same event loops as the REST API and with the same connection
  * handlers (read timeout, body framing, access log). Started with the context, stopped with it;
  * not started when {@code granary.s3.enabled} is false. Requests are path-style
- * ({@code /bucket/key}).
+ * ({@code /bucket/key}), or virtual-host style when {@code granary.s3.domain} is set
+ * ({@link S3Addressing}).
  */
 @Component
 public class S3Listener implements SmartLifecycle {
@@ -40,7 +41,7 @@ public class S3Listener implements SmartLifecycle {
         this.properties = properties;
         this.resources = resources;
         this.customizers = customizers;
-        this.dispatcher = new S3Dispatcher(new S3Authenticator(credentials, Clock.systemUTC()),
+        this.dispatcher = new S3Dispatcher(new S3Addressing(properties.domain()), new S3Authenticator(credentials, Clock.systemUTC()),
                 new S3BucketOperations(buckets, properties.region()), new S3ObjectOperations(objects),
                 new S3ListOperations(objects), new S3BatchDelete(objects), new S3CopyObject(objects),
                 new S3Multipart(multipart), new S3Acls(buckets, objects));
