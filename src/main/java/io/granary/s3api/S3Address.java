@@ -30,7 +30,8 @@ record S3Address(String bucket, String rawRest) {
     private static String decode(String raw) {
         try {
             return UriUtils.decode(raw, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) { // a broken escape is the client's error, not a 500
+        } catch (IllegalArgumentException e) {
+            // A request's URI cannot hold a broken escape, but an x-amz-copy-source header can: the client's error, not a 500.
             throw new GranaryException(ErrorCode.INVALID_BUCKET_NAME, "The bucket name in the path has a malformed percent-escape.");
         }
     }

@@ -1,7 +1,10 @@
 package io.granary.s3api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.granary.error.ErrorCode;
+import io.granary.error.GranaryException;
 import java.net.URI;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpMethod;
@@ -39,6 +42,13 @@ class S3AddressingTest {
         // No domain configured: always path style.
         assertThat(new S3Addressing(null).address(request("photos.s3.example.com", "/b/k")).path()).isEqualTo(new S3Path("b", "k"));
         assertThat(new S3Addressing(" ").address(request("photos.s3.example.com", "/b/k")).path()).isEqualTo(new S3Path("b", "k"));
+    }
+
+    /** A request's URI never holds one (it would not parse), but an x-amz-copy-source header may. */
+    @Test
+    void aBrokenEscapeInABucketIsTheClientsError() {
+        assertThatThrownBy(() -> S3Path.parse("/b%zz/k")).isInstanceOf(GranaryException.class)
+                .extracting(error -> ((GranaryException) error).code()).isEqualTo(ErrorCode.INVALID_BUCKET_NAME);
     }
 
     private S3Path path(String host, String rawPath) {
