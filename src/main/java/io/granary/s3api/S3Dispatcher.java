@@ -12,7 +12,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Which S3 operation a request is (by method, addressed bucket and key, and subresource), after
- * its signature was checked; every failure is rendered as S3 XML. An operation Granary does not offer is a
+ * its signature was checked; an unsigned request goes to {@link S3PublicReads} instead. Every
+ * failure is rendered as S3 XML. An operation Granary does not offer is a
  * {@code 501 NotImplemented} naming it, never a 500 and never another operation's answer.
  */
 final class S3Dispatcher {
@@ -28,6 +29,7 @@ final class S3Dispatcher {
 
     private final S3Addressing addressing;
     private final S3Authenticator authenticator;
+    private final S3PublicReads publicReads;
     private final S3BucketOperations buckets;
     private final S3ObjectOperations objects;
     private final S3ListOperations listings;
@@ -36,11 +38,12 @@ final class S3Dispatcher {
     private final S3Multipart multipart;
     private final S3Acls acls;
 
-    S3Dispatcher(S3Addressing addressing, S3Authenticator authenticator, S3BucketOperations buckets,
+    S3Dispatcher(S3Addressing addressing, S3Authenticator authenticator, S3PublicReads publicReads, S3BucketOperations buckets,
                  S3ObjectOperations objects, S3ListOperations listings, S3BatchDelete batchDelete, S3CopyObject copies,
                  S3Multipart multipart, S3Acls acls) {
         this.addressing = addressing;
         this.authenticator = authenticator;
+        this.publicReads = publicReads;
         this.buckets = buckets;
         this.objects = objects;
         this.listings = listings;
@@ -56,6 +59,9 @@ final class S3Dispatcher {
         request.exchange().getResponse().getHeaders().set(REQUEST_ID, requestId);
         return Mono.defer(() -> {
             S3Address address = addressing.address(request);
+            if (S3Authenticator.unsigned(request)) {
+                return publicReads.read(request, address);
+            }
             return authenticator.authenticate(request).flatMap(principal -> {
                 request.attributes().put(Requests.PRINCIPAL, principal);
                 return route(request, address.path());
@@ -67,9 +73,14 @@ final class S3Dispatcher {
         return (String) request.attribute(REQUEST_ID_ATTRIBUTE).orElse("");
     }
 
+    /** The S3 subresource the query names (it selects another operation on the same path), or {@code null}. */
+    static String subresource(ServerRequest request) {
+        return request.queryParams().keySet().stream().filter(SUBRESOURCES::contains).findFirst().orElse(null);
+    }
+
     private Mono<ServerResponse> route(ServerRequest request, S3Path path) {
         HttpMethod method = request.method();
-        String subresource = request.queryParams().keySet().stream().filter(SUBRESOURCES::contains).findFirst().orElse(null);
+        String subresource = subresource(request);
         if (path.bucket() == null) {
             return method == HttpMethod.GET && subresource == null ? buckets.listBuckets(request)
                     : notImplemented(method, "the service", subresource);

@@ -3,6 +3,7 @@ package io.granary.s3api;
 import io.granary.bucket.BucketService;
 import io.granary.object.ObjectService;
 import io.granary.s3credential.S3CredentialService;
+import io.granary.security.AnonymousReaders;
 import io.granary.upload.MultipartService;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -37,12 +38,15 @@ public class S3Listener implements SmartLifecycle {
     private volatile WebServer server;
 
     S3Listener(S3Properties properties, S3CredentialService credentials, BucketService buckets, ObjectService objects,
-               MultipartService multipart, ReactorResourceFactory resources, ObjectProvider<NettyServerCustomizer> customizers) {
+               MultipartService multipart, AnonymousReaders anonymousReaders, ReactorResourceFactory resources,
+               ObjectProvider<NettyServerCustomizer> customizers) {
         this.properties = properties;
         this.resources = resources;
         this.customizers = customizers;
+        S3ObjectOperations objectOperations = new S3ObjectOperations(objects);
         this.dispatcher = new S3Dispatcher(new S3Addressing(properties.domain()), new S3Authenticator(credentials, Clock.systemUTC()),
-                new S3BucketOperations(buckets, properties.region()), new S3ObjectOperations(objects),
+                new S3PublicReads(anonymousReaders, objectOperations),
+                new S3BucketOperations(buckets, properties.region()), objectOperations,
                 new S3ListOperations(objects), new S3BatchDelete(objects), new S3CopyObject(objects),
                 new S3Multipart(multipart), new S3Acls(buckets, objects));
     }
