@@ -23,9 +23,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * Who signed an S3 request: SigV4 in the {@code Authorization} header or in the query
- * (a presigned URL), checked against the credential's secret. A request without either is
- * refused for now (anonymous reads of public buckets come with virtual-host addressing);
- * SigV2 is refused with a message saying to use SigV4.
+ * (a presigned URL), checked against the credential's secret. A request with neither (nor a
+ * SigV2 signature) is {@linkplain #unsigned unsigned}: not this class's to judge, it goes to
+ * {@link S3PublicReads}. SigV2 is refused with a message saying to use SigV4.
  */
 final class S3Authenticator {
 
@@ -45,6 +45,18 @@ final class S3Authenticator {
         this.clock = clock;
     }
 
+    /**
+     * Whether the request carries no signature at all: no {@code Authorization} header and no
+     * signature in the query (SigV4's {@code X-Amz-Algorithm}, SigV2's {@code Signature} or
+     * {@code AWSAccessKeyId}, which {@link #authenticate} refuses by name).
+     */
+    static boolean unsigned(ServerRequest request) {
+        return request.headers().firstHeader(HttpHeaders.AUTHORIZATION) == null
+                && request.queryParam("X-Amz-Algorithm").isEmpty()
+                && request.queryParam("Signature").isEmpty() && request.queryParam("AWSAccessKeyId").isEmpty();
+    }
+
+    /** The signer of a request that is not {@linkplain #unsigned unsigned}. */
     Mono<Principal> authenticate(ServerRequest request) {
         String authorization = request.headers().firstHeader(HttpHeaders.AUTHORIZATION);
         if (authorization != null && authorization.startsWith(SigV4.ALGORITHM + " ")) {
@@ -64,8 +76,7 @@ final class S3Authenticator {
             throw new GranaryException(ErrorCode.INVALID_REQUEST,
                     "Signature Version 2 is not supported; presign URLs with AWS4-HMAC-SHA256 (Signature Version 4).");
         }
-        return Mono.error(new GranaryException(ErrorCode.UNAUTHENTICATED,
-                "Anonymous requests are not supported; sign the request with an S3 credential."));
+        return Mono.error(new GranaryException(ErrorCode.UNAUTHENTICATED, "The request is not signed."));
     }
 
     /** What a request says about its own signature, from the header or the query. */

@@ -12,8 +12,9 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
 /**
- * Which S3 operation a request is (by method, path and subresource), after its signature was
- * checked; every failure is rendered as S3 XML. An operation Granary does not offer is a
+ * Which S3 operation a request is (by method, addressed bucket and key, and subresource), after
+ * its signature was checked; an unsigned request goes to {@link S3PublicReads} instead. Every
+ * failure is rendered as S3 XML. An operation Granary does not offer is a
  * {@code 501 NotImplemented} naming it, never a 500 and never another operation's answer.
  */
 final class S3Dispatcher {
@@ -27,7 +28,9 @@ final class S3Dispatcher {
             "replication", "requestPayment", "restore", "retention", "select", "tagging", "torrent", "uploadId", "uploads",
             "versioning", "versions", "website");
 
+    private final S3Addressing addressing;
     private final S3Authenticator authenticator;
+    private final S3PublicReads publicReads;
     private final S3BucketOperations buckets;
     private final S3ObjectOperations objects;
     private final S3ListOperations listings;
@@ -40,11 +43,13 @@ final class S3Dispatcher {
     private final S3BucketCors cors;
     private final CorsPolicy corsPolicy;
 
-    S3Dispatcher(S3Authenticator authenticator, S3BucketOperations buckets, S3ObjectOperations objects,
-                 S3ListOperations listings, S3BatchDelete batchDelete, S3CopyObject copies, S3Multipart multipart,
-                 S3MultipartListing uploads, S3PartCopy partCopies, S3Acls acls, S3BucketCors cors,
+    S3Dispatcher(S3Addressing addressing, S3Authenticator authenticator, S3PublicReads publicReads, S3BucketOperations buckets,
+                 S3ObjectOperations objects, S3ListOperations listings, S3BatchDelete batchDelete, S3CopyObject copies,
+                 S3Multipart multipart, S3MultipartListing uploads, S3PartCopy partCopies, S3Acls acls, S3BucketCors cors,
                  CorsPolicy corsPolicy) {
+        this.addressing = addressing;
         this.authenticator = authenticator;
+        this.publicReads = publicReads;
         this.buckets = buckets;
         this.objects = objects;
         this.listings = listings;
@@ -62,32 +67,38 @@ final class S3Dispatcher {
         String requestId = String.format("%016X", ThreadLocalRandom.current().nextLong());
         request.attributes().put(REQUEST_ID_ATTRIBUTE, requestId);
         request.exchange().getResponse().getHeaders().set(REQUEST_ID, requestId);
-        String bucket = S3Path.parse(request.uri().getRawPath()).bucket();
-        if (bucket != null && CorsPolicy.isPreflight(request.exchange().getRequest())) {
-            // Browsers send no credential with a preflight: it is answered before authentication.
-            return corsPolicy.answerPreflight(request.exchange(), null, bucket)
-                    .then(Mono.defer(() -> ServerResponse.ok().build()))
-                    .onErrorResume(error -> S3Errors.render(request, error));
-        }
-        if (bucket != null) {
-            corsPolicy.decorate(request.exchange(), bucket);
-        }
-        return Mono.defer(() -> authenticator.authenticate(request))
-                .flatMap(principal -> {
-                    request.attributes().put(Requests.PRINCIPAL, principal);
-                    return route(request);
-                })
-                .onErrorResume(error -> S3Errors.render(request, error));
+        return Mono.defer(() -> {
+            S3Address address = addressing.address(request);
+            if (address.bucket() != null && CorsPolicy.isPreflight(request.exchange().getRequest())) {
+                // Browsers send no credential with a preflight: it is answered before authentication.
+                return corsPolicy.answerPreflight(request.exchange(), null, address.bucket())
+                        .then(Mono.defer(() -> ServerResponse.ok().build()));
+            }
+            if (S3Authenticator.unsigned(request)) {
+                return publicReads.read(request, address);
+            }
+            if (address.bucket() != null) {
+                corsPolicy.decorate(request.exchange(), address.bucket());
+            }
+            return authenticator.authenticate(request).flatMap(principal -> {
+                request.attributes().put(Requests.PRINCIPAL, principal);
+                return route(request, address.path());
+            });
+        }).onErrorResume(error -> S3Errors.render(request, error));
     }
 
     static String requestId(ServerRequest request) {
         return (String) request.attribute(REQUEST_ID_ATTRIBUTE).orElse("");
     }
 
-    private Mono<ServerResponse> route(ServerRequest request) {
-        S3Path path = S3Path.parse(request.uri().getRawPath());
+    /** The S3 subresource the query names (it selects another operation on the same path), or {@code null}. */
+    static String subresource(ServerRequest request) {
+        return request.queryParams().keySet().stream().filter(SUBRESOURCES::contains).findFirst().orElse(null);
+    }
+
+    private Mono<ServerResponse> route(ServerRequest request, S3Path path) {
         HttpMethod method = request.method();
-        String subresource = request.queryParams().keySet().stream().filter(SUBRESOURCES::contains).findFirst().orElse(null);
+        String subresource = subresource(request);
         if (path.bucket() == null) {
             return method == HttpMethod.GET && subresource == null ? buckets.listBuckets(request)
                     : notImplemented(method, "the service", subresource);

@@ -4,6 +4,7 @@ import io.granary.bucket.BucketService;
 import io.granary.cors.CorsPolicy;
 import io.granary.object.ObjectService;
 import io.granary.s3credential.S3CredentialService;
+import io.granary.security.AnonymousReaders;
 import io.granary.upload.MultipartService;
 import java.time.Clock;
 import java.util.List;
@@ -29,7 +30,8 @@ import org.springframework.web.server.adapter.WebHttpHandlerBuilder;
  * application context on the same event loops as the REST API and with the same connection
  * handlers (read timeout, body framing, access log). Started with the context, stopped with it;
  * not started when {@code granary.s3.enabled} is false. Requests are path-style
- * ({@code /bucket/key}).
+ * ({@code /bucket/key}), or virtual-host style when {@code granary.s3.domain} is set
+ * ({@link S3Addressing}).
  */
 @Component
 public class S3Listener implements SmartLifecycle {
@@ -43,13 +45,16 @@ public class S3Listener implements SmartLifecycle {
     private volatile WebServer server;
 
     S3Listener(S3Properties properties, S3CredentialService credentials, BucketService buckets, ObjectService objects,
-               MultipartService multipart, CorsPolicy corsPolicy, ReactorResourceFactory resources,
+               MultipartService multipart, AnonymousReaders anonymousReaders, CorsPolicy corsPolicy,
+               ReactorResourceFactory resources,
                ObjectProvider<NettyServerCustomizer> customizers) {
         this.properties = properties;
         this.resources = resources;
         this.customizers = customizers;
-        this.dispatcher = new S3Dispatcher(new S3Authenticator(credentials, Clock.systemUTC()),
-                new S3BucketOperations(buckets, properties.region()), new S3ObjectOperations(objects),
+        S3ObjectOperations objectOperations = new S3ObjectOperations(objects);
+        this.dispatcher = new S3Dispatcher(new S3Addressing(properties.domain()), new S3Authenticator(credentials, Clock.systemUTC()),
+                new S3PublicReads(anonymousReaders, objectOperations, corsPolicy),
+                new S3BucketOperations(buckets, properties.region()), objectOperations,
                 new S3ListOperations(objects), new S3BatchDelete(objects), new S3CopyObject(objects),
                 new S3Multipart(multipart), new S3MultipartListing(multipart), new S3PartCopy(objects, multipart),
                 new S3Acls(buckets, objects), new S3BucketCors(buckets), corsPolicy);

@@ -1,7 +1,5 @@
 package io.granary.security;
 
-import io.granary.ratelimit.RateLimiter;
-import io.granary.tenant.TenantService;
 import io.granary.web.Requests;
 import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Component;
@@ -13,21 +11,16 @@ import reactor.core.publisher.Mono;
 
 /**
  * For {@code /public/{tenant}/...}: no credential, just the tenant named in the path, read-only
- * and limited to its public buckets ({@link Principal.Anonymous}). An unknown tenant is a 404
- * like an unknown or private bucket, so names do not leak.
+ * and limited to its public buckets ({@link Principal.Anonymous}, from {@link AnonymousReaders}).
+ * An unknown tenant is a 404 like an unknown or private bucket, so names do not leak.
  */
 @Component
 public class PublicAccessFilter implements HandlerFilterFunction<ServerResponse, ServerResponse> {
 
-    /** Not an id: no bucket belongs to it. */
-    static final String NO_TENANT = "-";
+    private final AnonymousReaders readers;
 
-    private final TenantService tenants;
-    private final RateLimiter rateLimiter;
-
-    public PublicAccessFilter(TenantService tenants, RateLimiter rateLimiter) {
-        this.tenants = tenants;
-        this.rateLimiter = rateLimiter;
+    public PublicAccessFilter(AnonymousReaders readers) {
+        this.readers = readers;
     }
 
     @Override
@@ -35,16 +28,9 @@ public class PublicAccessFilter implements HandlerFilterFunction<ServerResponse,
         if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
             return next.handle(request); // a 405, answered alike for every tenant name
         }
-        // An unknown tenant goes down the same path as a known one, with a tenant id that owns
-        // nothing: every answer (bad key, missing bucket) is then the same, so tenant names
-        // cannot be probed.
-        return tenants.findByName(request.pathVariable("tenant"))
-                .map(tenant -> new Principal.Anonymous(tenant.id()))
-                .defaultIfEmpty(new Principal.Anonymous(NO_TENANT))
-                .flatMap(anonymous -> {
-                    request.attributes().put(Requests.PRINCIPAL, anonymous);
-                    return rateLimiter.acquire(anonymous.tenantId(), null, null)
-                            .then(Mono.defer(() -> next.handle(request)));
-                });
+        return readers.admit(request.pathVariable("tenant")).flatMap(anonymous -> {
+            request.attributes().put(Requests.PRINCIPAL, anonymous);
+            return next.handle(request);
+        });
     }
 }

@@ -2,15 +2,22 @@ package io.granary.s3api;
 
 import io.granary.api.ApiTestSupport;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.ParameterizedTypeReference;
+import org.apache.hc.client5.http.DnsResolver;
 import org.springframework.http.MediaType;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 
 /** What the S3 API's tests share: the listener's address, fresh credentials, and running real clients. */
 abstract class S3TestSupport extends ApiTestSupport {
@@ -38,6 +45,41 @@ abstract class S3TestSupport extends ApiTestSupport {
 
     String endpoint() {
         return "http://127.0.0.1:" + listener.port();
+    }
+
+    /** The virtual-host domain the tests' application runs with ({@code granary.s3.domain} in the test properties). */
+    static final String DOMAIN = "s3.granary.test";
+
+    /** Every host name a {@link #domainHttpClient()} resolved, in order. */
+    final List<String> resolved = new CopyOnWriteArrayList<>();
+
+    /** The S3 listener named by the domain: {@code http://s3.granary.test:<port>}. */
+    String domainEndpoint() {
+        return "http://" + DOMAIN + ":" + listener.port();
+    }
+
+    /**
+     * An HTTP client for the SDK that resolves the domain and every name under it to 127.0.0.1
+     * (nothing else resolves names under {@code .test}), and notes each name in {@link #resolved}:
+     * the SDK sends requests to the host it chose, and a test sees which one that was.
+     */
+    SdkHttpClient domainHttpClient() {
+        return Apache5HttpClient.builder().dnsResolver(new DnsResolver() {
+            @Override
+            public InetAddress[] resolve(String host) throws UnknownHostException {
+                String name = host.toLowerCase(Locale.ROOT);
+                if (!name.equals(DOMAIN) && !name.endsWith("." + DOMAIN)) {
+                    throw new UnknownHostException(host);
+                }
+                resolved.add(name);
+                return new InetAddress[] {InetAddress.getByAddress(host, new byte[] {127, 0, 0, 1})};
+            }
+
+            @Override
+            public String resolveCanonicalHostname(String host) {
+                return host;
+            }
+        }).build();
     }
 
     /** The outcome of a command a test ran. */
