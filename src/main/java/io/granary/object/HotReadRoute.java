@@ -147,7 +147,7 @@ class HotReadRoute implements NettyRouteProvider {
                     // The limit first: a caller over it is refused before any lookup. A request
                     // this path then hands on is not charged again (CredentialFilter.alreadyAdmitted).
                     // Deferred: the services may refuse by throwing as they are called.
-                    return rateLimiter.acquire(member.tenantId(), member.actor(), member.requestsPerSecond())
+                    return rateLimiter.admit(member)
                             .then(Mono.defer(() -> resolve(member, target, !head)))
                             // Every other refusal and error is answered by the full path, which renders it.
                             .onErrorResume(error -> !isRateLimited(error), error -> Mono.empty())

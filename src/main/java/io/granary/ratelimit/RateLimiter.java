@@ -1,5 +1,6 @@
 package io.granary.ratelimit;
 
+import io.granary.security.Principal;
 import reactor.core.publisher.Mono;
 
 /**
@@ -27,4 +28,15 @@ public interface RateLimiter {
      *     other way: an unavailable Redis means in-process limits, never an error.
      */
     Mono<Void> acquire(String tenantId, String callerId, Double callerRequestsPerSecond);
+
+    /**
+     * Takes one request of an authenticated caller, as {@link #acquire}: a member (API key, S3
+     * credential, user) from its own bucket and its tenant's; anyone else (signed URLs, anonymous
+     * readers) from the tenant's alone; the root key from none.
+     */
+    default Mono<Void> admit(Principal principal) {
+        Principal.Member member = principal instanceof Principal.Member m ? m : null;
+        return acquire(principal.tenantId(), member != null ? member.actor() : null,
+                member != null ? member.requestsPerSecond() : null);
+    }
 }

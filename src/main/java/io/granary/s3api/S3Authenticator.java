@@ -2,6 +2,7 @@ package io.granary.s3api;
 
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
+import io.granary.ratelimit.RateLimiter;
 import io.granary.s3credential.S3CredentialService;
 import io.granary.s3credential.S3Identity;
 import io.granary.security.Principal;
@@ -25,7 +26,8 @@ import reactor.core.publisher.Mono;
  * Who signed an S3 request: SigV4 in the {@code Authorization} header or in the query
  * (a presigned URL), checked against the credential's secret. A request with neither (nor a
  * SigV2 signature) is {@linkplain #unsigned unsigned}: not this class's to judge, it goes to
- * {@link S3PublicReads}. SigV2 is refused with a message saying to use SigV4.
+ * {@link S3PublicReads}. SigV2 is refused with a message saying to use SigV4. A signer is
+ * admitted by the same rate limits as a REST caller with an API key.
  */
 final class S3Authenticator {
 
@@ -38,10 +40,12 @@ final class S3Authenticator {
     private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
 
     private final S3CredentialService credentials;
+    private final RateLimiter rateLimiter;
     private final Clock clock;
 
-    S3Authenticator(S3CredentialService credentials, Clock clock) {
+    S3Authenticator(S3CredentialService credentials, RateLimiter rateLimiter, Clock clock) {
         this.credentials = credentials;
+        this.rateLimiter = rateLimiter;
         this.clock = clock;
     }
 
@@ -56,8 +60,15 @@ final class S3Authenticator {
                 && request.queryParam("Signature").isEmpty() && request.queryParam("AWSAccessKeyId").isEmpty();
     }
 
-    /** The signer of a request that is not {@linkplain #unsigned unsigned}. */
+    /**
+     * The signer of a request that is not {@linkplain #unsigned unsigned}, once its rate limits
+     * agreed ({@code rate_limited}, S3's {@code SlowDown}, when they do not).
+     */
     Mono<Principal> authenticate(ServerRequest request) {
+        return Mono.defer(() -> signer(request)).flatMap(principal -> rateLimiter.admit(principal).thenReturn(principal));
+    }
+
+    private Mono<Principal> signer(ServerRequest request) {
         String authorization = request.headers().firstHeader(HttpHeaders.AUTHORIZATION);
         if (authorization != null && authorization.startsWith(SigV4.ALGORITHM + " ")) {
             return verify(request, fromHeader(request, authorization.substring(SigV4.ALGORITHM.length() + 1)));

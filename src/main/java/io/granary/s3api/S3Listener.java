@@ -3,6 +3,7 @@ package io.granary.s3api;
 import io.granary.bucket.BucketService;
 import io.granary.cors.CorsPolicy;
 import io.granary.object.ObjectService;
+import io.granary.ratelimit.RateLimiter;
 import io.granary.s3credential.S3CredentialService;
 import io.granary.security.AnonymousReaders;
 import io.granary.upload.MultipartService;
@@ -45,14 +46,14 @@ public class S3Listener implements SmartLifecycle {
     private volatile WebServer server;
 
     S3Listener(S3Properties properties, S3CredentialService credentials, BucketService buckets, ObjectService objects,
-               MultipartService multipart, AnonymousReaders anonymousReaders, CorsPolicy corsPolicy,
+               MultipartService multipart, AnonymousReaders anonymousReaders, CorsPolicy corsPolicy, RateLimiter rateLimiter,
                ReactorResourceFactory resources,
                ObjectProvider<NettyServerCustomizer> customizers) {
         this.properties = properties;
         this.resources = resources;
         this.customizers = customizers;
         S3ObjectOperations objectOperations = new S3ObjectOperations(objects);
-        this.dispatcher = new S3Dispatcher(new S3Addressing(properties.domain()), new S3Authenticator(credentials, Clock.systemUTC()),
+        this.dispatcher = new S3Dispatcher(new S3Addressing(properties.domain()), new S3Authenticator(credentials, rateLimiter, Clock.systemUTC()),
                 new S3PublicReads(anonymousReaders, objectOperations, corsPolicy),
                 new S3BucketOperations(buckets, properties.region()), objectOperations,
                 new S3ListOperations(objects), new S3BatchDelete(objects), new S3CopyObject(objects),

@@ -34,6 +34,6 @@ public class AnonymousReaders {
         return tenants.findByName(tenantName)
                 .map(tenant -> new Principal.Anonymous(tenant.id()))
                 .defaultIfEmpty(new Principal.Anonymous(NO_TENANT))
-                .flatMap(anonymous -> rateLimiter.acquire(anonymous.tenantId(), null, null).thenReturn(anonymous));
+                .flatMap(anonymous -> rateLimiter.admit(anonymous).thenReturn(anonymous));
     }
 }

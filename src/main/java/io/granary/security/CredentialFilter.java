@@ -88,11 +88,7 @@ public class CredentialFilter implements HandlerFilterFunction<ServerResponse, S
     /** Stores the principal for the handlers, after its rate limits agreed. */
     private Mono<ServerResponse> admit(ServerRequest request, Principal principal, HandlerFunction<ServerResponse> next) {
         request.attributes().put(Requests.PRINCIPAL, principal);
-        // A member (API key or user) has its own bucket; signed URLs count against the tenant only.
-        Principal.Member member = principal instanceof Principal.Member m ? m : null;
-        return Mono.deferContextual(context -> context.hasKey(ADMITTED) ? Mono.<Void>empty()
-                        : rateLimiter.acquire(principal.tenantId(), member != null ? member.actor() : null,
-                                member != null ? member.requestsPerSecond() : null))
+        return Mono.deferContextual(context -> context.hasKey(ADMITTED) ? Mono.<Void>empty() : rateLimiter.admit(principal))
                 .then(Mono.defer(() -> next.handle(request)));
     }
 

@@ -1,16 +1,32 @@
 package io.granary.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.granary.s3api.S3Listener;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.DefaultRetryStrategy;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** Token-bucket limits per key (with per-key overrides) and per tenant; 429 with Retry-After. */
 class RateLimitApiTest extends ApiTestSupport {
+
+    @Autowired
+    S3Listener s3Listener;
 
     private static final Path OWN_DATA_DIR = tempDir();
 
@@ -64,6 +80,30 @@ class RateLimitApiTest extends ApiTestSupport {
         expectProblem(asRoot(http.post().uri("/v1/tenants/{t}/keys", tenantId).contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("name", "bad", "permissions", List.of("list"), "requestsPerSecond", 0))).exchange(),
                 HttpStatus.BAD_REQUEST, "invalid_request");
+    }
+
+    @Test
+    void signedS3RequestsCountLikeEveryOtherRequest() {
+        String tenantId = createTenant(unique("s3limited"));
+        Map<?, ?> issued = asRoot(http.post().uri("/v1/tenants/{t}/s3-credentials", tenantId).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "s3", "permissions", List.of("list")))).exchange()
+                .expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+        try (S3Client s3 = S3Client.builder().endpointOverride(URI.create("http://127.0.0.1:" + s3Listener.port()))
+                .region(Region.US_EAST_1).httpClient(UrlConnectionHttpClient.create())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                        (String) issued.get("accessKeyId"), (String) issued.get("secretAccessKey"))))
+                .forcePathStyle(true)
+                // The SDK would retry a SlowDown after a pause, and so get through.
+                .overrideConfiguration(o -> o.retryStrategy(DefaultRetryStrategy.doNotRetry()))
+                .build()) {
+            for (int i = 0; i < 3; i++) {
+                s3.listBuckets();
+            }
+            assertThatThrownBy(s3::listBuckets).isInstanceOfSatisfying(S3Exception.class, e -> {
+                assertThat(e.statusCode()).isEqualTo(503);
+                assertThat(e.awsErrorDetails().errorCode()).isEqualTo("SlowDown");
+            });
+        }
     }
 
     @Test

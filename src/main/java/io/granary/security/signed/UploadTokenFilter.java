@@ -50,7 +50,7 @@ public class UploadTokenFilter implements HandlerFilterFunction<ServerResponse, 
             }
             request.attributes().put(Requests.PRINCIPAL, grant.principal());
             request.attributes().put(GRANT, grant);
-            return rateLimiter.acquire(grant.principal().tenantId(), null, null)
+            return rateLimiter.admit(grant.principal())
                     .then(Mono.defer(() -> next.handle(request)));
         });
     }
