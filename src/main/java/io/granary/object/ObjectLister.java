@@ -87,9 +87,16 @@ final class ObjectLister {
         }
     }
 
-    /** A cursor that starts a listing with this prefix and delimiter just after {@code key} (S3's start-after and marker). */
+    /**
+     * A cursor that starts a listing with this prefix and delimiter just after {@code key} (S3's
+     * start-after and marker). A key that is a common prefix itself (S3's NextMarker when a page
+     * ends on one) starts after the whole group: its keys were listed as that prefix.
+     */
     static String cursorAfter(String key, String prefix, String delimiter) {
-        return new Bound(key, false).encode(prefix, delimiter == null || delimiter.isEmpty() ? null : delimiter);
+        String grouping = delimiter == null || delimiter.isEmpty() ? null : delimiter;
+        boolean group = key.startsWith(prefix) && key.equals(commonPrefix(key, prefix, grouping));
+        String afterGroup = group ? KeyOrder.successor(key) : null;
+        return (afterGroup != null ? new Bound(afterGroup, true) : new Bound(key, false)).encode(prefix, grouping);
     }
 
     Mono<ObjectPage> list(Bucket bucket, String prefix, String delimiter, int limit, String cursor) {

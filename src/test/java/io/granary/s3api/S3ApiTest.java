@@ -154,6 +154,23 @@ class S3ApiTest extends S3TestSupport {
         assertThat(v1.contents()).extracting(S3Object::key).containsExactly("dir/sub/three", "dir/two");
         assertThat(v1.isTruncated()).isTrue();
         assertThat(s3.listObjectsV2(l -> l.bucket(bucket).maxKeys(0)).contents()).isEmpty();
+        // A page that ends on a common prefix names it as NextMarker; the next starts after the whole group.
+        List<String> grouped = new java.util.ArrayList<>();
+        String marker = null;
+        for (int pages = 0; pages < 10; pages++) {
+            String current = marker;
+            ListObjectsResponse page = s3.listObjects(l -> l.bucket(bucket).delimiter("/").maxKeys(1).marker(current));
+            page.contents().forEach(object -> grouped.add(object.key()));
+            page.commonPrefixes().forEach(common -> grouped.add(common.prefix()));
+            marker = page.isTruncated() ? page.nextMarker() : null;
+            if (marker == null) {
+                break;
+            }
+        }
+        assertThat(grouped).containsExactly("a.txt", "dir/", "z.txt");
+        ListObjectsV2Response afterGroup = s3.listObjectsV2(l -> l.bucket(bucket).delimiter("/").startAfter("dir/"));
+        assertThat(afterGroup.contents()).extracting(S3Object::key).containsExactly("z.txt");
+        assertThat(afterGroup.commonPrefixes()).isEmpty();
 
         // encoding-type=url: a '+' in a key survives only if the server encodes it (the SDK decodes).
         s3.putObject(p -> p.bucket(bucket).key("plus/a+b"), RequestBody.fromString("+"));
