@@ -50,17 +50,16 @@ class MongoS3CredentialRepository implements S3CredentialRepository, IndexedColl
     }
 
     @Override
-    public Mono<Boolean> replaceSealedSecret(String id, String expected, String sealed) {
-        return mongo.updateFirst(Query.query(Criteria.where("_id").is(id).and("sealedSecret").is(expected)),
+    public Mono<Boolean> replaceSealedSecret(S3Credential read, String sealed) {
+        return mongo.updateFirst(Query.query(Criteria.where("_id").is(read.id()).and("sealedSecret").is(read.sealedSecret())),
                         Update.update("sealedSecret", sealed), S3Credential.class)
                 .map(result -> result.getModifiedCount() > 0)
                 .onErrorMap(MetadataErrors::translate);
     }
 
     @Override
-    public Mono<Boolean> delete(String tenantId, String id) {
-        return mongo.remove(Query.query(Criteria.where("_id").is(id).and("tenantId").is(tenantId)), S3Credential.class)
-                .map(result -> result.getDeletedCount() > 0)
+    public Mono<S3Credential> delete(String tenantId, String id) {
+        return mongo.findAndRemove(Query.query(Criteria.where("_id").is(id).and("tenantId").is(tenantId)), S3Credential.class)
                 .onErrorMap(MetadataErrors::translate);
     }
 

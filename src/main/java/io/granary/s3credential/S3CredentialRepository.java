@@ -16,11 +16,11 @@ public interface S3CredentialRepository {
     /** Every credential, for sealing secrets again under a new master key. */
     Flux<S3Credential> findAll();
 
-    /** Replaces the sealed secret if it is still {@code expected}; completes with whether it did. */
-    Mono<Boolean> replaceSealedSecret(String id, String expected, String sealed);
+    /** Replaces the credential's sealed secret if it is still the one read; completes with whether it did. */
+    Mono<Boolean> replaceSealedSecret(S3Credential read, String sealed);
 
-    /** Completes with whether a credential of that tenant was removed. */
-    Mono<Boolean> delete(String tenantId, String id);
+    /** Removes a credential of that tenant; completes with it, or empty when there was none. */
+    Mono<S3Credential> delete(String tenantId, String id);
 
     Mono<Void> deleteByTenant(String tenantId);
 }

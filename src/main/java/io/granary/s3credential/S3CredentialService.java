@@ -72,7 +72,7 @@ public class S3CredentialService {
     public Mono<Void> revoke(Principal principal, String tenantId, String id) {
         Authorizer.requireTenantAdmin(principal, tenantId);
         return tenants.get(tenantId)
-                .then(Ids.isId(id) ? credentials.delete(tenantId, id) : Mono.just(false))
+                .then(Ids.isId(id) ? credentials.delete(tenantId, id).hasElement() : Mono.just(false))
                 .flatMap(deleted -> deleted
                         ? audit.record(principal, tenantId, AuditEventType.S3_CREDENTIAL_REVOKED, "s3-credential:" + id, Map.of())
                         : Mono.error(new GranaryException(ErrorCode.CREDENTIAL_NOT_FOUND, "No S3 credential with id '" + id + "'.")));
@@ -102,7 +102,7 @@ public class S3CredentialService {
     public Mono<Long> resealUnderCurrentKey() {
         return credentials.findAll()
                 .filter(credential -> !sealer.isCurrent(credential.sealedSecret()))
-                .concatMap(credential -> credentials.replaceSealedSecret(credential.id(), credential.sealedSecret(),
+                .concatMap(credential -> credentials.replaceSealedSecret(credential,
                         sealer.seal(sealer.open(credential.sealedSecret(), credential.accessKeyId()), credential.accessKeyId())))
                 .filter(Boolean::booleanValue)
                 .count();
