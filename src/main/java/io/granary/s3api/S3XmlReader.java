@@ -145,6 +145,9 @@ final class S3XmlReader {
                     if (event == XMLStreamConstants.START_ELEMENT) {
                         String name = reader.getLocalName();
                         if (name.equals("CORSRule")) {
+                            if (rule != null) {
+                                throw malformed(); // a rule inside a rule
+                            }
                             rule = new HashMap<>();
                             maxAge = null;
                         } else if (rule != null && name.equals("MaxAgeSeconds")) {

@@ -17,6 +17,7 @@ import reactor.netty.http.server.HttpServer;
  * <li>{@link BodyFraming} fails a request body whose chunked framing broke, so no upload commits
  * what arrived before the break.
  * <li>{@link AccessRecorder} writes the access log from what the connection actually sent.
+ * <li>{@link InterimResponses} keeps {@code Connection: close} off {@code 100 Continue}.
  * </ul>
  */
 @Component
@@ -25,6 +26,7 @@ class ServerPipeline implements NettyServerCustomizer {
     private static final String HANDLER = "granary.bodyReadTimeout";
     private static final String FRAMING = "granary.bodyFraming";
     private static final String ACCESS_LOG = "granary.accessLog";
+    private static final String INTERIM = "granary.interimResponses";
 
     private final GranaryProperties properties;
 
@@ -44,6 +46,7 @@ class ServerPipeline implements NettyServerCustomizer {
                 channel.pipeline().addAfter(NettyPipeline.HttpCodec, HANDLER, timeout.messages());
                 channel.pipeline().addAfter(HANDLER, FRAMING, new BodyFraming());
                 channel.pipeline().addAfter(FRAMING, ACCESS_LOG, new AccessRecorder());
+                channel.pipeline().addAfter(NettyPipeline.HttpCodec, INTERIM, InterimResponses.INSTANCE);
             }
         });
     }

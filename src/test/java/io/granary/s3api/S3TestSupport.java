@@ -82,6 +82,18 @@ abstract class S3TestSupport extends ApiTestSupport {
         }).build();
     }
 
+    /** S3's ETag of a multipart object cut into parts of {@code partSize}: the MD5 of the parts' MD5s, then -N. */
+    static String multipartEtag(byte[] data, int partSize) throws java.security.NoSuchAlgorithmException {
+        java.security.MessageDigest ofParts = java.security.MessageDigest.getInstance("MD5");
+        int parts = 0;
+        for (int offset = 0; offset < data.length; offset += partSize, parts++) {
+            java.security.MessageDigest part = java.security.MessageDigest.getInstance("MD5");
+            part.update(data, offset, Math.min(partSize, data.length - offset));
+            ofParts.update(part.digest());
+        }
+        return java.util.HexFormat.of().formatHex(ofParts.digest()) + "-" + parts;
+    }
+
     /** The outcome of a command a test ran. */
     record Run(int exitCode, String stdout, String stderr) {
     }
