@@ -4,7 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +31,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.model.BucketCannedACL;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -38,6 +48,7 @@ import software.amazon.awssdk.services.s3.model.Tag;
  */
 class S3TaggingTest extends S3TestSupport {
 
+    private String tenantName;
     private String tenantId;
     private String tenantKey;
     private Credential credential;
@@ -46,7 +57,8 @@ class S3TaggingTest extends S3TestSupport {
 
     @BeforeEach
     void credential() {
-        tenantId = createTenant(unique("tags"));
+        tenantName = unique("tags");
+        tenantId = createTenant(tenantName);
         tenantKey = createKey(tenantId, List.of("admin"), null);
         credential = newCredential(tenantId);
         s3 = client(credential);
@@ -257,6 +269,74 @@ class S3TaggingTest extends S3TestSupport {
             assertThat(delete.statusCode()).isEqualTo(403);
         }
         assertThat(tags("p")).containsExactly(Map.entry("a", "1"));
+    }
+
+    @Test
+    void putObjectTaggingNeedsAMatchingChecksumAndAWellFormedDocument() throws Exception {
+        s3.putObject(p -> p.bucket(bucket).key("c"), RequestBody.fromString("x"));
+        byte[] tagging = "<Tagging><TagSet><Tag><Key>a</Key><Value>1</Value></Tag></TagSet></Tagging>"
+                .getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> unchecked = signedRaw("PUT", "/" + bucket + "/c", "tagging=", tagging, Map.of());
+        assertThat(unchecked.statusCode()).isEqualTo(400);
+        assertThat(unchecked.body()).contains("<Code>InvalidRequest</Code>").contains("Content-MD5");
+        HttpResponse<String> wrong = signedRaw("PUT", "/" + bucket + "/c", "tagging=", tagging,
+                Map.of("Content-MD5", md5Base64("something else".getBytes(StandardCharsets.UTF_8))));
+        assertThat(wrong.body()).contains("<Code>BadDigest</Code>");
+        byte[] keyless = "<Tagging><TagSet><Tag><Value>1</Value></Tag></TagSet></Tagging>".getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> malformed = signedRaw("PUT", "/" + bucket + "/c", "tagging=", keyless,
+                Map.of("Content-MD5", md5Base64(keyless)));
+        assertThat(malformed.body()).contains("<Code>MalformedXML</Code>");
+        assertThat(tags("c")).isEmpty();
+
+        HttpResponse<String> checked = signedRaw("PUT", "/" + bucket + "/c", "tagging=", tagging,
+                Map.of("Content-MD5", md5Base64(tagging)));
+        assertThat(checked.statusCode()).as(checked.body()).isEqualTo(200);
+        assertThat(tags("c")).containsExactly(Map.entry("a", "1"));
+        HttpResponse<String> head = signedRaw("HEAD", "/" + bucket + "/c", "", new byte[0], Map.of());
+        assertThat(head.headers().firstValue("x-amz-tagging-count")).contains("1");
+        HttpResponse<String> listed = signedRaw("GET", "/" + bucket + "/c", "tagging=", new byte[0], Map.of());
+        assertThat(listed.body()).contains("<Tagging xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><TagSet><Tag>"
+                + "<Key>a</Key><Value>1</Value></Tag></TagSet></Tagging>");
+        HttpResponse<String> byVersion = signedRaw("GET", "/" + bucket + "/c", "tagging=&versionId=v1", new byte[0], Map.of());
+        assertThat(byVersion.statusCode()).isEqualTo(501);
+    }
+
+    @Test
+    void anonymousReadersOfAPublicBucketAreNotToldTheTagCount() throws Exception {
+        String open = unique("open");
+        s3.createBucket(b -> b.bucket(open).acl(BucketCannedACL.PUBLIC_READ));
+        s3.putObject(p -> p.bucket(open).key("pic").tagging("secret=1"), RequestBody.fromString("x"));
+        HttpResponse<String> anonymous = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(endpoint() + "/" + tenantName + "/" + open + "/pic")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(200);
+        assertThat(anonymous.headers().firstValue("x-amz-tagging-count")).isEmpty();
+        assertThat(s3.getObjectAsBytes(g -> g.bucket(open).key("pic")).response().tagCount()).isEqualTo(1);
+        HttpResponse<String> tagging = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(endpoint() + "/" + tenantName + "/" + open + "/pic?tagging")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(tagging.statusCode()).isEqualTo(403);
+    }
+
+    /** A request signed here with UNSIGNED-PAYLOAD, for what no SDK would send; the query as given, sorted. */
+    private HttpResponse<String> signedRaw(String method, String path, String query, byte[] body, Map<String, String> headers)
+            throws Exception {
+        String when = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").format(ZonedDateTime.now(ZoneOffset.UTC));
+        String scope = when.substring(0, 8) + "/us-east-1/s3/aws4_request";
+        String canonical = method + "\n" + path + "\n" + query + "\nhost:127.0.0.1:" + listener.port()
+                + "\nx-amz-content-sha256:UNSIGNED-PAYLOAD\nx-amz-date:" + when
+                + "\n\nhost;x-amz-content-sha256;x-amz-date\nUNSIGNED-PAYLOAD";
+        String signature = SigV4.signature(credential.secret(), when.substring(0, 8), "us-east-1", "s3",
+                SigV4.stringToSign(when, scope, canonical));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(endpoint() + path + (query.isEmpty() ? "" : "?" + query)))
+                .header("x-amz-date", when).header("x-amz-content-sha256", "UNSIGNED-PAYLOAD")
+                .header("Authorization", "AWS4-HMAC-SHA256 Credential=" + credential.accessKeyId() + "/" + scope
+                        + ", SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=" + signature)
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(request::header);
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String md5Base64(byte[] bytes) throws Exception {
+        return Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(bytes));
     }
 
     private org.springframework.test.web.reactive.server.WebTestClient.ResponseSpec patch(String key, Map<String, Object> body) {
