@@ -38,6 +38,7 @@ public enum ErrorCode {
     INVALID_BUCKET_NAME(HttpStatus.BAD_REQUEST, "invalid_bucket_name", "The bucket name breaks the naming rules."),
     INVALID_KEY(HttpStatus.BAD_REQUEST, "invalid_key", "The object key breaks the key rules."),
     INVALID_METADATA(HttpStatus.BAD_REQUEST, "invalid_metadata", "The user metadata is not valid."),
+    INVALID_TAG(HttpStatus.BAD_REQUEST, "invalid_tag", "The object tags are not valid."),
     INVALID_RANGE(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE, "invalid_range", "The range cannot be satisfied."),
     INVALID_COPY_RANGE(HttpStatus.BAD_REQUEST, "invalid_copy_range", "The copy source range is malformed or not within the source object."),
     INVALID_CURSOR(HttpStatus.BAD_REQUEST, "invalid_cursor", "The listing cursor is not valid."),
@@ -137,6 +138,7 @@ public enum ErrorCode {
             case INVALID_BUCKET_NAME -> "InvalidBucketName";
             case INVALID_KEY, INVALID_COPY_RANGE -> "InvalidArgument";
             case INVALID_RANGE -> "InvalidRange";
+            case INVALID_TAG -> "InvalidTag";
             case BAD_DIGEST -> "BadDigest";
             case INVALID_DIGEST -> "InvalidDigest";
             case INCOMPLETE_BODY -> "IncompleteBody";

@@ -43,9 +43,15 @@ class CachingObjectRepository implements ObjectRepository {
 
     @Override
     public Mono<StoredObject> updateMetadata(Bucket bucket, String key, String versionId, String contentType, String detectedType,
-                                             String cacheControl, Map<String, String> metadata, Instant lastModified) {
+                                             String cacheControl, Map<String, String> metadata, Map<String, String> tags,
+                                             Instant lastModified) {
         return changing(key(bucket.id(), key), () -> source.updateMetadata(bucket, key, versionId, contentType, detectedType,
-                cacheControl, metadata, lastModified));
+                cacheControl, metadata, tags, lastModified));
+    }
+
+    @Override
+    public Mono<StoredObject> updateTags(Bucket bucket, String key, String versionId, Map<String, String> tags) {
+        return changing(key(bucket.id(), key), () -> source.updateTags(bucket, key, versionId, tags));
     }
 
     @Override

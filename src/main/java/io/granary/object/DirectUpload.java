@@ -15,6 +15,7 @@ import java.util.Map;
  * @param contentType the normalized media type the bytes are declared as
  * @param cacheControl {@code Cache-Control} to serve the object with, or {@code null}
  * @param metadata user metadata (names without the {@code X-Meta-} prefix)
+ * @param tags the version's tags; records planned before tags existed have none (an empty map)
  * @param versionId the version the upload becomes; its blob location is {@link #location()}
  * @param staging store path where the client's bytes arrive: the version's own location when
  *     Granary receives them itself, a separate one when they come through a store URL that
@@ -29,8 +30,13 @@ public record DirectUpload(
         String contentType,
         String cacheControl,
         Map<String, String> metadata,
+        Map<String, String> tags,
         String versionId,
         String staging) {
+
+    public DirectUpload {
+        tags = tags == null ? Map.of() : tags;
+    }
 
     /** Where the version's bytes finally lie: a location written once and never by a client. */
     public BlobLocation location() {
@@ -49,13 +55,13 @@ public record DirectUpload(
 
     /** This upload with its bytes arriving at a fresh location of their own. */
     public DirectUpload stagedElsewhere() {
-        return new DirectUpload(tenantId, bucketId, bucketName, key, size, contentType, cacheControl, metadata, versionId,
+        return new DirectUpload(tenantId, bucketId, bucketName, key, size, contentType, cacheControl, metadata, tags, versionId,
                 BlobLocation.of(tenantId, bucketId, Ids.newId()).path());
     }
 
     /** This upload with its size fixed at last: a multipart upload knows it only on completion. */
     public DirectUpload withSize(long newSize) {
-        return new DirectUpload(tenantId, bucketId, bucketName, key, newSize, contentType, cacheControl, metadata, versionId,
+        return new DirectUpload(tenantId, bucketId, bucketName, key, newSize, contentType, cacheControl, metadata, tags, versionId,
                 staging);
     }
 }

@@ -70,12 +70,12 @@ public class DirectUploadService {
      * Applies the upload rules to a direct upload of {@code size} bytes to {@code key} in
      * {@code bucket} (the caller has checked the right to write there) and fixes its version:
      * {@code invalid_key}, {@code invalid_request} (size, type, cache control),
-     * {@code invalid_metadata}, 415 {@code unsupported_media_type}, 413
+     * {@code invalid_metadata}, {@code invalid_tag}, 415 {@code unsupported_media_type}, 413
      * {@code entity_too_large} or {@code quota_exceeded}. The bytes are to arrive at the
      * version's own location; see {@link DirectUpload#stagedElsewhere()}.
      */
     public Mono<DirectUpload> plan(Bucket bucket, String key, Long size, String contentType, String cacheControl,
-                                   Map<String, String> metadata) {
+                                   Map<String, String> metadata, Map<String, String> tags) {
         return Mono.defer(() -> {
             ObjectKeys.require(key);
             if (size == null || size < 0) {
@@ -85,9 +85,10 @@ public class DirectUploadService {
             requireWithinLimit(bucket, size);
             String cache = ObjectAttributes.cacheControl(cacheControl);
             Map<String, String> meta = UserMetadata.require(metadata == null ? Map.of() : metadata);
+            Map<String, String> tagSet = ObjectTags.require(tags);
             String versionId = WriteProtocol.newVersionId();
             DirectUpload upload = new DirectUpload(bucket.tenantId(), bucket.id(), bucket.name(), key, size, type, cache,
-                    meta, versionId, WriteProtocol.newVersion(bucket, versionId).path());
+                    meta, tagSet, versionId, WriteProtocol.newVersion(bucket, versionId).path());
             return quotas.precheck(bucket, size, Mono.defer(() -> objects.find(bucket, key).map(StoredObject::size)))
                     .thenReturn(upload);
         });
@@ -235,7 +236,8 @@ public class DirectUploadService {
                         sniffer.verify();
                         return new StoredObject(null, upload.tenantId(), upload.bucketId(), upload.key(), digest.size(),
                                 etag != null ? etag : digest.md5Hex(), digest.sha256Hex(), type, sniffer.detected(), upload.cacheControl(),
-                                upload.metadata(), upload.versionId(), upload.location().path(), WriteProtocol.now());
+                                upload.metadata(), upload.tags(), upload.versionId(), upload.location().path(),
+                                WriteProtocol.now());
                     }));
         });
     }

@@ -85,6 +85,7 @@ class MongoObjectRepository implements ObjectRepository, IndexedCollection {
                 .set("detectedType", record.detectedType())
                 .set("cacheControl", record.cacheControl())
                 .set("metadata", record.metadata())
+                .set("tags", record.tags())
                 .set("versionId", record.versionId())
                 .set("blob", record.blob())
                 .set("lastModified", record.lastModified());
@@ -93,10 +94,20 @@ class MongoObjectRepository implements ObjectRepository, IndexedCollection {
     @Override
     public Mono<StoredObject> updateMetadata(Bucket bucket, String key, String versionId, String contentType,
                                              String detectedType, String cacheControl, Map<String, String> metadata,
-                                             Instant lastModified) {
+                                             Map<String, String> tags, Instant lastModified) {
         Update update = new Update().set("contentType", contentType).set("detectedType", detectedType)
                 .set("cacheControl", cacheControl)
-                .set("metadata", metadata).set("lastModified", lastModified);
+                .set("metadata", metadata).set("tags", tags).set("lastModified", lastModified);
+        return ofVersion(bucket, key, versionId, update);
+    }
+
+    @Override
+    public Mono<StoredObject> updateTags(Bucket bucket, String key, String versionId, Map<String, String> tags) {
+        return ofVersion(bucket, key, versionId, new Update().set("tags", tags));
+    }
+
+    /** Applies {@code update} to the key's record only while {@code versionId} is its current version. */
+    private Mono<StoredObject> ofVersion(Bucket bucket, String key, String versionId, Update update) {
         return mongo.findAndModify(byKey(bucket.tenantId(), bucket.id(), key).addCriteria(Criteria.where("versionId").is(versionId)),
                 update,
                 FindAndModifyOptions.options().returnNew(true), StoredObject.class)

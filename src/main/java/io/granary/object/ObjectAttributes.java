@@ -18,7 +18,7 @@ import org.springframework.http.MediaType;
 final class ObjectAttributes {
 
     static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
-    private static final Set<String> PATCHABLE = Set.of("contentType", "cacheControl", "metadata");
+    private static final Set<String> PATCHABLE = Set.of("contentType", "cacheControl", "metadata", "tags");
 
     private ObjectAttributes() {
     }

@@ -45,6 +45,8 @@ public class ObjectHandler {
                 length >= 0 ? length : null,
                 headers.getFirst(HttpHeaders.CACHE_CONTROL),
                 userMetadata(headers),
+                // A REST PUT has no way to send tags: the new version has none, as S3's has none it was not sent.
+                null,
                 ExpectedDigests.parse(headers.getFirst("Content-MD5"), headers.getFirst("X-Checksum-Sha256")),
                 ObjectHttp.writeCondition(headers));
         Flux<DataBuffer> body = Requests.body(request);
@@ -225,6 +227,7 @@ public class ObjectHandler {
         body.put("detectedType", object.detectedType());
         body.put("cacheControl", object.cacheControl());
         body.put("metadata", object.metadata());
+        body.put("tags", object.tags());
         body.put("versionId", object.versionId());
         body.put("lastModified", object.lastModified());
         return body;

@@ -24,12 +24,19 @@ public interface ObjectRepository {
     Mono<StoredObject> commit(StoredObject record, WriteCondition condition);
 
     /**
-     * Replaces the editable metadata of version {@code versionId} without touching the bytes
-     * (and records what its bytes were detected as, which may just have been learnt for an
-     * older record); empty when that version is no longer the current one.
+     * Replaces the editable metadata and the tags of version {@code versionId} without touching
+     * the bytes (and records what its bytes were detected as, which may just have been learnt
+     * for an older record); empty when that version is no longer the current one.
      */
     Mono<StoredObject> updateMetadata(Bucket bucket, String key, String versionId, String contentType, String detectedType,
-                                      String cacheControl, Map<String, String> metadata, Instant lastModified);
+                                      String cacheControl, Map<String, String> metadata, Map<String, String> tags,
+                                      Instant lastModified);
+
+    /**
+     * Replaces the tags of version {@code versionId} and nothing else (not even its last-modified
+     * time, as S3 keeps it on a tag change); empty when that version is no longer the current one.
+     */
+    Mono<StoredObject> updateTags(Bucket bucket, String key, String versionId, Map<String, String> tags);
 
     /** Removes the current version; completes with the removed record, or empty. */
     Mono<StoredObject> remove(Bucket bucket, String key);

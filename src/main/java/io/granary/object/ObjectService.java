@@ -76,6 +76,7 @@ public class ObjectService {
             String contentType = ObjectAttributes.contentType(bucket, request.contentType());
             Long maxSize = ObjectAttributes.uploadLimit(principal, bucket, contentType);
             Map<String, String> metadata = UserMetadata.require(request.metadata());
+            Map<String, String> tags = ObjectTags.require(request.tags());
             String cacheControl = ObjectAttributes.cacheControl(request.cacheControl());
             Long declared = request.contentLength();
             if (declared != null && maxSize != null && declared > maxSize) {
@@ -102,7 +103,8 @@ public class ObjectService {
                             request.digests().verify(md5, sha256);
                             sniffer.verify();
                             return new StoredObject(null, bucket.tenantId(), bucket.id(), key, digest.size(), md5, sha256,
-                                    contentType, sniffer.detected(), cacheControl, metadata, versionId, location.path(), now());
+                                    contentType, sniffer.detected(), cacheControl, metadata, tags, versionId, location.path(),
+                                    now());
                         });
                 // Sniffed as it arrives, before the digest batches it: a contradiction stops the
                 // upload after its first 8 KiB.
@@ -173,10 +175,12 @@ public class ObjectService {
     }
 
     /**
-     * Applies a PATCH of {@code contentType}, {@code cacheControl} and {@code metadata} to the
-     * current version without touching its bytes. An absent field is kept; {@code null} clears
-     * cache control or metadata. The update is conditional on the version it was merged with,
-     * so a concurrent overwrite is never given the old version's metadata.
+     * Applies a PATCH of {@code contentType}, {@code cacheControl}, {@code metadata} and
+     * {@code tags} to the current version without touching its bytes. An absent field is kept;
+     * {@code null} clears cache control, metadata or tags. A PATCH of tags alone keeps the last
+     * modified time, as S3 keeps it on a tag change; any other field sets it. The update is
+     * conditional on the version it was merged with, so a concurrent overwrite is never given
+     * the old version's metadata.
      */
     public Mono<StoredObject> updateMetadata(Principal principal, String bucketName, String key, Map<String, Object> patch) {
         ObjectAttributes.requirePatchable(patch);
@@ -197,16 +201,21 @@ public class ObjectService {
                                 : current.cacheControl();
                         Map<String, String> meta = patch.containsKey("metadata")
                                 ? UserMetadata.require(ObjectAttributes.strings(patch, "metadata")) : current.metadata();
+                        Map<String, String> tags = patch.containsKey("tags")
+                                ? ObjectTags.require(ObjectAttributes.strings(patch, "tags")) : current.tags();
+                        if (patch.size() == 1 && patch.containsKey("tags")) {
+                            return objects.updateTags(bucket, key, current.versionId(), tags);
+                        }
                         if (!patch.containsKey("contentType")) {
                             return objects.updateMetadata(bucket, key, current.versionId(), type, current.detectedType(),
-                                    cache, meta, now());
+                                    cache, meta, tags, now());
                         }
                         // A new declared type must fit the bytes as an upload's would.
                         return withDetectedType(current)
                                 .flatMap(known -> {
                                     requireFits(known, type);
                                     return objects.updateMetadata(bucket, key, known.versionId(), type,
-                                            known.detectedType(), cache, meta, now());
+                                            known.detectedType(), cache, meta, tags, now());
                                 })
                                 // The version's bytes went away under us: it was replaced, so merge again.
                                 .onErrorResume(ObjectService::blobMissing, error -> Mono.empty());
@@ -215,6 +224,28 @@ public class ObjectService {
             return attempt.switchIfEmpty(attempt).switchIfEmpty(attempt)
                     .switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.PRECONDITION_FAILED,
                             "The object kept changing; retry the update.")));
+        });
+    }
+
+    /**
+     * Replaces the tags of the current version ({@code null} or empty removes them), changing
+     * nothing else: not the bytes, ETag, version or last-modified time. Needs {@code write}; a
+     * signed URL never changes tags. Conditional on the version it read, like
+     * {@link #updateMetadata}: a version replaced meanwhile is read again, a few times.
+     */
+    public Mono<StoredObject> replaceTags(Principal principal, String bucketName, String key, Map<String, String> tags) {
+        if (principal instanceof Principal.Grant) {
+            return Mono.error(new GranaryException(ErrorCode.SIGNED_URL_MISMATCH, "A signed URL cannot change tags."));
+        }
+        ObjectKeys.require(key);
+        Map<String, String> valid = ObjectTags.require(tags);
+        return buckets.resolve(principal, bucketName, Permission.WRITE).flatMap(bucket -> {
+            Mono<StoredObject> attempt = Mono.defer(() -> objects.find(bucket, key)
+                    .switchIfEmpty(Mono.error(() -> notFound(key)))
+                    .flatMap(current -> objects.updateTags(bucket, key, current.versionId(), valid)));
+            return attempt.switchIfEmpty(attempt).switchIfEmpty(attempt)
+                    .switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.PRECONDITION_FAILED,
+                            "The object kept changing; retry the tag change.")));
         });
     }
 
@@ -256,9 +287,16 @@ public class ObjectService {
         });
     }
 
-    /** Server-side copy into {@code targetBucket}, following the same write protocol. */
+    /** Server-side copy into {@code targetBucket}, following the same write protocol; the copy keeps the source's tags. */
     public Mono<StoredObject> copy(Principal principal, String sourceBucketName, String sourceKey,
                                    String targetBucketName, String targetKey) {
+        return copy(principal, sourceBucketName, sourceKey, targetBucketName, targetKey, null);
+    }
+
+    /** As above, the copy getting {@code tags} instead of the source's unless they are {@code null}. */
+    public Mono<StoredObject> copy(Principal principal, String sourceBucketName, String sourceKey,
+                                   String targetBucketName, String targetKey, Map<String, String> tags) {
+        Map<String, String> tagSet = tags == null ? null : ObjectTags.require(tags);
         ObjectKeys.require(sourceKey);
         ObjectKeys.require(targetKey);
         return stat(principal, sourceBucketName, sourceKey).map(FoundObject::object).flatMap(found ->
@@ -269,18 +307,18 @@ public class ObjectService {
                                 "The object is larger than the target bucket's maximum of " + target.maxObjectSize() + " bytes.");
                     }
                     return withDetectedType(found).onErrorMap(ObjectService::blobMissing, e -> notFound(sourceKey))
-                            .flatMap(source -> copyInto(target, targetKey, source));
+                            .flatMap(source -> copyInto(target, targetKey, source, tagSet == null ? source.tags() : tagSet));
                 }));
     }
 
-    private Mono<StoredObject> copyInto(Bucket target, String targetKey, StoredObject source) {
+    private Mono<StoredObject> copyInto(Bucket target, String targetKey, StoredObject source, Map<String, String> tags) {
         // A copy is a write like an upload: its declared type must fit its bytes.
         requireFits(source, source.contentType());
         String versionId = WriteProtocol.newVersionId();
         BlobLocation location = WriteProtocol.newVersion(target, versionId);
         StoredObject record = new StoredObject(null, target.tenantId(), target.id(), targetKey, source.size(),
                 source.etag(), source.sha256(), source.contentType(), source.detectedType(), source.cacheControl(),
-                source.metadata(), versionId, location.path(), now());
+                source.metadata(), tags, versionId, location.path(), now());
         return blobs.copy(source.location(), location, WriteProtocol.blobMetadata(target, targetKey))
                 .onErrorMap(ObjectService::blobMissing, e -> notFound(source.key()))
                 .then(protocol.publish(target, targetKey, location, new WriteCondition.None(), Mono.just(record)));

@@ -9,6 +9,8 @@ import java.util.Map;
  * @param contentLength declared length, or {@code null} when the body is chunked
  * @param cacheControl {@code Cache-Control} to serve the object with, or {@code null}
  * @param metadata user metadata (names without the {@code X-Meta-} prefix)
+ * @param tags the new version's tags; {@code null} or empty for none (a new version never
+ *     inherits the tags of the one it replaces)
  * @param digests declared checksums to verify
  * @param condition precondition for making the new version visible
  */
@@ -17,6 +19,7 @@ public record PutRequest(
         Long contentLength,
         String cacheControl,
         Map<String, String> metadata,
+        Map<String, String> tags,
         ExpectedDigests digests,
         WriteCondition condition) {
 }

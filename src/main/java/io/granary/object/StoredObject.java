@@ -17,6 +17,8 @@ import org.springframework.data.mongodb.core.mapping.Document;
  *     ({@code text/plain} or {@code application/octet-stream} when unrecognised); {@code null}
  *     for an empty object and for records written before detection was recorded
  * @param metadata user metadata, lowercase names without the {@code x-meta-} prefix
+ * @param tags the version's tags ({@link ObjectTags}); never {@code null} here: records written
+ *     before tags existed have none, which reads as an empty map
  * @param versionId id of this version; also the last segment of {@link #blob}
  * @param blob store path of the bytes
  */
@@ -33,9 +35,14 @@ public record StoredObject(
         String detectedType,
         String cacheControl,
         Map<String, String> metadata,
+        Map<String, String> tags,
         String versionId,
         String blob,
         Instant lastModified) {
+
+    public StoredObject {
+        tags = tags == null ? Map.of() : tags;
+    }
 
     public BlobLocation location() {
         return new BlobLocation(blob);
@@ -44,7 +51,7 @@ public record StoredObject(
     /** This record with the detected type filled in. */
     StoredObject withDetectedType(String detected) {
         return new StoredObject(id, tenantId, bucketId, key, size, etag, sha256, contentType, detected, cacheControl,
-                metadata, versionId, blob, lastModified);
+                metadata, tags, versionId, blob, lastModified);
     }
 
     /** The ETag as sent in headers: the quoted hex MD5. */

@@ -4,12 +4,7 @@ import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import io.granary.object.ObjectService;
 import io.granary.web.Requests;
-import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
 import java.util.Map;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -34,7 +29,7 @@ final class S3BatchDelete {
     Mono<ServerResponse> delete(ServerRequest request, String bucket) {
         return S3XmlReader.read(request, MAX_BODY, "DeleteObjects")
                 .flatMap(body -> {
-                    verifyChecksum(request.headers().asHttpHeaders(), body);
+                    S3BodyChecksum.require(request.headers().asHttpHeaders(), body, "nothing was deleted");
                     S3XmlReader.DeleteRequest asked = S3XmlReader.delete(body);
                     if (asked.keys().isEmpty() || asked.keys().size() > 1000) {
                         throw new GranaryException(ErrorCode.MALFORMED_XML, "A DeleteObjects request names 1 to 1,000 keys.");
@@ -63,31 +58,5 @@ final class S3BatchDelete {
                     .element("Message", failure.get("detail")).close("Error");
         }
         return xml.end("DeleteResult");
-    }
-
-    private static void verifyChecksum(HttpHeaders headers, byte[] body) {
-        String md5 = headers.getFirst("Content-MD5");
-        if (md5 != null) {
-            if (!md5.strip().equals(Base64.getEncoder().encodeToString(md5(body)))) {
-                throw new GranaryException(ErrorCode.BAD_DIGEST, "The body's MD5 does not match Content-MD5; nothing was deleted.");
-            }
-            return;
-        }
-        S3Payload.DeclaredChecksum declared = S3Payload.declared(headers);
-        if (declared != null) {
-            declared.checksum().update(ByteBuffer.wrap(body));
-            declared.checksum().verify(declared.value());
-            return;
-        }
-        throw new GranaryException(ErrorCode.INVALID_REQUEST,
-                "Missing required header for this request: Content-MD5 or an x-amz-checksum-* header.");
-    }
-
-    private static byte[] md5(byte[] body) {
-        try {
-            return MessageDigest.getInstance("MD5").digest(body);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("MD5 is required of every JVM", e);
-        }
     }
 }

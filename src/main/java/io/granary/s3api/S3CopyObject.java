@@ -20,6 +20,8 @@ import reactor.core.publisher.Mono;
  * conditions checked against the source. {@code x-amz-metadata-directive: REPLACE} takes the
  * content type, cache control and user metadata from the request; a copy of an object onto
  * itself with it changes only its metadata (the bytes are not copied).
+ * {@code x-amz-tagging-directive: REPLACE} gives the copy the tags of {@code x-amz-tagging}
+ * (none without it); {@code COPY}, the default, the source's.
  */
 final class S3CopyObject {
 
@@ -37,6 +39,7 @@ final class S3CopyObject {
         if (directive != null && !replace && !directive.equalsIgnoreCase("COPY")) {
             throw new GranaryException(ErrorCode.INVALID_REQUEST, "x-amz-metadata-directive must be COPY or REPLACE.");
         }
+        Map<String, String> tags = replacedTags(headers);
         boolean onto = source.equals(target);
         if (onto && !replace) {
             throw new GranaryException(ErrorCode.INVALID_REQUEST, "This copy request is illegal because it is trying to copy an"
@@ -47,17 +50,31 @@ final class S3CopyObject {
                 .map(FoundObject::object)
                 .doOnNext(found -> S3CopySource.requireConditions(headers, found))
                 .flatMap(found -> onto ? Mono.just(found)
-                        : objects.copy(principal, source.bucket(), source.key(), target.bucket(), target.key()))
+                        : objects.copy(principal, source.bucket(), source.key(), target.bucket(), target.key(), tags))
                 .flatMap(copied -> replace
-                        ? objects.updateMetadata(principal, target.bucket(), target.key(), replacement(headers)) : Mono.just(copied))
+                        ? objects.updateMetadata(principal, target.bucket(), target.key(), replacement(headers, onto ? tags : null))
+                        : Mono.just(copied))
                 .flatMap(copied -> ServerResponse.ok().contentType(MediaType.APPLICATION_XML)
                         .bodyValue(S3Xml.document("CopyObjectResult")
                                 .element("LastModified", S3ListOperations.TIMESTAMP.format(copied.lastModified()))
                                 .element("ETag", copied.quotedEtag()).end("CopyObjectResult")));
     }
 
-    /** The attributes a REPLACE copy takes from the request, as a metadata patch. */
-    private static Map<String, Object> replacement(HttpHeaders headers) {
+    /** The tags of {@code x-amz-tagging-directive: REPLACE}; {@code null} to copy the source's. */
+    private static Map<String, String> replacedTags(HttpHeaders headers) {
+        String directive = headers.getFirst("x-amz-tagging-directive");
+        if (directive == null || directive.equalsIgnoreCase("COPY")) {
+            return null;
+        }
+        if (!directive.equalsIgnoreCase("REPLACE")) {
+            throw new GranaryException(ErrorCode.INVALID_REQUEST, "x-amz-tagging-directive must be COPY or REPLACE.");
+        }
+        Map<String, String> tags = S3ObjectTagging.fromHeader(headers);
+        return tags == null ? Map.of() : tags;
+    }
+
+    /** The attributes a REPLACE copy takes from the request, as a metadata patch ({@code tags} too unless {@code null}). */
+    private static Map<String, Object> replacement(HttpHeaders headers, Map<String, String> tags) {
         Map<String, Object> patch = new LinkedHashMap<>();
         String type = headers.getFirst(HttpHeaders.CONTENT_TYPE);
         if (type != null) {
@@ -65,6 +82,9 @@ final class S3CopyObject {
         }
         patch.put("cacheControl", headers.getFirst(HttpHeaders.CACHE_CONTROL));
         patch.put("metadata", S3ObjectOperations.metadata(headers));
+        if (tags != null) {
+            patch.put("tags", tags);
+        }
         return patch;
     }
 }

@@ -40,13 +40,14 @@ final class S3Dispatcher {
     private final S3MultipartListing uploads;
     private final S3PartCopy partCopies;
     private final S3Acls acls;
+    private final S3ObjectTagging tagging;
     private final S3BucketCors cors;
     private final CorsPolicy corsPolicy;
 
     S3Dispatcher(S3Addressing addressing, S3Authenticator authenticator, S3PublicReads publicReads, S3BucketOperations buckets,
                  S3ObjectOperations objects, S3ListOperations listings, S3BatchDelete batchDelete, S3CopyObject copies,
-                 S3Multipart multipart, S3MultipartListing uploads, S3PartCopy partCopies, S3Acls acls, S3BucketCors cors,
-                 CorsPolicy corsPolicy) {
+                 S3Multipart multipart, S3MultipartListing uploads, S3PartCopy partCopies, S3Acls acls, S3ObjectTagging tagging,
+                 S3BucketCors cors, CorsPolicy corsPolicy) {
         this.addressing = addressing;
         this.authenticator = authenticator;
         this.publicReads = publicReads;
@@ -59,6 +60,7 @@ final class S3Dispatcher {
         this.uploads = uploads;
         this.partCopies = partCopies;
         this.acls = acls;
+        this.tagging = tagging;
         this.cors = cors;
         this.corsPolicy = corsPolicy;
     }
@@ -160,6 +162,17 @@ final class S3Dispatcher {
         }
         if (method == HttpMethod.GET && "acl".equals(subresource)) {
             return acls.objectAcl(request, path);
+        }
+        if ("tagging".equals(subresource)) {
+            if (method == HttpMethod.GET) {
+                return tagging.get(request, path);
+            }
+            if (method == HttpMethod.PUT) {
+                return tagging.put(request, path);
+            }
+            if (method == HttpMethod.DELETE) {
+                return tagging.delete(request, path);
+            }
         }
         if (method == HttpMethod.POST && "uploads".equals(subresource)) {
             return multipart.create(request, path);

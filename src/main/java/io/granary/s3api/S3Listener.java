@@ -58,7 +58,7 @@ public class S3Listener implements SmartLifecycle {
                 new S3BucketOperations(buckets, properties.region()), objectOperations,
                 new S3ListOperations(objects), new S3BatchDelete(objects), new S3CopyObject(objects),
                 new S3Multipart(multipart), new S3MultipartListing(multipart), new S3PartCopy(objects, multipart),
-                new S3Acls(buckets, objects), new S3BucketCors(buckets), corsPolicy);
+                new S3Acls(buckets, objects), new S3ObjectTagging(objects), new S3BucketCors(buckets), corsPolicy);
     }
 
     @Override

@@ -31,7 +31,8 @@ final class S3Multipart {
     Mono<ServerResponse> create(ServerRequest request, S3Path path) {
         HttpHeaders headers = request.headers().asHttpHeaders();
         MultipartService.Start start = new MultipartService.Start(path.key(), headers.getFirst(HttpHeaders.CONTENT_TYPE),
-                headers.getFirst(HttpHeaders.CACHE_CONTROL), S3ObjectOperations.metadata(headers));
+                headers.getFirst(HttpHeaders.CACHE_CONTROL), S3ObjectOperations.metadata(headers),
+                S3ObjectTagging.fromHeader(headers));
         return multipart.start(Requests.principal(request), path.bucket(), start)
                 .flatMap(upload -> xml(S3Xml.document("InitiateMultipartUploadResult").element("Bucket", path.bucket())
                         .element("Key", path.key()).element("UploadId", upload.id()).end("InitiateMultipartUploadResult")));

@@ -8,6 +8,7 @@ import io.granary.object.ObjectHttp;
 import io.granary.object.ObjectService;
 import io.granary.object.PutRequest;
 import io.granary.object.StoredObject;
+import io.granary.security.Principal;
 import io.granary.storage.ByteRange;
 import io.granary.web.Requests;
 import java.util.LinkedHashMap;
@@ -23,7 +24,8 @@ import reactor.core.publisher.Mono;
 /**
  * PutObject, GetObject, HeadObject and DeleteObject, on the same object service as the REST
  * API: an object written here is the same object there (key, bytes, ETag, content type, user
- * metadata: {@code x-amz-meta-*} here is {@code X-Meta-*} there, in lowercase as S3 keeps it).
+ * metadata: {@code x-amz-meta-*} here is {@code X-Meta-*} there, in lowercase as S3 keeps it;
+ * tags: {@code x-amz-tagging} here is {@code tags} there).
  */
 final class S3ObjectOperations {
 
@@ -39,7 +41,7 @@ final class S3ObjectOperations {
         HttpHeaders headers = request.headers().asHttpHeaders();
         S3Payload payload = S3Payload.of(request);
         PutRequest put = new PutRequest(headers.getFirst(HttpHeaders.CONTENT_TYPE), payload.length(),
-                headers.getFirst(HttpHeaders.CACHE_CONTROL), metadata(headers),
+                headers.getFirst(HttpHeaders.CACHE_CONTROL), metadata(headers), S3ObjectTagging.fromHeader(headers),
                 ExpectedDigests.s3(headers.getFirst("Content-MD5"), payload.signedSha256()),
                 ObjectHttp.writeCondition(headers));
         return objects.put(Requests.principal(request), path.bucket(), path.key(), put, payload.verifiedBody(false))
@@ -65,6 +67,10 @@ final class S3ObjectOperations {
         ServerResponse.BodyBuilder builder = ServerResponse.status(range == null ? HttpStatus.OK : HttpStatus.PARTIAL_CONTENT)
                 .headers(headers -> ObjectHeaders.describe(headers, object, object.cacheControl(), null, METADATA_PREFIX))
                 .contentLength(range == null ? object.size() : range.length());
+        if (!object.tags().isEmpty() && !(Requests.principal(request) instanceof Principal.Anonymous)) {
+            // Only to callers who may read the tags, as S3 answers; an anonymous reader may not.
+            builder.header(S3ObjectTagging.COUNT_HEADER, String.valueOf(object.tags().size()));
+        }
         if (range != null) {
             builder.header(HttpHeaders.CONTENT_RANGE, "bytes " + range.first() + "-" + range.last() + "/" + object.size());
         }

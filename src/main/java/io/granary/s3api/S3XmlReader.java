@@ -6,6 +6,7 @@ import io.granary.error.GranaryException;
 import io.granary.upload.PartRef;
 import io.granary.web.Requests;
 import java.io.ByteArrayInputStream;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -171,6 +172,53 @@ final class S3XmlReader {
             throw malformed();
         }
         return rules;
+    }
+
+    /**
+     * A PutObjectTagging request: its tags as listed (key, value), a key listed twice kept twice
+     * so that the object's rules can refuse it. A tag without a key or a value is malformed.
+     */
+    static List<Map.Entry<String, String>> tagging(byte[] xml) {
+        List<Map.Entry<String, String>> tags = new ArrayList<>();
+        try {
+            XMLStreamReader reader = FACTORY.createXMLStreamReader(new ByteArrayInputStream(xml));
+            try {
+                expectRoot(reader, "Tagging");
+                List<String> path = new ArrayList<>();
+                String key = null;
+                String value = null;
+                while (reader.hasNext()) {
+                    int event = reader.next();
+                    if (event == XMLStreamConstants.START_ELEMENT) {
+                        path.add(reader.getLocalName());
+                        String where = String.join("/", path);
+                        if (where.equals("TagSet/Tag")) {
+                            key = null;
+                            value = null;
+                        } else if (where.equals("TagSet/Tag/Key")) {
+                            key = reader.getElementText();
+                            path.remove(path.size() - 1);
+                        } else if (where.equals("TagSet/Tag/Value")) {
+                            value = reader.getElementText();
+                            path.remove(path.size() - 1);
+                        }
+                    } else if (event == XMLStreamConstants.END_ELEMENT && !path.isEmpty()) {
+                        if (String.join("/", path).equals("TagSet/Tag")) {
+                            if (key == null || value == null) {
+                                throw malformed();
+                            }
+                            tags.add(new AbstractMap.SimpleImmutableEntry<>(key, value));
+                        }
+                        path.remove(path.size() - 1);
+                    }
+                }
+            } finally {
+                reader.close();
+            }
+        } catch (XMLStreamException e) {
+            throw malformed();
+        }
+        return tags;
     }
 
     private static void expectRoot(XMLStreamReader reader, String root) throws XMLStreamException {

@@ -77,8 +77,17 @@ public class MultipartService {
         this.partUrlTtl = properties.multipart().partUrlTtl();
     }
 
-    /** What a client declares when starting: the key and how the object is to be served. */
-    public record Start(String key, String contentType, String cacheControl, Map<String, String> metadata) {
+    /**
+     * What a client declares when starting: the key, how the object is to be served, and its
+     * tags ({@code null} for none), all carried to the completed object.
+     */
+    public record Start(String key, String contentType, String cacheControl, Map<String, String> metadata,
+                        Map<String, String> tags) {
+
+        /** A start without tags. */
+        public Start(String key, String contentType, String cacheControl, Map<String, String> metadata) {
+            this(key, contentType, cacheControl, metadata, null);
+        }
     }
 
     /** A presigned URL for one part: {@code PUT} to {@code url} with {@code headers}, until {@code expiresAt}. */
@@ -127,7 +136,7 @@ public class MultipartService {
 
     /**
      * Starts an upload of {@code request.key()} with the rules of an upload of that object (key,
-     * type, metadata, cache control; 415 {@code unsupported_media_type} for a type the bucket
+     * type, metadata, cache control, tags; 415 {@code unsupported_media_type} for a type the bucket
      * refuses).
      */
     public Mono<MultipartUpload> start(Principal principal, String bucketName, Start request) {
@@ -143,7 +152,7 @@ public class MultipartService {
                                 Function<MultipartUpload, Map<String, String>> auditDetails) {
         return resolve(principal, bucketName)
                 .flatMap(bucket -> uploads.plan(bucket, request.key(), 0L, request.contentType(), request.cacheControl(),
-                        request.metadata()))
+                        request.metadata(), request.tags()))
                 .flatMap(plan -> store.createMultipart(plan.location(),
                                 Map.of("tenant", plan.tenantId(), "bucket", plan.bucketName(),
                                         "key", java.net.URLEncoder.encode(plan.key(), java.nio.charset.StandardCharsets.UTF_8)))

@@ -89,7 +89,7 @@ public class UploadIntentService {
         }
         return buckets.resolve(principal, bucketName, Permission.WRITE)
                 .flatMap(bucket -> uploads.plan(bucket, request.key(), request.size(), request.contentType(),
-                        request.cacheControl(), request.metadata()))
+                        request.cacheControl(), request.metadata(), null))
                 .flatMap(plan -> {
                     String id = Ids.newId();
                     Instant now = now();

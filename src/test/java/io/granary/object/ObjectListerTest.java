@@ -39,9 +39,13 @@ class ObjectListerTest extends ApiTestSupport {
 
         public Mono<StoredObject> updateMetadata(Bucket bucket, String key, String versionId, String contentType,
                                                  String detectedType, String cacheControl, Map<String, String> metadata,
-                                                 Instant lastModified) {
-            return real.updateMetadata(bucket, key, versionId, contentType, detectedType, cacheControl, metadata,
+                                                 Map<String, String> tags, Instant lastModified) {
+            return real.updateMetadata(bucket, key, versionId, contentType, detectedType, cacheControl, metadata, tags,
                     lastModified);
+        }
+
+        public Mono<StoredObject> updateTags(Bucket bucket, String key, String versionId, Map<String, String> tags) {
+            return real.updateTags(bucket, key, versionId, tags);
         }
 
         public Mono<StoredObject> remove(Bucket bucket, String key) {
