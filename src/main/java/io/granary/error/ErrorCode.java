@@ -60,6 +60,7 @@ public enum ErrorCode {
     INVALID_PART(HttpStatus.BAD_REQUEST, "invalid_part", "A listed part was not uploaded or its ETag does not match."),
     INVALID_PART_ORDER(HttpStatus.BAD_REQUEST, "invalid_part_order", "The parts must be listed in ascending order of part number."),
     INVALID_PART_NUMBER(HttpStatus.BAD_REQUEST, "invalid_part_number", "Part numbers go from 1 to 10,000."),
+    PART_NOT_SATISFIABLE(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE, "part_not_satisfiable", "The object has no part of that number."),
     PART_TOO_SMALL(HttpStatus.BAD_REQUEST, "part_too_small", "Every part but the last must have at least the minimum part size."),
     PART_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "part_too_large", "A part may have at most 5 GiB."),
     PART_SIZE_MISMATCH(HttpStatus.BAD_REQUEST, "part_size_mismatch", "Every part but the last must have the same size."),
@@ -138,6 +139,7 @@ public enum ErrorCode {
             case INVALID_BUCKET_NAME -> "InvalidBucketName";
             case INVALID_KEY, INVALID_COPY_RANGE -> "InvalidArgument";
             case INVALID_RANGE -> "InvalidRange";
+            case PART_NOT_SATISFIABLE -> "InvalidPartNumber";
             case INVALID_TAG -> "InvalidTag";
             case BAD_DIGEST -> "BadDigest";
             case INVALID_DIGEST -> "InvalidDigest";

@@ -11,6 +11,7 @@ import io.granary.storage.BlobStore;
 import io.granary.storage.PresignedPut;
 import io.granary.usage.QuotaService;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -191,12 +192,12 @@ public class DirectUploadService {
      * bytes' MD5: the same checks and protocol as {@link #complete}, but any failure deletes the
      * bytes (unless a record points at them), since the parts they were made of are gone.
      */
-    public Mono<StoredObject> publishAssembled(Bucket bucket, DirectUpload upload, String etag) {
+    public Mono<StoredObject> publishAssembled(Bucket bucket, DirectUpload upload, String etag, List<Long> partSizes) {
         if (upload.staged()) {
             return Mono.error(new IllegalArgumentException("assembled bytes lie at the version's own location"));
         }
         return protocol.publish(bucket, upload.key(), upload.location(), new WriteCondition.None(),
-                verified(bucket, upload, etag));
+                verified(bucket, upload, etag, partSizes));
     }
 
     /**
@@ -214,11 +215,14 @@ public class DirectUploadService {
 
     /** The record for the bytes at the version's location, once they passed every check. */
     private Mono<StoredObject> verified(Bucket bucket, DirectUpload upload) {
-        return verified(bucket, upload, null);
+        return verified(bucket, upload, null, null);
     }
 
-    /** As above, with {@code etag} as the record's ETag ({@code null}: the bytes' MD5). */
-    private Mono<StoredObject> verified(Bucket bucket, DirectUpload upload, String etag) {
+    /**
+     * As above, with {@code etag} as the record's ETag ({@code null}: the bytes' MD5) and the
+     * sizes of the parts it was assembled from ({@code null}: written whole).
+     */
+    private Mono<StoredObject> verified(Bucket bucket, DirectUpload upload, String etag, List<Long> partSizes) {
         return Mono.defer(() -> {
             // The bucket's rules may have changed since the upload was planned.
             String type = ObjectAttributes.contentType(bucket, upload.contentType());
@@ -237,7 +241,7 @@ public class DirectUploadService {
                         return new StoredObject(null, upload.tenantId(), upload.bucketId(), upload.key(), digest.size(),
                                 etag != null ? etag : digest.md5Hex(), digest.sha256Hex(), type, sniffer.detected(), upload.cacheControl(),
                                 upload.metadata(), upload.tags(), upload.versionId(), upload.location().path(),
-                                WriteProtocol.now());
+                                WriteProtocol.now(), partSizes);
                     }));
         });
     }

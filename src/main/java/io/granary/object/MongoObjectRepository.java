@@ -88,7 +88,8 @@ class MongoObjectRepository implements ObjectRepository, IndexedCollection {
                 .set("tags", record.tags())
                 .set("versionId", record.versionId())
                 .set("blob", record.blob())
-                .set("lastModified", record.lastModified());
+                .set("lastModified", record.lastModified())
+                .set("partSizes", record.partSizes());
     }
 
     @Override

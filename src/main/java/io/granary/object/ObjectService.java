@@ -104,7 +104,7 @@ public class ObjectService {
                             sniffer.verify();
                             return new StoredObject(null, bucket.tenantId(), bucket.id(), key, digest.size(), md5, sha256,
                                     contentType, sniffer.detected(), cacheControl, metadata, tags, versionId, location.path(),
-                                    now());
+                                    now(), null);
                         });
                 // Sniffed as it arrives, before the digest batches it: a contradiction stops the
                 // upload after its first 8 KiB.
@@ -318,7 +318,8 @@ public class ObjectService {
         BlobLocation location = WriteProtocol.newVersion(target, versionId);
         StoredObject record = new StoredObject(null, target.tenantId(), target.id(), targetKey, source.size(),
                 source.etag(), source.sha256(), source.contentType(), source.detectedType(), source.cacheControl(),
-                source.metadata(), tags, versionId, location.path(), now());
+                // The copy keeps the source's ETag, and so the parts that ETag counts.
+                source.metadata(), tags, versionId, location.path(), now(), source.partSizes());
         return blobs.copy(source.location(), location, WriteProtocol.blobMetadata(target, targetKey))
                 .onErrorMap(ObjectService::blobMissing, e -> notFound(source.key()))
                 .then(protocol.publish(target, targetKey, location, new WriteCondition.None(), Mono.just(record)));

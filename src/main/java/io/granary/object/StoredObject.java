@@ -1,8 +1,11 @@
 package io.granary.object;
 
 import io.granary.storage.BlobLocation;
+import io.granary.storage.ByteRange;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.data.annotation.Id;
 import org.springframework.data.mongodb.core.mapping.Document;
 
@@ -21,6 +24,8 @@ import org.springframework.data.mongodb.core.mapping.Document;
  *     before tags existed have none, which reads as an empty map
  * @param versionId id of this version; also the last segment of {@link #blob}
  * @param blob store path of the bytes
+ * @param partSizes the sizes of the parts a multipart upload was completed from, in order (what
+ *     S3's {@code partNumber} reads address); {@code null} for an object written whole
  */
 @Document("objects")
 public record StoredObject(
@@ -38,10 +43,29 @@ public record StoredObject(
         Map<String, String> tags,
         String versionId,
         String blob,
-        Instant lastModified) {
+        Instant lastModified,
+        List<Long> partSizes) {
 
     public StoredObject {
         tags = tags == null ? Map.of() : tags;
+    }
+
+    /**
+     * The bytes of part {@code number} (from 1) of an object completed from parts; an object
+     * written whole is one part. Empty when there is no such part.
+     */
+    public Optional<ByteRange> part(int number) {
+        List<Long> sizes = partSizes == null ? List.of(size) : partSizes;
+        if (number < 1 || number > sizes.size() || sizes.get(number - 1) == 0) {
+            return Optional.empty();
+        }
+        long first = sizes.subList(0, number - 1).stream().mapToLong(Long::longValue).sum();
+        return Optional.of(new ByteRange(first, first + sizes.get(number - 1) - 1));
+    }
+
+    /** How many parts the object was completed from; 1 for one written whole. */
+    public int partCount() {
+        return partSizes == null ? 1 : partSizes.size();
     }
 
     public BlobLocation location() {
@@ -51,7 +75,7 @@ public record StoredObject(
     /** This record with the detected type filled in. */
     StoredObject withDetectedType(String detected) {
         return new StoredObject(id, tenantId, bucketId, key, size, etag, sha256, contentType, detected, cacheControl,
-                metadata, tags, versionId, blob, lastModified);
+                metadata, tags, versionId, blob, lastModified, partSizes);
     }
 
     /** The ETag as sent in headers: the quoted hex MD5. */

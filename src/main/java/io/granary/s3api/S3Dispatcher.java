@@ -177,13 +177,13 @@ final class S3Dispatcher {
         if (method == HttpMethod.POST && "uploads".equals(subresource)) {
             return multipart.create(request, path);
         }
+        if ((method == HttpMethod.GET || method == HttpMethod.HEAD) && (subresource == null || subresource.equals("partNumber"))) {
+            return objects.get(request, path);
+        }
         if (subresource == null) {
             if (method == HttpMethod.PUT) {
                 return request.headers().firstHeader("x-amz-copy-source") == null ? objects.put(request, path)
                         : copies.copy(request, path);
-            }
-            if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
-                return objects.get(request, path);
             }
             if (method == HttpMethod.DELETE) {
                 return objects.delete(request, path);

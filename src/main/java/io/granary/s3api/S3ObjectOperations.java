@@ -14,6 +14,7 @@ import io.granary.web.Requests;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -30,6 +31,7 @@ import reactor.core.publisher.Mono;
 final class S3ObjectOperations {
 
     static final String METADATA_PREFIX = "x-amz-meta-";
+    static final String PARTS_COUNT_HEADER = "x-amz-mp-parts-count";
 
     private final ObjectService objects;
 
@@ -63,7 +65,10 @@ final class S3ObjectOperations {
     }
 
     private Mono<ServerResponse> respond(ServerRequest request, StoredObject object) {
-        ByteRange range = ObjectHttp.range(request, object);
+        Integer part = partNumber(request);
+        ByteRange range = part == null ? ObjectHttp.range(request, object) : object.part(part).orElseThrow(() ->
+                new GranaryException(ErrorCode.PART_NOT_SATISFIABLE, "The object has " + object.partCount()
+                        + " part(s), not a part " + part + "."));
         ServerResponse.BodyBuilder builder = ServerResponse.status(range == null ? HttpStatus.OK : HttpStatus.PARTIAL_CONTENT)
                 .headers(headers -> ObjectHeaders.describe(headers, object, object.cacheControl(), null, METADATA_PREFIX))
                 .contentLength(range == null ? object.size() : range.length());
@@ -74,10 +79,26 @@ final class S3ObjectOperations {
         if (range != null) {
             builder.header(HttpHeaders.CONTENT_RANGE, "bytes " + range.first() + "-" + range.last() + "/" + object.size());
         }
+        if (part != null) {
+            // How a client reading by parts (the Java SDK's multipart download) learns how many there are.
+            builder.header(PARTS_COUNT_HEADER, String.valueOf(object.partCount()));
+        }
         if (request.method() == HttpMethod.HEAD || object.size() == 0) {
             return builder.build();
         }
         return objects.open(object, range).flatMap(content -> builder.body(ObjectHttp.inserter(content)));
+    }
+
+    /** GetObject's and HeadObject's {@code partNumber}, or {@code null}; never together with a {@code Range}. */
+    private static Integer partNumber(ServerRequest request) {
+        Optional<String> value = request.queryParam("partNumber");
+        if (value.isEmpty()) {
+            return null;
+        }
+        if (request.headers().firstHeader(HttpHeaders.RANGE) != null) {
+            throw new GranaryException(ErrorCode.INVALID_REQUEST, "Cannot specify both Range header and partNumber query parameter.");
+        }
+        return S3Multipart.partNumber(request);
     }
 
     /** The {@code x-amz-meta-*} headers as user metadata, names in lowercase as S3 keeps them. */

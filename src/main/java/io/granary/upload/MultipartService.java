@@ -299,10 +299,11 @@ public class MultipartService {
                     long size = chosen.stream().mapToLong(StoredPart::size).sum();
                     DirectUpload sized = claimed.upload().withSize(size);
                     String etag = MultipartRules.etag(chosen);
+                    List<Long> partSizes = chosen.stream().map(StoredPart::size).toList();
                     Mono<Void> joined = uploads.precheck(bucket, sized)
                             .then(store.completeMultipart(sized.location(), claimed.storeUploadId(), chosen));
                     return joined
-                            .then(Mono.defer(() -> uploads.publishAssembled(bucket, sized, etag)
+                            .then(Mono.defer(() -> uploads.publishAssembled(bucket, sized, etag, partSizes)
                                     .onErrorResume(error -> repository.transition(claimed.id(),
                                                     MultipartUpload.State.COMPLETING, MultipartUpload.State.FAILED, now(),
                                                     list, null, error instanceof GranaryException g ? g.code().code()

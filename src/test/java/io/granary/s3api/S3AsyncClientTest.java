@@ -29,9 +29,9 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 /**
  * The AWS SDK for Java v2's asynchronous client with its own multipart support
  * ({@code multipartEnabled(true)}, the Java client rather than the CRT's), default checksum
- * settings: a 20 MiB file goes up in 5 MiB parts, reads back whole (through a client without
- * multipart: the multipart client downloads part by part with GetObject's partNumber, which
- * Granary answers 501) and by presigned ranged GET, and is the REST API's object with S3's
+ * settings: a 20 MiB file goes up in 5 MiB parts and reads back through the same client, which
+ * downloads part by part with GetObject's {@code partNumber}; also read whole by a client
+ * without multipart and by presigned ranged GET; it is the REST API's object with S3's
  * multipart ETag.
  */
 class S3AsyncClientTest extends S3TestSupport {
@@ -71,8 +71,20 @@ class S3AsyncClientTest extends S3TestSupport {
             String smallEtag = s3.putObject(p -> p.bucket(bucket).key("one.bin"), AsyncRequestBody.fromBytes(small)).join().eTag();
             assertThat(smallEtag).isEqualTo("\"" + HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(small)) + "\"");
 
-            // Read back by an asynchronous client without multipart: the multipart client downloads by
-            // GetObject with partNumber, which Granary does not serve yet (501, docs/s3.md).
+            // Read back by the multipart client: part by part, GetObject with partNumber.
+            ResponseBytes<GetObjectResponse> parts = s3.getObject(g -> g.bucket(bucket).key("twenty.bin"),
+                    AsyncResponseTransformer.toBytes()).join();
+            assertThat(parts.asByteArray()).isEqualTo(data);
+            GetObjectResponse third = s3.getObject(g -> g.bucket(bucket).key("twenty.bin").partNumber(3),
+                    AsyncResponseTransformer.toBytes()).join().response();
+            assertThat(third.partsCount()).isEqualTo(5);
+            assertThat(third.contentRange()).isEqualTo("bytes " + 10 * MIB + "-" + (15 * MIB - 1) + "/" + data.length);
+            assertThat(s3.headObject(h -> h.bucket(bucket).key("one.bin").partNumber(1)).join().contentLength()).isEqualTo(MIB);
+            assertThat(s3.headObject(h -> h.bucket(bucket).key("twenty.bin").partNumber(6)).handle((ok, error) -> error).join())
+                    .hasRootCauseInstanceOf(software.amazon.awssdk.services.s3.model.S3Exception.class)
+                    .rootCause().satisfies(e -> assertThat(((software.amazon.awssdk.services.s3.model.S3Exception) e).statusCode()).isEqualTo(416));
+
+            // And whole, by an asynchronous client without multipart.
             try (S3AsyncClient plain = S3AsyncClient.builder().endpointOverride(URI.create(endpoint())).region(Region.US_EAST_1)
                     .forcePathStyle(true).credentialsProvider(credentials).build()) {
                 ResponseBytes<GetObjectResponse> back = plain.getObject(g -> g.bucket(bucket).key("twenty.bin"),
