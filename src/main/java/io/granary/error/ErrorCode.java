@@ -83,6 +83,11 @@ public enum ErrorCode {
     NO_CORS_CONFIGURATION(HttpStatus.NOT_FOUND, "no_cors_configuration", "The bucket has no CORS rules."),
     CORS_FORBIDDEN(HttpStatus.FORBIDDEN, "cors_forbidden", "No CORS rule of the bucket allows this origin, method and headers."),
     MALFORMED_XML(HttpStatus.BAD_REQUEST, "malformed_xml", "The XML body is not well-formed or not the document expected."),
+    MALFORMED_POST_REQUEST(HttpStatus.BAD_REQUEST, "malformed_post_request", "The body is not well-formed multipart/form-data."),
+    INVALID_POST_FORM(HttpStatus.BAD_REQUEST, "invalid_post_form", "The POST form lacks a required field, has no file, or has a field that is not valid."),
+    INVALID_POLICY_DOCUMENT(HttpStatus.BAD_REQUEST, "invalid_policy_document", "The POST policy is not base64 of a valid policy document."),
+    POLICY_CONDITION_FAILED(HttpStatus.FORBIDDEN, "policy_condition_failed", "The POST form does not satisfy its policy, or the policy has expired."),
+    ENTITY_TOO_SMALL(HttpStatus.BAD_REQUEST, "entity_too_small", "The upload is smaller than its policy's content-length-range allows."),
     NOT_IMPLEMENTED(HttpStatus.NOT_IMPLEMENTED, "not_implemented", "The operation is not implemented."),
     PRECONDITION_FAILED(HttpStatus.PRECONDITION_FAILED, "precondition_failed", "A precondition did not hold."),
     METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "The method is not allowed here."),
@@ -120,7 +125,7 @@ public enum ErrorCode {
     public String s3Code() {
         return switch (this) {
             case UNAUTHENTICATED, INVALID_TOKEN, TOKEN_EXPIRED, INVALID_CREDENTIALS, FORBIDDEN, SIGNED_URL_INVALID,
-                 SIGNED_URL_MISMATCH, SIGNED_URL_EXPIRED -> "AccessDenied";
+                 SIGNED_URL_MISMATCH, SIGNED_URL_EXPIRED, POLICY_CONDITION_FAILED -> "AccessDenied";
             case SIGNATURE_MISMATCH -> "SignatureDoesNotMatch";
             case ACCESS_KEY_UNKNOWN -> "InvalidAccessKeyId";
             case REQUEST_TIME_SKEWED -> "RequestTimeTooSkewed";
@@ -128,6 +133,9 @@ public enum ErrorCode {
             case CONTENT_SHA256_MISMATCH -> "XAmzContentSHA256Mismatch";
             case NOT_IMPLEMENTED -> "NotImplemented";
             case MALFORMED_XML -> "MalformedXML";
+            case MALFORMED_POST_REQUEST -> "MalformedPOSTRequest";
+            case INVALID_POLICY_DOCUMENT -> "InvalidPolicyDocument";
+            case ENTITY_TOO_SMALL -> "EntityTooSmall";
             case NO_BUCKET_POLICY -> "NoSuchBucketPolicy";
             case NO_CORS_CONFIGURATION -> "NoSuchCORSConfiguration";
             case CORS_FORBIDDEN -> "AccessForbidden";
@@ -137,7 +145,7 @@ public enum ErrorCode {
             case OBJECT_NOT_FOUND, BLOB_NOT_FOUND -> "NoSuchKey";
             case UPLOAD_NOT_FOUND, UPLOAD_EXPIRED -> "NoSuchUpload";
             case INVALID_BUCKET_NAME -> "InvalidBucketName";
-            case INVALID_KEY, INVALID_COPY_RANGE -> "InvalidArgument";
+            case INVALID_KEY, INVALID_COPY_RANGE, INVALID_POST_FORM -> "InvalidArgument";
             case INVALID_RANGE -> "InvalidRange";
             case PART_NOT_SATISFIABLE -> "InvalidPartNumber";
             case INVALID_TAG -> "InvalidTag";

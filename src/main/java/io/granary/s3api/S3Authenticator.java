@@ -65,7 +65,12 @@ final class S3Authenticator {
      * agreed ({@code rate_limited}, S3's {@code SlowDown}, when they do not).
      */
     Mono<Principal> authenticate(ServerRequest request) {
-        return Mono.defer(() -> signer(request)).flatMap(principal -> rateLimiter.admit(principal).thenReturn(principal));
+        return admitted(Mono.defer(() -> signer(request)));
+    }
+
+    /** {@code signer} once its rate limits agreed. */
+    private Mono<Principal> admitted(Mono<Principal> signer) {
+        return signer.flatMap(principal -> rateLimiter.admit(principal).thenReturn(principal));
     }
 
     private Mono<Principal> signer(ServerRequest request) {
@@ -159,6 +164,16 @@ final class S3Authenticator {
             throw new GranaryException(ErrorCode.AUTHORIZATION_MALFORMED,
                     "The authorization must name Credential, SignedHeaders and Signature.");
         }
+        String[] scope = scope(credential, amzDate);
+        List<String> headers = Arrays.asList(signedHeaders.split(";"));
+        if (!headers.contains("host")) {
+            throw new GranaryException(ErrorCode.AUTHORIZATION_MALFORMED, "SignedHeaders must include host.");
+        }
+        return new Claim(scope[0], scope[1], scope[2], scope[3], headers, signature, amzDate, payloadHash);
+    }
+
+    /** A credential's parts: access key id, date, region, service; checked to be S3's and of {@code amzDate}'s day. */
+    private static String[] scope(String credential, String amzDate) {
         String[] scope = credential.split("/");
         if (scope.length != 5 || !scope[4].equals("aws4_request")) {
             throw new GranaryException(ErrorCode.AUTHORIZATION_MALFORMED,
@@ -171,11 +186,31 @@ final class S3Authenticator {
             throw new GranaryException(ErrorCode.AUTHORIZATION_MALFORMED,
                     "The Credential's date " + scope[1] + " is not the request's date " + amzDate.substring(0, 8) + ".");
         }
-        List<String> headers = Arrays.asList(signedHeaders.split(";"));
-        if (!headers.contains("host")) {
-            throw new GranaryException(ErrorCode.AUTHORIZATION_MALFORMED, "SignedHeaders must include host.");
-        }
-        return new Claim(scope[0], scope[1], scope[2], scope[3], headers, signature, amzDate, payloadHash);
+        return scope;
+    }
+
+    /**
+     * The signer of a POST form's policy (S3's browser uploads, which carry no {@code
+     * Authorization}): {@code x-amz-credential} names the credential and the scope, and {@code
+     * x-amz-signature} is the hex HMAC of the base64 policy itself under the scope's SigV4 signing
+     * key. The policy's expiration, not the request's time, bounds how long the signature is
+     * good. Admitted by the rate limits as any signer.
+     */
+    Mono<Principal> authenticatePolicy(String credential, String amzDate, String policy, String signature) {
+        parseAmzDate(amzDate);
+        String[] scope = scope(credential, amzDate);
+        return admitted(credentials.identify(scope[0])
+                .switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.ACCESS_KEY_UNKNOWN,
+                        "The AWS Access Key Id you provided does not exist in our records.")))
+                .map(identity -> {
+                    String expected = SigV4.signature(identity.secretAccessKey(), scope[1], scope[2], scope[3], policy);
+                    if (!SigV4.sameSignature(expected, signature.toLowerCase(java.util.Locale.ROOT))) {
+                        throw new GranaryException(ErrorCode.SIGNATURE_MISMATCH, "The request signature we calculated does not"
+                                + " match the signature you provided: x-amz-signature must be the hex HMAC-SHA256 of the policy"
+                                + " field as sent, under the SigV4 signing key of x-amz-credential's scope.");
+                    }
+                    return identity.principal();
+                }));
     }
 
     private Mono<Principal> verify(ServerRequest request, Claim claim) {

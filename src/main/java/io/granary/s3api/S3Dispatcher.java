@@ -13,7 +13,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Which S3 operation a request is (by method, addressed bucket and key, and subresource), after
- * its signature was checked; an unsigned request goes to {@link S3PublicReads} instead. Every
+ * its signature was checked; an unsigned request goes to {@link S3PublicReads} instead, and a
+ * browser form posted to a bucket, authorised by its own signed policy, to {@link S3PostObject}. Every
  * failure is rendered as S3 XML. An operation Granary does not offer is a
  * {@code 501 NotImplemented} naming it, never a 500 and never another operation's answer.
  */
@@ -43,11 +44,12 @@ final class S3Dispatcher {
     private final S3ObjectTagging tagging;
     private final S3BucketCors cors;
     private final CorsPolicy corsPolicy;
+    private final S3PostObject postObjects;
 
     S3Dispatcher(S3Addressing addressing, S3Authenticator authenticator, S3PublicReads publicReads, S3BucketOperations buckets,
                  S3ObjectOperations objects, S3ListOperations listings, S3BatchDelete batchDelete, S3CopyObject copies,
                  S3Multipart multipart, S3MultipartListing uploads, S3PartCopy partCopies, S3Acls acls, S3ObjectTagging tagging,
-                 S3BucketCors cors, CorsPolicy corsPolicy) {
+                 S3BucketCors cors, CorsPolicy corsPolicy, S3PostObject postObjects) {
         this.addressing = addressing;
         this.authenticator = authenticator;
         this.publicReads = publicReads;
@@ -63,6 +65,7 @@ final class S3Dispatcher {
         this.tagging = tagging;
         this.cors = cors;
         this.corsPolicy = corsPolicy;
+        this.postObjects = postObjects;
     }
 
     Mono<ServerResponse> handle(ServerRequest request) {
@@ -75,6 +78,11 @@ final class S3Dispatcher {
                 // Browsers send no credential with a preflight: it is answered before authentication.
                 return corsPolicy.answerPreflight(request.exchange(), null, address.bucket())
                         .then(Mono.defer(() -> ServerResponse.ok().build()));
+            }
+            if (S3PostObject.isPostObject(request, address)) {
+                // Authorised by the form's signed policy, whatever the headers say; the tenant is the credential's.
+                corsPolicy.decorate(request.exchange(), address.bucket());
+                return postObjects.post(request, address.bucket());
             }
             if (S3Authenticator.unsigned(request)) {
                 return publicReads.read(request, address);

@@ -53,12 +53,14 @@ public class S3Listener implements SmartLifecycle {
         this.resources = resources;
         this.customizers = customizers;
         S3ObjectOperations objectOperations = new S3ObjectOperations(objects);
-        this.dispatcher = new S3Dispatcher(new S3Addressing(properties.domain()), new S3Authenticator(credentials, rateLimiter, Clock.systemUTC()),
+        S3Authenticator authenticator = new S3Authenticator(credentials, rateLimiter, Clock.systemUTC());
+        this.dispatcher = new S3Dispatcher(new S3Addressing(properties.domain()), authenticator,
                 new S3PublicReads(anonymousReaders, objectOperations, corsPolicy),
                 new S3BucketOperations(buckets, properties.region()), objectOperations,
                 new S3ListOperations(objects), new S3BatchDelete(objects), new S3CopyObject(objects),
                 new S3Multipart(multipart), new S3MultipartListing(multipart), new S3PartCopy(objects, multipart),
-                new S3Acls(buckets, objects), new S3ObjectTagging(objects), new S3BucketCors(buckets), corsPolicy);
+                new S3Acls(buckets, objects), new S3ObjectTagging(objects), new S3BucketCors(buckets), corsPolicy,
+                new S3PostObject(authenticator, objects, Clock.systemUTC()));
     }
 
     @Override
