@@ -18,10 +18,7 @@ import org.springframework.http.MediaType;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.ResponseBytes;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
@@ -53,6 +50,7 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 class S3ApiTest extends S3TestSupport {
 
     private String tenantKey;
+    private Credential credential;
     private String accessKeyId;
     private String secret;
     private S3Client s3;
@@ -61,10 +59,10 @@ class S3ApiTest extends S3TestSupport {
     void credential() {
         String tenantId = createTenant(unique("s3api"));
         tenantKey = createKey(tenantId, List.of("admin"), null);
-        Credential credential = newCredential(tenantId);
+        credential = newCredential(tenantId);
         accessKeyId = credential.accessKeyId();
         secret = credential.secret();
-        s3 = client(secret);
+        s3 = signedPayloadClient(credential);
     }
 
     @AfterEach
@@ -72,17 +70,6 @@ class S3ApiTest extends S3TestSupport {
         s3.close();
     }
 
-    private S3Client client(String secretKey) {
-        return S3Client.builder()
-                .endpointOverride(URI.create(endpoint()))
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secretKey)))
-                .httpClient(UrlConnectionHttpClient.create())
-                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).chunkedEncodingEnabled(false).build())
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .build();
-    }
 
     @Test
     void bucketsAndObjectsAreTheRestApisOwn() {
@@ -196,12 +183,12 @@ class S3ApiTest extends S3TestSupport {
 
         // Another tenant's credential: the same bucket name does not exist for it.
         S3Exception notMine;
-        try (S3Client other = otherTenantsClient()) {
+        try (S3Client other = signedPayloadClient(newCredential())) {
             notMine = (S3Exception) catchS3(() -> other.headBucket(b -> b.bucket(bucket)));
         }
         assertThat(notMine.statusCode()).isEqualTo(404);
 
-        try (S3Client wrongSecret = client(secret.substring(1) + "x")) {
+        try (S3Client wrongSecret = signedPayloadClient(new Credential(accessKeyId, secret.substring(1) + "x"))) {
             S3Exception refused = (S3Exception) catchS3(() -> wrongSecret.putObject(p -> p.bucket(bucket).key("k"),
                     RequestBody.fromString("never stored")));
             assertThat(refused.statusCode()).isEqualTo(403);
@@ -308,17 +295,17 @@ class S3ApiTest extends S3TestSupport {
 
         s3.putObject(p -> p.bucket(bucket).key("still-here"), RequestBody.fromString("x"));
         byte[] malformed = "<Delete><Object><Key>still-here</Key></Object>".getBytes(StandardCharsets.UTF_8);
-        HttpResponse<String> broken = signedRaw("POST", "/" + bucket, "delete=", malformed,
+        HttpResponse<String> broken = signedRaw(credential, "POST", "/" + bucket, "delete=",
                 Map.of("Content-MD5", java.util.Base64.getEncoder().encodeToString(
-                        java.security.MessageDigest.getInstance("MD5").digest(malformed))));
+                        java.security.MessageDigest.getInstance("MD5").digest(malformed))), malformed);
         assertThat(broken.statusCode()).as(broken.body()).isEqualTo(400);
         assertThat(broken.body()).contains("<Code>MalformedXML</Code>");
         byte[] valid = "<Delete><Object><Key>still-here</Key></Object></Delete>".getBytes(StandardCharsets.UTF_8);
-        HttpResponse<String> unchecked = signedRaw("POST", "/" + bucket, "delete=", valid, Map.of());
+        HttpResponse<String> unchecked = signedRaw(credential, "POST", "/" + bucket, "delete=", Map.of(), valid);
         assertThat(unchecked.statusCode()).isEqualTo(400);
         assertThat(unchecked.body()).contains("<Code>InvalidRequest</Code>").contains("Content-MD5");
-        HttpResponse<String> wrongSum = signedRaw("POST", "/" + bucket, "delete=", valid,
-                Map.of("x-amz-checksum-crc32", "AAAAAA=="));
+        HttpResponse<String> wrongSum = signedRaw(credential, "POST", "/" + bucket, "delete=",
+                Map.of("x-amz-checksum-crc32", "AAAAAA=="), valid);
         assertThat(wrongSum.statusCode()).isEqualTo(400);
         assertThat(wrongSum.body()).contains("<Code>BadDigest</Code>");
         assertThat(s3.headObject(h -> h.bucket(bucket).key("still-here")).contentLength()).isEqualTo(1);
@@ -367,8 +354,8 @@ class S3ApiTest extends S3TestSupport {
                 RequestBody.fromString("the only part")).eTag(); // a whole payload, its SHA-256 signed
 
         byte[] claimed = "what was signed".getBytes(StandardCharsets.UTF_8);
-        HttpResponse<String> tampered = signedRaw("PUT", "/" + bucket + "/parts.bin", "partNumber=2&uploadId=" + uploadId,
-                "what was sent!!".getBytes(StandardCharsets.UTF_8), Map.of(), sha256Hex(new String(claimed, StandardCharsets.UTF_8)));
+        HttpResponse<String> tampered = signedRaw(credential, "PUT", "/" + bucket + "/parts.bin", "partNumber=2&uploadId=" + uploadId, Map.of(),
+                "what was sent!!".getBytes(StandardCharsets.UTF_8), sha256Hex(new String(claimed, StandardCharsets.UTF_8)));
         assertThat(tampered.statusCode()).as(tampered.body()).isEqualTo(400);
         assertThat(tampered.body()).contains("<Code>XAmzContentSHA256Mismatch</Code>");
         assertThat(s3.listParts(l -> l.bucket(bucket).key("parts.bin").uploadId(uploadId)).parts())
@@ -411,55 +398,16 @@ class S3ApiTest extends S3TestSupport {
                 RequestBody.fromString("checked by crc32c"));
         assertThat(s3.getObjectAsBytes(g -> g.bucket(bucket).key("summed")).asUtf8String()).isEqualTo("checked by crc32c");
 
-        HttpResponse<String> wrong = signedRaw("PUT", "/" + bucket + "/wrong", "", "some bytes".getBytes(StandardCharsets.UTF_8),
-                Map.of("x-amz-checksum-crc32", "AAAAAA=="));
+        HttpResponse<String> wrong = signedRaw(credential, "PUT", "/" + bucket + "/wrong", "",
+                Map.of("x-amz-checksum-crc32", "AAAAAA=="), "some bytes".getBytes(StandardCharsets.UTF_8));
         assertThat(wrong.statusCode()).as(wrong.body()).isEqualTo(400);
         assertThat(wrong.body()).contains("<Code>BadDigest</Code>").contains("x-amz-checksum-crc32");
         assertThatThrownBy(() -> s3.headObject(h -> h.bucket(bucket).key("wrong"))).isInstanceOf(NoSuchKeyException.class);
     }
 
-    /** A request signed here with UNSIGNED-PAYLOAD, for what no SDK would send. */
-    private HttpResponse<String> signedRaw(String method, String path, String query, byte[] body, Map<String, String> headers)
-            throws Exception {
-        return signedRaw(method, path, query, body, headers, "UNSIGNED-PAYLOAD");
-    }
 
-    /** A request signed here with the given payload hash, sorted query as given. */
-    private HttpResponse<String> signedRaw(String method, String path, String query, byte[] body, Map<String, String> headers,
-                                           String payloadHash) throws Exception {
-        String when = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
-                .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC));
-        String scope = when.substring(0, 8) + "/us-east-1/s3/aws4_request";
-        String canonical = method + "\n" + path + "\n" + query + "\nhost:127.0.0.1:" + listener.port()
-                + "\nx-amz-content-sha256:" + payloadHash + "\nx-amz-date:" + when
-                + "\n\nhost;x-amz-content-sha256;x-amz-date\n" + payloadHash;
-        String signature = SigV4.signature(secret, when.substring(0, 8), "us-east-1", "s3", SigV4.stringToSign(when, scope, canonical));
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(endpoint() + path + (query.isEmpty() ? "" : "?" + query)))
-                .header("x-amz-date", when).header("x-amz-content-sha256", payloadHash)
-                .header("Authorization", "AWS4-HMAC-SHA256 Credential=" + accessKeyId + "/" + scope
-                        + ", SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=" + signature)
-                .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
-        headers.forEach(request::header);
-        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
 
-    private S3Client otherTenantsClient() {
-        Credential other = newCredential();
-        return S3Client.builder().endpointOverride(URI.create(endpoint())).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(other.accessKeyId(), other.secret())))
-                .httpClient(UrlConnectionHttpClient.create())
-                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).chunkedEncodingEnabled(false).build())
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED).build();
-    }
 
-    private static Throwable catchS3(Runnable call) {
-        try {
-            call.run();
-        } catch (S3Exception e) {
-            return e;
-        }
-        throw new AssertionError("expected an S3 error");
-    }
 
     private static String md5Hex(String text) {
         return digestHex("MD5", text);

@@ -12,8 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -36,7 +34,6 @@ import org.junit.jupiter.api.Test;
  */
 class S3HostileInputTest extends S3TestSupport {
 
-    private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private final HttpClient raw = HttpClient.newHttpClient();
     private Credential credential;
@@ -46,8 +43,8 @@ class S3HostileInputTest extends S3TestSupport {
     void bucket() throws Exception {
         credential = newCredential();
         bucket = unique("h");
-        expectStatus(send(credential, "PUT", "/" + bucket, "", Map.of(), new byte[0]), 200);
-        expectStatus(send(credential, "PUT", "/" + bucket + "/keep", "", Map.of(), bytes("kept")), 200);
+        expectStatus(signedRaw(credential, "PUT", "/" + bucket, "", Map.of(), new byte[0]), 200);
+        expectStatus(signedRaw(credential, "PUT", "/" + bucket + "/keep", "", Map.of(), bytes("kept")), 200);
     }
 
     @Test
@@ -61,14 +58,14 @@ class S3HostileInputTest extends S3TestSupport {
         String huge = "<Delete><Object><Key>keep</Key></Object><!--" + "x".repeat(2 * 1024 * 1024) + "--></Delete>";
         for (String document : List.of(xxe, laughs, noKeys, huge)) {
             byte[] body = bytes(document);
-            expectError(send(credential, "POST", "/" + bucket, "delete=", Map.of("Content-MD5", md5Base64(body)), body),
+            expectError(signedRaw(credential, "POST", "/" + bucket, "delete=", Map.of("Content-MD5", md5Base64(body)), body),
                     400, "MalformedXML");
         }
-        expectStatus(send(credential, "HEAD", "/" + bucket + "/keep", "", Map.of(), new byte[0]), 200);
+        expectStatus(signedRaw(credential, "HEAD", "/" + bucket + "/keep", "", Map.of(), new byte[0]), 200);
 
         // CompleteMultipartUpload: nothing completes, the upload stays open with its part.
         String uploadId = start("assembled");
-        String etag = send(credential, "PUT", "/" + bucket + "/assembled", "partNumber=1&uploadId=" + uploadId, Map.of(),
+        String etag = signedRaw(credential, "PUT", "/" + bucket + "/assembled", "partNumber=1&uploadId=" + uploadId, Map.of(),
                 bytes("the only part")).headers().firstValue("ETag").orElseThrow();
         String part = "<Part><PartNumber>1</PartNumber><ETag>" + etag + "</ETag></Part>";
         for (String document : List.of("<CompleteMultipartUpload>" + part, "<Complete>" + part + "</Complete>",
@@ -77,19 +74,19 @@ class S3HostileInputTest extends S3TestSupport {
                         + "</ETag></Part></CompleteMultipartUpload>",
                 "<CompleteMultipartUpload><Part><ETag>" + etag + "</ETag></Part></CompleteMultipartUpload>",
                 "<CompleteMultipartUpload>" + part + "<!--" + "y".repeat(4 * 1024 * 1024) + "--></CompleteMultipartUpload>")) {
-            expectError(send(credential, "POST", "/" + bucket + "/assembled", "uploadId=" + uploadId, Map.of(), bytes(document)),
+            expectError(signedRaw(credential, "POST", "/" + bucket + "/assembled", "uploadId=" + uploadId, Map.of(), bytes(document)),
                     400, "MalformedXML");
         }
-        expectError(send(credential, "HEAD", "/" + bucket + "/assembled", "", Map.of(), new byte[0]), 404, null);
-        HttpResponse<String> parts = send(credential, "GET", "/" + bucket + "/assembled", "uploadId=" + uploadId, Map.of(), new byte[0]);
+        expectError(signedRaw(credential, "HEAD", "/" + bucket + "/assembled", "", Map.of(), new byte[0]), 404, null);
+        HttpResponse<String> parts = signedRaw(credential, "GET", "/" + bucket + "/assembled", "uploadId=" + uploadId, Map.of(), new byte[0]);
         expectStatus(parts, 200);
         assertThat(parts.body()).contains("<PartNumber>1</PartNumber>");
 
         // CreateBucket with a configuration past its 64 KiB: no bucket.
         String unmade = unique("never");
-        expectError(send(credential, "PUT", "/" + unmade, "", Map.of(), bytes("<CreateBucketConfiguration><LocationConstraint>"
+        expectError(signedRaw(credential, "PUT", "/" + unmade, "", Map.of(), bytes("<CreateBucketConfiguration><LocationConstraint>"
                 + "z".repeat(65 * 1024) + "</LocationConstraint></CreateBucketConfiguration>")), 400, "MalformedXML");
-        expectError(send(credential, "HEAD", "/" + unmade, "", Map.of(), new byte[0]), 404, null);
+        expectError(signedRaw(credential, "HEAD", "/" + unmade, "", Map.of(), new byte[0]), 404, null);
 
         // PutBucketCors: a rule inside a rule, and the wrong document; the bucket keeps no rules.
         String rule = "<AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod>";
@@ -98,10 +95,10 @@ class S3HostileInputTest extends S3TestSupport {
                         + "</CORSRule></CORSRule></CORSConfiguration>",
                 "<LifecycleConfiguration><CORSRule>" + rule + "</CORSRule></LifecycleConfiguration>")) {
             byte[] body = bytes(document);
-            expectError(send(credential, "PUT", "/" + bucket, "cors=", Map.of("Content-MD5", md5Base64(body)), body),
+            expectError(signedRaw(credential, "PUT", "/" + bucket, "cors=", Map.of("Content-MD5", md5Base64(body)), body),
                     400, "MalformedXML");
         }
-        expectError(send(credential, "GET", "/" + bucket, "cors=", Map.of(), new byte[0]), 404, "NoSuchCORSConfiguration");
+        expectError(signedRaw(credential, "GET", "/" + bucket, "cors=", Map.of(), new byte[0]), 404, "NoSuchCORSConfiguration");
     }
 
     @Test
@@ -131,20 +128,20 @@ class S3HostileInputTest extends S3TestSupport {
 
         // Signed chunks claimed, unsigned chunks sent.
         byte[] unsignedChunks = chunked(data, null);
-        HttpResponse<String> claimed = send(credential, "PUT", "/" + bucket + "/claimed", "", Map.of("Content-Encoding",
+        HttpResponse<String> claimed = signedRaw(credential, "PUT", "/" + bucket + "/claimed", "", Map.of("Content-Encoding",
                 "aws-chunked", "x-amz-decoded-content-length", String.valueOf(data.length)), unsignedChunks,
                 "STREAMING-AWS4-HMAC-SHA256-PAYLOAD");
         expectError(claimed, 400, "InvalidRequest");
-        expectError(send(credential, "HEAD", "/" + bucket + "/claimed", "", Map.of(), new byte[0]), 404, null);
+        expectError(signedRaw(credential, "HEAD", "/" + bucket + "/claimed", "", Map.of(), new byte[0]), 404, null);
 
         // A part with a broken body is not recorded.
         String uploadId = start("parted");
-        HttpResponse<String> brokenPart = send(credential, "PUT", "/" + bucket + "/parted", "partNumber=1&uploadId=" + uploadId,
+        HttpResponse<String> brokenPart = signedRaw(credential, "PUT", "/" + bucket + "/parted", "partNumber=1&uploadId=" + uploadId,
                 Map.of("Content-Encoding", "aws-chunked", "x-amz-decoded-content-length", String.valueOf(data.length),
                         "x-amz-trailer", "x-amz-checksum-crc32"),
                 java.util.Arrays.copyOf(whole, 100_000), "STREAMING-UNSIGNED-PAYLOAD-TRAILER");
         expectError(brokenPart, 400, "IncompleteBody");
-        HttpResponse<String> parts = send(credential, "GET", "/" + bucket + "/parted", "uploadId=" + uploadId, Map.of(), new byte[0]);
+        HttpResponse<String> parts = signedRaw(credential, "GET", "/" + bucket + "/parted", "uploadId=" + uploadId, Map.of(), new byte[0]);
         expectStatus(parts, 200);
         assertThat(parts.body()).doesNotContain("<Part>");
     }
@@ -167,7 +164,7 @@ class S3HostileInputTest extends S3TestSupport {
         expectError(raw.send(HttpRequest.newBuilder(altered).PUT(HttpRequest.BodyPublishers.ofString("moved")).build(),
                 HttpResponse.BodyHandlers.ofString()), 403, "SignatureDoesNotMatch");
         for (String key : List.of("future", "expired", "forever", "signed-for", "sent-to")) {
-            expectError(send(credential, "HEAD", "/" + bucket + "/" + key, "", Map.of(), new byte[0]), 404, null);
+            expectError(signedRaw(credential, "HEAD", "/" + bucket + "/" + key, "", Map.of(), new byte[0]), 404, null);
         }
         // The same URL, unaltered, works: the refusals above were about what was wrong with them.
         HttpResponse<String> good = raw.send(HttpRequest.newBuilder(signed).PUT(HttpRequest.BodyPublishers.ofString("fine")).build(),
@@ -179,36 +176,36 @@ class S3HostileInputTest extends S3TestSupport {
     void anotherTenantsBucketNamesAreNoSuchBucketAndStayUntouched() throws Exception {
         Credential other = newCredential();
         String path = "/" + bucket;
-        expectError(send(other, "PUT", path + "/planted", "", Map.of(), bytes("planted")), 404, "NoSuchBucket");
-        expectError(send(other, "GET", path + "/keep", "", Map.of(), new byte[0]), 404, "NoSuchBucket");
-        expectError(send(other, "DELETE", path + "/keep", "", Map.of(), new byte[0]), 404, "NoSuchBucket");
-        expectError(send(other, "GET", path, "list-type=2", Map.of(), new byte[0]), 404, "NoSuchBucket");
-        expectError(send(other, "POST", path + "/started", "uploads=", Map.of(), new byte[0]), 404, "NoSuchBucket");
+        expectError(signedRaw(other, "PUT", path + "/planted", "", Map.of(), bytes("planted")), 404, "NoSuchBucket");
+        expectError(signedRaw(other, "GET", path + "/keep", "", Map.of(), new byte[0]), 404, "NoSuchBucket");
+        expectError(signedRaw(other, "DELETE", path + "/keep", "", Map.of(), new byte[0]), 404, "NoSuchBucket");
+        expectError(signedRaw(other, "GET", path, "list-type=2", Map.of(), new byte[0]), 404, "NoSuchBucket");
+        expectError(signedRaw(other, "POST", path + "/started", "uploads=", Map.of(), new byte[0]), 404, "NoSuchBucket");
         byte[] delete = bytes("<Delete><Object><Key>keep</Key></Object></Delete>");
-        expectError(send(other, "POST", path, "delete=", Map.of("Content-MD5", md5Base64(delete)), delete), 404, "NoSuchBucket");
-        expectError(send(other, "DELETE", path, "", Map.of(), new byte[0]), 404, "NoSuchBucket");
+        expectError(signedRaw(other, "POST", path, "delete=", Map.of("Content-MD5", md5Base64(delete)), delete), 404, "NoSuchBucket");
+        expectError(signedRaw(other, "DELETE", path, "", Map.of(), new byte[0]), 404, "NoSuchBucket");
         // Copying out of it into a bucket of its own: the source does not exist for it.
         String own = unique("own");
-        expectStatus(send(other, "PUT", "/" + own, "", Map.of(), new byte[0]), 200);
-        expectError(send(other, "PUT", "/" + own + "/stolen", "", Map.of("x-amz-copy-source", bucket + "/keep"), new byte[0]),
+        expectStatus(signedRaw(other, "PUT", "/" + own, "", Map.of(), new byte[0]), 200);
+        expectError(signedRaw(other, "PUT", "/" + own + "/stolen", "", Map.of("x-amz-copy-source", bucket + "/keep"), new byte[0]),
                 404, "NoSuchBucket");
-        expectError(send(other, "HEAD", "/" + own + "/stolen", "", Map.of(), new byte[0]), 404, null);
+        expectError(signedRaw(other, "HEAD", "/" + own + "/stolen", "", Map.of(), new byte[0]), 404, null);
 
         // The owner's bucket is as it was: its one object, nothing planted or started.
-        HttpResponse<String> listing = send(credential, "GET", path, "list-type=2", Map.of(), new byte[0]);
+        HttpResponse<String> listing = signedRaw(credential, "GET", path, "list-type=2", Map.of(), new byte[0]);
         expectStatus(listing, 200);
         assertThat(keys(listing.body())).containsExactly("keep");
-        HttpResponse<String> uploads = send(credential, "GET", path, "uploads=", Map.of(), new byte[0]);
+        HttpResponse<String> uploads = signedRaw(credential, "GET", path, "uploads=", Map.of(), new byte[0]);
         expectStatus(uploads, 200);
         assertThat(uploads.body()).doesNotContain("<Upload>");
-        assertThat(send(credential, "GET", path + "/keep", "", Map.of(), new byte[0]).body()).isEqualTo("kept");
+        assertThat(signedRaw(credential, "GET", path + "/keep", "", Map.of(), new byte[0]).body()).isEqualTo("kept");
         // The other tenant may create the same name: a bucket of its own, empty.
-        expectStatus(send(other, "PUT", path, "", Map.of(), new byte[0]), 200);
-        assertThat(keys(send(other, "GET", path, "list-type=2", Map.of(), new byte[0]).body())).isEmpty();
+        expectStatus(signedRaw(other, "PUT", path, "", Map.of(), new byte[0]), 200);
+        assertThat(keys(signedRaw(other, "GET", path, "list-type=2", Map.of(), new byte[0]).body())).isEmpty();
     }
 
     private String start(String key) throws Exception {
-        HttpResponse<String> started = send(credential, "POST", "/" + bucket + "/" + key, "uploads=", Map.of(), new byte[0]);
+        HttpResponse<String> started = signedRaw(credential, "POST", "/" + bucket + "/" + key, "uploads=", Map.of(), new byte[0]);
         expectStatus(started, 200);
         Matcher id = Pattern.compile("<UploadId>([^<]+)</UploadId>").matcher(started.body());
         assertThat(id.find()).as(started.body()).isTrue();
@@ -222,10 +219,10 @@ class S3HostileInputTest extends S3TestSupport {
         if (decodedLength >= 0) {
             headers.put("x-amz-decoded-content-length", String.valueOf(decodedLength));
         }
-        HttpResponse<String> response = send(credential, "PUT", "/" + bucket + "/" + key, "", headers, body,
+        HttpResponse<String> response = signedRaw(credential, "PUT", "/" + bucket + "/" + key, "", headers, body,
                 "STREAMING-UNSIGNED-PAYLOAD-TRAILER");
         expectError(response, status, code);
-        expectError(send(credential, "HEAD", "/" + bucket + "/" + key, "", Map.of(), new byte[0]), 404, null);
+        expectError(signedRaw(credential, "HEAD", "/" + bucket + "/" + key, "", Map.of(), new byte[0]), 404, null);
     }
 
     /** {@code data} as unsigned aws-chunked in 64 KiB chunks, then the trailer line (none for {@code null}). */
@@ -254,30 +251,7 @@ class S3HostileInputTest extends S3TestSupport {
                 .isEqualTo(status);
     }
 
-    private HttpResponse<String> send(Credential signer, String method, String path, String query, Map<String, String> headers,
-                                      byte[] body) throws Exception {
-        return send(signer, method, path, query, headers, body, SigV4.UNSIGNED_PAYLOAD);
-    }
 
-    /** A request signed in its Authorization header over host, x-amz-content-sha256 and x-amz-date. */
-    private HttpResponse<String> send(Credential signer, String method, String path, String query, Map<String, String> headers,
-                                      byte[] body, String payloadHash) throws Exception {
-        String when = AMZ_DATE.format(Instant.now());
-        String scope = when.substring(0, 8) + "/us-east-1/s3/aws4_request";
-        List<String> signed = List.of("host", "x-amz-content-sha256", "x-amz-date");
-        String canonical = SigV4.canonicalRequest(method, path, query, signed, Map.of("host", List.of("127.0.0.1:" + listener.port()),
-                "x-amz-content-sha256", List.of(payloadHash), "x-amz-date", List.of(when)), payloadHash);
-        String signature = SigV4.signature(signer.secret(), when.substring(0, 8), "us-east-1", "s3",
-                SigV4.stringToSign(when, scope, canonical));
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(endpoint() + path + (query.isEmpty() ? "" : "?" + query)))
-                .header("x-amz-date", when).header("x-amz-content-sha256", payloadHash)
-                .header("Authorization", "AWS4-HMAC-SHA256 Credential=" + signer.accessKeyId() + "/" + scope
-                        + ", SignedHeaders=" + String.join(";", signed) + ", Signature=" + signature)
-                .method(method, body.length == 0 && !method.equals("PUT") && !method.equals("POST")
-                        ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-        headers.forEach(request::header);
-        return raw.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
 
     /** A presigned URL as an SDK makes one, signed at {@code signedAt} for {@code expires} seconds. */
     private URI presign(String method, String path, Instant signedAt, long expires) {

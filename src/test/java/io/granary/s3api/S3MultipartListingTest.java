@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
-import java.net.URI;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -16,15 +15,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
@@ -55,7 +47,7 @@ class S3MultipartListingTest extends S3TestSupport {
         tenantId = createTenant(unique("mpl"));
         tenantKey = createKey(tenantId, List.of("admin"), null);
         credential = newCredential(tenantId);
-        s3 = client(credential);
+        s3 = signedPayloadClient(credential);
     }
 
     @AfterEach
@@ -63,17 +55,6 @@ class S3MultipartListingTest extends S3TestSupport {
         s3.close();
     }
 
-    private S3Client client(Credential with) {
-        return S3Client.builder()
-                .endpointOverride(URI.create(endpoint()))
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(with.accessKeyId(), with.secret())))
-                .httpClient(UrlConnectionHttpClient.create())
-                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).chunkedEncodingEnabled(false).build())
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .build();
-    }
 
     @Test
     void openUploadsAreListedByKeyThenInitiationAndPageWithMarkers() {
@@ -165,7 +146,7 @@ class S3MultipartListingTest extends S3TestSupport {
         Map<String, Object> issued = asRoot(http.post().uri("/v1/tenants/{t}/s3-credentials", tenantId)
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("name", "reader", "permissions", List.of("read", "list"))))
                 .exchange().expectStatus().isCreated().expectBody(JSON).returnResult().getResponseBody();
-        try (S3Client reader = client(new Credential((String) issued.get("accessKeyId"), (String) issued.get("secretAccessKey")))) {
+        try (S3Client reader = signedPayloadClient(new Credential((String) issued.get("accessKeyId"), (String) issued.get("secretAccessKey")))) {
             S3Exception denied = catchS3(() -> reader.listMultipartUploads(l -> l.bucket(bucket)));
             assertThat(denied.statusCode()).isEqualTo(403);
             assertThat(denied.awsErrorDetails().errorCode()).isEqualTo("AccessDenied");
@@ -294,14 +275,6 @@ class S3MultipartListingTest extends S3TestSupport {
         return ((List<Map<String, Object>>) page.get("uploads")).stream().map(u -> (String) u.get("uploadId")).toList();
     }
 
-    private static S3Exception catchS3(Runnable call) {
-        try {
-            call.run();
-        } catch (S3Exception e) {
-            return e;
-        }
-        throw new AssertionError("expected an S3 error");
-    }
 
     private static byte[] random(int size) {
         byte[] bytes = new byte[size];

@@ -9,9 +9,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -276,28 +273,28 @@ class S3TaggingTest extends S3TestSupport {
         s3.putObject(p -> p.bucket(bucket).key("c"), RequestBody.fromString("x"));
         byte[] tagging = "<Tagging><TagSet><Tag><Key>a</Key><Value>1</Value></Tag></TagSet></Tagging>"
                 .getBytes(StandardCharsets.UTF_8);
-        HttpResponse<String> unchecked = signedRaw("PUT", "/" + bucket + "/c", "tagging=", tagging, Map.of());
+        HttpResponse<String> unchecked = signedRaw(credential, "PUT", "/" + bucket + "/c", "tagging=", Map.of(), tagging);
         assertThat(unchecked.statusCode()).isEqualTo(400);
         assertThat(unchecked.body()).contains("<Code>InvalidRequest</Code>").contains("Content-MD5");
-        HttpResponse<String> wrong = signedRaw("PUT", "/" + bucket + "/c", "tagging=", tagging,
-                Map.of("Content-MD5", md5Base64("something else".getBytes(StandardCharsets.UTF_8))));
+        HttpResponse<String> wrong = signedRaw(credential, "PUT", "/" + bucket + "/c", "tagging=",
+                Map.of("Content-MD5", md5Base64("something else".getBytes(StandardCharsets.UTF_8))), tagging);
         assertThat(wrong.body()).contains("<Code>BadDigest</Code>");
         byte[] keyless = "<Tagging><TagSet><Tag><Value>1</Value></Tag></TagSet></Tagging>".getBytes(StandardCharsets.UTF_8);
-        HttpResponse<String> malformed = signedRaw("PUT", "/" + bucket + "/c", "tagging=", keyless,
-                Map.of("Content-MD5", md5Base64(keyless)));
+        HttpResponse<String> malformed = signedRaw(credential, "PUT", "/" + bucket + "/c", "tagging=",
+                Map.of("Content-MD5", md5Base64(keyless)), keyless);
         assertThat(malformed.body()).contains("<Code>MalformedXML</Code>");
         assertThat(tags("c")).isEmpty();
 
-        HttpResponse<String> checked = signedRaw("PUT", "/" + bucket + "/c", "tagging=", tagging,
-                Map.of("Content-MD5", md5Base64(tagging)));
+        HttpResponse<String> checked = signedRaw(credential, "PUT", "/" + bucket + "/c", "tagging=",
+                Map.of("Content-MD5", md5Base64(tagging)), tagging);
         assertThat(checked.statusCode()).as(checked.body()).isEqualTo(200);
         assertThat(tags("c")).containsExactly(Map.entry("a", "1"));
-        HttpResponse<String> head = signedRaw("HEAD", "/" + bucket + "/c", "", new byte[0], Map.of());
+        HttpResponse<String> head = signedRaw(credential, "HEAD", "/" + bucket + "/c", "", Map.of(), new byte[0]);
         assertThat(head.headers().firstValue("x-amz-tagging-count")).contains("1");
-        HttpResponse<String> listed = signedRaw("GET", "/" + bucket + "/c", "tagging=", new byte[0], Map.of());
+        HttpResponse<String> listed = signedRaw(credential, "GET", "/" + bucket + "/c", "tagging=", Map.of(), new byte[0]);
         assertThat(listed.body()).contains("<Tagging xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><TagSet><Tag>"
                 + "<Key>a</Key><Value>1</Value></Tag></TagSet></Tagging>");
-        HttpResponse<String> byVersion = signedRaw("GET", "/" + bucket + "/c", "tagging=&versionId=v1", new byte[0], Map.of());
+        HttpResponse<String> byVersion = signedRaw(credential, "GET", "/" + bucket + "/c", "tagging=&versionId=v1", Map.of(), new byte[0]);
         assertThat(byVersion.statusCode()).isEqualTo(501);
     }
 
@@ -316,24 +313,6 @@ class S3TaggingTest extends S3TestSupport {
         assertThat(tagging.statusCode()).isEqualTo(403);
     }
 
-    /** A request signed here with UNSIGNED-PAYLOAD, for what no SDK would send; the query as given, sorted. */
-    private HttpResponse<String> signedRaw(String method, String path, String query, byte[] body, Map<String, String> headers)
-            throws Exception {
-        String when = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").format(ZonedDateTime.now(ZoneOffset.UTC));
-        String scope = when.substring(0, 8) + "/us-east-1/s3/aws4_request";
-        String canonical = method + "\n" + path + "\n" + query + "\nhost:127.0.0.1:" + listener.port()
-                + "\nx-amz-content-sha256:UNSIGNED-PAYLOAD\nx-amz-date:" + when
-                + "\n\nhost;x-amz-content-sha256;x-amz-date\nUNSIGNED-PAYLOAD";
-        String signature = SigV4.signature(credential.secret(), when.substring(0, 8), "us-east-1", "s3",
-                SigV4.stringToSign(when, scope, canonical));
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(endpoint() + path + (query.isEmpty() ? "" : "?" + query)))
-                .header("x-amz-date", when).header("x-amz-content-sha256", "UNSIGNED-PAYLOAD")
-                .header("Authorization", "AWS4-HMAC-SHA256 Credential=" + credential.accessKeyId() + "/" + scope
-                        + ", SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=" + signature)
-                .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
-        headers.forEach(request::header);
-        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
 
     private static String md5Base64(byte[] bytes) throws Exception {
         return Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(bytes));
@@ -373,12 +352,4 @@ class S3TaggingTest extends S3TestSupport {
                 .build();
     }
 
-    private static S3Exception catchS3(Runnable call) {
-        try {
-            call.run();
-        } catch (S3Exception e) {
-            return e;
-        }
-        throw new AssertionError("expected an S3 error");
-    }
 }

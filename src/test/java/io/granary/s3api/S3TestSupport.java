@@ -3,24 +3,43 @@ package io.granary.s3api;
 import io.granary.api.ApiTestSupport;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.apache.hc.client5.http.DnsResolver;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.ParameterizedTypeReference;
-import org.apache.hc.client5.http.DnsResolver;
 import org.springframework.http.MediaType;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** What the S3 API's tests share: the listener's address, fresh credentials, and running real clients. */
 abstract class S3TestSupport extends ApiTestSupport {
+
+    static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final HttpClient RAW = HttpClient.newHttpClient();
 
     @Autowired
     S3Listener listener;
@@ -45,6 +64,61 @@ abstract class S3TestSupport extends ApiTestSupport {
 
     String endpoint() {
         return "http://127.0.0.1:" + listener.port();
+    }
+
+    /**
+     * A synchronous SDK client of the credential, path style, with whole payloads signed and
+     * checksums only where required, so the signed-SHA-256 path is what runs.
+     */
+    S3Client signedPayloadClient(Credential with) {
+        return S3Client.builder()
+                .endpointOverride(URI.create(endpoint()))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(with.accessKeyId(), with.secret())))
+                .httpClient(UrlConnectionHttpClient.create())
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).chunkedEncodingEnabled(false).build())
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .build();
+    }
+
+    /** The S3 error {@code call} fails with; an assertion error when it does not fail. */
+    static S3Exception catchS3(Runnable call) {
+        try {
+            call.run();
+        } catch (S3Exception e) {
+            return e;
+        }
+        throw new AssertionError("expected an S3 error");
+    }
+
+    /** {@link #signedRaw(Credential, String, String, String, Map, byte[], String)} with UNSIGNED-PAYLOAD. */
+    HttpResponse<String> signedRaw(Credential signer, String method, String path, String query, Map<String, String> headers,
+                                   byte[] body) throws Exception {
+        return signedRaw(signer, method, path, query, headers, body, SigV4.UNSIGNED_PAYLOAD);
+    }
+
+    /**
+     * A request signed here in its Authorization header over host, x-amz-content-sha256 and
+     * x-amz-date, for what no SDK would send; {@code query} as given (sorted by the caller).
+     */
+    HttpResponse<String> signedRaw(Credential signer, String method, String path, String query, Map<String, String> headers,
+                                   byte[] body, String payloadHash) throws Exception {
+        String when = AMZ_DATE.format(Instant.now());
+        String scope = when.substring(0, 8) + "/us-east-1/s3/aws4_request";
+        List<String> signed = List.of("host", "x-amz-content-sha256", "x-amz-date");
+        String canonical = SigV4.canonicalRequest(method, path, query, signed, Map.of("host", List.of("127.0.0.1:" + listener.port()),
+                "x-amz-content-sha256", List.of(payloadHash), "x-amz-date", List.of(when)), payloadHash);
+        String signature = SigV4.signature(signer.secret(), when.substring(0, 8), "us-east-1", "s3",
+                SigV4.stringToSign(when, scope, canonical));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(endpoint() + path + (query.isEmpty() ? "" : "?" + query)))
+                .header("x-amz-date", when).header("x-amz-content-sha256", payloadHash)
+                .header("Authorization", "AWS4-HMAC-SHA256 Credential=" + signer.accessKeyId() + "/" + scope
+                        + ", SignedHeaders=" + String.join(";", signed) + ", Signature=" + signature)
+                .method(method, body.length == 0 && !method.equals("PUT") && !method.equals("POST")
+                        ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(request::header);
+        return RAW.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** The virtual-host domain the tests' application runs with ({@code granary.s3.domain} in the test properties). */
