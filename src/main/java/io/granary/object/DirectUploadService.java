@@ -241,7 +241,7 @@ public class DirectUploadService {
                         return new StoredObject(null, upload.tenantId(), upload.bucketId(), upload.key(), digest.size(),
                                 etag != null ? etag : digest.md5Hex(), digest.sha256Hex(), type, sniffer.detected(), upload.cacheControl(),
                                 upload.metadata(), upload.tags(), upload.versionId(), upload.location().path(),
-                                WriteProtocol.now(), partSizes);
+                                WriteProtocol.now(), partSizes, null);
                     }));
         });
     }

@@ -89,7 +89,8 @@ class MongoObjectRepository implements ObjectRepository, IndexedCollection {
                 .set("versionId", record.versionId())
                 .set("blob", record.blob())
                 .set("lastModified", record.lastModified())
-                .set("partSizes", record.partSizes());
+                .set("partSizes", record.partSizes())
+                .set("checksum", record.checksum());
     }
 
     @Override

@@ -48,7 +48,8 @@ public class ObjectHandler {
                 // A REST PUT has no way to send tags: the new version has none, as S3's has none it was not sent.
                 null,
                 ExpectedDigests.parse(headers.getFirst("Content-MD5"), headers.getFirst("X-Checksum-Sha256")),
-                ObjectHttp.writeCondition(headers));
+                ObjectHttp.writeCondition(headers),
+                null);
         Flux<DataBuffer> body = Requests.body(request);
         return objects.put(Requests.principal(request), request.pathVariable("bucket"), key(request), put, body)
                 .flatMap(stored -> ServerResponse.ok().eTag(stored.quotedEtag()).bodyValue(view(stored)));

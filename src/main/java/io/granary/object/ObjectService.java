@@ -104,7 +104,7 @@ public class ObjectService {
                             sniffer.verify();
                             return new StoredObject(null, bucket.tenantId(), bucket.id(), key, digest.size(), md5, sha256,
                                     contentType, sniffer.detected(), cacheControl, metadata, tags, versionId, location.path(),
-                                    now(), null);
+                                    now(), null, request.checksum() == null ? null : request.checksum().get());
                         });
                 // Sniffed as it arrives, before the digest batches it: a contradiction stops the
                 // upload after its first 8 KiB.
@@ -319,7 +319,8 @@ public class ObjectService {
         StoredObject record = new StoredObject(null, target.tenantId(), target.id(), targetKey, source.size(),
                 source.etag(), source.sha256(), source.contentType(), source.detectedType(), source.cacheControl(),
                 // The copy keeps the source's ETag, and so the parts that ETag counts.
-                source.metadata(), tags, versionId, location.path(), now(), source.partSizes());
+                source.metadata(), tags, versionId, location.path(), now(), source.partSizes(),
+                source.checksum());
         return blobs.copy(source.location(), location, WriteProtocol.blobMetadata(target, targetKey))
                 .onErrorMap(ObjectService::blobMissing, e -> notFound(source.key()))
                 .then(protocol.publish(target, targetKey, location, new WriteCondition.None(), Mono.just(record)));

@@ -1,6 +1,7 @@
 package io.granary.object;
 
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * What a client said about an upload, besides its bytes.
@@ -13,6 +14,8 @@ import java.util.Map;
  *     inherits the tags of the one it replaces)
  * @param digests declared checksums to verify
  * @param condition precondition for making the new version visible
+ * @param checksum the whole body's checksum the front-end verified, read once the body has
+ *     ended; {@code null}, or giving {@code null}, when none was sent
  */
 public record PutRequest(
         String contentType,
@@ -21,5 +24,6 @@ public record PutRequest(
         Map<String, String> metadata,
         Map<String, String> tags,
         ExpectedDigests digests,
-        WriteCondition condition) {
+        WriteCondition condition,
+        Supplier<ObjectChecksum> checksum) {
 }

@@ -26,6 +26,7 @@ import org.springframework.data.mongodb.core.mapping.Document;
  * @param blob store path of the bytes
  * @param partSizes the sizes of the parts a multipart upload was completed from, in order (what
  *     S3's {@code partNumber} reads address); {@code null} for an object written whole
+ * @param checksum the whole object's checksum its writer sent, or {@code null}
  */
 @Document("objects")
 public record StoredObject(
@@ -44,7 +45,8 @@ public record StoredObject(
         String versionId,
         String blob,
         Instant lastModified,
-        List<Long> partSizes) {
+        List<Long> partSizes,
+        ObjectChecksum checksum) {
 
     public StoredObject {
         tags = tags == null ? Map.of() : tags;
@@ -75,7 +77,7 @@ public record StoredObject(
     /** This record with the detected type filled in. */
     StoredObject withDetectedType(String detected) {
         return new StoredObject(id, tenantId, bucketId, key, size, etag, sha256, contentType, detected, cacheControl,
-                metadata, tags, versionId, blob, lastModified, partSizes);
+                metadata, tags, versionId, blob, lastModified, partSizes, checksum);
     }
 
     /** The ETag as sent in headers: the quoted hex MD5. */

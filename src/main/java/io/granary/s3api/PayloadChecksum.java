@@ -2,6 +2,7 @@ package io.granary.s3api;
 
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
+import io.granary.object.ObjectChecksum;
 import java.nio.ByteBuffer;
 import java.util.Base64;
 import java.util.Locale;
@@ -16,8 +17,12 @@ import software.amazon.awssdk.checksums.spi.ChecksumAlgorithm;
  */
 final class PayloadChecksum {
 
+    /** What every checksum header's name starts with; the algorithm's name follows. */
+    static final String PREFIX = "x-amz-checksum-";
+
     private final String header;
     private final SdkChecksum checksum;
+    private volatile String verified;
 
     private PayloadChecksum(String header, SdkChecksum checksum) {
         this.header = header;
@@ -62,5 +67,12 @@ final class PayloadChecksum {
             throw new GranaryException(ErrorCode.BAD_DIGEST, "The " + header + " value (" + base64
                     + ") does not match the body's (" + actual + "); nothing was stored.");
         }
+        verified = actual;
+    }
+
+    /** The checksum {@link #verify} found the body to have, or {@code null} before it did. */
+    ObjectChecksum verified() {
+        String value = verified;
+        return value == null ? null : new ObjectChecksum(header.substring(PREFIX.length()).toUpperCase(Locale.ROOT), value);
     }
 }

@@ -32,6 +32,7 @@ final class S3ObjectOperations {
 
     static final String METADATA_PREFIX = "x-amz-meta-";
     static final String PARTS_COUNT_HEADER = "x-amz-mp-parts-count";
+    private static final String CHECKSUM_MODE = "x-amz-checksum-mode";
 
     private final ObjectService objects;
 
@@ -45,7 +46,7 @@ final class S3ObjectOperations {
         PutRequest put = new PutRequest(headers.getFirst(HttpHeaders.CONTENT_TYPE), payload.length(),
                 headers.getFirst(HttpHeaders.CACHE_CONTROL), metadata(headers), S3ObjectTagging.fromHeader(headers),
                 ExpectedDigests.s3(headers.getFirst("Content-MD5"), payload.signedSha256()),
-                ObjectHttp.writeCondition(headers));
+                ObjectHttp.writeCondition(headers), payload::verifiedChecksum);
         return objects.put(Requests.principal(request), path.bucket(), path.key(), put, payload.verifiedBody(false))
                 .flatMap(stored -> ServerResponse.ok().eTag(stored.quotedEtag()).build());
     }
@@ -78,6 +79,11 @@ final class S3ObjectOperations {
         }
         if (range != null) {
             builder.header(HttpHeaders.CONTENT_RANGE, "bytes " + range.first() + "-" + range.last() + "/" + object.size());
+        }
+        if (object.checksum() != null && range == null && "ENABLED".equalsIgnoreCase(request.headers().firstHeader(CHECKSUM_MODE))) {
+            // The whole object's checksum its writer sent; a range has none of its own.
+            builder.header(PayloadChecksum.PREFIX + object.checksum().algorithm().toLowerCase(Locale.ROOT), object.checksum().value());
+            builder.header(PayloadChecksum.PREFIX + "type", "FULL_OBJECT");
         }
         if (part != null) {
             // How a client reading by parts (the Java SDK's multipart download) learns how many there are.

@@ -3,6 +3,7 @@ package io.granary.s3api;
 import io.granary.common.DiscardedBuffers;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
+import io.granary.object.ObjectChecksum;
 import io.granary.web.Requests;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -25,8 +26,9 @@ import reactor.core.publisher.Mono;
  * @param signedSha256 the whole payload's signed SHA-256 in hex, {@code null} otherwise
  * @param declared a whole payload's {@code x-amz-checksum-*} header ({@code null} for none), checked by
  *     {@link #verifiedBody}; an aws-chunked body's trailing checksum is checked as it is decoded
+ * @param trailing the checksum an aws-chunked body's trailer carries, or {@code null}
  */
-record S3Payload(Long length, Flux<DataBuffer> body, String signedSha256, DeclaredChecksum declared) {
+record S3Payload(Long length, Flux<DataBuffer> body, String signedSha256, DeclaredChecksum declared, PayloadChecksum trailing) {
 
     /** A checksum header and the value it declares. */
     record DeclaredChecksum(PayloadChecksum checksum, String value) {
@@ -93,6 +95,15 @@ record S3Payload(Long length, Flux<DataBuffer> body, String signedSha256, Declar
                 }));
     }
 
+    /**
+     * The whole body's checksum the client sent (in a header or the trailer) once the body has
+     * ended and it matched; {@code null} when none was sent.
+     */
+    ObjectChecksum verifiedChecksum() {
+        PayloadChecksum sent = declared != null ? declared.checksum() : trailing;
+        return sent == null ? null : sent.verified();
+    }
+
     private static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
@@ -105,15 +116,16 @@ record S3Payload(Long length, Flux<DataBuffer> body, String signedSha256, Declar
         HttpHeaders headers = request.headers().asHttpHeaders();
         String mode = headers.getFirst(S3Authenticator.CONTENT_SHA256);
         if (mode != null && mode.startsWith("STREAMING-")) {
-            return new S3Payload(decodedLength(headers), chunks(request, mode).decode(Requests.body(request)), null, null);
+            PayloadChecksum trailing = PayloadChecksum.announced(headers.getFirst("x-amz-trailer"));
+            return new S3Payload(decodedLength(headers), chunks(request, mode, trailing).decode(Requests.body(request)), null, null,
+                    trailing);
         }
         long length = headers.getContentLength();
-        return new S3Payload(length >= 0 ? length : null, Requests.body(request), signedHash(mode), declared(headers));
+        return new S3Payload(length >= 0 ? length : null, Requests.body(request), signedHash(mode), declared(headers), null);
     }
 
     /** The decoder of an aws-chunked body, by its payload mode. */
-    private static AwsChunked chunks(ServerRequest request, String mode) {
-        PayloadChecksum checksum = PayloadChecksum.announced(request.headers().firstHeader("x-amz-trailer"));
+    private static AwsChunked chunks(ServerRequest request, String mode, PayloadChecksum checksum) {
         ChunkSigning signing = (ChunkSigning) request.attribute(S3Authenticator.CHUNK_SIGNING).orElse(null);
         if (signing == null && mode.startsWith("STREAMING-AWS4-HMAC-SHA256-PAYLOAD")) {
             throw new GranaryException(ErrorCode.AUTHORIZATION_MALFORMED, "Signed chunks need a request signed with SigV4.");

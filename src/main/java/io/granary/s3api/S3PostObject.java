@@ -151,9 +151,9 @@ final class S3PostObject {
             String key = form.key(filename);
             // A form's tagging field (an XML document in S3) is accepted and ignored: no tags.
             PutRequest put = new PutRequest(form.get("content-type"), null, form.get("cache-control"), form.metadata(),
-                    null, ExpectedDigests.NONE, new WriteCondition.None());
+                    null, ExpectedDigests.NONE, new WriteCondition.None(), null);
             Flux<DataBuffer> body = new S3Payload(null, PostLengthLimit.enforce(file, policy.lengthRange()), null,
-                    S3Payload.declared(form.checksumHeaders())).verifiedBody(false);
+                    S3Payload.declared(form.checksumHeaders()), null).verifiedBody(false);
             return objects.put(principal, bucket, key, put, body)
                     .flatMap(stored -> respond(request, form, bucket, stored));
         });

@@ -24,13 +24,19 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
@@ -81,6 +87,35 @@ class AwsChunkedTest extends S3TestSupport {
             async.putObject(p -> p.bucket(bucket).key("async"), AsyncRequestBody.fromBytes(data)).join();
             assertThat(s3.getObjectAsBytes(g -> g.bucket(bucket).key("async")).asByteArray()).isEqualTo(data);
         }
+    }
+
+    @Test
+    void theChecksumAnObjectWasSentWithIsKeptAndReturnedWhenAskedFor() throws Exception {
+        byte[] data = random(200 * 1024 + 5);
+        // The SDK's default: a CRC32 in the aws-chunked trailer.
+        s3.putObject(p -> p.bucket(bucket).key("crc"), RequestBody.fromBytes(data));
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(data);
+        String crc32 = java.util.Base64.getEncoder().encodeToString(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+        HeadObjectResponse head = s3.headObject(h -> h.bucket(bucket).key("crc").checksumMode(ChecksumMode.ENABLED));
+        assertThat(head.checksumCRC32()).isEqualTo(crc32);
+        assertThat(head.checksumTypeAsString()).isEqualTo("FULL_OBJECT");
+        // The SDK checks a returned checksum against the bytes it read (its default validation).
+        ResponseBytes<GetObjectResponse> got = s3.getObjectAsBytes(g -> g.bucket(bucket).key("crc").checksumMode(ChecksumMode.ENABLED));
+        assertThat(got.asByteArray()).isEqualTo(data);
+        assertThat(got.response().checksumCRC32()).isEqualTo(crc32);
+        // Not unless asked, and never for a range.
+        assertThat(s3.headObject(h -> h.bucket(bucket).key("crc")).checksumCRC32()).isNull();
+        assertThat(s3.getObject(g -> g.bucket(bucket).key("crc").range("bytes=0-9").checksumMode(ChecksumMode.ENABLED),
+                ResponseTransformer.toBytes()).response().checksumCRC32()).isNull();
+
+        // A whole body's header checksum (SHA-256 here) is kept the same way, and a copy keeps it.
+        s3.putObject(p -> p.bucket(bucket).key("sha").checksumAlgorithm(ChecksumAlgorithm.SHA256), RequestBody.fromBytes(data));
+        String sha256 = java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256").digest(data));
+        assertThat(s3.headObject(h -> h.bucket(bucket).key("sha").checksumMode(ChecksumMode.ENABLED)).checksumSHA256()).isEqualTo(sha256);
+        s3.copyObject(c -> c.sourceBucket(bucket).sourceKey("sha").destinationBucket(bucket).destinationKey("sha-copy"));
+        assertThat(s3.headObject(h -> h.bucket(bucket).key("sha-copy").checksumMode(ChecksumMode.ENABLED)).checksumSHA256())
+                .isEqualTo(sha256);
     }
 
     @Test
