@@ -8,6 +8,7 @@ import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import io.granary.security.Principal;
 import io.granary.web.Requests;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
@@ -99,7 +100,7 @@ public class CorsPolicy {
         }
         ServerHttpResponse response = exchange.getResponse();
         response.beforeCommit(() -> {
-            response.getHeaders().setVary(List.of(HttpHeaders.ORIGIN));
+            varyByOrigin(response.getHeaders());
             String tenant = tenantId.get();
             if (tenant == null) {
                 return Mono.empty();
@@ -116,6 +117,15 @@ public class CorsPolicy {
                     .onErrorResume(error -> Mono.empty())
                     .then();
         });
+    }
+
+    /** Adds {@code Origin} to the answer's {@code Vary}, keeping what it varies by already. */
+    private static void varyByOrigin(HttpHeaders headers) {
+        List<String> vary = new ArrayList<>(headers.getVary());
+        if (vary.stream().noneMatch(HttpHeaders.ORIGIN::equalsIgnoreCase)) {
+            vary.add(HttpHeaders.ORIGIN);
+            headers.setVary(vary);
+        }
     }
 
     private Mono<CorsRule> rule(String tenantId, String bucket, String origin, String method, List<String> headers) {
