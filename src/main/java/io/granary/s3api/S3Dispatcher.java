@@ -3,6 +3,7 @@ package io.granary.s3api;
 import io.granary.cors.CorsPolicy;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
+import io.granary.web.AccessRecord;
 import io.granary.web.Requests;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -69,7 +70,15 @@ final class S3Dispatcher {
     }
 
     Mono<ServerResponse> handle(ServerRequest request) {
-        String requestId = String.format("%016X", ThreadLocalRandom.current().nextLong());
+        // The access log's line for this request names the same id and the caller once known.
+        AccessRecord record = AccessRecord.of(request.exchange().getRequest());
+        String requestId;
+        if (record != null) {
+            requestId = record.requestId();
+            record.callerFrom(request.attributes());
+        } else {
+            requestId = String.format("%016X", ThreadLocalRandom.current().nextLong());
+        }
         request.attributes().put(REQUEST_ID_ATTRIBUTE, requestId);
         request.exchange().getResponse().getHeaders().set(REQUEST_ID, requestId);
         return Mono.defer(() -> {

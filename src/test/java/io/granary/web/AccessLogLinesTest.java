@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.granary.api.ApiTestSupport;
+import io.granary.s3api.S3Listener;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -18,8 +19,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The access log says what was sent: for requests with known outcomes (served, refused by
@@ -27,6 +34,9 @@ import org.springframework.http.MediaType;
  * the line carries the status and body bytes that went out, the caller and the tenant.
  */
 class AccessLogLinesTest extends ApiTestSupport {
+
+    @Autowired
+    S3Listener s3Listener;
 
     private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
     private String tenantId;
@@ -73,6 +83,25 @@ class AccessLogLinesTest extends ApiTestSupport {
         URI url = URI.create((String) signed.get("url"));
         http.get().uri(url).header(RequestIds.HEADER, "lines-signed").exchange().expectStatus().isOk().expectBody();
         assertThat(line("lines-signed")).isEqualTo("lines-signed GET " + url.getRawPath() + " 200 5 #ms signed-url " + tenantId + " complete");
+    }
+
+    @Test
+    void s3RequestsNameTheirCredentialAndTheirS3RequestId() {
+        Map<String, Object> issued = http.post().uri("/v1/tenants/{t}/s3-credentials", tenantId)
+                .header("Authorization", "Bearer " + ROOT_KEY).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "lines", "permissions", List.of("read"))).exchange().expectStatus().isCreated()
+                .expectBody(new ParameterizedTypeReference<Map<String, Object>>() { }).returnResult().getResponseBody();
+        try (S3Client s3 = S3Client.builder().endpointOverride(URI.create("http://127.0.0.1:" + s3Listener.port()))
+                .region(Region.US_EAST_1).forcePathStyle(true).httpClient(UrlConnectionHttpClient.create())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                        (String) issued.get("accessKeyId"), (String) issued.get("secretAccessKey"))))
+                .overrideConfiguration(o -> o.putHeader(RequestIds.HEADER, "lines-s3"))
+                .build()) {
+            String requestId = s3.headObject(h -> h.bucket(bucket).key("a.txt")).responseMetadata().requestId();
+            assertThat(requestId).isEqualTo("lines-s3");
+        }
+        assertThat(line("lines-s3")).isEqualTo("lines-s3 HEAD /" + bucket + "/a.txt 200 0 #ms key:" + issued.get("id") + " "
+                + tenantId + " complete");
     }
 
     @Test
