@@ -92,17 +92,22 @@ public class BucketService {
         return describe(principal, name).map(Bucket::corsRules);
     }
 
-    /** Replaces the bucket's CORS rules, at most {@value CorsRule#MAX_RULES}; an empty list removes them. */
+    /**
+     * Replaces the bucket's CORS rules, at most {@value CorsRule#MAX_RULES}; an empty list removes
+     * them. Audited: the rules decide which web pages may use the bucket's URLs.
+     */
     public Mono<Void> replaceCors(Principal principal, String name, List<CorsRule> rules) {
-        if (rules.size() > CorsRule.MAX_RULES) {
-            return Mono.error(new GranaryException(ErrorCode.INVALID_REQUEST, "A bucket has at most " + CorsRule.MAX_RULES
-                    + " CORS rules."));
-        }
         return resolve(principal, name, Permission.ADMIN).flatMap(bucket -> {
+            if (rules.size() > CorsRule.MAX_RULES) {
+                return Mono.error(new GranaryException(ErrorCode.INVALID_REQUEST, "A bucket has at most " + CorsRule.MAX_RULES
+                        + " CORS rules."));
+            }
             Map<String, Object> change = new HashMap<>();
             change.put("cors", rules.isEmpty() ? null : List.copyOf(rules));
-            return buckets.update(bucket.id(), change);
-        }).then();
+            return buckets.update(bucket.id(), change)
+                    .then(audit.record(principal, bucket.tenantId(), AuditEventType.BUCKET_CORS_CHANGED, "bucket:" + name,
+                            Map.of("rules", Integer.toString(rules.size()))));
+        });
     }
 
     public Mono<Bucket> update(Principal principal, String name, Map<String, Object> patch) {

@@ -30,6 +30,8 @@ class MongoBucketRepository implements BucketRepository, IndexedCollection {
     public Mono<Void> ensureIndexes() {
         return mongo.indexOps(Bucket.class)
                 .createIndex(new Index().on("tenantId", Sort.Direction.ASC).on("name", Sort.Direction.ASC).unique())
+                // By name alone: a CORS preflight asks which tenants have a bucket of that name.
+                .then(mongo.indexOps(Bucket.class).createIndex(new Index().on("name", Sort.Direction.ASC)))
                 .then();
     }
 

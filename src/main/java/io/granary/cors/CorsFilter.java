@@ -1,5 +1,7 @@
 package io.granary.cors;
 
+import io.granary.security.Principal;
+import io.granary.security.signed.SignedUrlVerifier;
 import io.granary.tenant.Tenant;
 import io.granary.tenant.TenantService;
 import org.springframework.core.Ordered;
@@ -23,10 +25,12 @@ class CorsFilter implements WebFilter {
 
     private final CorsPolicy policy;
     private final TenantService tenants;
+    private final SignedUrlVerifier signedUrls;
 
-    CorsFilter(CorsPolicy policy, TenantService tenants) {
+    CorsFilter(CorsPolicy policy, TenantService tenants, SignedUrlVerifier signedUrls) {
         this.policy = policy;
         this.tenants = tenants;
+        this.signedUrls = signedUrls;
     }
 
     @Override
@@ -36,12 +40,15 @@ class CorsFilter implements WebFilter {
             return chain.filter(exchange);
         }
         if (CorsPolicy.isPreflight(exchange.getRequest())) {
-            Mono<Void> answered = target.tenantName() == null
-                    ? policy.answerPreflight(exchange, null, target.bucket())
+            String token = exchange.getRequest().getQueryParams().getFirst("token");
+            Mono<String> tenantId = target.tenantName() != null
                     // An unknown tenant owns nothing: the preflight is refused like any other.
-                    : tenants.findByName(target.tenantName()).map(Tenant::id).defaultIfEmpty("-")
-                            .flatMap(tenantId -> policy.answerPreflight(exchange, tenantId, target.bucket()));
-            return answered.then(Mono.defer(() -> exchange.getResponse().setComplete()));
+                    ? tenants.findByName(target.tenantName()).map(Tenant::id).defaultIfEmpty("-")
+                    // A signed URL's preflight carries its token: that tenant's rules alone decide.
+                    : token != null ? signedUrls.verify(token).map(Principal.Grant::tenantId).onErrorResume(error -> Mono.empty())
+                    : Mono.empty();
+            return policy.answerPreflight(exchange, tenantId, target.bucket())
+                    .then(Mono.defer(() -> exchange.getResponse().setComplete()));
         }
         policy.decorate(exchange, target.bucket());
         return chain.filter(exchange);

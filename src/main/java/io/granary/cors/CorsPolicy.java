@@ -11,6 +11,7 @@ import io.granary.web.Requests;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -28,8 +29,9 @@ import reactor.core.publisher.Mono;
  * records alone: the store is never touched.
  *
  * <p>A preflight ({@code OPTIONS} with {@code Origin} and {@code Access-Control-Request-Method})
- * carries no credential, so where its path names a bucket but not its tenant the rules of every
- * tenant's bucket of that name are tried. That only lets the browser send the request: the
+ * carries no credential, so where its URL names a bucket but not its tenant (as {@code /public},
+ * a signed URL's token or a presigned URL's credential do) the rules of every tenant's bucket of
+ * that name are tried. That only lets the browser send the request: the
  * answer to it carries CORS headers only if the caller's own bucket allows the origin and
  * method, so a script reads nothing another tenant's rules allowed.
  */
@@ -50,11 +52,12 @@ public class CorsPolicy {
     }
 
     /**
-     * Answers a preflight for {@code bucket} of {@code tenantId} ({@code null}: of any tenant):
+     * Answers a preflight for {@code bucket} of the tenant {@code tenantId} gives (empty: of any
+     * tenant; a preflight's URL names one only for {@code /public} and signed or presigned URLs):
      * 200 with the allowing rule's headers, or 403 {@code cors_forbidden}. The caller renders
      * errors and ends the response.
      */
-    public Mono<Void> answerPreflight(ServerWebExchange exchange, String tenantId, String bucket) {
+    public Mono<Void> answerPreflight(ServerWebExchange exchange, Mono<String> tenantId, String bucket) {
         HttpHeaders request = exchange.getRequest().getHeaders();
         String origin = request.getOrigin();
         String method = request.getFirst(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD);
@@ -62,7 +65,8 @@ public class CorsPolicy {
         ServerHttpResponse response = exchange.getResponse();
         response.getHeaders().setVary(List.of(HttpHeaders.ORIGIN, HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD,
                 HttpHeaders.ACCESS_CONTROL_REQUEST_HEADERS));
-        return rule(tenantId, bucket, origin, method, headers)
+        return tenantId.map(Optional::of).defaultIfEmpty(Optional.empty())
+                .flatMap(tenant -> rule(tenant.orElse(null), bucket, origin, method, headers))
                 .switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.CORS_FORBIDDEN, "No CORS rule of bucket '"
                         + bucket + "' allows " + method + " from " + origin
                         + (headers.isEmpty() ? "" : " with headers " + String.join(", ", headers)) + ".")))

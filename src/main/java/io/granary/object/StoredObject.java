@@ -53,12 +53,20 @@ public record StoredObject(
     }
 
     /**
-     * The bytes of part {@code number} (from 1) of an object completed from parts; an object
-     * written whole is one part. Empty when there is no such part.
+     * Whether the object has a part {@code number} (from 1): an object completed from parts has
+     * as many as it was completed from, one written whole (even empty) has one.
+     */
+    public boolean hasPart(int number) {
+        return number >= 1 && number <= partCount();
+    }
+
+    /**
+     * The bytes of part {@code number} (from 1), or empty when it holds none (an empty object's
+     * one part) or there is no such part ({@link #hasPart}).
      */
     public Optional<ByteRange> part(int number) {
         List<Long> sizes = partSizes == null ? List.of(size) : partSizes;
-        if (number < 1 || number > sizes.size() || sizes.get(number - 1) == 0) {
+        if (!hasPart(number) || sizes.get(number - 1) == 0) {
             return Optional.empty();
         }
         long first = sizes.subList(0, number - 1).stream().mapToLong(Long::longValue).sum();

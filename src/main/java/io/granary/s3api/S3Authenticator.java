@@ -68,6 +68,17 @@ final class S3Authenticator {
         return admitted(Mono.defer(() -> signer(request)));
     }
 
+    /**
+     * The tenant of the credential a presigned URL names ({@code X-Amz-Credential}), unchecked:
+     * for a preflight, which carries the URL but neither its method nor its headers, so that the
+     * URL's own tenant's CORS rules decide; empty when the URL names no known credential.
+     */
+    Mono<String> presignedTenant(ServerRequest request) {
+        return request.queryParam("X-Amz-Credential")
+                .map(credential -> credentials.identify(credential.split("/", 2)[0]).map(identity -> identity.principal().tenantId()))
+                .orElse(Mono.empty());
+    }
+
     /** {@code signer} once its rate limits agreed. */
     private Mono<Principal> admitted(Mono<Principal> signer) {
         return signer.flatMap(principal -> rateLimiter.admit(principal).thenReturn(principal));

@@ -49,7 +49,10 @@ final class S3BucketCors {
 
     Mono<ServerResponse> put(ServerRequest request, String bucket) {
         return S3XmlReader.read(request, MAX_DOCUMENT, "CORSConfiguration")
-                .flatMap(body -> buckets.replaceCors(Requests.principal(request), bucket, S3XmlReader.cors(body)))
+                .flatMap(body -> {
+                    S3BodyChecksum.require(request.headers().asHttpHeaders(), body, "the rules were not changed");
+                    return buckets.replaceCors(Requests.principal(request), bucket, S3XmlReader.cors(body));
+                })
                 .then(ServerResponse.ok().build());
     }
 

@@ -67,9 +67,12 @@ final class S3ObjectOperations {
 
     private Mono<ServerResponse> respond(ServerRequest request, StoredObject object) {
         Integer part = partNumber(request);
-        ByteRange range = part == null ? ObjectHttp.range(request, object) : object.part(part).orElseThrow(() ->
-                new GranaryException(ErrorCode.PART_NOT_SATISFIABLE, "The object has " + object.partCount()
-                        + " part(s), not a part " + part + "."));
+        if (part != null && !object.hasPart(part)) {
+            throw new GranaryException(ErrorCode.PART_NOT_SATISFIABLE, "The object has " + object.partCount()
+                    + " part(s), not a part " + part + ".");
+        }
+        // An empty object's one part is the whole (empty) object, not a range of it.
+        ByteRange range = part == null ? ObjectHttp.range(request, object) : object.part(part).orElse(null);
         ServerResponse.BodyBuilder builder = ServerResponse.status(range == null ? HttpStatus.OK : HttpStatus.PARTIAL_CONTENT)
                 .headers(headers -> ObjectHeaders.describe(headers, object, object.cacheControl(), null, METADATA_PREFIX))
                 .contentLength(range == null ? object.size() : range.length());
@@ -104,7 +107,11 @@ final class S3ObjectOperations {
         if (request.headers().firstHeader(HttpHeaders.RANGE) != null) {
             throw new GranaryException(ErrorCode.INVALID_REQUEST, "Cannot specify both Range header and partNumber query parameter.");
         }
-        return S3Multipart.partNumber(request);
+        int number = S3Multipart.partNumber(request);
+        if (number < 1 || number > 10_000) {
+            throw new GranaryException(ErrorCode.INVALID_PART_NUMBER, "partNumber must be a number from 1 to 10,000.");
+        }
+        return number;
     }
 
     /** The {@code x-amz-meta-*} headers as user metadata, names in lowercase as S3 keeps them. */

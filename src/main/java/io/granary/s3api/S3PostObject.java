@@ -105,9 +105,11 @@ final class S3PostObject {
                         form.add(name, field.value());
                         return rest.then(Mono.<ServerResponse>empty());
                     }
-                    return Mono.<ServerResponse>error(new GranaryException(ErrorCode.INVALID_POST_FORM, "file".equalsIgnoreCase(name)
-                            ? "The file field must be sent as a file (with a filename in its Content-Disposition)."
-                            : "Every form field but the file must be plain text with a name; '" + name + "' is not."));
+                    // The part is read to its end and dropped first: a window cancelled mid-part loses buffers.
+                    return rest.doOnNext(PostFilePart::release).then(Mono.<ServerResponse>error(new GranaryException(
+                            ErrorCode.INVALID_POST_FORM, "file".equalsIgnoreCase(name)
+                                    ? "The file field must be sent as a file (with a filename in its Content-Disposition)."
+                                    : "Every form field but the file must be plain text with a name; '" + name + "' is not.")));
                 }).doOnNext(answer -> outcome.compareAndSet(null, answer))
                         // A refusal is kept for the end, not passed on: passing it on would cancel Spring's multipart
                         // parser mid-part, and the parser drops (without releasing) the buffers it has queued then.
@@ -149,12 +151,12 @@ final class S3PostObject {
             policy.check(form.fields(), bucket, clock.instant());
             form.requireAcl();
             String key = form.key(filename);
+            S3Payload payload = new S3Payload(null, PostLengthLimit.enforce(file, policy.lengthRange()), null,
+                    S3Payload.declared(form.checksumHeaders()), null);
             // A form's tagging field (an XML document in S3) is accepted and ignored: no tags.
             PutRequest put = new PutRequest(form.get("content-type"), null, form.get("cache-control"), form.metadata(),
-                    null, ExpectedDigests.NONE, new WriteCondition.None(), null);
-            Flux<DataBuffer> body = new S3Payload(null, PostLengthLimit.enforce(file, policy.lengthRange()), null,
-                    S3Payload.declared(form.checksumHeaders()), null).verifiedBody(false);
-            return objects.put(principal, bucket, key, put, body)
+                    null, ExpectedDigests.NONE, new WriteCondition.None(), payload::verifiedChecksum);
+            return objects.put(principal, bucket, key, put, payload.verifiedBody(false))
                     .flatMap(stored -> respond(request, form, bucket, stored));
         });
     }

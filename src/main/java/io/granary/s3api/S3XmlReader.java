@@ -4,7 +4,6 @@ import io.granary.bucket.CorsRule;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import io.granary.upload.PartRef;
-import io.granary.web.Requests;
 import java.io.ByteArrayInputStream;
 import java.util.AbstractMap;
 import java.util.ArrayList;
@@ -46,7 +45,9 @@ final class S3XmlReader {
      * a parser needs the whole document, and S3's request documents are small and bounded here.
      */
     static Mono<byte[]> read(ServerRequest request, int maxBytes, String document) {
-        return DataBufferUtils.join(Requests.body(request), maxBytes)
+        // Checked against the signed SHA-256 (or a checksum header) like any payload, so a signature
+        // made for one document never carries another.
+        return DataBufferUtils.join(S3Payload.of(request).verifiedBody(true), maxBytes)
                 .onErrorMap(DataBufferLimitException.class, e -> new GranaryException(ErrorCode.MALFORMED_XML,
                         "The " + document + " document is larger than " + maxBytes + " bytes."))
                 .map(buffer -> {

@@ -95,6 +95,9 @@ class BucketCorsTest extends ApiTestSupport {
                 HttpStatus.FORBIDDEN, "cors_forbidden");
         http.get().uri("/v1/buckets/{b}/cors", bucket).header("X-Api-Key", admin).exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$.rules.length()").isEqualTo(0);
+        http.get().uri("/v1/audit?type=bucket_cors_changed").header("X-Api-Key", admin).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.events[0].details.rules").isEqualTo("1")
+                .jsonPath("$.events[1].details.rules").isEqualTo("0");
     }
 
     @Test
@@ -163,7 +166,14 @@ class BucketCorsTest extends ApiTestSupport {
 
         // The preflight names no tenant: the first tenant's rule lets the browser send the request...
         preflight("/v1/buckets/" + bucket + "/objects/page.txt", APP, "GET", "x-api-key").expectStatus().isOk().expectBody();
-        // ...but the answer from the other tenant's bucket, which has no rules, does not let the page read it.
+        // A signed URL names its tenant: the other tenant's URL gets no rule from the first one's bucket.
+        String signed = (String) http.post().uri("/v1/buckets/{b}/signed-urls", bucket).header("X-Api-Key", otherAdmin)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("key", "page.txt", "method", "PUT"))
+                .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody().get("url");
+        java.net.URI url = java.net.URI.create(signed);
+        expectProblem(preflight(url.getRawPath() + "?" + url.getRawQuery(), APP, "PUT", "content-type"),
+                HttpStatus.FORBIDDEN, "cors_forbidden");
+        // ...and the answer from the other tenant's bucket, which has no rules, does not let the page read it.
         http.get().uri("/v1/buckets/{b}/objects/page.txt", bucket).header("X-Api-Key", otherAdmin).header(HttpHeaders.ORIGIN, APP)
                 .exchange().expectStatus().isOk()
                 .expectHeader().doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN)

@@ -80,6 +80,10 @@ class S3AsyncClientTest extends S3TestSupport {
             assertThat(third.partsCount()).isEqualTo(5);
             assertThat(third.contentRange()).isEqualTo("bytes " + 10 * MIB + "-" + (15 * MIB - 1) + "/" + data.length);
             assertThat(s3.headObject(h -> h.bucket(bucket).key("one.bin").partNumber(1)).join().contentLength()).isEqualTo(MIB);
+            // An empty object is one empty part: the multipart client reads it like any other.
+            s3.putObject(p -> p.bucket(bucket).key("empty"), AsyncRequestBody.fromBytes(new byte[0])).join();
+            assertThat(s3.getObject(g -> g.bucket(bucket).key("empty"), AsyncResponseTransformer.toBytes()).join().asByteArray())
+                    .isEmpty();
             assertThat(s3.headObject(h -> h.bucket(bucket).key("twenty.bin").partNumber(6)).handle((ok, error) -> error).join())
                     .hasRootCauseInstanceOf(software.amazon.awssdk.services.s3.model.S3Exception.class)
                     .rootCause().satisfies(e -> assertThat(((software.amazon.awssdk.services.s3.model.S3Exception) e).statusCode()).isEqualTo(416));

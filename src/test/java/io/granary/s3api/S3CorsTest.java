@@ -111,6 +111,34 @@ class S3CorsTest extends S3TestSupport {
     }
 
     @Test
+    void aPresignedUrlsPreflightFollowsItsOwnTenantsRulesAlone() throws Exception {
+        s3.putBucketCors(c -> c.bucket(bucket).corsConfiguration(cors -> cors.corsRules(
+                CORSRule.builder().allowedOrigins(APP).allowedMethods("PUT").allowedHeaders("*").build())));
+        // Another tenant's bucket of the same name allows every origin.
+        Credential other = newCredential();
+        try (S3Client theirs = S3Client.builder().endpointOverride(URI.create(endpoint())).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(other.accessKeyId(), other.secret())))
+                .httpClient(UrlConnectionHttpClient.create()).forcePathStyle(true).build()) {
+            theirs.createBucket(b -> b.bucket(bucket));
+            theirs.putBucketCors(c -> c.bucket(bucket).corsConfiguration(cors -> cors.corsRules(
+                    CORSRule.builder().allowedOrigins("*").allowedMethods("PUT", "DELETE").allowedHeaders("*").build())));
+        }
+        try (S3Presigner presigner = S3Presigner.builder().endpointOverride(URI.create(endpoint())).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(credential.accessKeyId(),
+                        credential.secret())))
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build()).build()) {
+            URI put = presigner.presignPutObject(r -> r.signatureDuration(Duration.ofMinutes(5))
+                    .putObjectRequest(p -> p.bucket(bucket).key("upload.bin"))).url().toURI();
+            HttpResponse<String> evil = send(HttpRequest.newBuilder(put).method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                    .header("Origin", "https://evil.example.net").header("Access-Control-Request-Method", "PUT"));
+            assertThat(evil.statusCode()).as("the other tenant's rules lend nothing to this URL").isEqualTo(403);
+            HttpResponse<String> app = send(HttpRequest.newBuilder(put).method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                    .header("Origin", APP).header("Access-Control-Request-Method", "PUT"));
+            assertThat(app.statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void invalidConfigurationsAreRefusedAndChangeNothing() {
         s3.putBucketCors(c -> c.bucket(bucket).corsConfiguration(cors -> cors.corsRules(
                 CORSRule.builder().allowedOrigins(APP).allowedMethods("GET").build())));

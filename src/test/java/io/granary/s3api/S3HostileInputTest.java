@@ -102,6 +102,17 @@ class S3HostileInputTest extends S3TestSupport {
     }
 
     @Test
+    void anXmlDocumentOtherThanTheOneSignedChangesNothing() throws Exception {
+        // Signed for one DeleteObjects document, sent with another (its own Content-MD5 right).
+        byte[] signed = bytes("<Delete><Object><Key>other</Key></Object></Delete>");
+        byte[] sent = bytes("<Delete><Object><Key>keep</Key></Object></Delete>");
+        String signedHash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(signed));
+        expectError(signedRaw(credential, "POST", "/" + bucket, "delete=", Map.of("Content-MD5", md5Base64(sent)), sent, signedHash),
+                400, "XAmzContentSHA256Mismatch");
+        expectStatus(signedRaw(credential, "HEAD", "/" + bucket + "/keep", "", Map.of(), new byte[0]), 200);
+    }
+
+    @Test
     void awsChunkedBodiesBrokenInOtherWaysStoreNothing() throws Exception {
         byte[] data = new byte[150_000];
         new Random(3).nextBytes(data);
