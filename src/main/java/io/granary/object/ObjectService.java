@@ -193,29 +193,20 @@ public class ObjectService {
             Mono<StoredObject> attempt = Mono.defer(() -> objects.find(bucket, key)
                     .switchIfEmpty(Mono.error(() -> notFound(key)))
                     .flatMap(current -> {
-                        String type = patch.containsKey("contentType")
-                                ? ObjectAttributes.contentType(bucket, ObjectAttributes.text(patch, "contentType", false))
-                                : current.contentType();
-                        String cache = patch.containsKey("cacheControl")
-                                ? ObjectAttributes.cacheControl(ObjectAttributes.text(patch, "cacheControl", true))
-                                : current.cacheControl();
-                        Map<String, String> meta = patch.containsKey("metadata")
-                                ? UserMetadata.require(ObjectAttributes.strings(patch, "metadata")) : current.metadata();
-                        Map<String, String> tags = patch.containsKey("tags")
-                                ? ObjectTags.require(ObjectAttributes.strings(patch, "tags")) : current.tags();
+                        StoredObject changed = patched(bucket, current, patch);
                         if (patch.size() == 1 && patch.containsKey("tags")) {
-                            return objects.updateTags(bucket, key, current.versionId(), tags);
+                            return objects.updateTags(bucket, key, current.versionId(), changed.tags());
                         }
                         if (!patch.containsKey("contentType")) {
-                            return objects.updateMetadata(bucket, key, current.versionId(), type, current.detectedType(),
-                                    cache, meta, tags, now());
+                            return objects.updateMetadata(bucket, key, current.versionId(), changed.contentType(),
+                                    current.detectedType(), changed.cacheControl(), changed.metadata(), changed.tags(), now());
                         }
                         // A new declared type must fit the bytes as an upload's would.
                         return withDetectedType(current)
                                 .flatMap(known -> {
-                                    requireFits(known, type);
-                                    return objects.updateMetadata(bucket, key, known.versionId(), type,
-                                            known.detectedType(), cache, meta, tags, now());
+                                    requireFits(known, changed.contentType());
+                                    return objects.updateMetadata(bucket, key, known.versionId(), changed.contentType(),
+                                            known.detectedType(), changed.cacheControl(), changed.metadata(), changed.tags(), now());
                                 })
                                 // The version's bytes went away under us: it was replaced, so merge again.
                                 .onErrorResume(ObjectService::blobMissing, error -> Mono.empty());
@@ -234,19 +225,8 @@ public class ObjectService {
      * {@link #updateMetadata}: a version replaced meanwhile is read again, a few times.
      */
     public Mono<StoredObject> replaceTags(Principal principal, String bucketName, String key, Map<String, String> tags) {
-        if (principal instanceof Principal.Grant) {
-            return Mono.error(new GranaryException(ErrorCode.SIGNED_URL_MISMATCH, "A signed URL cannot change tags."));
-        }
-        ObjectKeys.require(key);
-        Map<String, String> valid = ObjectTags.require(tags);
-        return buckets.resolve(principal, bucketName, Permission.WRITE).flatMap(bucket -> {
-            Mono<StoredObject> attempt = Mono.defer(() -> objects.find(bucket, key)
-                    .switchIfEmpty(Mono.error(() -> notFound(key)))
-                    .flatMap(current -> objects.updateTags(bucket, key, current.versionId(), valid)));
-            return attempt.switchIfEmpty(attempt).switchIfEmpty(attempt)
-                    .switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.PRECONDITION_FAILED,
-                            "The object kept changing; retry the tag change.")));
-        });
+        ObjectTags.require(tags); // refused before anything is looked up
+        return updateMetadata(principal, bucketName, key, Map.of("tags", tags == null ? Map.of() : tags));
     }
 
     /** Deletes the current version; deleting an absent key succeeds too. */
@@ -287,39 +267,49 @@ public class ObjectService {
         });
     }
 
-    /** Server-side copy into {@code targetBucket}, following the same write protocol; the copy keeps the source's tags. */
+    /**
+     * Server-side copy into {@code targetBucket}, following the same write protocol; the copy
+     * keeps the source's attributes and tags.
+     */
     public Mono<StoredObject> copy(Principal principal, String sourceBucketName, String sourceKey,
                                    String targetBucketName, String targetKey) {
-        return copy(principal, sourceBucketName, sourceKey, targetBucketName, targetKey, null);
+        return copy(principal, sourceBucketName, sourceKey, targetBucketName, targetKey, Map.of());
     }
 
-    /** As above, the copy getting {@code tags} instead of the source's unless they are {@code null}. */
+    /**
+     * As above, the copy getting the attributes of {@code patch} ({@code contentType},
+     * {@code cacheControl}, {@code metadata}, {@code tags}, as {@link #updateMetadata} takes
+     * them) instead of the source's. They are checked before anything is copied, so a refused
+     * copy stores nothing.
+     */
     public Mono<StoredObject> copy(Principal principal, String sourceBucketName, String sourceKey,
-                                   String targetBucketName, String targetKey, Map<String, String> tags) {
-        Map<String, String> tagSet = tags == null ? null : ObjectTags.require(tags);
+                                   String targetBucketName, String targetKey, Map<String, Object> patch) {
+        ObjectAttributes.requirePatchable(patch);
         ObjectKeys.require(sourceKey);
         ObjectKeys.require(targetKey);
         return stat(principal, sourceBucketName, sourceKey).map(FoundObject::object).flatMap(found ->
                 buckets.resolve(principal, targetBucketName, Permission.WRITE).flatMap(target -> {
-                    ObjectAttributes.contentType(target, found.contentType());
+                    StoredObject attributes = patched(target, found, patch);
+                    ObjectAttributes.contentType(target, attributes.contentType());
                     if (target.maxObjectSize() != null && found.size() > target.maxObjectSize()) {
                         throw new GranaryException(ErrorCode.ENTITY_TOO_LARGE,
                                 "The object is larger than the target bucket's maximum of " + target.maxObjectSize() + " bytes.");
                     }
                     return withDetectedType(found).onErrorMap(ObjectService::blobMissing, e -> notFound(sourceKey))
-                            .flatMap(source -> copyInto(target, targetKey, source, tagSet == null ? source.tags() : tagSet));
+                            .flatMap(source -> copyInto(target, targetKey, source, attributes));
                 }));
     }
 
-    private Mono<StoredObject> copyInto(Bucket target, String targetKey, StoredObject source, Map<String, String> tags) {
+    /** The source's bytes as a new version of {@code targetKey}, with the {@code attributes}' type, cache control, metadata and tags. */
+    private Mono<StoredObject> copyInto(Bucket target, String targetKey, StoredObject source, StoredObject attributes) {
         // A copy is a write like an upload: its declared type must fit its bytes.
-        requireFits(source, source.contentType());
+        requireFits(source, attributes.contentType());
         String versionId = WriteProtocol.newVersionId();
         BlobLocation location = WriteProtocol.newVersion(target, versionId);
         StoredObject record = new StoredObject(null, target.tenantId(), target.id(), targetKey, source.size(),
-                source.etag(), source.sha256(), source.contentType(), source.detectedType(), source.cacheControl(),
+                source.etag(), source.sha256(), attributes.contentType(), source.detectedType(), attributes.cacheControl(),
                 // The copy keeps the source's ETag, and so the parts that ETag counts.
-                source.metadata(), tags, versionId, location.path(), now(), source.partSizes(),
+                attributes.metadata(), attributes.tags(), versionId, location.path(), now(), source.partSizes(),
                 source.checksum());
         return blobs.copy(source.location(), location, WriteProtocol.blobMetadata(target, targetKey))
                 .onErrorMap(ObjectService::blobMissing, e -> notFound(source.key()))
@@ -343,6 +333,24 @@ public class ObjectService {
     }
 
     /** Fails with 415 {@code content_type_mismatch} when the object's bytes contradict {@code declaredType}. */
+    /**
+     * {@code current} with the attributes of a metadata {@code patch} applied, each checked as
+     * an upload's would be against {@code bucket} (a new type's fit to the bytes is the caller's).
+     */
+    private static StoredObject patched(Bucket bucket, StoredObject current, Map<String, Object> patch) {
+        String type = patch.containsKey("contentType")
+                ? ObjectAttributes.contentType(bucket, ObjectAttributes.text(patch, "contentType", false))
+                : current.contentType();
+        String cache = patch.containsKey("cacheControl")
+                ? ObjectAttributes.cacheControl(ObjectAttributes.text(patch, "cacheControl", true))
+                : current.cacheControl();
+        Map<String, String> meta = patch.containsKey("metadata")
+                ? UserMetadata.require(ObjectAttributes.strings(patch, "metadata")) : current.metadata();
+        Map<String, String> tags = patch.containsKey("tags")
+                ? ObjectTags.require(ObjectAttributes.strings(patch, "tags")) : current.tags();
+        return current.withAttributes(type, cache, meta, tags);
+    }
+
     private static void requireFits(StoredObject object, String declaredType) {
         GranaryException mismatch = ContentSniffer.mismatch(object.detectedType(), declaredType);
         if (mismatch != null) {

@@ -82,6 +82,13 @@ public record StoredObject(
         return new BlobLocation(blob);
     }
 
+    /** This record with other declared attributes (the bytes, and what was learnt of them, stay). */
+    StoredObject withAttributes(String newContentType, String newCacheControl, Map<String, String> newMetadata,
+                                Map<String, String> newTags) {
+        return new StoredObject(id, tenantId, bucketId, key, size, etag, sha256, newContentType, detectedType, newCacheControl,
+                newMetadata, newTags, versionId, blob, lastModified, partSizes, checksum);
+    }
+
     /** This record with the detected type filled in. */
     StoredObject withDetectedType(String detected) {
         return new StoredObject(id, tenantId, bucketId, key, size, etag, sha256, contentType, detected, cacheControl,

@@ -49,11 +49,12 @@ final class S3CopyObject {
         return objects.stat(principal, source.bucket(), source.key())
                 .map(FoundObject::object)
                 .doOnNext(found -> S3CopySource.requireConditions(headers, found))
-                .flatMap(found -> onto ? Mono.just(found)
-                        : objects.copy(principal, source.bucket(), source.key(), target.bucket(), target.key(), tags))
-                .flatMap(copied -> replace
-                        ? objects.updateMetadata(principal, target.bucket(), target.key(), replacement(headers, onto ? tags : null))
-                        : Mono.just(copied))
+                // Onto itself: a metadata change in place. Elsewhere: one copy with the new attributes, all
+                // checked before anything is copied, so a refused copy stores nothing.
+                .flatMap(found -> onto
+                        ? objects.updateMetadata(principal, target.bucket(), target.key(), replacement(headers, replace, tags))
+                        : objects.copy(principal, source.bucket(), source.key(), target.bucket(), target.key(),
+                                replacement(headers, replace, tags)))
                 .flatMap(copied -> ServerResponse.ok().contentType(MediaType.APPLICATION_XML)
                         .bodyValue(S3Xml.document("CopyObjectResult")
                                 .element("LastModified", S3ListOperations.TIMESTAMP.format(copied.lastModified()))
@@ -73,15 +74,20 @@ final class S3CopyObject {
         return tags == null ? Map.of() : tags;
     }
 
-    /** The attributes a REPLACE copy takes from the request, as a metadata patch ({@code tags} too unless {@code null}). */
-    private static Map<String, Object> replacement(HttpHeaders headers, Map<String, String> tags) {
+    /**
+     * What the copy takes from the request instead of the source, as a metadata patch: with
+     * {@code replaceMetadata} the type, cache control and metadata; the tags unless {@code null}.
+     */
+    private static Map<String, Object> replacement(HttpHeaders headers, boolean replaceMetadata, Map<String, String> tags) {
         Map<String, Object> patch = new LinkedHashMap<>();
-        String type = headers.getFirst(HttpHeaders.CONTENT_TYPE);
-        if (type != null) {
-            patch.put("contentType", type);
+        if (replaceMetadata) {
+            String type = headers.getFirst(HttpHeaders.CONTENT_TYPE);
+            if (type != null) {
+                patch.put("contentType", type);
+            }
+            patch.put("cacheControl", headers.getFirst(HttpHeaders.CACHE_CONTROL));
+            patch.put("metadata", S3ObjectOperations.metadata(headers));
         }
-        patch.put("cacheControl", headers.getFirst(HttpHeaders.CACHE_CONTROL));
-        patch.put("metadata", S3ObjectOperations.metadata(headers));
         if (tags != null) {
             patch.put("tags", tags);
         }

@@ -34,6 +34,7 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
@@ -340,6 +341,12 @@ class S3ApiTest extends S3TestSupport {
         S3Exception stale = (S3Exception) catchS3(() -> s3.copyObject(c -> c.sourceBucket(bucket).sourceKey("src/a b.txt")
                 .copySourceIfMatch("\"0000\"").destinationBucket(bucket).destinationKey("never")));
         assertThat(stale.statusCode()).isEqualTo(412);
+        assertThatThrownBy(() -> s3.headObject(h -> h.bucket(bucket).key("never"))).isInstanceOf(NoSuchKeyException.class);
+        // A REPLACE whose new attributes are refused copies nothing.
+        S3Exception badAttributes = catchS3(() -> s3.copyObject(c -> c.sourceBucket(bucket).sourceKey("src/a b.txt")
+                .destinationBucket(bucket).destinationKey("never").metadataDirective(MetadataDirective.REPLACE)
+                .cacheControl("x".repeat(2000))));
+        assertThat(badAttributes.statusCode()).isEqualTo(400);
         assertThatThrownBy(() -> s3.headObject(h -> h.bucket(bucket).key("never"))).isInstanceOf(NoSuchKeyException.class);
         assertThatThrownBy(() -> s3.copyObject(c -> c.sourceBucket(bucket).sourceKey("missing")
                 .destinationBucket(bucket).destinationKey("x"))).isInstanceOf(NoSuchKeyException.class);
