@@ -1,9 +1,8 @@
 package io.granary.cors;
 
+import io.granary.security.AnonymousReaders;
 import io.granary.security.Principal;
 import io.granary.security.signed.SignedUrlVerifier;
-import io.granary.tenant.Tenant;
-import io.granary.tenant.TenantService;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -24,12 +23,12 @@ import reactor.core.publisher.Mono;
 class CorsFilter implements WebFilter {
 
     private final CorsPolicy policy;
-    private final TenantService tenants;
+    private final AnonymousReaders readers;
     private final SignedUrlVerifier signedUrls;
 
-    CorsFilter(CorsPolicy policy, TenantService tenants, SignedUrlVerifier signedUrls) {
+    CorsFilter(CorsPolicy policy, AnonymousReaders readers, SignedUrlVerifier signedUrls) {
         this.policy = policy;
-        this.tenants = tenants;
+        this.readers = readers;
         this.signedUrls = signedUrls;
     }
 
@@ -43,7 +42,7 @@ class CorsFilter implements WebFilter {
             String token = exchange.getRequest().getQueryParams().getFirst("token");
             Mono<String> tenantId = target.tenantName() != null
                     // An unknown tenant owns nothing: the preflight is refused like any other.
-                    ? tenants.findByName(target.tenantName()).map(Tenant::id).defaultIfEmpty("-")
+                    ? readers.tenantId(target.tenantName())
                     // A signed URL's preflight carries its token: that tenant's rules alone decide.
                     : token != null ? signedUrls.verify(token).map(Principal.Grant::tenantId).onErrorResume(error -> Mono.empty())
                     : Mono.empty();

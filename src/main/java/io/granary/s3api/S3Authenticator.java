@@ -6,6 +6,7 @@ import io.granary.ratelimit.RateLimiter;
 import io.granary.s3credential.S3CredentialService;
 import io.granary.s3credential.S3Identity;
 import io.granary.security.Principal;
+import io.granary.web.Requests;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,7 +66,8 @@ final class S3Authenticator {
      * agreed ({@code rate_limited}, S3's {@code SlowDown}, when they do not).
      */
     Mono<Principal> authenticate(ServerRequest request) {
-        return admitted(Mono.defer(() -> signer(request)));
+        // Recorded before the rate limit, so that a refusal's answer knows its tenant too.
+        return admitted(Mono.defer(() -> signer(request)).doOnNext(signer -> request.attributes().put(Requests.PRINCIPAL, signer)));
     }
 
     /**

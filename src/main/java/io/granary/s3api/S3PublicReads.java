@@ -4,7 +4,6 @@ import io.granary.cors.CorsPolicy;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import io.granary.security.AnonymousReaders;
-import io.granary.web.Requests;
 import org.springframework.http.HttpMethod;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -43,11 +42,8 @@ final class S3PublicReads {
                     + " HEAD an object of a public bucket, as /<tenant>/<bucket>/<key>; sign anything else with an S3 credential."));
         }
         cors.decorate(request.exchange(), path.bucket());
-        return readers.admit(tenant)
-                .flatMap(anonymous -> {
-                    request.attributes().put(Requests.PRINCIPAL, anonymous);
-                    return objects.get(request, path);
-                })
+        return readers.admit(tenant, request.attributes())
+                .then(Mono.defer(() -> objects.get(request, path)))
                 .onErrorMap(error -> error instanceof GranaryException failure && failure.code() == ErrorCode.BUCKET_NOT_FOUND,
                         error -> new GranaryException(ErrorCode.UNAUTHENTICATED,
                                 "Access Denied: no public bucket '" + path.bucket() + "' in a tenant named '" + tenant + "'."));

@@ -1,14 +1,18 @@
 package io.granary.security;
 
 import io.granary.ratelimit.RateLimiter;
+import io.granary.tenant.Tenant;
 import io.granary.tenant.TenantService;
+import io.granary.web.Requests;
+import java.util.Map;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
  * Admits an anonymous reader of one tenant's public buckets, the tenant named by its name: the
- * {@link Principal.Anonymous} of that tenant, once a request has been taken from the tenant's
- * rate limit (which may fail with {@code rate_limited}). Both front-ends admit anonymous readers
+ * {@link Principal.Anonymous} of that tenant, recorded as the request's principal and then
+ * admitted by the tenant's rate limit (which may fail with {@code rate_limited}; the answer to
+ * that refusal knows its tenant, for its CORS headers). Both front-ends admit anonymous readers
  * here: the REST API's {@code /public} routes ({@link PublicAccessFilter}) and the S3 API's
  * unsigned requests. What such a reader may then do is {@code Authorizer}'s and
  * {@code BucketService}'s rule: read, and only in public buckets.
@@ -27,13 +31,22 @@ public class AnonymousReaders {
         this.rateLimiter = rateLimiter;
     }
 
-    public Mono<Principal.Anonymous> admit(String tenantName) {
-        // An unknown tenant goes down the same path as a known one, with a tenant id that owns
-        // nothing: every answer (bad key, missing bucket) is then the same, so tenant names
-        // cannot be probed.
-        return tenants.findByName(tenantName)
-                .map(tenant -> new Principal.Anonymous(tenant.id()))
-                .defaultIfEmpty(new Principal.Anonymous(NO_TENANT))
-                .flatMap(anonymous -> rateLimiter.admit(anonymous).thenReturn(anonymous));
+    /** The reader, put into {@code requestAttributes} as {@link Requests#PRINCIPAL}, once admitted. */
+    public Mono<Principal.Anonymous> admit(String tenantName, Map<String, Object> requestAttributes) {
+        return tenantId(tenantName)
+                .map(Principal.Anonymous::new)
+                .flatMap(anonymous -> {
+                    requestAttributes.put(Requests.PRINCIPAL, anonymous);
+                    return rateLimiter.admit(anonymous).thenReturn(anonymous);
+                });
+    }
+
+    /**
+     * The id of the tenant of that name. An unknown tenant gets an id that owns nothing, and so
+     * goes down the same path as a known one: every answer (bad key, missing bucket) is then the
+     * same, and tenant names cannot be probed.
+     */
+    public Mono<String> tenantId(String tenantName) {
+        return tenants.findByName(tenantName).map(Tenant::id).defaultIfEmpty(NO_TENANT);
     }
 }

@@ -1,6 +1,5 @@
 package io.granary.security;
 
-import io.granary.web.Requests;
 import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.HandlerFilterFunction;
@@ -28,9 +27,6 @@ public class PublicAccessFilter implements HandlerFilterFunction<ServerResponse,
         if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
             return next.handle(request); // a 405, answered alike for every tenant name
         }
-        return readers.admit(request.pathVariable("tenant")).flatMap(anonymous -> {
-            request.attributes().put(Requests.PRINCIPAL, anonymous);
-            return next.handle(request);
-        });
+        return readers.admit(request.pathVariable("tenant"), request.attributes()).then(Mono.defer(() -> next.handle(request)));
     }
 }

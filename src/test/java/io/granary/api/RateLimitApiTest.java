@@ -107,6 +107,28 @@ class RateLimitApiTest extends ApiTestSupport {
     }
 
     @Test
+    void aRefusedPublicReadStillCarriesTheBucketsCorsHeaders() {
+        String tenantName = unique("corslimited");
+        String admin = createKey(createTenant(tenantName), List.of("admin"), null);
+        String bucket = unique("pub");
+        createBucket(admin, bucket, Map.of("visibility", "public"));
+        http.put().uri("/v1/buckets/{b}/cors", bucket).header("X-Api-Key", admin).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("rules", List.of(Map.of("allowedOrigins", List.of("https://app.example.com"),
+                        "allowedMethods", List.of("GET")))))
+                .exchange().expectStatus().isNoContent().expectBody();
+        // The tenant's burst (2/s for 3 s) runs out; the refusal must still be readable by the page.
+        int status = 0;
+        for (int i = 0; i < 20 && status != 429; i++) {
+            var result = http.get().uri("/public/{t}/{b}/missing", tenantName, bucket).header("Origin", "https://app.example.com")
+                    .exchange().expectBody().returnResult();
+            status = result.getStatus().value();
+            assertThat(result.getResponseHeaders().getAccessControlAllowOrigin()).as("status %d", status)
+                    .isEqualTo("https://app.example.com");
+        }
+        assertThat(status).isEqualTo(429);
+    }
+
+    @Test
     void hotObjectReadsCountLikeEveryOtherRequest() {
         String tenantId = createTenant(unique("hot"));
         String writer = createKey(tenantId, List.of("admin"), null);
