@@ -85,7 +85,10 @@ final class S3Dispatcher {
             S3Address address = addressing.address(request);
             if (address.bucket() != null && CorsPolicy.isPreflight(request.exchange().getRequest())) {
                 // Browsers send no credential with a preflight: it is answered before authentication.
-                return corsPolicy.answerPreflight(request.exchange(), authenticator.presignedTenant(request), address.bucket())
+                Mono<Void> answered = S3PublicReads.forUnsignedRequest(request)
+                        ? publicReads.preflight(request, address)
+                        : corsPolicy.answerPreflight(request.exchange(), authenticator.presignedTenant(request), address.bucket());
+                return answered
                         .then(Mono.defer(() -> ServerResponse.ok().build()));
             }
             if (S3PostObject.isPostObject(request, address)) {

@@ -4,6 +4,8 @@ import io.granary.cors.CorsPolicy;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import io.granary.security.AnonymousReaders;
+import java.util.Locale;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -30,6 +32,25 @@ final class S3PublicReads {
         this.readers = readers;
         this.objects = objects;
         this.cors = cors;
+    }
+
+    /**
+     * Whether a preflight is for an unsigned request: it neither carries a presigned URL's
+     * credential nor asks to send an {@code Authorization} header.
+     */
+    static boolean forUnsignedRequest(ServerRequest request) {
+        String headers = request.headers().firstHeader(HttpHeaders.ACCESS_CONTROL_REQUEST_HEADERS);
+        return request.queryParam("X-Amz-Credential").isEmpty()
+                && (headers == null || !headers.toLowerCase(Locale.ROOT).contains("authorization"));
+    }
+
+    /** Answers the preflight of an unsigned read, addressed as the read is: the tenant's name, then its bucket. */
+    Mono<Void> preflight(ServerRequest request, S3Address address) {
+        S3Path path = S3Path.parse(address.rawRest());
+        if (path.bucket() == null) {
+            return Mono.error(new GranaryException(ErrorCode.CORS_FORBIDDEN, "An unsigned request names /<tenant>/<bucket>/<key>."));
+        }
+        return cors.answerPreflight(request.exchange(), readers.tenantId(address.bucket()), path.bucket());
     }
 
     Mono<ServerResponse> read(ServerRequest request, S3Address address) {

@@ -34,12 +34,14 @@ class S3CorsTest extends S3TestSupport {
     private final HttpClient browser = HttpClient.newHttpClient();
     private Credential credential;
     private String tenantKey;
+    private String tenantName;
     private S3Client s3;
     private String bucket;
 
     @BeforeEach
     void bucket() {
-        String tenantId = createTenant(unique("s3cors"));
+        tenantName = unique("s3cors");
+        String tenantId = createTenant(tenantName);
         tenantKey = createKey(tenantId, List.of("admin"), null);
         credential = newCredential(tenantId);
         s3 = S3Client.builder().endpointOverride(URI.create(endpoint())).region(Region.US_EAST_1)
@@ -136,6 +138,23 @@ class S3CorsTest extends S3TestSupport {
                     .header("Origin", APP).header("Access-Control-Request-Method", "PUT"));
             assertThat(app.statusCode()).isEqualTo(200);
         }
+    }
+
+    @Test
+    void anUnsignedReadsPreflightIsAddressedAsTheReadIs() throws Exception {
+        // /<tenant>/<bucket>/<key>: the tenant's name stands where a signed request's bucket would.
+        http.patch().uri("/v1/buckets/{b}", bucket).header("X-Api-Key", tenantKey).contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                .bodyValue(java.util.Map.of("visibility", "public")).exchange().expectStatus().isOk().expectBody();
+        s3.putBucketCors(c -> c.bucket(bucket).corsConfiguration(cors -> cors.corsRules(
+                CORSRule.builder().allowedOrigins(APP).allowedMethods("GET").allowedHeaders("if-none-match").build())));
+        URI read = URI.create(endpoint() + "/" + tenantName + "/" + bucket + "/app.js");
+        HttpResponse<String> preflight = send(HttpRequest.newBuilder(read).method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", APP).header("Access-Control-Request-Method", "GET")
+                .header("Access-Control-Request-Headers", "if-none-match"));
+        assertThat(preflight.statusCode()).as(preflight.body()).isEqualTo(200);
+        HttpResponse<String> got = send(HttpRequest.newBuilder(read).header("Origin", APP));
+        assertThat(got.statusCode()).isEqualTo(200);
+        assertThat(got.headers().firstValue("Access-Control-Allow-Origin")).hasValue(APP);
     }
 
     @Test
