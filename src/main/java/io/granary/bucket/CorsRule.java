@@ -63,9 +63,13 @@ public record CorsRule(List<String> allowedOrigins, List<String> allowedMethods,
         }
     }
 
-    /** Whether this rule lets {@code origin} send {@code method} with these request headers. */
+    /**
+     * Whether this rule lets {@code origin} send {@code method} with these request headers. An
+     * {@code OPTIONS} (tus discovery) changes nothing, so any rule that allows the origin and
+     * headers allows it.
+     */
     public boolean allows(String origin, String method, List<String> requestHeaders) {
-        return allowsOrigin(origin) && allowedMethods.contains(method)
+        return allowsOrigin(origin) && (method.equals("OPTIONS") || allowedMethods.contains(method))
                 && requestHeaders.stream().allMatch(header -> allowedHeaders.stream().anyMatch(allowed -> matches(allowed, header)));
     }
 

@@ -106,7 +106,9 @@ public class CorsPolicy {
         response.beforeCommit(() -> {
             varyByOrigin(response.getHeaders());
             String tenant = tenantId.get();
-            if (tenant == null) {
+            // A tus discovery (OPTIONS) needs no credential and reveals nothing of a tenant: like
+            // a preflight, it is answered by the rules of any tenant's bucket of that name.
+            if (tenant == null && exchange.getRequest().getMethod() != HttpMethod.OPTIONS) {
                 return Mono.empty();
             }
             return rule(tenant, bucket, origin, exchange.getRequest().getMethod().name(), List.of())

@@ -115,6 +115,7 @@ class ApiRoutes {
                 .add("/usage/recount", HttpMethod.POST, usage::recount);
         // tus 1.0.0 (resumable uploads): its own header rules, outside the credential check.
         Table tusUploads = new Table()
+                // Answered without a credential above; listed here for the Allow header of a 405.
                 .add("/{bucket}", HttpMethod.OPTIONS, tus::options)
                 .add("/{bucket}", HttpMethod.POST, tus::create)
                 .add("/{bucket}/{uploadId}", HttpMethod.HEAD, tus::head)
@@ -136,6 +137,9 @@ class ApiRoutes {
                 .GET("/.well-known/openid-configuration", auth::openidConfiguration)
                 .path("/v1/auth", v1 -> sessions.register(v1))
                 .path("/v1/uploads", u -> uploadUrls.register(u).filter(uploadTokens))
+                // tus discovery needs no credential: it says only what the server supports, and a
+                // browser's tus client asks before it has any (tried before the routes below).
+                .path("/v1/tus", t -> t.OPTIONS("/{bucket}", tus::options).filter(tus::protocol))
                 // The first filter declared runs first: tus headers, then credentials.
                 .path("/v1/tus", t -> tusUploads.register(t).filter(tus::protocol).filter(credentials))
                 .path("/v1", v1 -> table.register(v1).filter(credentials))

@@ -145,6 +145,11 @@ class BucketCorsTest extends ApiTestSupport {
                 .expectHeader().valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, APP)
                 .expectBody(String.class).isEqualTo("hello");
 
+        // tus discovery: a preflight for OPTIONS, then the OPTIONS itself, neither with a credential.
+        preflight("/v1/tus/" + bucket, APP, "OPTIONS", "tus-resumable").expectStatus().isOk().expectBody();
+        http.options().uri("/v1/tus/{b}", bucket).header(HttpHeaders.ORIGIN, APP).header("Tus-Resumable", "1.0.0").exchange()
+                .expectStatus().isNoContent().expectHeader().valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, APP)
+                .expectHeader().valueEquals("Tus-Version", "1.0.0").expectBody();
         preflight("/v1/tus/" + bucket, APP, "POST", "tus-resumable, upload-length, upload-metadata, x-api-key")
                 .expectStatus().isOk().expectHeader().valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, APP).expectBody();
         String location = http.post().uri("/v1/tus/{b}", bucket).header("X-Api-Key", admin).header("Tus-Resumable", "1.0.0")
