@@ -2,7 +2,6 @@ package io.granary.s3api;
 
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
-import io.granary.object.FoundObject;
 import io.granary.object.ObjectService;
 import io.granary.security.Principal;
 import io.granary.web.Requests;
@@ -46,9 +45,7 @@ final class S3CopyObject {
                     + " object to itself without changing the object's metadata.");
         }
         Principal principal = Requests.principal(request);
-        return objects.stat(principal, source.bucket(), source.key())
-                .map(FoundObject::object)
-                .doOnNext(found -> S3CopySource.requireConditions(headers, found))
+        return S3CopySource.read(objects, principal, source, headers)
                 // Onto itself: a metadata change in place. Elsewhere: one copy with the new attributes, all
                 // checked before anything is copied, so a refused copy stores nothing.
                 .flatMap(found -> onto

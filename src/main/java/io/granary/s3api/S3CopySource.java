@@ -2,12 +2,16 @@ package io.granary.s3api;
 
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
+import io.granary.object.FoundObject;
 import io.granary.object.ObjectHttp;
+import io.granary.object.ObjectService;
 import io.granary.object.StoredObject;
+import io.granary.security.Principal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.util.UriUtils;
+import reactor.core.publisher.Mono;
 
 /**
  * What CopyObject and UploadPartCopy share about their source: the {@code x-amz-copy-source}
@@ -40,8 +44,18 @@ final class S3CopySource {
         return path;
     }
 
+    /**
+     * The source object the request's {@code x-amz-copy-source} names, read with the caller's
+     * {@code read} permission, once its {@code x-amz-copy-source-if-*} conditions held.
+     */
+    static Mono<StoredObject> read(ObjectService objects, Principal principal, S3Path source, HttpHeaders headers) {
+        return objects.stat(principal, source.bucket(), source.key())
+                .map(FoundObject::object)
+                .doOnNext(found -> requireConditions(headers, found));
+    }
+
     /** The {@code x-amz-copy-source-if-*} conditions, as S3 applies them to the source. */
-    static void requireConditions(HttpHeaders headers, StoredObject source) {
+    private static void requireConditions(HttpHeaders headers, StoredObject source) {
         List<String> ifMatch = headers.get("x-amz-copy-source-if-match");
         List<String> ifNoneMatch = headers.get("x-amz-copy-source-if-none-match");
         long modifiedSince = date(headers, "x-amz-copy-source-if-modified-since");

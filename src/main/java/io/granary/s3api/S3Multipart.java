@@ -4,6 +4,7 @@ import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import io.granary.storage.StoredPart;
 import io.granary.upload.MultipartService;
+import io.granary.upload.MultipartStart;
 import io.granary.upload.MultipartUpload;
 import io.granary.web.Requests;
 import org.springframework.http.HttpHeaders;
@@ -30,7 +31,7 @@ final class S3Multipart {
 
     Mono<ServerResponse> create(ServerRequest request, S3Path path) {
         HttpHeaders headers = request.headers().asHttpHeaders();
-        MultipartService.Start start = new MultipartService.Start(path.key(), headers.getFirst(HttpHeaders.CONTENT_TYPE),
+        MultipartStart start = new MultipartStart(path.key(), headers.getFirst(HttpHeaders.CONTENT_TYPE),
                 headers.getFirst(HttpHeaders.CACHE_CONTROL), S3ObjectOperations.metadata(headers),
                 S3ObjectTagging.fromHeader(headers));
         return multipart.start(Requests.principal(request), path.bucket(), start)

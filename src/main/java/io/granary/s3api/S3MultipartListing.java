@@ -4,6 +4,7 @@ import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import io.granary.upload.MultipartService;
 import io.granary.upload.MultipartUpload;
+import io.granary.upload.OpenUploads;
 import io.granary.web.Requests;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -37,7 +38,7 @@ final class S3MultipartListing {
         if (maxUploads < 0) {
             throw new GranaryException(ErrorCode.INVALID_REQUEST, "max-uploads must not be negative.");
         }
-        int max = Math.min(maxUploads, MultipartService.MAX_LISTED);
+        int max = Math.min(maxUploads, OpenUploads.MAX_PER_PAGE);
         UnaryOperator<String> encoder = S3ListOperations.encoder(request);
         String prefix = request.queryParam("prefix").orElse("");
         String delimiter = request.queryParam("delimiter").filter(d -> !d.isEmpty()).orElse(null);

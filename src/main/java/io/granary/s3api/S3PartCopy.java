@@ -2,7 +2,6 @@ package io.granary.s3api;
 
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
-import io.granary.object.FoundObject;
 import io.granary.object.ObjectService;
 import io.granary.object.StoredObject;
 import io.granary.security.Principal;
@@ -55,9 +54,7 @@ final class S3PartCopy {
                     + " bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy.");
         }
         Principal principal = Requests.principal(request);
-        return objects.stat(principal, source.bucket(), source.key())
-                .map(FoundObject::object)
-                .doOnNext(found -> S3CopySource.requireConditions(headers, found))
+        return S3CopySource.read(objects, principal, source, headers)
                 .flatMap(found -> {
                     ByteRange bytes = range == null ? null : within(range, found);
                     long length = bytes == null ? found.size() : bytes.length();

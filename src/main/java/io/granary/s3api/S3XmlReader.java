@@ -41,12 +41,12 @@ final class S3XmlReader {
 
     /**
      * The whole of a request's XML document, at most {@code maxBytes} (else {@code MalformedXML}
-     * naming the {@code document}); empty bytes for an empty body. Joined in memory on purpose:
-     * a parser needs the whole document, and S3's request documents are small and bounded here.
+     * naming the {@code document}); empty bytes for an empty body.
      */
     static Mono<byte[]> read(ServerRequest request, int maxBytes, String document) {
-        // Checked against the signed SHA-256 (or a checksum header) like any payload, so a signature
-        // made for one document never carries another.
+        // Joined in memory on purpose, bounded by maxBytes: the parser needs the whole document.
+        // Checked against the signed SHA-256 (or a checksum header) like any payload, so a
+        // signature made for one document never carries another.
         return DataBufferUtils.join(S3Payload.of(request).verifiedBody(true), maxBytes)
                 .onErrorMap(DataBufferLimitException.class, e -> new GranaryException(ErrorCode.MALFORMED_XML,
                         "The " + document + " document is larger than " + maxBytes + " bytes."))

@@ -37,7 +37,7 @@ public class MultipartHandler {
 
     public Mono<ServerResponse> start(ServerRequest request) {
         String bucket = request.pathVariable("bucket");
-        return Requests.json(request, MultipartService.Start.class)
+        return Requests.json(request, MultipartStart.class)
                 .flatMap(body -> multipart.start(Requests.principal(request), bucket, body))
                 .flatMap(started -> ServerResponse.created(URI.create("/v1/buckets/"
                                 + UriUtils.encodePathSegment(bucket, "UTF-8") + "/multipart/" + started.id()))
@@ -61,7 +61,7 @@ public class MultipartHandler {
     /** The bucket's open uploads, a page at a time; the cursor is the position the last page ended at. */
     public Mono<ServerResponse> listOpen(ServerRequest request) {
         return Mono.defer(() -> {
-            int limit = Requests.intParam(request, "limit", MultipartService.MAX_LISTED, 1, MultipartService.MAX_LISTED);
+            int limit = Requests.intParam(request, "limit", OpenUploads.MAX_PER_PAGE, 1, OpenUploads.MAX_PER_PAGE);
             String[] after = request.queryParam("cursor").filter(c -> !c.isEmpty()).map(MultipartHandler::decodeCursor)
                     .orElse(new String[2]);
             return multipart.listOpen(Requests.principal(request), request.pathVariable("bucket"),

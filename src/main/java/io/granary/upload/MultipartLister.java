@@ -44,7 +44,7 @@ final class MultipartLister {
     }
 
     /** A page of at most {@code limit} (at least 1) entries, starting as {@link MultipartService#listOpen} says. */
-    Mono<MultipartService.OpenUploads> list(Bucket bucket, String prefix, String delimiter, int limit, String afterKey,
+    Mono<OpenUploads> list(Bucket bucket, String prefix, String delimiter, int limit, String afterKey,
                                             String afterUploadId) {
         Page page = new Page();
         return start(bucket, prefix, delimiter, afterKey, afterUploadId)
@@ -54,7 +54,7 @@ final class MultipartLister {
                 })
                 .then(Mono.defer(() -> page.done ? Mono.<Void>empty() : step(bucket, prefix, delimiter, limit, page))
                         .repeat(() -> !page.done).then())
-                .then(Mono.fromSupplier(() -> new MultipartService.OpenUploads(page.uploads, page.prefixes, page.more,
+                .then(Mono.fromSupplier(() -> new OpenUploads(page.uploads, page.prefixes, page.more,
                         page.more ? page.lastKey : null, page.more ? page.lastUploadId : null)));
     }
 

@@ -78,47 +78,10 @@ public class MultipartService {
     }
 
     /**
-     * What a client declares when starting: the key, how the object is to be served, and its
-     * tags ({@code null} for none), all carried to the completed object.
-     */
-    public record Start(String key, String contentType, String cacheControl, Map<String, String> metadata,
-                        Map<String, String> tags) {
-
-        /** A start without tags. */
-        public Start(String key, String contentType, String cacheControl, Map<String, String> metadata) {
-            this(key, contentType, cacheControl, metadata, null);
-        }
-    }
-
-    /** A presigned URL for one part: {@code PUT} to {@code url} with {@code headers}, until {@code expiresAt}. */
-    public record PartUrl(int n, java.net.URI url, Map<String, String> headers, Instant expiresAt) {
-    }
-
-    /** An upload and the parts it holds (ascending), as {@link #listParts} answers. */
-    public record Listing(MultipartUpload upload, List<StoredPart> parts) {
-    }
-
-    /**
-     * One page of a bucket's open uploads, by key and then by start time ({@link #listOpen}).
-     *
-     * @param uploads the uploads not rolled up into a common prefix
-     * @param prefixes the common prefixes (with a delimiter), each once
-     * @param truncated whether more follow
-     * @param nextKey when truncated, the key (or common prefix) the page ended with
-     * @param nextUploadId when truncated and the page ended with an upload, its id; else {@code null}
-     */
-    public record OpenUploads(List<MultipartUpload> uploads, List<String> prefixes, boolean truncated, String nextKey,
-                              String nextUploadId) {
-    }
-
-    /** At most this many uploads and prefixes a page. */
-    public static final int MAX_LISTED = 1000;
-
-    /**
      * The bucket's open uploads whose keys start with {@code prefix}, for a tenant's key or user
      * with {@code write} on the bucket (as every other step): ordered by key, then by start time;
      * with a {@code delimiter}, keys with more after the prefix roll up into common prefixes. At
-     * most {@code limit} (capped at {@link #MAX_LISTED}) uploads and prefixes together. The page
+     * most {@code limit} (capped at {@link OpenUploads#MAX_PER_PAGE}) uploads and prefixes together. The page
      * starts after {@code afterKey} (every upload of it), or, with {@code afterUploadId}, just
      * after that upload of it; a key that rolls up into a common prefix starts after that whole
      * prefix, which was listed already. Pass a page's {@code nextKey} and {@code nextUploadId}
@@ -131,7 +94,7 @@ public class MultipartService {
         String grouping = delimiter == null || delimiter.isEmpty() ? null : delimiter;
         return resolve(principal, bucketName).flatMap(bucket -> limit <= 0
                 ? Mono.just(new OpenUploads(List.of(), List.of(), false, null, null))
-                : lister.list(bucket, within, grouping, Math.min(limit, MAX_LISTED), afterKey, afterUploadId));
+                : lister.list(bucket, within, grouping, Math.min(limit, OpenUploads.MAX_PER_PAGE), afterKey, afterUploadId));
     }
 
     /**
@@ -139,7 +102,7 @@ public class MultipartService {
      * type, metadata, cache control, tags; 415 {@code unsupported_media_type} for a type the bucket
      * refuses).
      */
-    public Mono<MultipartUpload> start(Principal principal, String bucketName, Start request) {
+    public Mono<MultipartUpload> start(Principal principal, String bucketName, MultipartStart request) {
         return start(principal, bucketName, request,
                 started -> UploadAudit.details(started.id(), UploadAudit.MULTIPART, null, started.createdAt().plus(expireAfter)));
     }
@@ -148,7 +111,7 @@ public class MultipartService {
      * As above, for a front-end on top of multipart uploads (tus) that records its own kind of
      * {@code upload_created} event: {@code auditDetails} gives its details from the new upload.
      */
-    Mono<MultipartUpload> start(Principal principal, String bucketName, Start request,
+    Mono<MultipartUpload> start(Principal principal, String bucketName, MultipartStart request,
                                 Function<MultipartUpload, Map<String, String>> auditDetails) {
         return resolve(principal, bucketName)
                 .flatMap(bucket -> uploads.plan(bucket, request.key(), 0L, request.contentType(), request.cacheControl(),
@@ -214,11 +177,11 @@ public class MultipartService {
      * The upload and its parts: while open, as the store holds them where it tracks parts (so
      * parts sent through presigned URLs appear), else as recorded.
      */
-    public Mono<Listing> listParts(Principal principal, String bucketName, String uploadId) {
+    public Mono<PartListing> listParts(Principal principal, String bucketName, String uploadId) {
         return resolve(principal, bucketName).flatMap(bucket -> find(bucket, uploadId))
                 .flatMap(upload -> (upload.state() == MultipartUpload.State.OPEN ? parts(upload)
                         : Mono.just(recorded(upload)))
-                        .map(parts -> new Listing(upload, parts.values().stream()
+                        .map(parts -> new PartListing(upload, parts.values().stream()
                                 .sorted(Comparator.comparingInt(StoredPart::number)).toList())));
     }
 

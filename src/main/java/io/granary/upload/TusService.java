@@ -91,7 +91,7 @@ public class TusService {
             }
             requireWithinMax(request.length());
             return multipart.start(principal, bucketName,
-                            new MultipartService.Start(request.key(), request.contentType(), null, Map.of()),
+                            new MultipartStart(request.key(), request.contentType(), null, Map.of()),
                             started -> UploadAudit.details(started.id(), UploadAudit.TUS, request.length(),
                                     started.createdAt().plus(expireAfter)))
                     .flatMap(started -> {
