@@ -88,8 +88,9 @@ final class S3ObjectOperations {
             builder.header(PayloadChecksum.PREFIX + object.checksum().algorithm().toLowerCase(Locale.ROOT), object.checksum().value());
             builder.header(PayloadChecksum.PREFIX + "type", "FULL_OBJECT");
         }
-        if (part != null) {
-            // How a client reading by parts (the Java SDK's multipart download) learns how many there are.
+        if (part != null && object.partSizes() != null) {
+            // How a client reading by parts (the Java SDK's multipart download) learns how many there are;
+            // S3 leaves it out for an object written whole.
             builder.header(PARTS_COUNT_HEADER, String.valueOf(object.partCount()));
         }
         if (request.method() == HttpMethod.HEAD || object.size() == 0) {

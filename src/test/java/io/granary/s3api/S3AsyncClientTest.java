@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -24,6 +26,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
@@ -58,9 +61,9 @@ class S3AsyncClientTest extends S3TestSupport {
                 .multipartEnabled(true)
                 .multipartConfiguration(c -> c.thresholdInBytes(8 * MIB).minimumPartSizeInBytes(5 * MIB))
                 .build()) {
-            s3.createBucket(b -> b.bucket(bucket)).join();
-            String etag = s3.putObject(p -> p.bucket(bucket).key("twenty.bin").contentType("application/x-twenty"),
-                    AsyncRequestBody.fromFile(file)).join().eTag();
+            await(s3.createBucket(b -> b.bucket(bucket)));
+            String etag = await(s3.putObject(p -> p.bucket(bucket).key("twenty.bin").contentType("application/x-twenty"),
+                    AsyncRequestBody.fromFile(file))).eTag();
             // Above the threshold the client went multipart: five parts of 5 MiB (the last 3 bytes).
             assertThat(etag).isEqualTo("\"" + multipartEtag(data, (int) (5 * MIB)) + "\"");
 
@@ -68,34 +71,40 @@ class S3AsyncClientTest extends S3TestSupport {
             // Below the threshold, one PutObject: the plain MD5.
             byte[] small = new byte[(int) MIB];
             new Random(1).nextBytes(small);
-            String smallEtag = s3.putObject(p -> p.bucket(bucket).key("one.bin"), AsyncRequestBody.fromBytes(small)).join().eTag();
+            String smallEtag = await(s3.putObject(p -> p.bucket(bucket).key("one.bin"), AsyncRequestBody.fromBytes(small))).eTag();
             assertThat(smallEtag).isEqualTo("\"" + HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(small)) + "\"");
 
             // Read back by the multipart client: part by part, GetObject with partNumber.
-            ResponseBytes<GetObjectResponse> parts = s3.getObject(g -> g.bucket(bucket).key("twenty.bin"),
-                    AsyncResponseTransformer.toBytes()).join();
+            ResponseBytes<GetObjectResponse> parts = await(s3.getObject(g -> g.bucket(bucket).key("twenty.bin"),
+                    AsyncResponseTransformer.toBytes()));
             assertThat(parts.asByteArray()).isEqualTo(data);
-            GetObjectResponse third = s3.getObject(g -> g.bucket(bucket).key("twenty.bin").partNumber(3),
-                    AsyncResponseTransformer.toBytes()).join().response();
+            GetObjectResponse third = await(s3.getObject(g -> g.bucket(bucket).key("twenty.bin").partNumber(3),
+                    AsyncResponseTransformer.toBytes())).response();
             assertThat(third.partsCount()).isEqualTo(5);
             assertThat(third.contentRange()).isEqualTo("bytes " + 10 * MIB + "-" + (15 * MIB - 1) + "/" + data.length);
-            assertThat(s3.headObject(h -> h.bucket(bucket).key("one.bin").partNumber(1)).join().contentLength()).isEqualTo(MIB);
-            // An empty object is one empty part: the multipart client reads it like any other.
-            s3.putObject(p -> p.bucket(bucket).key("empty"), AsyncRequestBody.fromBytes(new byte[0])).join();
-            assertThat(s3.getObject(g -> g.bucket(bucket).key("empty"), AsyncResponseTransformer.toBytes()).join().asByteArray())
-                    .isEmpty();
-            assertThat(s3.headObject(h -> h.bucket(bucket).key("twenty.bin").partNumber(6)).handle((ok, error) -> error).join())
+            // An object written whole is one part, and says no parts count, as S3 answers.
+            HeadObjectResponse whole = await(s3.headObject(h -> h.bucket(bucket).key("one.bin").partNumber(1)));
+            assertThat(whole.contentLength()).isEqualTo(MIB);
+            assertThat(whole.partsCount()).isNull();
+            // An empty object is written by this client but read by the plain one below: the multipart
+            // download of SDK 2.57 never completes on an empty body about one time in six.
+            await(s3.putObject(p -> p.bucket(bucket).key("empty"), AsyncRequestBody.fromBytes(new byte[0])));
+            Throwable noPartSix = await(s3.headObject(h -> h.bucket(bucket).key("twenty.bin").partNumber(6))
+                    .handle((ok, error) -> error));
+            assertThat(noPartSix)
                     .hasRootCauseInstanceOf(software.amazon.awssdk.services.s3.model.S3Exception.class)
                     .rootCause().satisfies(e -> assertThat(((software.amazon.awssdk.services.s3.model.S3Exception) e).statusCode()).isEqualTo(416));
 
             // And whole, by an asynchronous client without multipart.
             try (S3AsyncClient plain = S3AsyncClient.builder().endpointOverride(URI.create(endpoint())).region(Region.US_EAST_1)
                     .forcePathStyle(true).credentialsProvider(credentials).build()) {
-                ResponseBytes<GetObjectResponse> back = plain.getObject(g -> g.bucket(bucket).key("twenty.bin"),
-                        AsyncResponseTransformer.toBytes()).join();
+                ResponseBytes<GetObjectResponse> back = await(plain.getObject(g -> g.bucket(bucket).key("twenty.bin"),
+                        AsyncResponseTransformer.toBytes()));
                 assertThat(back.response().eTag()).isEqualTo(etag);
                 assertThat(back.response().contentLength()).isEqualTo(data.length);
                 assertThat(back.asByteArray()).isEqualTo(data);
+                assertThat(await(plain.getObject(g -> g.bucket(bucket).key("empty"), AsyncResponseTransformer.toBytes()))
+                        .asByteArray()).isEmpty();
             }
 
             // The same object through REST: bytes, ETag in the -5 form, content type.
@@ -121,4 +130,8 @@ class S3AsyncClientTest extends S3TestSupport {
         }
     }
 
+    /** The client's answer, or a failure naming the step that did not answer within a minute. */
+    private static <T> T await(CompletableFuture<T> answer) throws Exception {
+        return answer.get(1, TimeUnit.MINUTES);
+    }
 }
