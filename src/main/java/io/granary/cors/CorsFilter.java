@@ -1,8 +1,14 @@
 package io.granary.cors;
 
+import io.granary.error.ErrorCode;
+import io.granary.error.GranaryException;
+import io.granary.object.DirectUpload;
 import io.granary.security.AnonymousReaders;
 import io.granary.security.Principal;
 import io.granary.security.signed.SignedUrlVerifier;
+import io.granary.upload.UploadIntent;
+import io.granary.upload.UploadIntentRepository;
+import java.time.Instant;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -14,7 +20,8 @@ import reactor.core.publisher.Mono;
 /**
  * Bucket CORS on the REST listener, for the paths that name a bucket: everything under
  * {@code /v1/buckets/{bucket}/} (objects, signed URLs, multipart), tus under
- * {@code /v1/tus/{bucket}} and {@code /public/{tenant}/{bucket}/}. Preflights are answered here,
+ * {@code /v1/tus/{bucket}}, {@code /public/{tenant}/{bucket}/} and upload-intent URLs
+ * ({@code /v1/uploads/{uploadId}?token=}, whose intent names the bucket). Preflights are answered here,
  * before any credential is asked for; other requests with an {@code Origin} get the headers
  * of the rule that allows them ({@link CorsPolicy}).
  */
@@ -25,18 +32,25 @@ class CorsFilter implements WebFilter {
     private final CorsPolicy policy;
     private final AnonymousReaders readers;
     private final SignedUrlVerifier signedUrls;
+    private final UploadIntentRepository intents;
 
-    CorsFilter(CorsPolicy policy, AnonymousReaders readers, SignedUrlVerifier signedUrls) {
+    CorsFilter(CorsPolicy policy, AnonymousReaders readers, SignedUrlVerifier signedUrls, UploadIntentRepository intents) {
         this.policy = policy;
         this.readers = readers;
         this.signedUrls = signedUrls;
+        this.intents = intents;
     }
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        BucketPath target = BucketPath.of(exchange.getRequest().getPath().pathWithinApplication().value());
-        if (target == null || exchange.getRequest().getHeaders().getOrigin() == null) {
+        String path = exchange.getRequest().getPath().pathWithinApplication().value();
+        BucketPath target = BucketPath.of(path);
+        if (exchange.getRequest().getHeaders().getOrigin() == null) {
             return chain.filter(exchange);
+        }
+        if (target == null) {
+            String uploadId = uploadId(path);
+            return uploadId == null ? chain.filter(exchange) : uploadUrl(exchange, chain, uploadId);
         }
         if (CorsPolicy.isPreflight(exchange.getRequest())) {
             String token = exchange.getRequest().getQueryParams().getFirst("token");
@@ -51,6 +65,36 @@ class CorsFilter implements WebFilter {
         }
         policy.decorate(exchange, target.bucket());
         return chain.filter(exchange);
+    }
+
+    /**
+     * An upload-intent URL: its token, checked as the upload's own filter checks it, names the
+     * tenant, and the intent the bucket. A URL that names no live intent gets no CORS headers.
+     */
+    private Mono<Void> uploadUrl(ServerWebExchange exchange, WebFilterChain chain, String uploadId) {
+        String token = exchange.getRequest().getQueryParams().getFirst("token");
+        Mono<DirectUpload> upload = token == null ? Mono.empty() : signedUrls.verifyUpload(token)
+                .filter(grant -> grant.uploadId().equals(uploadId))
+                .flatMap(grant -> intents.find(uploadId))
+                .filter(intent -> intent.visibleState(Instant.now()) == UploadIntent.State.PENDING)
+                .map(UploadIntent::upload)
+                .onErrorResume(error -> Mono.empty());
+        if (CorsPolicy.isPreflight(exchange.getRequest())) {
+            return upload.flatMap(found -> policy.answerPreflight(exchange, Mono.just(found.tenantId()), found.bucketName())
+                            .thenReturn(found))
+                    .switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.CORS_FORBIDDEN,
+                            "The upload URL names no upload that is waiting for its bytes.")))
+                    .then(Mono.defer(() -> exchange.getResponse().setComplete()));
+        }
+        return upload.doOnNext(found -> policy.decorate(exchange, found::tenantId, found.bucketName()))
+                .then(chain.filter(exchange));
+    }
+
+    /** The upload id of {@code /v1/uploads/{uploadId}}, or {@code null} for any other path. */
+    private static String uploadId(String path) {
+        String[] segments = path.split("/", -1);
+        return segments.length == 4 && segments[1].equals("v1") && segments[2].equals("uploads") && !segments[3].isEmpty()
+                ? segments[3] : null;
     }
 
     /** The bucket a REST path names, and the tenant's name where the path names it too. */

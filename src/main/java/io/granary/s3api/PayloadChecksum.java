@@ -44,12 +44,17 @@ final class PayloadChecksum {
             default -> throw new GranaryException(ErrorCode.INVALID_REQUEST, "The trailer '" + trailerHeader
                     + "' is not one Granary knows (x-amz-checksum-crc32, -crc32c, -crc64nvme, -sha1, -sha256).");
         };
-        try {
-            return new PayloadChecksum(header, SdkChecksum.forAlgorithm(algorithm));
-        } catch (RuntimeException e) {
-            // CRC64NVME needs the AWS CRT library, which Granary does not ship.
-            throw new GranaryException(ErrorCode.NOT_IMPLEMENTED, "The checksum " + header + " is not supported here.");
-        }
+        // CRC64NVME comes from the AWS CRT, a dependency: the SDK finds it on the class path.
+        return new PayloadChecksum(header, SdkChecksum.forAlgorithm(algorithm));
+    }
+
+    /**
+     * Loads the CRT's native library (CRC64NVME) now, on the starting thread: loading it copies a
+     * shared library to a temporary file, blocking work that must not happen on the event loop
+     * serving the first request that asks for it.
+     */
+    static void loadNativeCode() {
+        SdkChecksum.forAlgorithm(DefaultChecksumAlgorithm.CRC64NVME);
     }
 
     String header() {

@@ -68,6 +68,7 @@ public class S3Listener implements SmartLifecycle {
         if (!properties.enabled()) {
             return;
         }
+        PayloadChecksum.loadNativeCode();
         NettyReactiveWebServerFactory factory = new NettyReactiveWebServerFactory(properties.port());
         factory.setResourceFactory(resources);
         factory.setServerCustomizers(customizers.orderedStream().toList());

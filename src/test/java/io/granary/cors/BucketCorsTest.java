@@ -163,6 +163,27 @@ class BucketCorsTest extends ApiTestSupport {
     }
 
     @Test
+    void uploadIntentUrlsFollowTheirBucketsRules() {
+        Map<?, ?> created = http.post().uri("/v1/buckets/{b}/uploads", bucket).header("X-Api-Key", admin)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("key", "up.txt", "size", 5, "contentType", "text/plain"))
+                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+        java.net.URI url = java.net.URI.create((String) created.get("url"));
+        String pathAndToken = url.getRawPath() + "?" + url.getRawQuery();
+        preflight(pathAndToken, APP, "PUT", "content-type").expectStatus().isOk()
+                .expectHeader().valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, APP).expectBody();
+        expectProblem(preflight(pathAndToken, "https://evil.example.net", "PUT", "content-type"),
+                HttpStatus.FORBIDDEN, "cors_forbidden");
+        // Without its token (or with another upload's) the URL names no bucket.
+        expectProblem(preflight(url.getRawPath(), APP, "PUT", "content-type"), HttpStatus.FORBIDDEN, "cors_forbidden");
+        expectProblem(preflight("/v1/uploads/" + unique("x") + "?" + url.getRawQuery(), APP, "PUT", null),
+                HttpStatus.FORBIDDEN, "cors_forbidden");
+        http.put().uri(url).header(HttpHeaders.ORIGIN, APP).contentType(MediaType.TEXT_PLAIN).bodyValue("hello")
+                .exchange().expectStatus().is2xxSuccessful()
+                .expectHeader().valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, APP)
+                .expectBody();
+    }
+
+    @Test
     void anotherTenantsBucketOfTheSameNameLendsNoHeadersToAnAnswer() {
         String otherAdmin = createKey(createTenant(unique("other")), List.of("admin"), null);
         createBucket(otherAdmin, bucket, Map.of());

@@ -119,6 +119,30 @@ class AwsChunkedTest extends S3TestSupport {
     }
 
     @Test
+    void crc64NvmeChecksumsAreCheckedAndKept() throws Exception {
+        // CRC-64/NVME's check value: the CRC of "123456789" is 0xAE8B14860A799888.
+        byte[] check = "123456789".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        String expected = java.util.Base64.getEncoder().encodeToString(java.nio.ByteBuffer.allocate(8).putLong(0xAE8B14860A799888L).array());
+        Credential signer = new Credential(accessKeyId, secret);
+        assertThat(signedRaw(signer, "PUT", "/" + bucket + "/nvme", "", Map.of("x-amz-checksum-crc64nvme", expected), check)
+                .statusCode()).isEqualTo(200);
+        assertThat(s3.headObject(h -> h.bucket(bucket).key("nvme").checksumMode(ChecksumMode.ENABLED)).checksumCRC64NVME())
+                .isEqualTo(expected);
+        HttpResponse<String> wrong = signedRaw(signer, "PUT", "/" + bucket + "/nvme", "",
+                Map.of("x-amz-checksum-crc64nvme", "AAAAAAAAAAA="), "other bytes".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        assertThat(wrong.statusCode()).isEqualTo(400);
+        assertThat(wrong.body()).contains("<Code>BadDigest</Code>");
+        assertThat(s3.getObjectAsBytes(g -> g.bucket(bucket).key("nvme")).asByteArray()).as("kept after the refusal").isEqualTo(check);
+
+        // The SDK's own: a CRC64NVME trailer on an aws-chunked body, checked again by its reader.
+        byte[] data = random(300 * 1024 + 1);
+        s3.putObject(p -> p.bucket(bucket).key("sdk-nvme").checksumAlgorithm(ChecksumAlgorithm.CRC64_NVME), RequestBody.fromBytes(data));
+        ResponseBytes<GetObjectResponse> got = s3.getObjectAsBytes(g -> g.bucket(bucket).key("sdk-nvme").checksumMode(ChecksumMode.ENABLED));
+        assertThat(got.asByteArray()).isEqualTo(data);
+        assertThat(got.response().checksumCRC64NVME()).isNotNull();
+    }
+
+    @Test
     void multipartUploadsWithTheSdksDefaultsCompleteAndAbort() {
         byte[] first = random(5 * 1024 * 1024);
         byte[] second = random(1024 * 1024 + 11);

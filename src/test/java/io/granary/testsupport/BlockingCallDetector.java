@@ -26,14 +26,17 @@ public final class BlockingCallDetector implements LauncherSessionListener {
     record Detected(String thread, BlockingOperationError error) {
     }
 
+    private static final int KEPT = 20;
     private static final List<Detected> DETECTED = new CopyOnWriteArrayList<>();
 
     @Override
     public void launcherSessionOpened(LauncherSession session) {
         // Our callback is applied after the integrations found by the service loader.
         BlockHound.install(builder -> builder.blockingMethodCallback(method -> {
-            BlockingOperationError error = new BlockingOperationError(method);
-            DETECTED.add(new Detected(Thread.currentThread().getName(), error));
+            // The first few name the fault; thousands (a library's file copy) would only fill the heap.
+            if (DETECTED.size() < KEPT) {
+                DETECTED.add(new Detected(Thread.currentThread().getName(), new BlockingOperationError(method)));
+            }
         }));
     }
 
