@@ -1,0 +1,87 @@
+package io.granary.image;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * One rendition, start to end, on a renderer thread: open and check the source, lay the
+ * rendition out in upright coordinates, decode (subsampled when the rendition is much smaller),
+ * resample the rows straight onto the oriented canvas, encode.
+ *
+ * <p>Memory: the decoded source (at most {@code maxPixels}, 3 bytes a pixel for JPEG, up to 8
+ * for 16-bit RGBA PNG; divided by the square of the subsampling step when the rendition is at
+ * least {@link #SUBSAMPLE_MARGIN} times smaller), plus the canvas (4 bytes a pixel, at most
+ * 4096 x 4096 = 64 MiB) while the source is still held, plus the encoded bytes (at most
+ * {@code maxOutputBytes}) and the encoder's working memory while the canvas is. The resampler
+ * itself keeps a few rows. Worst case with the defaults: 50 MP of 16-bit RGBA (400 MB) + 64 MiB.
+ */
+final class RenderJob {
+
+    /**
+     * Decoding skips pixels only while it keeps at least this many source pixels per rendition
+     * pixel along each axis: the resampler then still averages several pixels for every one it
+     * writes, and the point sampling's aliasing stays below what the eye can tell in a photo.
+     */
+    static final int SUBSAMPLE_MARGIN = 3;
+
+    private RenderJob() {
+    }
+
+    static Rendition render(Path path, RenditionSpec spec, ImageProperties limits, Job job) throws IOException {
+        if (spec.format() == ImageFormat.AVIF) {
+            throw ImageErrors.unsupported("format=avif is not supported: Granary has no AVIF encoder.");
+        }
+        try (SourceImage source = SourceImage.open(path, limits.maxSourceBytes().toBytes(), limits.maxPixels())) {
+            int orientation = source.orientation();
+            boolean turned = Orientation.transposes(orientation);
+            Layout layout = Layout.of(turned ? source.height() : source.width(), turned ? source.width() : source.height(), spec);
+            double[] crop = Orientation.toStored(orientation, source.width(), source.height(),
+                    layout.cropX(), layout.cropY(), layout.cropWidth(), layout.cropHeight());
+            int storedWidth = turned ? layout.contentHeight() : layout.contentWidth();
+            int storedHeight = turned ? layout.contentWidth() : layout.contentHeight();
+            int step = step(crop[2] / storedWidth, crop[3] / storedHeight);
+            job.check();
+            BufferedImage decoded = source.decode(step, job);
+            RowSource rows = RowSource.of(decoded);
+            ImageFormat format = outputFormat(spec, source.format(), rows.alpha);
+            Canvas canvas = new Canvas(layout, orientation, format.hasAlpha() && (rows.alpha || layout.padded()));
+            double[] scaled = {crop[0] / step, crop[1] / step,
+                Math.min(crop[2] / step, rows.width - crop[0] / step), Math.min(crop[3] / step, rows.height - crop[1] / step)};
+            Resampler.resample(rows, scaled, canvas.storedWidth(), canvas.storedHeight(), canvas, job);
+            decoded = null; // the encoder's memory may use what the source held
+            rows = null;
+            job.check();
+            int quality = spec.quality() != null ? spec.quality() : limits.defaultQuality();
+            byte[] bytes = Encoder.encode(canvas.image(), format, quality, limits.maxOutputBytes().toBytes());
+            return new Rendition(bytes, format.contentType(), layout.canvasWidth(), layout.canvasHeight());
+        }
+    }
+
+    /** Reads the header only. */
+    static ImageInfo probe(Path path, ImageProperties limits) throws IOException {
+        try (SourceImage source = SourceImage.open(path, limits.maxSourceBytes().toBytes(), limits.maxPixels())) {
+            return source.info();
+        }
+    }
+
+    /** The subsampling step: how many source pixels per rendition pixel, divided by the margin. */
+    static int step(double across, double down) {
+        return Math.max(1, (int) Math.floor(Math.min(across, down) / SUBSAMPLE_MARGIN));
+    }
+
+    /**
+     * The format asked for; without one, the source's if Granary encodes it (a WebP only if the
+     * client accepts WebP, else PNG with alpha, JPEG without), PNG for GIF and BMP.
+     */
+    static ImageFormat outputFormat(RenditionSpec spec, SourceFormat source, boolean alpha) {
+        if (spec.format() != null) {
+            return spec.format();
+        }
+        return switch (source) {
+            case JPEG -> ImageFormat.JPEG;
+            case WEBP -> !spec.variesByAccept() ? ImageFormat.WEBP : alpha ? ImageFormat.PNG : ImageFormat.JPEG;
+            default -> ImageFormat.PNG;
+        };
+    }
+}
