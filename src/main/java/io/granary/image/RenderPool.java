@@ -54,7 +54,7 @@ final class RenderPool implements AutoCloseable {
             if (!admit()) {
                 return Mono.error(ImageErrors.busy(1));
             }
-            Job job = new Job();
+            Job job = new Job(admitted::decrementAndGet);
             CompletableFuture<T> result = new CompletableFuture<>();
             try {
                 executor.execute(() -> run(work, job, result));
@@ -71,21 +71,27 @@ final class RenderPool implements AutoCloseable {
     }
 
     private <T> void run(Work<T> work, Job job, CompletableFuture<T> result) {
+        if (!job.start()) {
+            result.cancel(false); // cancelled while waiting: its place was given back then
+            return;
+        }
+        T value = null;
+        Throwable failure = null;
         try {
-            if (job.cancelled()) {
-                result.cancel(false);
-                return;
-            }
-            result.complete(work.run(job));
+            value = work.run(job);
         } catch (OutOfMemoryError exhausted) {
             // This job's allocation failed (the pool's jobs together were over the heap): the node
             // goes on, the request is told to come back.
-            result.completeExceptionally(ImageErrors.busy(5));
-        } catch (Throwable failure) {
-            result.completeExceptionally(failure);
+            failure = ImageErrors.busy(5);
+        } catch (Throwable failed) {
+            failure = failed;
         } finally {
-            job.detach();
-            admitted.decrementAndGet();
+            job.end(); // the place is free before anyone hears of the result
+        }
+        if (failure != null) {
+            result.completeExceptionally(failure);
+        } else {
+            result.complete(value);
         }
     }
 

@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,16 +29,12 @@ import reactor.core.scheduler.Schedulers;
 
 class ImageRendererTest {
 
+    /** Shared by the image test classes, never closed: its threads are daemons. */
     static final PooledImageRenderer RENDERER = new PooledImageRenderer(new ImageProperties(50_000_000,
             DataSize.ofMegabytes(100), DataSize.ofMegabytes(32), 2, 8, Duration.ofSeconds(60), 80));
 
     @TempDir
     Path dir;
-
-    @AfterAll
-    static void close() {
-        RENDERER.close();
-    }
 
     Path file(byte[] bytes) throws IOException {
         Path file = Files.createTempFile(dir, "source", ".bin");
