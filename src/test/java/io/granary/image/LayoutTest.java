@@ -45,9 +45,10 @@ class LayoutTest {
     }
 
     @Test
-    void subsamplingKeepsThreeSourcePixelsPerRenditionPixel() {
-        assertThat(RenderJob.step(4000 / 800.0, 3000 / 600.0)).isEqualTo(1);
-        assertThat(RenderJob.step(4000 / 150.0, 3000 / 150.0)).isEqualTo(6);
+    void subsamplingKeepsTwoAndAHalfSourcePixelsPerRenditionPixelAndSkipsAtMostThree() {
+        assertThat(RenderJob.step(4000 / 800.0, 3000 / 600.0)).isEqualTo(2);
+        assertThat(RenderJob.step(4000 / 1600.0, 3000 / 1200.0)).isEqualTo(1);
+        assertThat(RenderJob.step(4000 / 150.0, 3000 / 150.0)).isEqualTo(4);
         assertThat(RenderJob.step(1, 1)).isEqualTo(1);
     }
 }
