@@ -17,6 +17,8 @@ import org.springframework.util.unit.DataSize;
  *     {@code threads + queue} a request is answered {@code 503 renderer_busy} with {@code Retry-After}
  * @param timeout longest a rendition may take, waiting included; then {@code 503 render_timeout}
  * @param defaultQuality quality of lossy renditions that ask for none
+ * @param memoryBudget the memory all renditions in progress may hold together (decoded sources
+ *     and canvases); unset means half the heap. A rendition waits for its share before decoding
  */
 @ConfigurationProperties("granary.images")
 public record ImageProperties(
@@ -26,7 +28,8 @@ public record ImageProperties(
         Integer threads,
         Integer queue,
         @DefaultValue("30s") Duration timeout,
-        @DefaultValue("80") int defaultQuality) {
+        @DefaultValue("80") int defaultQuality,
+        DataSize memoryBudget) {
 
     public ImageProperties {
         if (maxPixels < 1 || maxSourceBytes.toBytes() < 1 || maxOutputBytes.toBytes() < 1) {
@@ -38,6 +41,9 @@ public record ImageProperties(
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("granary.images.timeout must be positive: " + timeout);
         }
+        if (memoryBudget != null && memoryBudget.toBytes() < (1 << 20)) {
+            throw new IllegalArgumentException("granary.images.memory-budget must be at least 1MB: " + memoryBudget);
+        }
         if (defaultQuality < 1 || defaultQuality > 100) {
             throw new IllegalArgumentException("granary.images.default-quality must be from 1 to 100: " + defaultQuality);
         }
@@ -46,12 +52,17 @@ public record ImageProperties(
     /** The defaults, as when nothing is configured. */
     public static ImageProperties defaults() {
         return new ImageProperties(50_000_000, DataSize.ofMegabytes(100), DataSize.ofMegabytes(32), null, null,
-                Duration.ofSeconds(30), RenditionSpec.DEFAULT_QUALITY);
+                Duration.ofSeconds(30), RenditionSpec.DEFAULT_QUALITY, null);
     }
 
     /** The number of renderer threads, the default resolved. */
     public int threadCount() {
         return threads != null ? threads : Runtime.getRuntime().availableProcessors();
+    }
+
+    /** The memory budget of renditions in progress, the default resolved. */
+    MemoryBudget budget() {
+        return memoryBudget != null ? new MemoryBudget(memoryBudget.toBytes()) : MemoryBudget.halfTheHeap();
     }
 
     /** The number of renditions that may wait, the default resolved. */

@@ -6,12 +6,14 @@ import reactor.core.publisher.Mono;
 
 /**
  * The {@link ImageRenderer}: every call is one job on the {@link RenderPool}. See {@link RenderJob}
- * for what a rendition holds in memory; at most {@code threads} of them run at once.
+ * for what a rendition holds in memory; at most {@code threads} of them run at once, and together
+ * they hold no more than the {@link MemoryBudget}.
  */
 final class PooledImageRenderer implements ImageRenderer, AutoCloseable {
 
     private final ImageProperties properties;
     private final RenderPool pool;
+    private final MemoryBudget budget;
 
     PooledImageRenderer(ImageProperties properties) {
         this(properties, new RenderPool(properties.threadCount(), properties.queueLength(), properties.timeout()));
@@ -24,6 +26,7 @@ final class PooledImageRenderer implements ImageRenderer, AutoCloseable {
         ImageIO.setUseCache(false); // no temporary files for streams: renditions are bounded in memory anyway
         this.properties = properties;
         this.pool = pool;
+        this.budget = properties.budget();
     }
 
     @Override
@@ -33,7 +36,7 @@ final class PooledImageRenderer implements ImageRenderer, AutoCloseable {
 
     @Override
     public Mono<Rendition> render(Path source, RenditionSpec spec) {
-        return pool.submit(job -> RenderJob.render(source, spec, properties, job));
+        return pool.submit(job -> RenderJob.render(source, spec, properties, budget, job));
     }
 
     @Override

@@ -14,7 +14,10 @@ import java.nio.file.Path;
  * least {@link #SUBSAMPLE_MARGIN} times smaller, by at most 16), plus the canvas (4 bytes a pixel, at most
  * 4096 x 4096 = 64 MiB) while the source is still held, plus the encoded bytes (at most
  * {@code maxOutputBytes}) and the encoder's working memory while the canvas is. The resampler
- * itself keeps a few rows. Worst case with the defaults: 50 MP of 16-bit RGBA (400 MB) + 64 MiB.
+ * itself keeps a few rows. Worst case with the defaults: 50 MP of 16-bit RGBA (400 MB) + 64 MiB;
+ * for a JPEG at the limit, 150 MB + 64 MiB (CMYK: about twice the decoded size, for the
+ * conversion). The decoded source and the canvas are reserved from the {@link MemoryBudget}
+ * before decoding, so renditions in progress together stay within it.
  */
 final class RenderJob {
 
@@ -33,7 +36,8 @@ final class RenderJob {
     private RenderJob() {
     }
 
-    static Rendition render(Path path, RenditionSpec spec, ImageProperties limits, Job job) throws IOException {
+    static Rendition render(Path path, RenditionSpec spec, ImageProperties limits, MemoryBudget budget, Job job)
+            throws IOException {
         if (spec.format() == ImageFormat.AVIF) {
             throw ImageErrors.unsupported("format=avif is not supported: Granary has no AVIF encoder.");
         }
@@ -47,20 +51,34 @@ final class RenderJob {
             int storedHeight = turned ? layout.contentWidth() : layout.contentHeight();
             int step = step(crop[2] / storedWidth, crop[3] / storedHeight);
             job.check();
-            BufferedImage decoded = source.decode(step, job);
-            RowSource rows = RowSource.of(decoded);
-            ImageFormat format = outputFormat(spec, source.format(), rows.alpha);
-            Canvas canvas = new Canvas(layout, orientation, format.hasAlpha() && (rows.alpha || layout.padded()));
-            double[] scaled = {crop[0] / step, crop[1] / step,
-                Math.min(crop[2] / step, rows.width - crop[0] / step), Math.min(crop[3] / step, rows.height - crop[1] / step)};
-            Resampler.resample(rows, scaled, canvas.storedWidth(), canvas.storedHeight(), canvas, job);
-            decoded = null; // the encoder's memory may use what the source held
-            rows = null;
-            job.check();
-            int quality = spec.quality() != null ? spec.quality() : limits.defaultQuality();
-            byte[] bytes = Encoder.encode(canvas.image(), format, quality, limits.maxOutputBytes().toBytes());
-            return new Rendition(bytes, format.contentType(), layout.canvasWidth(), layout.canvasHeight());
+            long decodedBytes = (long) ceil(source.width(), step) * ceil(source.height(), step) * source.bytesPerPixel();
+            long canvasBytes = 4L * layout.canvasWidth() * layout.canvasHeight();
+            try (MemoryBudget.Reservation memory = budget.reserve(decodedBytes + canvasBytes, job)) {
+                return draw(source, spec, limits, layout, orientation, crop, step, job);
+            }
         }
+    }
+
+    /** Decodes, resamples onto the canvas and encodes; the memory for it is reserved. */
+    private static Rendition draw(SourceImage source, RenditionSpec spec, ImageProperties limits, Layout layout,
+                                  int orientation, double[] crop, int step, Job job) throws IOException {
+        BufferedImage decoded = source.decode(step, job);
+        RowSource rows = RowSource.of(decoded);
+        ImageFormat format = outputFormat(spec, source.format(), rows.alpha);
+        Canvas canvas = new Canvas(layout, orientation, format.hasAlpha() && (rows.alpha || layout.padded()));
+        double[] scaled = {crop[0] / step, crop[1] / step,
+            Math.min(crop[2] / step, rows.width - crop[0] / step), Math.min(crop[3] / step, rows.height - crop[1] / step)};
+        Resampler.resample(rows, scaled, canvas.storedWidth(), canvas.storedHeight(), canvas, job);
+        decoded = null; // the encoder's memory may use what the source held
+        rows = null;
+        job.check();
+        int quality = spec.quality() != null ? spec.quality() : limits.defaultQuality();
+        byte[] bytes = Encoder.encode(canvas.image(), format, quality, limits.maxOutputBytes().toBytes());
+        return new Rendition(bytes, format.contentType(), layout.canvasWidth(), layout.canvasHeight());
+    }
+
+    private static int ceil(int length, int step) {
+        return (length + step - 1) / step;
     }
 
     /** Reads the header only. */

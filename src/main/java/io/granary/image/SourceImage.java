@@ -83,6 +83,35 @@ final class SourceImage implements AutoCloseable {
         return height;
     }
 
+    /**
+     * What one decoded pixel takes in memory, from the reader's image type (no pixel read): a
+     * sample's bytes times the bands, 4 for packed pixels, 1 for palettes; a CMYK JPEG counts its
+     * conversion to RGB too. 4 when the reader cannot say.
+     */
+    int bytesPerPixel() {
+        try {
+            javax.imageio.ImageTypeSpecifier type = reader.getRawImageType(0);
+            if (type == null) {
+                Iterator<javax.imageio.ImageTypeSpecifier> types = reader.getImageTypes(0);
+                type = types.hasNext() ? types.next() : null;
+            }
+            if (type == null) {
+                return 4;
+            }
+            java.awt.image.SampleModel model = type.getSampleModel(1, 1);
+            if (model instanceof java.awt.image.SinglePixelPackedSampleModel) {
+                return 4;
+            }
+            if (model instanceof java.awt.image.MultiPixelPackedSampleModel) {
+                return 1;
+            }
+            int bytes = model.getNumBands() * java.awt.image.DataBuffer.getDataTypeSize(model.getDataType()) / 8;
+            return format == SourceFormat.JPEG && model.getNumBands() == 4 ? bytes + 3 : Math.max(1, bytes);
+        } catch (IOException | RuntimeException unknown) {
+            return 4;
+        }
+    }
+
     ImageInfo info() {
         return new ImageInfo(format.formatName(), width, height);
     }

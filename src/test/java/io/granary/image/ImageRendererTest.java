@@ -31,7 +31,7 @@ class ImageRendererTest {
 
     /** Shared by the image test classes, never closed: its threads are daemons. */
     static final PooledImageRenderer RENDERER = new PooledImageRenderer(new ImageProperties(50_000_000,
-            DataSize.ofMegabytes(100), DataSize.ofMegabytes(32), 2, 8, Duration.ofSeconds(60), 80));
+            DataSize.ofMegabytes(100), DataSize.ofMegabytes(32), 2, 8, Duration.ofSeconds(60), 80, null));
 
     @TempDir
     Path dir;
@@ -312,7 +312,7 @@ class ImageRendererTest {
         ImageProperties limits = ImageProperties.defaults();
         assertThatThrownBy(() -> RenderJob.probe(bomb, limits)).isInstanceOfSatisfying(GranaryException.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.IMAGE_TOO_LARGE)).hasMessageContaining("60000 x 60000");
-        assertThatThrownBy(() -> RenderJob.render(bomb, spec, limits, new Job())).isInstanceOfSatisfying(GranaryException.class,
+        assertThatThrownBy(() -> RenderJob.render(bomb, spec, limits, MemoryBudget.halfTheHeap(), new Job())).isInstanceOfSatisfying(GranaryException.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.IMAGE_TOO_LARGE));
         assertThat(threads.getCurrentThreadAllocatedBytes() - before).as("bytes allocated").isLessThan(8L << 20);
         // Through the pool too.
@@ -323,7 +323,7 @@ class ImageRendererTest {
     @Test
     void theByteLimitIsCheckedFirst() throws IOException {
         PooledImageRenderer small = new PooledImageRenderer(new ImageProperties(50_000_000, DataSize.ofBytes(1000),
-                DataSize.ofMegabytes(1), 1, 1, Duration.ofSeconds(10), 80));
+                DataSize.ofMegabytes(1), 1, 1, Duration.ofSeconds(10), 80, null));
         try {
             Path source = file(TestImages.encode(TestImages.photo(300, 300, 6), "png"));
             assertThat(failure(() -> small.probe(source).block()).getMessage()).contains("bytes");
@@ -335,7 +335,7 @@ class ImageRendererTest {
     @Test
     void anOutputOverItsLimitIsRefused() throws IOException {
         PooledImageRenderer small = new PooledImageRenderer(new ImageProperties(50_000_000, DataSize.ofMegabytes(10),
-                DataSize.ofBytes(2000), 1, 1, Duration.ofSeconds(10), 80));
+                DataSize.ofBytes(2000), 1, 1, Duration.ofSeconds(10), 80, null));
         try {
             Path source = file(TestImages.encode(TestImages.photo(300, 300, 7), "png"));
             RenditionSpec spec = RenditionSpec.parse(RenditionSpecTest.query("format=png"), null).orElseThrow();

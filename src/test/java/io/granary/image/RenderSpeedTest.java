@@ -30,13 +30,13 @@ class RenderSpeedTest {
         for (String query : new String[] {"width=800&format=webp", "width=150&height=150&format=webp", "width=800&format=jpeg"}) {
             RenditionSpec spec = RenditionSpecTest.spec(query, null);
             for (int i = 0; i < 3; i++) {
-                RenderJob.render(source, spec, limits, new Job());
+                RenderJob.render(source, spec, limits, MemoryBudget.halfTheHeap(), new Job());
             }
             int runs = 8;
             long start = System.nanoTime();
             Rendition last = null;
             for (int i = 0; i < runs; i++) {
-                last = RenderJob.render(source, spec, limits, new Job());
+                last = RenderJob.render(source, spec, limits, MemoryBudget.halfTheHeap(), new Job());
             }
             double ms = (System.nanoTime() - start) / 1e6 / runs;
             System.out.printf("BENCH %s: %.0f ms per image, %d bytes, %dx%d%n", query, ms, last.bytes().length, last.width(), last.height());
