@@ -54,6 +54,11 @@ final class MemoryBudget {
         };
     }
 
+    /** The whole budget in bytes. */
+    long bytes() {
+        return total * MIB;
+    }
+
     /** Mebibytes not reserved now. */
     int available() {
         return mebibytes.availablePermits();

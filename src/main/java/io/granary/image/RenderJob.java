@@ -1,6 +1,5 @@
 package io.granary.image;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -17,7 +16,10 @@ import java.nio.file.Path;
  * itself keeps a few rows. Worst case with the defaults: 50 MP of 16-bit RGBA (400 MB) + 64 MiB;
  * for a JPEG at the limit, 150 MB + 64 MiB (CMYK: about twice the decoded size, for the
  * conversion). The decoded source and the canvas are reserved from the {@link MemoryBudget}
- * before decoding, so renditions in progress together stay within it.
+ * before decoding, so renditions in progress together stay within it; a source that would take
+ * more than half of the budget is decoded in {@linkplain BandedRows bands} of an eighth of it,
+ * so that the worst case becomes an eighth of the budget + the canvas + the output (a 50 MP
+ * JPEG to 4096 px WebP renders with {@code -Xmx256m}, in about three times the time).
  */
 final class RenderJob {
 
@@ -51,26 +53,29 @@ final class RenderJob {
             int storedHeight = turned ? layout.contentWidth() : layout.contentHeight();
             int step = step(crop[2] / storedWidth, crop[3] / storedHeight);
             job.check();
-            long decodedBytes = (long) ceil(source.width(), step) * ceil(source.height(), step) * source.bytesPerPixel();
+            long rowBytes = (long) ceil(source.width(), step) * source.bytesPerPixel();
+            long decodedBytes = rowBytes * ceil(source.height(), step);
             long canvasBytes = 4L * layout.canvasWidth() * layout.canvasHeight();
-            try (MemoryBudget.Reservation memory = budget.reserve(decodedBytes + canvasBytes, job)) {
-                return draw(source, spec, limits, layout, orientation, crop, step, job);
+            // A source that would take more than half the budget decoded is decoded in bands of an eighth of it.
+            int bandRows = decodedBytes + canvasBytes <= budget.bytes() / 2 ? 0
+                    : (int) Math.max(16, Math.min(Integer.MAX_VALUE, budget.bytes() / 8 / rowBytes));
+            long held = bandRows == 0 ? decodedBytes : Math.min(decodedBytes, bandRows * rowBytes);
+            try (MemoryBudget.Reservation memory = budget.reserve(held + canvasBytes, job)) {
+                RowSource rows = bandRows == 0 ? RowSource.of(source.decode(step, job)) : new BandedRows(source, step, bandRows, job);
+                return draw(rows, source.format(), spec, limits, layout, orientation, crop, step, job);
             }
         }
     }
 
-    /** Decodes, resamples onto the canvas and encodes; the memory for it is reserved. */
-    private static Rendition draw(SourceImage source, RenditionSpec spec, ImageProperties limits, Layout layout,
-                                  int orientation, double[] crop, int step, Job job) throws IOException {
-        BufferedImage decoded = source.decode(step, job);
-        RowSource rows = RowSource.of(decoded);
-        ImageFormat format = outputFormat(spec, source.format(), rows.alpha);
+    /** Resamples the decoded rows onto the canvas and encodes it; the memory for it is reserved. */
+    private static Rendition draw(RowSource rows, SourceFormat source, RenditionSpec spec, ImageProperties limits,
+                                  Layout layout, int orientation, double[] crop, int step, Job job) throws IOException {
+        ImageFormat format = outputFormat(spec, source, rows.alpha);
         Canvas canvas = new Canvas(layout, orientation, format.hasAlpha() && (rows.alpha || layout.padded()));
         double[] scaled = {crop[0] / step, crop[1] / step,
             Math.min(crop[2] / step, rows.width - crop[0] / step), Math.min(crop[3] / step, rows.height - crop[1] / step)};
         Resampler.resample(rows, scaled, canvas.storedWidth(), canvas.storedHeight(), canvas, job);
-        decoded = null; // the encoder's memory may use what the source held
-        rows = null;
+        rows = null; // the encoder's memory may use what the source held
         job.check();
         int quality = spec.quality() != null ? spec.quality() : limits.defaultQuality();
         byte[] bytes = Encoder.encode(canvas.image(), format, quality, limits.maxOutputBytes().toBytes());

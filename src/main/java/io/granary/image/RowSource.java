@@ -26,9 +26,13 @@ abstract class RowSource {
     final boolean alpha;
 
     RowSource(BufferedImage image) {
-        this.width = image.getWidth();
-        this.height = image.getHeight();
-        this.alpha = image.getColorModel().hasAlpha();
+        this(image.getWidth(), image.getHeight(), image.getColorModel().hasAlpha());
+    }
+
+    RowSource(int width, int height, boolean alpha) {
+        this.width = width;
+        this.height = height;
+        this.alpha = alpha;
     }
 
     /** Fills {@code argb[0..width)} with row {@code y}. */

@@ -88,6 +88,20 @@ final class SourceImage implements AutoCloseable {
      * sample's bytes times the bands, 4 for packed pixels, 1 for palettes; a CMYK JPEG counts its
      * conversion to RGB too. 4 when the reader cannot say.
      */
+    /** Whether decoded pixels have alpha, from the reader's image type (no pixel read); {@code true} when it cannot say. */
+    boolean alpha() {
+        try {
+            javax.imageio.ImageTypeSpecifier type = reader.getRawImageType(0);
+            if (type == null) {
+                Iterator<javax.imageio.ImageTypeSpecifier> types = reader.getImageTypes(0);
+                type = types.hasNext() ? types.next() : null;
+            }
+            return type == null || type.getColorModel().hasAlpha();
+        } catch (IOException | RuntimeException unknown) {
+            return true;
+        }
+    }
+
     int bytesPerPixel() {
         try {
             javax.imageio.ImageTypeSpecifier type = reader.getRawImageType(0);
@@ -133,11 +147,24 @@ final class SourceImage implements AutoCloseable {
      * every {@code step}th row. A truncated JPEG (which decoders fill in grey with a warning) is refused.
      */
     BufferedImage decode(int step, Job job) {
+        return decode(step, 0, height, job);
+    }
+
+    /**
+     * Decodes the stored rows {@code [top, top + rows)} only, subsampled as {@link #decode(int, Job)}
+     * ({@code top} a multiple of {@code step}, so bands line up). The decoder still reads the
+     * rows above (JPEG and PNG are sequential), but only the band's pixels are kept.
+     */
+    BufferedImage decode(int step, int top, int rows, Job job) {
         ImageReadParam param = reader.getDefaultReadParam();
         if (step > 1) {
             param.setSourceSubsampling(step, step, 0, 0);
         }
+        if (top > 0 || rows < height) {
+            param.setSourceRegion(new java.awt.Rectangle(0, top, width, rows));
+        }
         String[] truncated = new String[1];
+        reader.removeAllIIOReadWarningListeners();
         reader.addIIOReadWarningListener((r, warning) -> {
             if (warning != null && warning.toLowerCase(Locale.ROOT).contains("premature end")) {
                 truncated[0] = warning;

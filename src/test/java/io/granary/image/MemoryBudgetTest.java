@@ -56,6 +56,12 @@ class MemoryBudgetTest {
             RenditionSpec spec = RenditionSpecTest.spec("width=600&format=webp", null);
             assertThat(Flux.range(0, 6).flatMap(i -> renderer.render(source, spec)).map(Rendition::width)
                     .collectList().block(Duration.ofSeconds(60))).containsOnly(600).hasSize(6);
+            // Over half the budget, the source is decoded in bands; the pixels are the same.
+            for (String query : new String[] {"width=1000&format=png", "width=300&height=300&format=png", "width=2000&fit=cover&format=png"}) {
+                RenditionSpec asked = RenditionSpecTest.spec(query, null);
+                assertThat(renderer.render(source, asked).block().bytes()).as(query)
+                        .isEqualTo(ImageRendererTest.RENDERER.render(source, asked).block().bytes());
+            }
         } finally {
             renderer.close();
         }
