@@ -51,6 +51,11 @@ public enum ErrorCode {
     UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "The request's content type is not accepted here."),
     CONTENT_TYPE_MISMATCH(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "content_type_mismatch", "The bytes are not of the declared content type."),
     CONTENT_REJECTED(HttpStatus.UNPROCESSABLE_CONTENT, "content_rejected", "The upload scanner rejected the content."),
+    INVALID_TRANSFORM(HttpStatus.UNPROCESSABLE_CONTENT, "invalid_transform", "An image transform parameter is not valid."),
+    NOT_AN_IMAGE(HttpStatus.UNPROCESSABLE_CONTENT, "not_an_image", "An image transform was asked of an object that is not an image."),
+    IMAGE_FORMAT_UNSUPPORTED(HttpStatus.UNPROCESSABLE_CONTENT, "image_format_unsupported", "Granary cannot decode this image format, or cannot encode the format asked for."),
+    IMAGE_TOO_LARGE(HttpStatus.UNPROCESSABLE_CONTENT, "image_too_large", "The image exceeds the pixel or byte limit of image transforms."),
+    IMAGE_CORRUPT(HttpStatus.UNPROCESSABLE_CONTENT, "image_corrupt", "The image is truncated or corrupt."),
     UPLOAD_NOT_FOUND(HttpStatus.NOT_FOUND, "upload_not_found", "No such upload."),
     UPLOAD_EXPIRED(HttpStatus.GONE, "upload_expired", "The upload has expired."),
     UPLOAD_INCOMPLETE(HttpStatus.CONFLICT, "upload_incomplete", "The upload's bytes have not arrived yet."),
@@ -92,6 +97,8 @@ public enum ErrorCode {
     PRECONDITION_FAILED(HttpStatus.PRECONDITION_FAILED, "precondition_failed", "A precondition did not hold."),
     METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "The method is not allowed here."),
     RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "rate_limited", "Too many requests; retry after the given delay."),
+    RENDERER_BUSY(HttpStatus.SERVICE_UNAVAILABLE, "renderer_busy", "Every image worker is busy; retry after the given delay."),
+    RENDER_TIMEOUT(HttpStatus.SERVICE_UNAVAILABLE, "render_timeout", "The image transform took too long and was abandoned."),
     ISSUER_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "issuer_unavailable", "The token's issuer could not be reached to check its keys."),
     METADATA_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "metadata_unavailable", "The metadata database is unavailable."),
     SCAN_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "scan_unavailable", "The upload scanner did not answer in time."),
@@ -160,8 +167,9 @@ public enum ErrorCode {
             case PART_TOO_SMALL -> "EntityTooSmall";
             case PRECONDITION_FAILED -> "PreconditionFailed";
             case METHOD_NOT_ALLOWED -> "MethodNotAllowed";
-            case RATE_LIMITED -> "SlowDown";
-            case METADATA_UNAVAILABLE, STORE_UNAVAILABLE, SCAN_UNAVAILABLE, ISSUER_UNAVAILABLE -> "ServiceUnavailable";
+            case RATE_LIMITED, RENDERER_BUSY -> "SlowDown";
+            case INVALID_TRANSFORM, NOT_AN_IMAGE, IMAGE_FORMAT_UNSUPPORTED, IMAGE_TOO_LARGE, IMAGE_CORRUPT -> "InvalidArgument";
+            case METADATA_UNAVAILABLE, STORE_UNAVAILABLE, SCAN_UNAVAILABLE, ISSUER_UNAVAILABLE, RENDER_TIMEOUT -> "ServiceUnavailable";
             case INTERNAL, STORE_ERROR -> "InternalError";
             default -> "InvalidRequest";
         };
