@@ -26,9 +26,6 @@ import reactor.core.publisher.Mono;
 @Component
 public class ObjectHandler {
 
-    /** Query parameter naming the version a GET or HEAD wants. */
-    static final String VERSION_PARAMETER = "versionId";
-
     private final ObjectService objects;
 
     ObjectHandler(ObjectService objects) {
@@ -51,7 +48,7 @@ public class ObjectHandler {
                 ObjectHttp.writeCondition(headers),
                 null);
         Flux<DataBuffer> body = Requests.body(request);
-        return objects.put(Requests.principal(request), request.pathVariable("bucket"), key(request), put, body)
+        return objects.put(Requests.principal(request), request.pathVariable("bucket"), ObjectHttp.key(request), put, body)
                 .flatMap(stored -> ServerResponse.ok().eTag(stored.quotedEtag()).bodyValue(view(stored)));
     }
 
@@ -72,8 +69,8 @@ public class ObjectHandler {
     }
 
     private Mono<ServerResponse> read(ServerRequest request) {
-        return ObjectHttp.readingTwice(() -> objects.stat(Requests.principal(request), request.pathVariable("bucket"), key(request))
-                .flatMap(found -> requireVersion(request, found))
+        return ObjectHttp.readingTwice(() -> objects.stat(Requests.principal(request), request.pathVariable("bucket"), ObjectHttp.key(request))
+                .flatMap(found -> ObjectHttp.requireVersion(request, found))
                 .flatMap(found -> ObjectHttp.preconditions(request, found.object())
                         .switchIfEmpty(Mono.defer(() -> respond(request, found.bucket(), found.object())))));
     }
@@ -102,37 +99,9 @@ public class ObjectHandler {
         return streamed;
     }
 
-    /**
-     * A URL naming a version ({@code ?versionId=}) reaches that version only while it is the
-     * current one; after it was replaced or deleted, the URL is a 404, never other bytes. Its
-     * answer can therefore be cached for good ({@code immutable}).
-     */
-    private static Mono<FoundObject> requireVersion(ServerRequest request, FoundObject found) {
-        Optional<String> version = request.queryParam(VERSION_PARAMETER);
-        if (version.isPresent() && !version.get().equals(found.object().versionId())) {
-            return Mono.error(new GranaryException(ErrorCode.OBJECT_NOT_FOUND,
-                    "Version '" + version.get() + "' is not the current version of this object."));
-        }
-        return Mono.just(found);
-    }
-
-    /** The object's {@code Cache-Control}, else its bucket's default; made immutable on a versioned URL. */
-    static String cacheControl(ServerRequest request, Bucket bucket, StoredObject object) {
-        String value = object.cacheControl() != null ? object.cacheControl() : bucket.cacheControl();
-        if (request.queryParam(VERSION_PARAMETER).isEmpty()) {
-            return value;
-        }
-        if (value == null) {
-            value = (Requests.principal(request) instanceof Principal.Anonymous ? "public" : "private") + ", max-age=31536000";
-        } else if (!value.contains("max-age")) {
-            value = value + ", max-age=31536000";
-        }
-        return value.contains("immutable") ? value : value + ", immutable";
-    }
-
     private static void describe(ServerResponse.BodyBuilder builder, ServerRequest request, Bucket bucket,
                                  StoredObject object) {
-        builder.headers(headers -> ObjectHeaders.describe(headers, object, cacheControl(request, bucket, object),
+        builder.headers(headers -> ObjectHeaders.describe(headers, object, ObjectHttp.cacheControl(request, bucket, object),
                 downloadName(request).orElse(null)));
     }
 
@@ -148,12 +117,12 @@ public class ObjectHandler {
     public Mono<ServerResponse> patch(ServerRequest request) {
         return Requests.jsonObject(request)
                 .flatMap(patch -> objects.updateMetadata(Requests.principal(request), request.pathVariable("bucket"),
-                        key(request), patch))
+                        ObjectHttp.key(request), patch))
                 .flatMap(stored -> ServerResponse.ok().bodyValue(view(stored)));
     }
 
     public Mono<ServerResponse> delete(ServerRequest request) {
-        return objects.delete(Requests.principal(request), request.pathVariable("bucket"), key(request))
+        return objects.delete(Requests.principal(request), request.pathVariable("bucket"), ObjectHttp.key(request))
                 .then(ServerResponse.noContent().build());
     }
 
@@ -202,21 +171,6 @@ public class ObjectHandler {
 
     // ---- helpers --------------------------------------------------------------------------
 
-    /**
-     * The key exactly as the client encoded it in the path, decoded strictly: everything after
-     * {@code /v1/buckets/{bucket}/objects/} or {@code /public/{tenant}/{bucket}/}.
-     */
-    private static String key(ServerRequest request) {
-        String raw = request.requestPath().pathWithinApplication().value();
-        int at = 0;
-        for (int segments = raw.startsWith("/public/") ? 3 : 4; segments > 0; segments--) {
-            at = raw.indexOf('/', at + 1);
-            if (at < 0) {
-                throw new GranaryException(ErrorCode.INVALID_KEY, "Invalid object key: the key is empty.");
-            }
-        }
-        return ObjectKeys.fromRawPath(raw.substring(at + 1));
-    }
 
     /** The JSON description of an object version that every object response carries. */
     public static Map<String, Object> view(StoredObject object) {

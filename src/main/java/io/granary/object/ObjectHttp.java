@@ -1,11 +1,16 @@
 package io.granary.object;
 
+import io.granary.bucket.Bucket;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
+import io.granary.security.Principal;
 import io.granary.storage.BlobContent;
 import io.granary.storage.ByteRange;
+import io.granary.web.Requests;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpRange;
@@ -23,6 +28,9 @@ import reactor.core.publisher.Mono;
  * once more when a version vanishes mid-read.
  */
 public final class ObjectHttp {
+
+    /** Query parameter naming the version a GET or HEAD wants. */
+    public static final String VERSION_PARAMETER = "versionId";
 
     private ObjectHttp() {
     }
@@ -71,18 +79,70 @@ public final class ObjectHttp {
     }
 
     /**
+     * The key exactly as the client encoded it in the path, decoded strictly: everything after
+     * {@code /v1/buckets/{bucket}/objects/} or {@code /public/{tenant}/{bucket}/}.
+     */
+    public static String key(ServerRequest request) {
+        String raw = request.requestPath().pathWithinApplication().value();
+        int at = 0;
+        for (int segments = raw.startsWith("/public/") ? 3 : 4; segments > 0; segments--) {
+            at = raw.indexOf('/', at + 1);
+            if (at < 0) {
+                throw new GranaryException(ErrorCode.INVALID_KEY, "Invalid object key: the key is empty.");
+            }
+        }
+        return ObjectKeys.fromRawPath(raw.substring(at + 1));
+    }
+
+    /**
+     * A URL naming a version ({@code ?versionId=}) reaches that version only while it is the
+     * current one; after it was replaced or deleted, the URL is a 404, never other bytes. Its
+     * answer can therefore be cached for good ({@code immutable}).
+     */
+    public static Mono<FoundObject> requireVersion(ServerRequest request, FoundObject found) {
+        Optional<String> version = request.queryParam(VERSION_PARAMETER);
+        if (version.isPresent() && !version.get().equals(found.object().versionId())) {
+            return Mono.error(new GranaryException(ErrorCode.OBJECT_NOT_FOUND,
+                    "Version '" + version.get() + "' is not the current version of this object."));
+        }
+        return Mono.just(found);
+    }
+
+    /** The object's {@code Cache-Control}, else its bucket's default; made immutable on a versioned URL. */
+    public static String cacheControl(ServerRequest request, Bucket bucket, StoredObject object) {
+        String value = object.cacheControl() != null ? object.cacheControl() : bucket.cacheControl();
+        if (request.queryParam(VERSION_PARAMETER).isEmpty()) {
+            return value;
+        }
+        if (value == null) {
+            value = (Requests.principal(request) instanceof Principal.Anonymous ? "public" : "private") + ", max-age=31536000";
+        } else if (!value.contains("max-age")) {
+            value = value + ", max-age=31536000";
+        }
+        return value.contains("immutable") ? value : value + ", immutable";
+    }
+
+    /**
      * RFC 9110 conditional GET/HEAD: If-Match and If-Unmodified-Since fail with 412 (Spring's
      * helper evaluates them for unsafe methods only); If-None-Match and If-Modified-Since answer 304.
      */
     public static Mono<ServerResponse> preconditions(ServerRequest request, StoredObject object) {
+        return preconditions(request, object.etag(), object.lastModified());
+    }
+
+    /**
+     * {@link #preconditions(ServerRequest, StoredObject)} for a representation with its own
+     * entity tag (unquoted; a rendition's) and the time it last changed.
+     */
+    public static Mono<ServerResponse> preconditions(ServerRequest request, String etag, Instant lastModified) {
         HttpHeaders headers = request.headers().asHttpHeaders();
         List<String> ifMatch = EntityTags.parse(headers.get(HttpHeaders.IF_MATCH), HttpHeaders.IF_MATCH);
         // Parsed only to refuse malformed values with a 400; Spring evaluates the header below.
         EntityTags.parse(headers.get(HttpHeaders.IF_NONE_MATCH), HttpHeaders.IF_NONE_MATCH);
         boolean failed = !ifMatch.isEmpty()
-                ? !EntityTags.matches(ifMatch, object.etag())
+                ? !EntityTags.matches(ifMatch, etag)
                 : headers.getIfUnmodifiedSince() >= 0
-                        && object.lastModified().getEpochSecond() > headers.getIfUnmodifiedSince() / 1000;
+                        && lastModified.getEpochSecond() > headers.getIfUnmodifiedSince() / 1000;
         if (failed) {
             return Mono.error(new GranaryException(ErrorCode.PRECONDITION_FAILED,
                     "The object does not match the request's precondition."));
@@ -92,7 +152,7 @@ public final class ObjectHttp {
             // Last-Modified date formatted into the response headers, which describe() sets again.
             return Mono.empty();
         }
-        return request.checkNotModified(object.lastModified(), object.quotedEtag());
+        return request.checkNotModified(lastModified, "\"" + etag + "\"");
     }
 
     /** A single satisfiable range, {@code null} for the whole object; several ranges get the whole object. */

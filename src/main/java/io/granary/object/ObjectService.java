@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -158,6 +159,20 @@ public class ObjectService {
         return smallObjects.open(object, range);
     }
 
+    /** Which of these version blobs a current object points at (for sweepers of derived blobs). */
+    public Flux<String> currentBlobs(Collection<String> blobs) {
+        return objects.referencedBlobs(blobs);
+    }
+
+    /**
+     * The bytes of a blob derived from an object the caller was allowed to read (a rendition),
+     * read like an object's: small ones through the two-tier cache. {@code size} is what its
+     * record says; a blob of another length fails the read.
+     */
+    public Mono<BlobContent> openDerived(BlobLocation location, long size) {
+        return smallObjects.open(location, size, null);
+    }
+
     /**
      * A short-lived URL for downloading exactly this version straight from the store, served
      * with its content type, cache control and, if given, as an attachment of that name. Empty
@@ -237,7 +252,7 @@ public class ObjectService {
 
     private Mono<Void> remove(Bucket bucket, String key) {
         return objects.remove(bucket, key)
-                .flatMap(removed -> quotas.release(bucket, removed.size(), 1).then(protocol.retire(removed.location())));
+                .flatMap(removed -> quotas.release(bucket, removed.size(), 1).then(protocol.retire(removed)));
     }
 
     /** Result of a bulk delete: what went and, per key, why not. */

@@ -3,6 +3,7 @@ package io.granary.object;
 import io.granary.cache.Caches;
 import io.granary.cache.TwoTierCache;
 import io.granary.storage.BlobContent;
+import io.granary.storage.BlobLocation;
 import io.granary.storage.BlobStore;
 import io.granary.storage.ByteRange;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -30,15 +31,27 @@ class SmallObjects {
 
     /** Whether this version's bytes are kept in the cache (and so read without touching the store once warm). */
     boolean keeps(StoredObject object) {
-        return object.size() > 0 && object.size() <= maxSize;
+        return keeps(object.size());
+    }
+
+    private boolean keeps(long size) {
+        return size > 0 && size <= maxSize;
     }
 
     /** The bytes of exactly this version (or of the range); see {@link ObjectService#open}. */
     Mono<BlobContent> open(StoredObject object, ByteRange range) {
-        if (!keeps(object)) {
-            return fromStore(object, range);
+        return open(object.location(), object.size(), range);
+    }
+
+    /**
+     * The bytes of the immutable blob at {@code location}, whose record says it holds
+     * {@code size} bytes (or of the range): an object's version or a rendition of one.
+     */
+    Mono<BlobContent> open(BlobLocation location, long size, ByteRange range) {
+        if (!keeps(size)) {
+            return fromStore(location, size, range);
         }
-        return bytes.get(object.blob(), () -> blobs.open(object.location(), null)
+        return bytes.get(location.path(), () -> blobs.open(location, null)
                         // Joined in memory on purpose: keeps() bounds the size by
                         // granary.cache.object-max-size, and the cache holds the whole array anyway.
                         .flatMap(content -> DataBufferUtils.join(content.stream()))
@@ -51,16 +64,16 @@ class SmallObjects {
                                 DataBufferUtils.release(joined);
                             }
                         }))
-                .flatMap(all -> all.length != object.size()
+                .flatMap(all -> all.length != size
                         // Not the bytes the record describes (damaged store): let the store answer.
-                        ? fromStore(object, range)
+                        ? fromStore(location, size, range)
                         : Mono.just(slice(all, range)));
     }
 
     /** The store's bytes, held to the record's length (cached bytes were checked above). */
-    private Mono<BlobContent> fromStore(StoredObject object, ByteRange range) {
-        return blobs.open(object.location(), range)
-                .map(content -> ExactLength.require(content, range == null ? object.size() : range.length(), object.location()));
+    private Mono<BlobContent> fromStore(BlobLocation location, long size, ByteRange range) {
+        return blobs.open(location, range)
+                .map(content -> ExactLength.require(content, range == null ? size : range.length(), location));
     }
 
     private static BlobContent slice(byte[] all, ByteRange range) {

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -42,15 +43,17 @@ class WriteProtocol {
     private final BlobStore blobs;
     private final QuotaService quotas;
     private final UploadScanner scanner;
+    private final List<DerivedBlobs> derived;
     private final Duration supersededGrace;
     private final Duration scanTimeout;
 
     WriteProtocol(ObjectRepository objects, BlobStore blobs, QuotaService quotas, ObjectProvider<UploadScanner> scanner,
-                  GranaryProperties properties) {
+                  ObjectProvider<DerivedBlobs> derived, GranaryProperties properties) {
         this.objects = objects;
         this.blobs = blobs;
         this.quotas = quotas;
         this.scanner = scanner.getIfAvailable(() -> UploadScanner.ACCEPT_ALL);
+        this.derived = derived.orderedStream().toList();
         this.supersededGrace = properties.store().supersededGrace();
         this.scanTimeout = properties.scan().timeout();
     }
@@ -155,19 +158,27 @@ class WriteProtocol {
     private Mono<Void> replaced(StoredObject previous, StoredObject record) {
         // The same version committed again (a repeated completion) replaced itself: its bytes
         // are the current ones and must stay.
-        return previous.blob().equals(record.blob()) ? Mono.empty() : retire(previous.location());
+        return previous.blob().equals(record.blob()) ? Mono.empty() : retire(previous);
     }
 
     /**
-     * Deletes the blob of a version that is no longer visible, after the grace period: a reader
-     * that resolved the version just before it was replaced still gets to open its bytes. A
-     * process that stops meanwhile leaves an unreferenced blob, which the sweeper reclaims.
+     * Deletes the blob of a version that is no longer visible, and what was derived from it,
+     * after the grace period: a reader that resolved the version just before it was replaced
+     * still gets to open its bytes. A process that stops meanwhile leaves unreferenced blobs,
+     * which the sweepers reclaim.
      */
-    Mono<Void> retire(BlobLocation location) {
+    Mono<Void> retire(StoredObject version) {
+        Mono<Void> deletion = deleteQuietly(version.location())
+                .then(Flux.fromIterable(derived).concatMap(blobs -> blobs.versionRetired(version)
+                        .onErrorResume(error -> {
+                            log.warn("could not delete what was derived from {}; its sweeper will: {}", version.location(),
+                                    error.toString());
+                            return Mono.empty();
+                        })).then());
         if (supersededGrace.isZero()) {
-            return deleteQuietly(location);
+            return deletion;
         }
-        Mono.delay(supersededGrace).then(deleteQuietly(location)).subscribe();
+        Mono.delay(supersededGrace).then(deletion).subscribe();
         return Mono.empty();
     }
 

@@ -6,6 +6,7 @@ import io.granary.auth.AuthHandler;
 import io.granary.bucket.BucketHandler;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
+import io.granary.image.RenditionHandler;
 import io.granary.object.ObjectHandler;
 import io.granary.s3credential.S3CredentialHandler;
 import io.granary.security.CredentialFilter;
@@ -50,11 +51,14 @@ class ApiRoutes {
     @Bean
     RouterFunction<ServerResponse> apiV1(TenantHandler tenants, ApiKeyHandler keys, S3CredentialHandler s3Credentials,
                                          BucketHandler buckets,
-                                         ObjectHandler objects, SignedUrlHandler signedUrls, CredentialFilter credentials,
+                                         ObjectHandler objects, RenditionHandler renditions, SignedUrlHandler signedUrls,
+                                         CredentialFilter credentials,
                                          PublicAccessFilter publicAccess, AuditHandler audit, UsageHandler usage,
                                          UserHandler users, TenantIssuerHandler issuers, AuthHandler auth,
                                          UploadIntentHandler uploads, UploadTokenFilter uploadTokens,
                                          MultipartHandler multipart, TusHandler tus, HomeHandler home) {
+        // An object read asking for a transform (?width=...) gets the rendition instead.
+        HandlerFunction<ServerResponse> read = renditions.orPlain(objects::get);
         Table sessions = new Table()
                 .add("/login", HttpMethod.POST, auth::login)
                 .add("/refresh", HttpMethod.POST, auth::refresh)
@@ -90,8 +94,8 @@ class ApiRoutes {
                 // The listing is registered before the key routes: {*key} also matches nothing.
                 .add("/buckets/{bucket}/objects", HttpMethod.GET, objects::list)
                 .add("/buckets/{bucket}/objects/{*key}", HttpMethod.PUT, objects::put)
-                .add("/buckets/{bucket}/objects/{*key}", HttpMethod.GET, objects::get)
-                .add("/buckets/{bucket}/objects/{*key}", HttpMethod.HEAD, objects::get)
+                .add("/buckets/{bucket}/objects/{*key}", HttpMethod.GET, read)
+                .add("/buckets/{bucket}/objects/{*key}", HttpMethod.HEAD, read)
                 .add("/buckets/{bucket}/objects/{*key}", HttpMethod.PATCH, objects::patch)
                 .add("/buckets/{bucket}/objects/{*key}", HttpMethod.DELETE, objects::delete)
                 .add("/buckets/{bucket}/copy", HttpMethod.POST, objects::copy)
@@ -128,8 +132,8 @@ class ApiRoutes {
                 .add("/", HttpMethod.GET, home::describe)
                 .add("/", HttpMethod.HEAD, home::describe);
         Table anonymous = new Table()
-                .add("/{tenant}/{bucket}/{*key}", HttpMethod.GET, objects::get)
-                .add("/{tenant}/{bucket}/{*key}", HttpMethod.HEAD, objects::get);
+                .add("/{tenant}/{bucket}/{*key}", HttpMethod.GET, read)
+                .add("/{tenant}/{bucket}/{*key}", HttpMethod.HEAD, read);
         return index.register(RouterFunctions.route())
                 .GET("/openapi.yaml", request -> ServerResponse.ok().contentType(YAML)
                         .bodyValue(new ClassPathResource("openapi.yaml")))

@@ -1,0 +1,112 @@
+package io.granary.image;
+
+import io.granary.error.ErrorCode;
+import io.granary.error.GranaryException;
+import io.granary.object.FoundObject;
+import io.granary.object.ObjectHttp;
+import io.granary.object.ObjectService;
+import io.granary.web.Requests;
+import io.netty.handler.codec.DateFormatter;
+import java.nio.charset.StandardCharsets;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.HandlerFunction;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/**
+ * HTTP for renditions: a GET or HEAD of an object (REST with any credential, signed URLs,
+ * {@code /public}) whose query asks for a transform ({@link RenditionSpec#PARAMETERS}) is
+ * answered with the rendition; any other goes to the plain object read. With a transform, every
+ * other parameter must be one the object routes know, or the request is refused with 422
+ * {@code invalid_transform}: a misspelt {@code widht} is never silently dropped. Without one,
+ * object reads are unchanged (cache-busting parameters keep working).
+ */
+@Component
+public class RenditionHandler {
+
+    /** What the object read routes take besides a transform's parameters. */
+    private static final Set<String> ROUTE_PARAMETERS = Set.of(ObjectHttp.VERSION_PARAMETER, "token", "download", "redirect");
+
+    private final ObjectService objects;
+    private final RenditionService renditions;
+
+    RenditionHandler(ObjectService objects, RenditionService renditions) {
+        this.objects = objects;
+        this.renditions = renditions;
+    }
+
+    /** {@code plain}, unless the request asks for a transform. */
+    public HandlerFunction<ServerResponse> orPlain(HandlerFunction<ServerResponse> plain) {
+        return request -> {
+            if (request.queryParams().keySet().stream().noneMatch(RenditionSpec.PARAMETERS::contains)) {
+                return plain.handle(request);
+            }
+            RenditionSpec spec = spec(request);
+            // strip=false alone asks for the original as it is.
+            return spec.original() ? plain.handle(request) : read(request, spec);
+        };
+    }
+
+    private Mono<ServerResponse> read(ServerRequest request, RenditionSpec spec) {
+        return ObjectHttp.readingTwice(() -> objects.stat(Requests.principal(request), request.pathVariable("bucket"),
+                        ObjectHttp.key(request))
+                .flatMap(found -> ObjectHttp.requireVersion(request, found))
+                .flatMap(found -> {
+                    String etag = RenditionService.etag(found.object(), spec);
+                    // A client holding this rendition gets its 304 before anything is looked up or decoded.
+                    return ObjectHttp.preconditions(request, etag, found.object().lastModified())
+                            .flatMap(notModified -> varied(notModified, spec))
+                            .switchIfEmpty(Mono.defer(() -> respond(request, found, spec, etag)));
+                }));
+    }
+
+    private static RenditionSpec spec(ServerRequest request) {
+        Map<String, List<String>> query = request.queryParams();
+        for (String name : query.keySet()) {
+            if (!RenditionSpec.PARAMETERS.contains(name) && !ROUTE_PARAMETERS.contains(name)) {
+                throw new GranaryException(ErrorCode.INVALID_TRANSFORM, "Unknown parameter '" + name + "'; a transform takes "
+                        + String.join(", ", RenditionSpec.PARAMETERS.stream().sorted().toList()) + ".");
+            }
+        }
+        return RenditionSpec.parse(query, request.headers().firstHeader(HttpHeaders.ACCEPT)).orElseThrow();
+    }
+
+    private Mono<ServerResponse> respond(ServerRequest request, FoundObject found, RenditionSpec spec, String etag) {
+        return renditions.rendition(found, spec).flatMap(rendition -> {
+            ServerResponse.BodyBuilder builder = ServerResponse.ok().headers(headers -> {
+                headers.set(HttpHeaders.CONTENT_TYPE, rendition.contentType());
+                headers.setETag("\"" + etag + "\"");
+                headers.set(HttpHeaders.LAST_MODIFIED, DateFormatter.format(Date.from(found.object().lastModified())));
+                headers.set("X-Content-Type-Options", "nosniff");
+                headers.set("X-Version-Id", found.object().versionId());
+                String cacheControl = ObjectHttp.cacheControl(request, found.bucket(), found.object());
+                if (cacheControl != null) {
+                    headers.set(HttpHeaders.CACHE_CONTROL, cacheControl);
+                }
+                if (spec.variesByAccept()) {
+                    headers.setVary(List.of(HttpHeaders.ACCEPT));
+                }
+                request.queryParam("download").filter(name -> !name.isBlank()).ifPresent(name -> headers.set(
+                        HttpHeaders.CONTENT_DISPOSITION,
+                        ContentDisposition.attachment().filename(name, StandardCharsets.UTF_8).build().toString()));
+            }).contentLength(rendition.size());
+            if (request.method() == HttpMethod.HEAD) {
+                return builder.build();
+            }
+            return renditions.open(rendition).flatMap(content -> builder.body(ObjectHttp.inserter(content)));
+        });
+    }
+
+    /** A 304 of a rendition chosen by {@code Accept} says so, as its 200 does. */
+    private static Mono<ServerResponse> varied(ServerResponse notModified, RenditionSpec spec) {
+        return spec.variesByAccept() ? ServerResponse.from(notModified).varyBy(HttpHeaders.ACCEPT).build() : Mono.just(notModified);
+    }
+}
