@@ -19,6 +19,7 @@ import org.springframework.util.MimeType;
  * @param cacheControl {@code Cache-Control} served with objects that have none of their own,
  *     or {@code null}
  * @param cors the bucket's CORS rules in the order they are tried, or {@code null} for none
+ * @param imagePresets the bucket's named image transforms, or {@code null} for none
  */
 @Document("buckets")
 public record Bucket(
@@ -33,7 +34,8 @@ public record Bucket(
         Long quotaObjects,
         Boolean redirectDownloads,
         String cacheControl,
-        List<CorsRule> cors) {
+        List<CorsRule> cors,
+        List<ImagePreset> imagePresets) {
 
     /** This bucket with the given stored fields replaced (as a partial update leaves it). */
     @SuppressWarnings("unchecked")
@@ -47,7 +49,13 @@ public record Bucket(
                 (Long) fields.getOrDefault("quotaObjects", quotaObjects),
                 (Boolean) fields.getOrDefault("redirectDownloads", redirectDownloads),
                 (String) fields.getOrDefault("cacheControl", cacheControl),
-                (List<CorsRule>) fields.getOrDefault("cors", cors));
+                (List<CorsRule>) fields.getOrDefault("cors", cors),
+                (List<ImagePreset>) fields.getOrDefault("imagePresets", imagePresets));
+    }
+
+    /** The image presets, none when unset. */
+    public List<ImagePreset> presets() {
+        return imagePresets == null ? List.of() : imagePresets;
     }
 
     /** The CORS rules, none when unset. */

@@ -49,7 +49,7 @@ public class BucketService {
         Names.requireBucketName(name);
         Bucket bucket = new Bucket(Ids.newId(), tenantId, name, settings.visibility(), settings.maxObjectSize(),
                 settings.allowedContentTypes(), Instant.now().truncatedTo(ChronoUnit.MILLIS), settings.quotaBytes(),
-                settings.quotaObjects(), settings.redirectDownloads(), settings.cacheControl(), null);
+                settings.quotaObjects(), settings.redirectDownloads(), settings.cacheControl(), null, null);
         return buckets.insert(bucket)
                 .flatMap(created -> audit.record(principal, tenantId, AuditEventType.BUCKET_CREATED, "bucket:" + name,
                         Map.of("visibility", created.visibility())).thenReturn(created));
@@ -107,6 +107,28 @@ public class BucketService {
             return buckets.update(bucket.id(), change)
                     .then(audit.record(principal, bucket.tenantId(), AuditEventType.BUCKET_CORS_CHANGED, "bucket:" + name,
                             Map.of("rules", Integer.toString(rules.size()))));
+        });
+    }
+
+    /**
+     * Replaces the bucket's image presets, at most {@value ImagePreset#MAX_PRESETS} with distinct
+     * names; an empty list removes them. Needs {@code admin}; audited. The caller has checked
+     * that each transform is one the image feature can make.
+     */
+    public Mono<Void> replaceImagePresets(Principal principal, String name, List<ImagePreset> presets) {
+        if (presets.size() > ImagePreset.MAX_PRESETS) {
+            return Mono.error(new GranaryException(ErrorCode.INVALID_REQUEST, "A bucket has at most "
+                    + ImagePreset.MAX_PRESETS + " image presets."));
+        }
+        if (presets.stream().map(ImagePreset::name).distinct().count() < presets.size()) {
+            return Mono.error(new GranaryException(ErrorCode.INVALID_REQUEST, "Preset names must differ."));
+        }
+        return resolve(principal, name, Permission.ADMIN).flatMap(bucket -> {
+            Map<String, Object> change = new HashMap<>();
+            change.put("imagePresets", presets.isEmpty() ? null : List.copyOf(presets));
+            return buckets.update(bucket.id(), change)
+                    .then(audit.record(principal, bucket.tenantId(), AuditEventType.BUCKET_PRESETS_CHANGED, "bucket:" + name,
+                            Map.of("presets", Integer.toString(presets.size()))));
         });
     }
 

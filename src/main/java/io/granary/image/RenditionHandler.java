@@ -12,6 +12,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -23,8 +24,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * HTTP for renditions: a GET or HEAD of an object (REST with any credential, signed URLs,
- * {@code /public}) whose query asks for a transform ({@link RenditionSpec#PARAMETERS}) is
- * answered with the rendition; any other goes to the plain object read. With a transform, every
+ * {@code /public}) whose query asks for a transform ({@link RenditionSpec#PARAMETERS}) or names
+ * one of the bucket's presets ({@code preset}) is answered with the rendition; any other goes to the plain object read. With a transform, every
  * other parameter must be one the object routes know, or the request is refused with 422
  * {@code invalid_transform}: a misspelt {@code widht} is never silently dropped. Without one,
  * object reads are unchanged (cache-busting parameters keep working).
@@ -43,23 +44,37 @@ public class RenditionHandler {
         this.renditions = renditions;
     }
 
-    /** {@code plain}, unless the request asks for a transform. */
+    /** {@code plain}, unless the request asks for a transform or a preset. */
     public HandlerFunction<ServerResponse> orPlain(HandlerFunction<ServerResponse> plain) {
         return request -> {
-            if (request.queryParams().keySet().stream().noneMatch(RenditionSpec.PARAMETERS::contains)) {
+            Map<String, List<String>> query = request.queryParams();
+            boolean transform = query.keySet().stream().anyMatch(RenditionSpec.PARAMETERS::contains);
+            String accept = request.headers().firstHeader(HttpHeaders.ACCEPT);
+            if (query.containsKey(Presets.PARAMETER)) {
+                requireKnown(query);
+                if (transform || query.get(Presets.PARAMETER).size() != 1) {
+                    throw new GranaryException(ErrorCode.INVALID_TRANSFORM,
+                            "'preset' names one preset and takes no other transform parameter.");
+                }
+                String name = query.get(Presets.PARAMETER).get(0);
+                return read(request, found -> Presets.spec(found.bucket(), name, accept));
+            }
+            if (!transform) {
                 return plain.handle(request);
             }
-            RenditionSpec spec = spec(request);
+            requireKnown(query);
+            RenditionSpec spec = RenditionSpec.parse(query, accept).orElseThrow();
             // strip=false alone asks for the original as it is.
-            return spec.original() ? plain.handle(request) : read(request, spec);
+            return spec.original() ? plain.handle(request) : read(request, found -> spec);
         };
     }
 
-    private Mono<ServerResponse> read(ServerRequest request, RenditionSpec spec) {
+    private Mono<ServerResponse> read(ServerRequest request, Function<FoundObject, RenditionSpec> specOf) {
         return ObjectHttp.readingTwice(() -> objects.stat(Requests.principal(request), request.pathVariable("bucket"),
                         ObjectHttp.key(request))
                 .flatMap(found -> ObjectHttp.requireVersion(request, found))
                 .flatMap(found -> {
+                    RenditionSpec spec = specOf.apply(found);
                     String etag = RenditionService.etag(found.object(), spec);
                     // A client holding this rendition gets its 304 before anything is looked up or decoded.
                     return ObjectHttp.preconditions(request, etag, found.object().lastModified())
@@ -68,15 +83,14 @@ public class RenditionHandler {
                 }));
     }
 
-    private static RenditionSpec spec(ServerRequest request) {
-        Map<String, List<String>> query = request.queryParams();
+    /** With a transform, every parameter must be one of the transform's or the route's. */
+    private static void requireKnown(Map<String, List<String>> query) {
         for (String name : query.keySet()) {
-            if (!RenditionSpec.PARAMETERS.contains(name) && !ROUTE_PARAMETERS.contains(name)) {
+            if (!RenditionSpec.PARAMETERS.contains(name) && !ROUTE_PARAMETERS.contains(name) && !Presets.PARAMETER.equals(name)) {
                 throw new GranaryException(ErrorCode.INVALID_TRANSFORM, "Unknown parameter '" + name + "'; a transform takes "
-                        + String.join(", ", RenditionSpec.PARAMETERS.stream().sorted().toList()) + ".");
+                        + String.join(", ", RenditionSpec.PARAMETERS.stream().sorted().toList()) + " or preset.");
             }
         }
-        return RenditionSpec.parse(query, request.headers().firstHeader(HttpHeaders.ACCEPT)).orElseThrow();
     }
 
     private Mono<ServerResponse> respond(ServerRequest request, FoundObject found, RenditionSpec spec, String etag) {

@@ -6,6 +6,7 @@ import io.granary.auth.AuthHandler;
 import io.granary.bucket.BucketHandler;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
+import io.granary.image.ImagePresetHandler;
 import io.granary.image.RenditionHandler;
 import io.granary.object.ObjectHandler;
 import io.granary.s3credential.S3CredentialHandler;
@@ -51,7 +52,8 @@ class ApiRoutes {
     @Bean
     RouterFunction<ServerResponse> apiV1(TenantHandler tenants, ApiKeyHandler keys, S3CredentialHandler s3Credentials,
                                          BucketHandler buckets,
-                                         ObjectHandler objects, RenditionHandler renditions, SignedUrlHandler signedUrls,
+                                         ObjectHandler objects, RenditionHandler renditions, ImagePresetHandler presets,
+                                         SignedUrlHandler signedUrls,
                                          CredentialFilter credentials,
                                          PublicAccessFilter publicAccess, AuditHandler audit, UsageHandler usage,
                                          UserHandler users, TenantIssuerHandler issuers, AuthHandler auth,
@@ -91,6 +93,9 @@ class ApiRoutes {
                 .add("/buckets/{bucket}/cors", HttpMethod.GET, buckets::cors)
                 .add("/buckets/{bucket}/cors", HttpMethod.PUT, buckets::replaceCors)
                 .add("/buckets/{bucket}/cors", HttpMethod.DELETE, buckets::deleteCors)
+                .add("/buckets/{bucket}/image-presets", HttpMethod.GET, presets::get)
+                .add("/buckets/{bucket}/image-presets", HttpMethod.PUT, presets::replace)
+                .add("/buckets/{bucket}/image-presets", HttpMethod.DELETE, presets::delete)
                 // The listing is registered before the key routes: {*key} also matches nothing.
                 .add("/buckets/{bucket}/objects", HttpMethod.GET, objects::list)
                 .add("/buckets/{bucket}/objects/{*key}", HttpMethod.PUT, objects::put)
