@@ -216,6 +216,54 @@ class ImageRendererTest {
     }
 
     @Test
+    void pngAndWebpIccProfilesAreConvertedToSrgb() throws IOException {
+        // Grey 128 in linear RGB is about 188 in sRGB.
+        BufferedImage grey = new BufferedImage(16, 16, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 16; y++) {
+            for (int x = 0; x < 16; x++) {
+                grey.setRGB(x, y, 0x808080);
+            }
+        }
+        byte[] profile = java.awt.color.ICC_Profile.getInstance(ColorSpace.CS_LINEAR_RGB).getData();
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater();
+        deflater.setInput(profile);
+        deflater.finish();
+        byte[] compressed = new byte[profile.length + 1024];
+        int length = deflater.deflate(compressed);
+        byte[] iccp = new byte[6 + length];
+        System.arraycopy("linear\0".getBytes(StandardCharsets.ISO_8859_1), 0, iccp, 0, 7);
+        System.arraycopy(compressed, 0, iccp, 8, length - 2);
+        iccp = Arrays.copyOf("linear\0\0".getBytes(StandardCharsets.ISO_8859_1), 8 + length);
+        System.arraycopy(compressed, 0, iccp, 8, length);
+        byte[] png = TestImages.withChunks(TestImages.encode(grey, "png"), TestImages.chunk("iCCP", iccp));
+        for (String format : new String[] {"png", "jpeg", "webp"}) {
+            assertThat(distance(decode(render(file(png), "format=" + format + "&quality=95")).getRGB(8, 8), 0xBCBCBC))
+                    .as(format).isLessThan(6);
+        }
+        // An sRGB chunk says the pixels are sRGB whatever else is there.
+        byte[] srgb = TestImages.withChunks(TestImages.encode(grey, "png"), TestImages.chunk("sRGB", new byte[1]), TestImages.chunk("iCCP", iccp));
+        assertThat(distance(decode(render(file(srgb), "format=png")).getRGB(8, 8), 0x808080)).isLessThan(2);
+        // A broken profile is ignored.
+        byte[] broken = TestImages.withChunks(TestImages.encode(grey, "png"), TestImages.chunk("iCCP", Arrays.copyOf(iccp, 20)));
+        assertThat(distance(decode(render(file(broken), "format=png")).getRGB(8, 8), 0x808080)).isLessThan(2);
+
+        // WebP: VP8X with the ICC flag, then ICCP, then the image.
+        byte[] simple = render(file(TestImages.encode(grey, "png")), "format=webp&quality=100").bytes();
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        body.writeBytes("WEBP".getBytes(StandardCharsets.ISO_8859_1));
+        java.nio.ByteBuffer vp8x = java.nio.ByteBuffer.allocate(18).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        vp8x.put("VP8X".getBytes(StandardCharsets.ISO_8859_1)).putInt(10).put((byte) 0x20).put(new byte[3]).put(new byte[] {15, 0, 0, 15, 0, 0});
+        body.writeBytes(vp8x.array());
+        java.nio.ByteBuffer chunk = java.nio.ByteBuffer.allocate(8 + profile.length + (profile.length & 1)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        chunk.put("ICCP".getBytes(StandardCharsets.ISO_8859_1)).putInt(profile.length).put(profile);
+        body.writeBytes(chunk.array());
+        body.write(simple, 12, simple.length - 12);
+        java.nio.ByteBuffer webp = java.nio.ByteBuffer.allocate(8 + body.size()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        webp.put("RIFF".getBytes(StandardCharsets.ISO_8859_1)).putInt(body.size()).put(body.toByteArray());
+        assertThat(distance(decode(render(file(webp.array()), "format=png")).getRGB(8, 8), 0xBCBCBC)).isLessThan(6);
+    }
+
+    @Test
     void sixteenBitPngAndGreyscaleKeepTheirTones() throws IOException {
         BufferedImage deep = new BufferedImage(40, 40, BufferedImage.TYPE_USHORT_GRAY);
         for (int y = 0; y < 40; y++) {
