@@ -440,6 +440,28 @@ class ImageRendererTest {
         }
     }
 
+    @Test
+    void animationsGiveTheirFirstFrame() throws IOException {
+        javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (javax.imageio.stream.ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
+            writer.setOutput(stream);
+            writer.prepareWriteSequence(null);
+            for (int colour : new int[] {0xFF0000, 0x0000FF}) {
+                BufferedImage frame = new BufferedImage(20, 20, BufferedImage.TYPE_INT_RGB);
+                for (int y = 0; y < 20; y++) {
+                    for (int x = 0; x < 20; x++) {
+                        frame.setRGB(x, y, colour);
+                    }
+                }
+                writer.writeToSequence(new javax.imageio.IIOImage(frame, null, null), null);
+            }
+            writer.endWriteSequence();
+        }
+        BufferedImage shown = decode(render(file(out.toByteArray()), "width=10"));
+        assertThat(distance(shown.getRGB(5, 5), 0xFF0000)).isLessThan(8);
+    }
+
     private Path uncheckedFile(byte[] bytes) {
         try {
             return file(bytes);
