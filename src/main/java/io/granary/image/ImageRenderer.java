@@ -25,7 +25,7 @@ public interface ImageRenderer {
 
     /**
      * Renders {@code spec} from the file: EXIF orientation applied, all metadata left out (EXIF,
-     * GPS, XMP, comments), ICC profiles of JPEGs converted to sRGB, the first frame of an
+     * GPS, XMP, comments), embedded ICC profiles (JPEG, PNG, WebP) converted to sRGB, the first frame of an
      * animation, alpha flattened on white for JPEG. Fails as {@link #probe} does, and with
      * {@code 422 image_corrupt} for truncated or corrupt pixels, {@code 422 image_too_large} for
      * a rendition over {@code granary.images.max-output-bytes}, {@code 422 image_format_unsupported}

@@ -62,14 +62,16 @@ final class RenderJob {
             long held = bandRows == 0 ? decodedBytes : Math.min(decodedBytes, bandRows * rowBytes);
             try (MemoryBudget.Reservation memory = budget.reserve(held + canvasBytes, job)) {
                 RowSource rows = bandRows == 0 ? RowSource.of(source.decode(step, job)) : new BandedRows(source, step, bandRows, job);
-                return draw(rows, source.format(), spec, limits, layout, orientation, crop, step, job);
+                java.awt.color.ColorSpace profile = IccConversion.space(EmbeddedProfile.read(path, source.format()));
+                return draw(rows, source.format(), profile, spec, limits, layout, orientation, crop, step, job);
             }
         }
     }
 
     /** Resamples the decoded rows onto the canvas and encodes it; the memory for it is reserved. */
-    private static Rendition draw(RowSource rows, SourceFormat source, RenditionSpec spec, ImageProperties limits,
-                                  Layout layout, int orientation, double[] crop, int step, Job job) throws IOException {
+    private static Rendition draw(RowSource rows, SourceFormat source, java.awt.color.ColorSpace profile, RenditionSpec spec,
+                                  ImageProperties limits, Layout layout, int orientation, double[] crop, int step, Job job)
+            throws IOException {
         ImageFormat format = outputFormat(spec, source, rows.alpha);
         Canvas canvas = new Canvas(layout, orientation, format.hasAlpha() && (rows.alpha || layout.padded()));
         double[] scaled = {crop[0] / step, crop[1] / step,
@@ -77,6 +79,9 @@ final class RenderJob {
         Resampler.resample(rows, scaled, canvas.storedWidth(), canvas.storedHeight(), canvas, job);
         rows = null; // the encoder's memory may use what the source held
         job.check();
+        if (profile != null) {
+            IccConversion.toSrgb(canvas.image(), profile);
+        }
         int quality = spec.quality() != null ? spec.quality() : limits.defaultQuality();
         byte[] bytes = Encoder.encode(canvas.image(), format, quality, limits.maxOutputBytes().toBytes());
         return new Rendition(bytes, format.contentType(), layout.canvasWidth(), layout.canvasHeight());
