@@ -13,9 +13,9 @@ import java.util.regex.Pattern;
  * @param name {@code [a-z0-9_-]}, 1-32 characters
  * @param transform the transform's query parameters ({@code width}, {@code format}, ...), as in a URL
  * @param pregenerate whether each image uploaded to the bucket gets this rendition made in the
- *     background, before anyone asks for it
+ *     background, before anyone asks for it (absent: no)
  */
-public record ImagePreset(String name, Map<String, String> transform, boolean pregenerate) {
+public record ImagePreset(String name, Map<String, String> transform, Boolean pregenerate) {
 
     /** The most presets a bucket may have. */
     public static final int MAX_PRESETS = 20;
@@ -30,5 +30,6 @@ public record ImagePreset(String name, Map<String, String> transform, boolean pr
             throw new GranaryException(ErrorCode.INVALID_REQUEST, "Preset '" + name + "' needs a 'transform'.");
         }
         transform = Map.copyOf(transform);
+        pregenerate = Boolean.TRUE.equals(pregenerate);
     }
 }

@@ -161,6 +161,42 @@ class RenditionApiTest extends ApiTestSupport {
         assertThat(ImageIO.read(new ByteArrayInputStream(body)).getHeight()).isEqualTo(8);
     }
 
+    @Test
+    void presetsNameTransformsPerBucket() throws IOException {
+        Map<String, Object> thumb = Map.of("name", "thumb", "transform",
+                Map.of("width", 32, "height", 32, "fit", "cover", "format", "png"));
+        http.put().uri("/v1/buckets/{b}/image-presets", bucket).header("X-Api-Key", admin).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("presets", List.of(thumb))).exchange().expectStatus().isNoContent().expectBody();
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(
+                get("/v1/buckets/" + bucket + "/objects/photo.jpg?preset=thumb").getResponseBody()));
+        assertThat(image.getWidth()).isEqualTo(32);
+        assertThat(image.getHeight()).isEqualTo(32);
+        // The same rendition as the parameters spelt out: one kept blob.
+        get("/v1/buckets/" + bucket + "/objects/photo.jpg?width=32&height=32&fit=cover&format=png");
+        assertThat(renditionBlobs()).hasSize(1);
+
+        expectProblem(http.get().uri("/v1/buckets/{b}/objects/photo.jpg?preset=huge", bucket).header("X-Api-Key", admin)
+                .exchange(), HttpStatus.UNPROCESSABLE_CONTENT, "invalid_transform");
+        expectProblem(http.get().uri("/v1/buckets/{b}/objects/photo.jpg?preset=thumb&width=5", bucket).header("X-Api-Key", admin)
+                .exchange(), HttpStatus.UNPROCESSABLE_CONTENT, "invalid_transform");
+        // A preset that could not render is refused, and the presets stay as they were.
+        expectProblem(http.put().uri("/v1/buckets/{b}/image-presets", bucket).header("X-Api-Key", admin)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("presets", List.of(
+                        Map.of("name", "bad", "transform", Map.of("width", 0))))).exchange(),
+                HttpStatus.UNPROCESSABLE_CONTENT, "invalid_transform");
+        expectProblem(http.put().uri("/v1/buckets/{b}/image-presets", bucket).header("X-Api-Key", admin)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("presets", List.of(
+                        Map.of("name", "Bad Name", "transform", Map.of("width", 10))))).exchange(),
+                HttpStatus.BAD_REQUEST, "invalid_request");
+        http.get().uri("/v1/buckets/{b}/image-presets", bucket).header("X-Api-Key", admin).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.presets.length()").isEqualTo(1)
+                .jsonPath("$.presets[0].name").isEqualTo("thumb")
+                .jsonPath("$.presets[0].transform.width").isEqualTo("32")
+                .jsonPath("$.presets[0].pregenerate").isEqualTo(false);
+        http.get().uri("/v1/audit?type=bucket_presets_changed").header("X-Api-Key", admin).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.events[0].details.presets").isEqualTo("1");
+    }
+
     private EntityExchangeResult<byte[]> get(String uri) {
         return http.get().uri(uri).header("X-Api-Key", admin).exchange().expectStatus().isOk()
                 .expectBody(byte[].class).returnResult();
