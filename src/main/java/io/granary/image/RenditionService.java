@@ -72,8 +72,18 @@ public class RenditionService {
         return objects.openDerived(rendition.location(), rendition.size());
     }
 
+    /** Whether renditions can be asked of this version at all (an image by type, not SVG, not too large). */
+    public boolean renders(StoredObject source) {
+        String type = imageType(source);
+        return isImage(type) && !type.startsWith("image/svg") && source.size() <= properties.maxSourceBytes().toBytes();
+    }
+
+    private static String imageType(StoredObject source) {
+        return isImage(source.detectedType()) ? source.detectedType() : source.contentType();
+    }
+
     private void requireImage(StoredObject source) {
-        String type = isImage(source.detectedType()) ? source.detectedType() : source.contentType();
+        String type = imageType(source);
         if (!isImage(type) || type.startsWith("image/svg")) {
             throw new GranaryException(ErrorCode.NOT_AN_IMAGE, "The object is " + type
                     + ", not an image Granary renders (JPEG, PNG, WebP, GIF, BMP; SVG is never rasterised).");

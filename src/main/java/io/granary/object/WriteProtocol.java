@@ -90,6 +90,7 @@ class WriteProtocol {
         // Deferred: the work starts on subscription, not when the pipeline is put together.
         return Mono.defer(() -> uninterruptible(verified
                 .flatMap(record -> scanned(bucket, record).then(commit(bucket, record, condition)))
+                .flatMap(committed -> published(bucket, committed).thenReturn(committed))
                 .onErrorResume(error -> (discards.test(error) ? discardUnlessVisible(bucket, key, location) : Mono.<Void>empty())
                         .then(Mono.error(error)))));
     }
@@ -152,6 +153,15 @@ class WriteProtocol {
                     .switchIfEmpty(Mono.defer(() -> quotas.release(bucket, -expectedBytes, -expectedObjects)
                             .thenReturn(record)));
         });
+    }
+
+    /** Tells what derives from versions that {@code version} is visible; never fails the write. */
+    private Mono<Void> published(Bucket bucket, StoredObject version) {
+        return Flux.fromIterable(derived).concatMap(blobs -> blobs.versionPublished(bucket, version)
+                .onErrorResume(error -> {
+                    log.warn("could not announce {} to what derives from it: {}", version.location(), error.toString());
+                    return Mono.empty();
+                })).then();
     }
 
     /** Retires the blob of {@code previous}, which {@code record} replaced. */
