@@ -82,7 +82,7 @@ public class PregenerationWorker {
 
     private Mono<Void> run(RenditionJob job) {
         // The least authority that reads this one object: a grant for it, as a signed URL's.
-        Principal reader = new Principal.Grant(job.tenantId(), job.bucketId(), job.key(), Permission.READ, null, null, null);
+        Principal reader = new Principal.Grant(job.tenantId(), job.bucketId(), job.key(), Permission.READ, null, null, null, null);
         return objects.stat(reader, job.bucketName(), job.key())
                 .flatMap(found -> make(job, found))
                 .then(jobs.remove(job.id()))

@@ -30,22 +30,26 @@ final class Presets {
         return spec(preset, accept);
     }
 
-    /**
-     * A preset's transform, checked as a URL's would be: every parameter known and in range, and
-     * not the original as it is.
-     */
+    /** A preset's transform, checked as a URL's would be ({@link #transform}). */
     static RenditionSpec spec(ImagePreset preset, String accept) {
-        Map<String, List<String>> query = preset.transform().entrySet().stream()
+        return transform(preset.transform(), accept, "Preset '" + preset.name() + "'");
+    }
+
+    /**
+     * A transform given as parameters outside a URL (a preset's, a signed URL's pin), checked as a
+     * URL's would be: every parameter known and in range, and not the original as it is.
+     * {@code what} names it in errors.
+     */
+    static RenditionSpec transform(Map<String, String> transform, String accept, String what) {
+        Map<String, List<String>> query = transform.entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, entry -> List.of(entry.getValue())));
         for (String name : query.keySet()) {
             if (!RenditionSpec.PARAMETERS.contains(name)) {
-                throw new GranaryException(ErrorCode.INVALID_TRANSFORM, "Preset '" + preset.name() + "': unknown parameter '"
-                        + name + "'.");
+                throw new GranaryException(ErrorCode.INVALID_TRANSFORM, what + ": unknown parameter '" + name + "'.");
             }
         }
-        RenditionSpec spec = RenditionSpec.parse(query, accept).filter(parsed -> !parsed.original())
-                .orElseThrow(() -> new GranaryException(ErrorCode.INVALID_TRANSFORM, "Preset '" + preset.name()
-                        + "' must transform the image (strip=false alone is the original)."));
-        return spec;
+        return RenditionSpec.parse(query, accept).filter(parsed -> !parsed.original())
+                .orElseThrow(() -> new GranaryException(ErrorCode.INVALID_TRANSFORM, what
+                        + " must transform the image (strip=false alone is the original)."));
     }
 }

@@ -5,6 +5,7 @@ import io.granary.error.GranaryException;
 import io.granary.object.FoundObject;
 import io.granary.object.ObjectHttp;
 import io.granary.object.ObjectService;
+import io.granary.security.signed.TransformPin;
 import io.granary.web.Requests;
 import io.netty.handler.codec.DateFormatter;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +49,8 @@ public class RenditionHandler {
     public HandlerFunction<ServerResponse> orPlain(HandlerFunction<ServerResponse> plain) {
         return request -> {
             Map<String, List<String>> query = request.queryParams();
+            // A signed URL pinned to one rendition reads nothing else, not even the original.
+            TransformPin.require(Requests.principal(request), query);
             boolean transform = query.keySet().stream().anyMatch(RenditionSpec.PARAMETERS::contains);
             String accept = request.headers().firstHeader(HttpHeaders.ACCEPT);
             if (query.containsKey(Presets.PARAMETER)) {

@@ -141,7 +141,7 @@ public sealed interface Principal {
      * @param download file name for {@code Content-Disposition} on GET, or {@code null}
      */
     record Grant(String tenantId, String bucketId, String key, Permission permission, String contentType,
-                 Long maxSize, String download) implements Principal {
+                 Long maxSize, String download, String transform) implements Principal {
         @Override
         public String actor() {
             return "signed-url";

@@ -197,6 +197,49 @@ class RenditionApiTest extends ApiTestSupport {
                 .expectBody().jsonPath("$.events[0].details.presets").isEqualTo("1");
     }
 
+    @Test
+    void aSignedUrlMayPinOneRenditionOrAllowAny() throws IOException {
+        String pinned = signedUrl(Map.of("key", "photo.jpg", "method", "GET", "transform", Map.of("width", 40, "format", "png")));
+        assertThat(pinned).contains("&format=png&width=40");
+        byte[] body = http.get().uri(java.net.URI.create(pinned)).exchange().expectStatus().isOk()
+                .expectHeader().contentType(MediaType.IMAGE_PNG).expectBody(byte[].class).returnResult().getResponseBody();
+        assertThat(ImageIO.read(new ByteArrayInputStream(body)).getWidth()).isEqualTo(40);
+        // Another size, or the original, is not what the URL was issued for.
+        expectProblem(http.get().uri(java.net.URI.create(pinned.replace("width=40", "width=400"))).exchange(),
+                HttpStatus.FORBIDDEN, "signed_url_mismatch");
+        expectProblem(http.get().uri(java.net.URI.create(pinned.substring(0, pinned.indexOf('&')))).exchange(),
+                HttpStatus.FORBIDDEN, "signed_url_mismatch");
+        expectProblem(http.get().uri(java.net.URI.create(pinned + "&quality=10")).exchange(),
+                HttpStatus.FORBIDDEN, "signed_url_mismatch");
+
+        // Unpinned: the original, and any transform of it.
+        String any = signedUrl(Map.of("key", "photo.jpg", "method", "GET"));
+        body = http.get().uri(java.net.URI.create(any + "&width=30&format=png")).exchange().expectStatus().isOk()
+                .expectBody(byte[].class).returnResult().getResponseBody();
+        assertThat(ImageIO.read(new ByteArrayInputStream(body)).getWidth()).isEqualTo(30);
+
+        expectProblem(http.post().uri("/v1/buckets/{b}/signed-urls", bucket).header("X-Api-Key", admin)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("key", "photo.jpg", "transform", Map.of("width", 0)))
+                .exchange(), HttpStatus.UNPROCESSABLE_CONTENT, "invalid_transform");
+        expectProblem(http.post().uri("/v1/buckets/{b}/signed-urls", bucket).header("X-Api-Key", admin)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("key", "photo.jpg", "method", "PUT",
+                        "transform", Map.of("width", 10))).exchange(), HttpStatus.BAD_REQUEST, "invalid_request");
+    }
+
+    @Test
+    void signedUrlPinsKnowEveryTransformParameter() {
+        Set<String> expected = new java.util.HashSet<>(RenditionSpec.PARAMETERS);
+        expected.add(Presets.PARAMETER);
+        assertThat(io.granary.security.signed.TransformPin.PARAMETERS).isEqualTo(expected);
+    }
+
+    private String signedUrl(Map<String, Object> request) {
+        String url = (String) http.post().uri("/v1/buckets/{b}/signed-urls", bucket).header("X-Api-Key", admin)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(request).exchange().expectStatus().isOk()
+                .expectBody(Map.class).returnResult().getResponseBody().get("url");
+        return url.startsWith("http") ? url : "http://127.0.0.1:" + port + url;
+    }
+
     private EntityExchangeResult<byte[]> get(String uri) {
         return http.get().uri(uri).header("X-Api-Key", admin).exchange().expectStatus().isOk()
                 .expectBody(byte[].class).returnResult();

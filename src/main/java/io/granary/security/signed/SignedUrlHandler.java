@@ -34,11 +34,22 @@ public class SignedUrlHandler {
                         .map(issued -> {
                             Map<String, Object> answer = new LinkedHashMap<>();
                             answer.put("url", Requests.baseUrl(request, publicUrl) + "/v1/buckets/" + UriUtils.encodePathSegment(bucket, "UTF-8")
-                                    + "/objects/" + encodeKey(body.key()) + "?token=" + issued.token());
+                                    + "/objects/" + encodeKey(body.key()) + "?token=" + issued.token() + pinned(body));
                             answer.put("expiresAt", issued.expiresAt());
                             return answer;
                         }))
                 .flatMap(answer -> ServerResponse.ok().bodyValue(answer));
+    }
+
+    /** A URL pinned to a transform carries its parameters, so it works as issued. */
+    private static String pinned(SignedUrlService.Request body) {
+        if (body.transform() == null) {
+            return "";
+        }
+        StringBuilder query = new StringBuilder();
+        new java.util.TreeMap<>(body.transform()).forEach((name, value) -> query.append('&')
+                .append(UriUtils.encodeQueryParam(name, "UTF-8")).append('=').append(UriUtils.encodeQueryParam(value, "UTF-8")));
+        return query.toString();
     }
 
     public Mono<ServerResponse> listKeys(ServerRequest request) {

@@ -30,16 +30,20 @@ public class SignedUrlService {
     private final SigningKeyService keys;
     private final SignedUrlCodec codec;
     private final AuditLog audit;
+    private final TransformValidator transforms;
 
-    SignedUrlService(BucketService buckets, SigningKeyService keys, SignedUrlCodec codec, AuditLog audit) {
+    SignedUrlService(BucketService buckets, SigningKeyService keys, SignedUrlCodec codec, AuditLog audit,
+                     TransformValidator transforms) {
         this.buckets = buckets;
         this.keys = keys;
         this.codec = codec;
         this.audit = audit;
+        this.transforms = transforms;
     }
 
     /** What a caller asks for. */
-    public record Request(String key, String method, Long ttlSeconds, String download, String contentType, Long maxSize) {
+    public record Request(String key, String method, Long ttlSeconds, String download, String contentType, Long maxSize,
+                          Map<String, String> transform) {
     }
 
     /** A token and when it stops working; the caller builds the URL around it. */
@@ -67,7 +71,7 @@ public class SignedUrlService {
                 .map(pair -> new Issued(codec.encode(new SignedUrlToken(1, pair.getT2().kid(), principal.tenantId(),
                         pair.getT1().id(), request.key(), method, expiresAt.getEpochSecond(),
                         request.download(), request.contentType(), request.maxSize(),
-                        issuingCredential(member), null), pair.getT2()), expiresAt))
+                        issuingCredential(member), null, pin(request)), pair.getT2()), expiresAt))
                 .flatMap(issued -> audit.record(principal, principal.tenantId(), AuditEventType.SIGNED_URL_ISSUED,
                         "object:" + bucketName + "/" + request.key(),
                         Map.of("method", method, "expiresAt", expiresAt.toString())).thenReturn(issued));
@@ -88,7 +92,16 @@ public class SignedUrlService {
                                    String contentType, long size, Instant expiresAt) {
         return keys.current().map(signingKey -> codec.encode(new SignedUrlToken(1, signingKey.kid(), issuer.tenantId(),
                 bucketId, key, SignedUrlVerifier.UPLOAD, expiresAt.getEpochSecond(), null, contentType, size,
-                issuingCredential(issuer), uploadId), signingKey));
+                issuingCredential(issuer), uploadId, null), signingKey));
+    }
+
+    /** The transform a GET URL is pinned to, checked; {@code null} when it allows any. */
+    private String pin(Request request) {
+        if (request.transform() == null) {
+            return null;
+        }
+        transforms.validate(request.transform());
+        return TransformPin.of(request.transform());
     }
 
     private static Permission permissionFor(Request request) {
@@ -103,8 +116,8 @@ public class SignedUrlService {
             return Permission.READ;
         }
         if ("PUT".equals(request.method())) {
-            if (request.download() != null) {
-                throw new GranaryException(ErrorCode.INVALID_REQUEST, "'download' applies to GET URLs only.");
+            if (request.download() != null || request.transform() != null) {
+                throw new GranaryException(ErrorCode.INVALID_REQUEST, "'download' and 'transform' apply to GET URLs only.");
             }
             if (request.contentType() != null) {
                 MediaType pinned;

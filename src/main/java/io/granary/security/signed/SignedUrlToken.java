@@ -18,8 +18,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param max the largest body a PUT may send, or {@code null}
  * @param ik id of the API key that issued the URL: revoking that key revokes the URL
  * @param u the upload intent whose bytes an {@code UPLOAD} token sends, else {@code null}
+ * @param tf the image transform a GET URL is pinned to ({@link TransformPin}), or {@code null}
+ *     when it allows any
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record SignedUrlToken(int v, String kid, String t, String b, String k, String m, long exp, String d, String ct, Long max,
-                      String ik, String u) {
+                      String ik, String u, String tf) {
 }

@@ -49,7 +49,7 @@ public class SignedUrlVerifier {
                 default -> throw SignedUrlCodec.invalid();
             };
             return new Principal.Grant(payload.t(), payload.b(), payload.k(), permission, payload.ct(),
-                    payload.max(), payload.d());
+                    payload.max(), payload.d(), payload.tf());
         });
     }
 

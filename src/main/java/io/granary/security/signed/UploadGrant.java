@@ -21,6 +21,6 @@ public record UploadGrant(String tenantId, String bucketId, String key, String u
      * every caller: rate limits and the counting of refusals.
      */
     public Principal.Grant principal() {
-        return new Principal.Grant(tenantId, bucketId, key, Permission.WRITE, contentType, size, null);
+        return new Principal.Grant(tenantId, bucketId, key, Permission.WRITE, contentType, size, null, null);
     }
 }

@@ -163,7 +163,7 @@ class SignedUrlApiTest extends ApiTestSupport {
         String bucketId = payload.replaceAll(".*\"b\":\"([0-9a-f]{24})\".*", "$1");
         String issuer = payload.replaceAll(".*\"ik\":\"([0-9a-f]{24})\".*", "$1");
         String expired = codec.encode(new SignedUrlToken(1, key.kid(), tenantId, bucketId, "docs/report 1.txt", "GET",
-                Instant.now().getEpochSecond() - 1, null, null, null, issuer, null), key);
+                Instant.now().getEpochSecond() - 1, null, null, null, issuer, null, null), key);
         expectProblem(http.get().uri("/v1/buckets/{b}/objects/docs/report 1.txt?token={t}", bucket, expired).exchange(),
                 HttpStatus.FORBIDDEN, "signed_url_expired");
     }
