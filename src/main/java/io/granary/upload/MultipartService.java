@@ -25,7 +25,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -58,6 +57,7 @@ public class MultipartService {
     private final MultipartUploadRepository repository;
     private final MultipartStore store;
     private final MultipartLister lister;
+    private final MultipartParts parts;
     private final AuditLog audit;
     private final long minPartSize;
     private final Duration expireAfter;
@@ -72,6 +72,7 @@ public class MultipartService {
         this.repository = repository;
         this.store = store;
         this.lister = new MultipartLister(repository);
+        this.parts = new MultipartParts(repository, store);
         this.audit = audit;
         this.minPartSize = properties.multipart().minPartSize().toBytes();
         this.expireAfter = properties.multipart().expireAfter();
@@ -164,28 +165,9 @@ public class MultipartService {
                     throw new GranaryException(ErrorCode.ENTITY_TOO_LARGE,
                             "The part alone is larger than the bucket's maximum of " + bucket.maxObjectSize() + " bytes.");
                 }
-                ChecksumRules.ForPart checksum = ChecksumRules.forPart(upload.checksum(), sent);
-                return store.uploadPart(upload.upload().location(), upload.storeUploadId(), n, checksum.observe(body), size)
-                        .onErrorMap(error -> error instanceof GranaryException g && g.code() == ErrorCode.UPLOAD_NOT_FOUND,
-                                error -> notPending("ended while the part was uploading"))
-                        // The store has taken the whole body, so its checksum is known (and matched, if sent).
-                        .flatMap(part -> record(upload, part.withChecksum(checksum.result().get())));
+                return parts.write(upload, n, size, body, sent);
             }));
         });
-    }
-
-    /** Records a part write; frees the write it replaced, or this one if the upload ended meanwhile. */
-    private Mono<StoredPart> record(MultipartUpload upload, StoredPart part) {
-        return repository.recordPart(upload.id(), part)
-                .flatMap(before -> {
-                    StoredPart replaced = before.parts() == null ? null : before.parts().get(Integer.toString(part.number()));
-                    return replaced == null || replaced.equals(part) ? Mono.just(part)
-                            : store.discardPart(upload.upload().location(), upload.storeUploadId(), replaced)
-                                    .onErrorResume(error -> Mono.empty()).thenReturn(part);
-                })
-                .switchIfEmpty(Mono.defer(() -> store.discardPart(upload.upload().location(), upload.storeUploadId(), part)
-                        .onErrorResume(error -> Mono.empty())
-                        .then(Mono.error(notPending("ended while the part was uploading")))));
     }
 
     /**
@@ -194,8 +176,8 @@ public class MultipartService {
      */
     public Mono<PartListing> listParts(Principal principal, String bucketName, String uploadId) {
         return resolve(principal, bucketName).flatMap(bucket -> find(bucket, uploadId))
-                .flatMap(upload -> (upload.state() == MultipartUpload.State.OPEN ? parts(upload)
-                        : Mono.just(recorded(upload)))
+                .flatMap(upload -> (upload.state() == MultipartUpload.State.OPEN ? parts.current(upload)
+                        : Mono.just(MultipartParts.recorded(upload)))
                         .map(parts -> new PartListing(upload, parts.values().stream()
                                 .sorted(Comparator.comparingInt(StoredPart::number)).toList())));
     }
@@ -286,7 +268,7 @@ public class MultipartService {
 
     /** Completion proper, by the one request that claimed the upload. */
     private Mono<StoredObject> finish(Bucket bucket, MultipartUpload claimed, List<PartRef> list, CompletionChecksums says) {
-        Mono<StoredObject> work = parts(claimed)
+        Mono<StoredObject> work = parts.current(claimed)
                 .map(stored -> MultipartRules.choose(list, stored, minPartSize))
                 .flatMap(chosen -> {
                     ObjectChecksum checksum = ChecksumRules.forObject(claimed.checksum(), chosen, says);
@@ -368,26 +350,6 @@ public class MultipartService {
         return expireAfter;
     }
 
-    /** The parts that count, by number: the store's where it tracks them, else the record. */
-    private Mono<Map<Integer, StoredPart>> parts(MultipartUpload upload) {
-        Map<Integer, StoredPart> recorded = recorded(upload);
-        if (!store.tracksParts()) {
-            return Mono.just(recorded);
-        }
-        // The store knows no checksums: a part has the one recorded for that very write (same ETag) of it.
-        return store.listParts(upload.upload().location(), upload.storeUploadId())
-                .map(part -> {
-                    StoredPart seen = recorded.get(part.number());
-                    return seen != null && seen.etag().equals(part.etag()) ? part.withChecksum(seen.checksum()) : part;
-                })
-                .collectMap(StoredPart::number, Function.identity());
-    }
-
-    private static Map<Integer, StoredPart> recorded(MultipartUpload upload) {
-        return upload.parts() == null ? Map.of() : upload.parts().values().stream()
-                .collect(Collectors.toMap(StoredPart::number, Function.identity()));
-    }
-
     private static Mono<MultipartUpload> logStuck(MultipartUpload upload, Throwable error) {
         log.warn("multipart upload {} stays 'completing' until the sweeper settles it: {}", upload.id(), error.toString());
         return Mono.empty();
@@ -419,7 +381,7 @@ public class MultipartService {
         return new GranaryException(ErrorCode.UPLOAD_NOT_FOUND, "No such multipart upload in this bucket.");
     }
 
-    private static GranaryException notPending(String why) {
+    static GranaryException notPending(String why) {
         return new GranaryException(ErrorCode.UPLOAD_NOT_PENDING, "The multipart upload " + why + ".");
     }
 
