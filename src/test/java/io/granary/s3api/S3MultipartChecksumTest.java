@@ -125,7 +125,7 @@ class S3MultipartChecksumTest extends S3TestSupport {
                 .checksumMode(ChecksumMode.ENABLED));
         assertThat(got.asByteArray()).isEqualTo(whole);
         assertThat(got.response().checksumCRC32()).isEqualTo(expected);
-        // A part read answers with that part's own checksum, which the SDK checks against the part's bytes.
+        // A part read answers with that part's own checksum.
         ResponseBytes<GetObjectResponse> part2 = s3.getObjectAsBytes(g -> g.bucket(bucket).key("composite.bin").partNumber(2)
                 .checksumMode(ChecksumMode.ENABLED));
         assertThat(part2.asByteArray()).isEqualTo(second);
