@@ -189,15 +189,17 @@ public class DirectUploadService {
     /**
      * Publishes the bytes assembled at {@code upload}'s own location (a completed multipart
      * upload) as the current version of its key, with the given {@code etag} instead of the
-     * bytes' MD5: the same checks and protocol as {@link #complete}, but any failure deletes the
+     * bytes' MD5, the sizes of the parts and the {@code checksum} made of the parts' ({@code null}
+     * for none): the same checks and protocol as {@link #complete}, but any failure deletes the
      * bytes (unless a record points at them), since the parts they were made of are gone.
      */
-    public Mono<StoredObject> publishAssembled(Bucket bucket, DirectUpload upload, String etag, List<Long> partSizes) {
+    public Mono<StoredObject> publishAssembled(Bucket bucket, DirectUpload upload, String etag, List<Long> partSizes,
+                                               ObjectChecksum checksum) {
         if (upload.staged()) {
             return Mono.error(new IllegalArgumentException("assembled bytes lie at the version's own location"));
         }
         return protocol.publish(bucket, upload.key(), upload.location(), new WriteCondition.None(),
-                verified(bucket, upload, etag, partSizes));
+                verified(bucket, upload, etag, partSizes, checksum));
     }
 
     /**
@@ -215,14 +217,16 @@ public class DirectUploadService {
 
     /** The record for the bytes at the version's location, once they passed every check. */
     private Mono<StoredObject> verified(Bucket bucket, DirectUpload upload) {
-        return verified(bucket, upload, null, null);
+        return verified(bucket, upload, null, null, null);
     }
 
     /**
      * As above, with {@code etag} as the record's ETag ({@code null}: the bytes' MD5) and the
-     * sizes of the parts it was assembled from ({@code null}: written whole).
+     * sizes of the parts it was assembled from ({@code null}: written whole), and the
+     * {@code checksum} made of the parts' ({@code null}: none).
      */
-    private Mono<StoredObject> verified(Bucket bucket, DirectUpload upload, String etag, List<Long> partSizes) {
+    private Mono<StoredObject> verified(Bucket bucket, DirectUpload upload, String etag, List<Long> partSizes,
+                                        ObjectChecksum checksum) {
         return Mono.defer(() -> {
             // The bucket's rules may have changed since the upload was planned.
             String type = ObjectAttributes.contentType(bucket, upload.contentType());
@@ -241,7 +245,7 @@ public class DirectUploadService {
                         return new StoredObject(null, upload.tenantId(), upload.bucketId(), upload.key(), digest.size(),
                                 etag != null ? etag : digest.md5Hex(), digest.sha256Hex(), type, sniffer.detected(), upload.cacheControl(),
                                 upload.metadata(), upload.tags(), upload.versionId(), upload.location().path(),
-                                WriteProtocol.now(), partSizes, null);
+                                WriteProtocol.now(), partSizes, checksum);
                     }));
         });
     }

@@ -1,11 +1,14 @@
 package io.granary.s3api;
 
+import io.granary.checksum.Checksum;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
+import io.granary.object.ObjectChecksum;
 import io.granary.storage.StoredPart;
 import io.granary.upload.MultipartService;
 import io.granary.upload.MultipartStart;
 import io.granary.upload.MultipartUpload;
+import io.granary.upload.PartChecksum;
 import io.granary.web.Requests;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -33,27 +36,51 @@ final class S3Multipart {
         HttpHeaders headers = request.headers().asHttpHeaders();
         MultipartStart start = new MultipartStart(path.key(), headers.getFirst(HttpHeaders.CONTENT_TYPE),
                 headers.getFirst(HttpHeaders.CACHE_CONTROL), S3ObjectOperations.metadata(headers),
-                S3ObjectTagging.fromHeader(headers));
+                S3ObjectTagging.fromHeader(headers), S3MultipartChecksums.fromCreate(headers));
         return multipart.start(Requests.principal(request), path.bucket(), start)
-                .flatMap(upload -> xml(S3Xml.document("InitiateMultipartUploadResult").element("Bucket", path.bucket())
-                        .element("Key", path.key()).element("UploadId", upload.id()).end("InitiateMultipartUploadResult")));
+                .flatMap(upload -> ServerResponse.ok().contentType(MediaType.APPLICATION_XML)
+                        .headers(answer -> S3MultipartChecksums.echo(answer, upload.checksum()))
+                        .bodyValue(S3Xml.document("InitiateMultipartUploadResult").element("Bucket", path.bucket())
+                                .element("Key", path.key()).element("UploadId", upload.id()).end("InitiateMultipartUploadResult")));
     }
 
     Mono<ServerResponse> uploadPart(ServerRequest request, S3Path path, String uploadId) {
         int number = partNumber(request);
         S3Payload payload = S3Payload.of(request);
+        // A part sent without a checksum may not be given one here when its upload's is COMPOSITE, as S3 has it.
+        PartChecksum sent = new PartChecksum(payload.checksumAlgorithm(), payload::verifiedPartChecksum, false);
         return multipart.uploadPart(Requests.principal(request), path.bucket(), uploadId, number, payload.length(),
-                        payload.verifiedBody(true))
-                .flatMap(part -> ServerResponse.ok().eTag("\"" + part.etag() + "\"").build());
+                        payload.verifiedBody(true), sent)
+                .flatMap(part -> {
+                    // The part's recorded checksum, or (an upload without one) the one sent and checked.
+                    Checksum checksum = part.checksum() != null ? part.checksum() : payload.verifiedPartChecksum();
+                    ServerResponse.BodyBuilder answer = ServerResponse.ok().eTag("\"" + part.etag() + "\"");
+                    if (checksum != null) {
+                        answer.header(PayloadChecksum.header(checksum.algorithm()), checksum.value());
+                    }
+                    return answer.build();
+                });
     }
 
     Mono<ServerResponse> complete(ServerRequest request, S3Path path, String uploadId) {
-        return S3XmlReader.read(request, MAX_COMPLETION, "CompleteMultipartUpload")
-                .flatMap(body -> multipart.complete(Requests.principal(request), path.bucket(), uploadId, S3XmlReader.complete(body)))
-                .flatMap(stored -> xml(S3Xml.document("CompleteMultipartUploadResult")
-                        .element("Location", "/" + path.bucket() + "/" + path.key())
-                        .element("Bucket", path.bucket()).element("Key", path.key()).element("ETag", stored.quotedEtag())
-                        .end("CompleteMultipartUploadResult")));
+        // Its x-amz-checksum-* header is the completed object's checksum, not the document's.
+        S3Payload payload = S3Payload.of(request).withoutDeclaredChecksum();
+        return S3XmlReader.read(payload, MAX_COMPLETION, "CompleteMultipartUpload")
+                .flatMap(body -> {
+                    S3XmlReader.Completion completion = S3XmlReader.complete(body);
+                    return multipart.complete(Requests.principal(request), path.bucket(), uploadId, completion.parts(),
+                            S3MultipartChecksums.fromComplete(request.headers().asHttpHeaders(), completion.checksums()));
+                })
+                .flatMap(stored -> {
+                    S3Xml xml = S3Xml.document("CompleteMultipartUploadResult")
+                            .element("Location", "/" + path.bucket() + "/" + path.key())
+                            .element("Bucket", path.bucket()).element("Key", path.key()).element("ETag", stored.quotedEtag());
+                    ObjectChecksum checksum = stored.checksum();
+                    if (checksum != null) {
+                        xml.element("Checksum" + checksum.algorithm(), checksum.value()).element("ChecksumType", checksum.type().name());
+                    }
+                    return xml(xml.end("CompleteMultipartUploadResult"));
+                });
     }
 
     Mono<ServerResponse> abort(ServerRequest request, S3Path path, String uploadId) {
@@ -70,9 +97,12 @@ final class S3Multipart {
             S3Xml xml = S3Xml.document("ListPartsResult").element("Bucket", path.bucket()).element("Key", path.key())
                     .element("UploadId", uploadId).element("StorageClass", "STANDARD")
                     .element("MaxParts", 10000).element("IsTruncated", false);
+            S3MultipartChecksums.describe(xml, listing.upload().checksum());
             for (StoredPart part : listing.parts()) {
                 xml.open("Part").element("PartNumber", part.number()).element("ETag", "\"" + part.etag() + "\"")
-                        .element("Size", part.size()).close("Part");
+                        .element("Size", part.size());
+                S3MultipartChecksums.element(xml, part.checksum());
+                xml.close("Part");
             }
             return xml(xml.end("ListPartsResult"));
         });

@@ -64,8 +64,9 @@ final class S3MultipartListing {
                         owner(xml, "Initiator", upload.tenantId());
                         owner(xml, "Owner", upload.tenantId());
                         xml.element("StorageClass", "STANDARD")
-                                .element("Initiated", S3ListOperations.TIMESTAMP.format(upload.createdAt()))
-                                .close("Upload");
+                                .element("Initiated", S3ListOperations.TIMESTAMP.format(upload.createdAt()));
+                        S3MultipartChecksums.describe(xml, upload.checksum());
+                        xml.close("Upload");
                     }
                     for (String common : page.prefixes()) {
                         xml.open("CommonPrefixes").element("Prefix", encoder.apply(common)).close("CommonPrefixes");

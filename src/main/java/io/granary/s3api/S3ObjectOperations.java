@@ -3,6 +3,7 @@ package io.granary.s3api;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import io.granary.object.ExpectedDigests;
+import io.granary.object.ObjectChecksum;
 import io.granary.object.ObjectHeaders;
 import io.granary.object.ObjectHttp;
 import io.granary.object.ObjectService;
@@ -83,10 +84,8 @@ final class S3ObjectOperations {
         if (range != null) {
             builder.header(HttpHeaders.CONTENT_RANGE, "bytes " + range.first() + "-" + range.last() + "/" + object.size());
         }
-        if (object.checksum() != null && range == null && "ENABLED".equalsIgnoreCase(request.headers().firstHeader(CHECKSUM_MODE))) {
-            // The whole object's checksum its writer sent; a range has none of its own.
-            builder.header(PayloadChecksum.PREFIX + object.checksum().algorithm().toLowerCase(Locale.ROOT), object.checksum().value());
-            builder.header(PayloadChecksum.PREFIX + "type", "FULL_OBJECT");
+        if (object.checksum() != null && "ENABLED".equalsIgnoreCase(request.headers().firstHeader(CHECKSUM_MODE))) {
+            checksum(builder, object, part, range);
         }
         if (part != null && object.partSizes() != null) {
             // How a client reading by parts (the Java SDK's multipart download) learns how many there are;
@@ -97,6 +96,23 @@ final class S3ObjectOperations {
             return builder.build();
         }
         return objects.open(object, range).flatMap(content -> builder.body(ObjectHttp.inserter(content)));
+    }
+
+    /**
+     * The object's checksum, asked for with {@code x-amz-checksum-mode: ENABLED}: the whole
+     * object's; for a part of an object whose checksum is made of its parts' (COMPOSITE), that
+     * part's own, as S3 answers; for the one part of an object of one part, the whole object's.
+     * Any other range or part has none of its own.
+     */
+    private static void checksum(ServerResponse.BodyBuilder builder, StoredObject object, Integer part, ByteRange range) {
+        ObjectChecksum checksum = object.checksum();
+        String value = part == null ? (range == null ? checksum.value() : null)
+                : checksum.type() == ObjectChecksum.Type.COMPOSITE ? checksum.partValue(part)
+                : object.partCount() == 1 ? checksum.value() : null;
+        if (value != null) {
+            builder.header(PayloadChecksum.header(checksum.algorithm()), value);
+            builder.header(S3MultipartChecksums.TYPE_HEADER, checksum.type().name());
+        }
     }
 
     /** GetObject's and HeadObject's {@code partNumber}, or {@code null}; never together with a {@code Range}. */

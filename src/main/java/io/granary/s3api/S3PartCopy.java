@@ -8,6 +8,7 @@ import io.granary.security.Principal;
 import io.granary.storage.BlobContent;
 import io.granary.storage.ByteRange;
 import io.granary.upload.MultipartService;
+import io.granary.upload.PartChecksum;
 import io.granary.web.Requests;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -64,13 +65,16 @@ final class S3PartCopy {
                             .onErrorMap(error -> error instanceof GranaryException g && g.code() == ErrorCode.BLOB_NOT_FOUND,
                                     error -> new GranaryException(ErrorCode.OBJECT_NOT_FOUND,
                                             "No object with key '" + source.key() + "'."));
-                    return multipart.uploadPart(principal, target.bucket(), uploadId, number, length, body);
+                    // Where the upload has a checksum algorithm, the copied bytes' checksum is computed as they pass.
+                    return multipart.uploadPart(principal, target.bucket(), uploadId, number, length, body, PartChecksum.COMPUTED);
                 })
-                .flatMap(part -> ServerResponse.ok().contentType(MediaType.APPLICATION_XML)
-                        .bodyValue(S3Xml.document("CopyPartResult")
-                                .element("ETag", "\"" + part.etag() + "\"")
-                                .element("LastModified", S3ListOperations.TIMESTAMP.format(Instant.now().truncatedTo(ChronoUnit.MILLIS)))
-                                .end("CopyPartResult")));
+                .flatMap(part -> {
+                    S3Xml xml = S3Xml.document("CopyPartResult")
+                            .element("ETag", "\"" + part.etag() + "\"")
+                            .element("LastModified", S3ListOperations.TIMESTAMP.format(Instant.now().truncatedTo(ChronoUnit.MILLIS)));
+                    S3MultipartChecksums.element(xml, part.checksum());
+                    return ServerResponse.ok().contentType(MediaType.APPLICATION_XML).bodyValue(xml.end("CopyPartResult"));
+                });
     }
 
     /** The requested range, which must lie within the source (S3 neither clips nor ignores it, unlike a GET's). */

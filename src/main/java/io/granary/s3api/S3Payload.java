@@ -1,5 +1,7 @@
 package io.granary.s3api;
 
+import io.granary.checksum.Checksum;
+import io.granary.checksum.ChecksumAlgorithm;
 import io.granary.common.DiscardedBuffers;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
@@ -96,12 +98,36 @@ record S3Payload(Long length, Flux<DataBuffer> body, String signedSha256, Declar
     }
 
     /**
+     * This payload with its {@code x-amz-checksum-*} header not taken as the body's: on
+     * CompleteMultipartUpload such a header is the completed object's checksum.
+     */
+    S3Payload withoutDeclaredChecksum() {
+        return new S3Payload(length, body, signedSha256, null, trailing);
+    }
+
+    /**
      * The whole body's checksum the client sent (in a header or the trailer) once the body has
      * ended and it matched; {@code null} when none was sent.
      */
     ObjectChecksum verifiedChecksum() {
-        PayloadChecksum sent = declared != null ? declared.checksum() : trailing;
+        PayloadChecksum sent = sent();
+        return sent == null ? null : sent.verifiedWhole();
+    }
+
+    /** As {@link #verifiedChecksum}, for a part. */
+    Checksum verifiedPartChecksum() {
+        PayloadChecksum sent = sent();
         return sent == null ? null : sent.verified();
+    }
+
+    /** The algorithm of the checksum the client sent (in a header or announced for the trailer), or {@code null}. */
+    ChecksumAlgorithm checksumAlgorithm() {
+        PayloadChecksum sent = sent();
+        return sent == null ? null : sent.algorithm();
+    }
+
+    private PayloadChecksum sent() {
+        return declared != null ? declared.checksum() : trailing;
     }
 
     private static MessageDigest sha256() {
@@ -117,7 +143,13 @@ record S3Payload(Long length, Flux<DataBuffer> body, String signedSha256, Declar
         String mode = headers.getFirst(S3Authenticator.CONTENT_SHA256);
         if (mode != null && mode.startsWith("STREAMING-")) {
             PayloadChecksum trailing = PayloadChecksum.announced(headers.getFirst("x-amz-trailer"));
-            return new S3Payload(decodedLength(headers), chunks(request, mode, trailing).decode(Requests.body(request)), null, null,
+            // A checksum may come as a header with chunks too (an SDK given the value beforehand); checked on the decoded bytes.
+            DeclaredChecksum declared = declared(headers);
+            if (declared != null && trailing != null) {
+                throw new GranaryException(ErrorCode.INVALID_REQUEST,
+                        "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.");
+            }
+            return new S3Payload(decodedLength(headers), chunks(request, mode, trailing).decode(Requests.body(request)), null, declared,
                     trailing);
         }
         long length = headers.getContentLength();

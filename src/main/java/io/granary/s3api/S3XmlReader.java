@@ -1,6 +1,8 @@
 package io.granary.s3api;
 
 import io.granary.bucket.CorsRule;
+import io.granary.checksum.Checksum;
+import io.granary.checksum.ChecksumAlgorithm;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import io.granary.upload.PartRef;
@@ -44,10 +46,15 @@ final class S3XmlReader {
      * naming the {@code document}); empty bytes for an empty body.
      */
     static Mono<byte[]> read(ServerRequest request, int maxBytes, String document) {
+        return read(S3Payload.of(request), maxBytes, document);
+    }
+
+    /** As above, from a payload already made of the request. */
+    static Mono<byte[]> read(S3Payload payload, int maxBytes, String document) {
         // Joined in memory on purpose, bounded by maxBytes: the parser needs the whole document.
         // Checked against the signed SHA-256 (or a checksum header) like any payload, so a
         // signature made for one document never carries another.
-        return DataBufferUtils.join(S3Payload.of(request).verifiedBody(true), maxBytes)
+        return DataBufferUtils.join(payload.verifiedBody(true), maxBytes)
                 .onErrorMap(DataBufferLimitException.class, e -> new GranaryException(ErrorCode.MALFORMED_XML,
                         "The " + document + " document is larger than " + maxBytes + " bytes."))
                 .map(buffer -> {
@@ -96,32 +103,55 @@ final class S3XmlReader {
         return new DeleteRequest(keys, quiet);
     }
 
-    /** A CompleteMultipartUpload request: the parts in the order listed. */
-    static List<PartRef> complete(byte[] xml) {
+    /**
+     * A CompleteMultipartUpload request: the parts in the order listed, and the checksum listed
+     * with each part ({@code <ChecksumCRC32>} and the like), by part number.
+     */
+    record Completion(List<PartRef> parts, Map<Integer, Checksum> checksums) {
+    }
+
+    static Completion complete(byte[] xml) {
         List<PartRef> parts = new ArrayList<>();
+        Map<Integer, Checksum> checksums = new HashMap<>();
         try {
             XMLStreamReader reader = FACTORY.createXMLStreamReader(new ByteArrayInputStream(xml));
             try {
                 expectRoot(reader, "CompleteMultipartUpload");
                 Integer number = null;
                 String etag = null;
+                Checksum checksum = null;
                 while (reader.hasNext()) {
                     int event = reader.next();
                     if (event == XMLStreamConstants.START_ELEMENT) {
-                        switch (reader.getLocalName()) {
+                        String name = reader.getLocalName();
+                        switch (name) {
                             case "Part" -> {
                                 number = null;
                                 etag = null;
+                                checksum = null;
                             }
                             case "PartNumber" -> number = Integer.valueOf(reader.getElementText().strip());
                             case "ETag" -> etag = reader.getElementText().strip();
-                            default -> { }
+                            default -> {
+                                ChecksumAlgorithm algorithm = S3MultipartChecksums.elementAlgorithm(name);
+                                String value = algorithm == null ? null : reader.getElementText().strip();
+                                if (value != null && !value.isEmpty()) {
+                                    if (checksum != null) {
+                                        throw new GranaryException(ErrorCode.INVALID_REQUEST,
+                                                "A part may be listed with one checksum only.");
+                                    }
+                                    checksum = new Checksum(algorithm, value);
+                                }
+                            }
                         }
                     } else if (event == XMLStreamConstants.END_ELEMENT && reader.getLocalName().equals("Part")) {
                         if (number == null || etag == null) {
                             throw malformed();
                         }
                         parts.add(new PartRef(number, etag));
+                        if (checksum != null) {
+                            checksums.put(number, checksum);
+                        }
                     }
                 }
             } finally {
@@ -130,7 +160,7 @@ final class S3XmlReader {
         } catch (XMLStreamException | NumberFormatException e) {
             throw malformed();
         }
-        return parts;
+        return new Completion(parts, checksums);
     }
 
     /** A PutBucketCors request: its rules in order (each validated as it is built). */

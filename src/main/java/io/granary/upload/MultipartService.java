@@ -10,6 +10,7 @@ import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import io.granary.object.DirectUpload;
 import io.granary.object.DirectUploadService;
+import io.granary.object.ObjectChecksum;
 import io.granary.object.ObjectRepository;
 import io.granary.object.StoredObject;
 import io.granary.security.Permission;
@@ -24,7 +25,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -57,6 +57,7 @@ public class MultipartService {
     private final MultipartUploadRepository repository;
     private final MultipartStore store;
     private final MultipartLister lister;
+    private final MultipartParts parts;
     private final AuditLog audit;
     private final long minPartSize;
     private final Duration expireAfter;
@@ -71,6 +72,7 @@ public class MultipartService {
         this.repository = repository;
         this.store = store;
         this.lister = new MultipartLister(repository);
+        this.parts = new MultipartParts(repository, store);
         this.audit = audit;
         this.minPartSize = properties.multipart().minPartSize().toBytes();
         this.expireAfter = properties.multipart().expireAfter();
@@ -123,7 +125,7 @@ public class MultipartService {
                             Instant now = now();
                             return repository.insert(new MultipartUpload(Ids.newId(), plan.tenantId(), plan.bucketId(), plan,
                                     storeId, principal.actor(), now, MultipartUpload.State.OPEN, now, Map.of(), null, null,
-                                    null))
+                                    null, request.checksum()))
                                     // Without a record nothing would ever free the store's upload.
                                     .onErrorResume(error -> store.abortMultipart(plan.location(), storeId)
                                             .onErrorResume(ignored -> Mono.empty()).then(Mono.error(error)));
@@ -142,6 +144,18 @@ public class MultipartService {
      */
     public Mono<StoredPart> uploadPart(Principal principal, String bucketName, String uploadId, int n, Long length,
                                        Flux<DataBuffer> body) {
+        return uploadPart(principal, bucketName, uploadId, n, length, body, PartChecksum.COMPUTED);
+    }
+
+    /**
+     * As above, with what the front-end knows of the part's checksum. For an upload started with
+     * a {@link MultipartChecksum}, the part is recorded with its checksum in that algorithm: the
+     * one {@code sent}, or, where none was sent and that may be, one computed here. 400
+     * {@code invalid_request}, before any byte is stored, for a part sent with another algorithm's,
+     * or without one where it must have one ({@link PartChecksum#computable()}).
+     */
+    public Mono<StoredPart> uploadPart(Principal principal, String bucketName, String uploadId, int n, Long length,
+                                       Flux<DataBuffer> body, PartChecksum sent) {
         return Mono.defer(() -> {
             MultipartRules.requirePartNumber(n);
             long size = MultipartRules.requirePartLength(length);
@@ -151,26 +165,9 @@ public class MultipartService {
                     throw new GranaryException(ErrorCode.ENTITY_TOO_LARGE,
                             "The part alone is larger than the bucket's maximum of " + bucket.maxObjectSize() + " bytes.");
                 }
-                return store.uploadPart(upload.upload().location(), upload.storeUploadId(), n, body, size)
-                        .onErrorMap(error -> error instanceof GranaryException g && g.code() == ErrorCode.UPLOAD_NOT_FOUND,
-                                error -> notPending("ended while the part was uploading"))
-                        .flatMap(part -> record(upload, part));
+                return parts.write(upload, n, size, body, sent);
             }));
         });
-    }
-
-    /** Records a part write; frees the write it replaced, or this one if the upload ended meanwhile. */
-    private Mono<StoredPart> record(MultipartUpload upload, StoredPart part) {
-        return repository.recordPart(upload.id(), part)
-                .flatMap(before -> {
-                    StoredPart replaced = before.parts() == null ? null : before.parts().get(Integer.toString(part.number()));
-                    return replaced == null || replaced.equals(part) ? Mono.just(part)
-                            : store.discardPart(upload.upload().location(), upload.storeUploadId(), replaced)
-                                    .onErrorResume(error -> Mono.empty()).thenReturn(part);
-                })
-                .switchIfEmpty(Mono.defer(() -> store.discardPart(upload.upload().location(), upload.storeUploadId(), part)
-                        .onErrorResume(error -> Mono.empty())
-                        .then(Mono.error(notPending("ended while the part was uploading")))));
     }
 
     /**
@@ -179,8 +176,8 @@ public class MultipartService {
      */
     public Mono<PartListing> listParts(Principal principal, String bucketName, String uploadId) {
         return resolve(principal, bucketName).flatMap(bucket -> find(bucket, uploadId))
-                .flatMap(upload -> (upload.state() == MultipartUpload.State.OPEN ? parts(upload)
-                        : Mono.just(recorded(upload)))
+                .flatMap(upload -> (upload.state() == MultipartUpload.State.OPEN ? parts.current(upload)
+                        : Mono.just(MultipartParts.recorded(upload)))
                         .map(parts -> new PartListing(upload, parts.values().stream()
                                 .sorted(Comparator.comparingInt(StoredPart::number)).toList())));
     }
@@ -222,15 +219,30 @@ public class MultipartService {
      * upload fails for good. Runs to its end once started, even if the caller cancels.
      */
     public Mono<StoredObject> complete(Principal principal, String bucketName, String uploadId, List<PartRef> parts) {
+        return complete(principal, bucketName, uploadId, parts, CompletionChecksums.NONE);
+    }
+
+    /**
+     * As above, checking what the request {@code says} of checksums before anything is joined,
+     * for an upload started with a {@link MultipartChecksum}: the object gets the checksum made
+     * of its parts' (kept with it and answered on reads). Refusals that leave the upload open:
+     * 400 {@code invalid_request} (a type, algorithm or missing part checksum that does not fit
+     * the upload), {@code invalid_part} (a listed part checksum that is not the part's),
+     * {@code bad_digest} (an expected object checksum that is not the object's). A completion
+     * repeated after success answers with the object without checking again.
+     */
+    public Mono<StoredObject> complete(Principal principal, String bucketName, String uploadId, List<PartRef> parts,
+                                       CompletionChecksums says) {
         return Mono.defer(() -> {
             MultipartRules.requireList(parts);
             List<PartRef> list = parts.stream().map(p -> new PartRef(p.n(), p.bareEtag())).toList();
             return resolve(principal, bucketName)
-                    .flatMap(bucket -> find(bucket, uploadId).flatMap(upload -> settle(bucket, upload, list, true)));
+                    .flatMap(bucket -> find(bucket, uploadId).flatMap(upload -> settle(bucket, upload, list, says, true)));
         });
     }
 
-    private Mono<StoredObject> settle(Bucket bucket, MultipartUpload upload, List<PartRef> list, boolean mayRetry) {
+    private Mono<StoredObject> settle(Bucket bucket, MultipartUpload upload, List<PartRef> list, CompletionChecksums says,
+                                      boolean mayRetry) {
         boolean sameList = list.equals(upload.completedWith());
         return switch (upload.state()) {
             case COMPLETED -> sameList
@@ -245,20 +257,21 @@ public class MultipartService {
             case ABORTED -> Mono.error(notPending("was aborted"));
             case OPEN -> repository.transition(upload.id(), MultipartUpload.State.OPEN, MultipartUpload.State.COMPLETING,
                             now(), list, null, null, false)
-                    .flatMap(claimed -> finish(bucket, claimed, list))
+                    .flatMap(claimed -> finish(bucket, claimed, list, says))
                     // Another request changed it first: judge again by what it is now.
                     .switchIfEmpty(Mono.defer(() -> mayRetry
                             ? repository.find(upload.id()).switchIfEmpty(Mono.error(MultipartService::notFound))
-                                    .flatMap(current -> settle(bucket, current, list, false))
+                                    .flatMap(current -> settle(bucket, current, list, says, false))
                             : Mono.error(notPending("changed while being completed; retry"))));
         };
     }
 
     /** Completion proper, by the one request that claimed the upload. */
-    private Mono<StoredObject> finish(Bucket bucket, MultipartUpload claimed, List<PartRef> list) {
-        Mono<StoredObject> work = parts(claimed)
+    private Mono<StoredObject> finish(Bucket bucket, MultipartUpload claimed, List<PartRef> list, CompletionChecksums says) {
+        Mono<StoredObject> work = parts.current(claimed)
                 .map(stored -> MultipartRules.choose(list, stored, minPartSize))
                 .flatMap(chosen -> {
+                    ObjectChecksum checksum = ChecksumRules.forObject(claimed.checksum(), chosen, says);
                     long size = chosen.stream().mapToLong(StoredPart::size).sum();
                     DirectUpload sized = claimed.upload().withSize(size);
                     String etag = MultipartRules.etag(chosen);
@@ -266,7 +279,7 @@ public class MultipartService {
                     Mono<Void> joined = uploads.precheck(bucket, sized)
                             .then(store.completeMultipart(sized.location(), claimed.storeUploadId(), chosen));
                     return joined
-                            .then(Mono.defer(() -> uploads.publishAssembled(bucket, sized, etag, partSizes)
+                            .then(Mono.defer(() -> uploads.publishAssembled(bucket, sized, etag, partSizes, checksum)
                                     .onErrorResume(error -> repository.transition(claimed.id(),
                                                     MultipartUpload.State.COMPLETING, MultipartUpload.State.FAILED, now(),
                                                     list, null, error instanceof GranaryException g ? g.code().code()
@@ -337,20 +350,6 @@ public class MultipartService {
         return expireAfter;
     }
 
-    /** The parts that count, by number: the store's where it tracks them, else the record. */
-    private Mono<Map<Integer, StoredPart>> parts(MultipartUpload upload) {
-        if (!store.tracksParts()) {
-            return Mono.just(recorded(upload));
-        }
-        return store.listParts(upload.upload().location(), upload.storeUploadId())
-                .collectMap(StoredPart::number, Function.identity());
-    }
-
-    private static Map<Integer, StoredPart> recorded(MultipartUpload upload) {
-        return upload.parts() == null ? Map.of() : upload.parts().values().stream()
-                .collect(Collectors.toMap(StoredPart::number, Function.identity()));
-    }
-
     private static Mono<MultipartUpload> logStuck(MultipartUpload upload, Throwable error) {
         log.warn("multipart upload {} stays 'completing' until the sweeper settles it: {}", upload.id(), error.toString());
         return Mono.empty();
@@ -382,7 +381,7 @@ public class MultipartService {
         return new GranaryException(ErrorCode.UPLOAD_NOT_FOUND, "No such multipart upload in this bucket.");
     }
 
-    private static GranaryException notPending(String why) {
+    static GranaryException notPending(String why) {
         return new GranaryException(ErrorCode.UPLOAD_NOT_PENDING, "The multipart upload " + why + ".");
     }
 

@@ -25,6 +25,8 @@ import org.springframework.data.mongodb.core.mapping.Document;
  * @param completedWith the part list the completion was asked with, once one claimed it
  * @param etag the S3-form ETag of the result, once completed
  * @param rejection the error code that made the completion fail after the parts were joined
+ * @param checksum the checksum chosen for the parts and the object when the upload started;
+ *     {@code null} for none (and for uploads started before checksums were kept)
  */
 @Document("multipart_uploads")
 public record MultipartUpload(
@@ -40,7 +42,8 @@ public record MultipartUpload(
         Map<String, StoredPart> parts,
         List<PartRef> completedWith,
         String etag,
-        String rejection) {
+        String rejection,
+        MultipartChecksum checksum) {
 
     /**
      * {@code OPEN} takes parts; {@code COMPLETING} while one request joins and publishes them

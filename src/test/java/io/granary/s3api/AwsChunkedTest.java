@@ -143,6 +143,20 @@ class AwsChunkedTest extends S3TestSupport {
     }
 
     @Test
+    void aChecksumHeaderWithChunksIsCheckedToo() {
+        // Given the value beforehand, the SDK sends it as a header, the body still aws-chunked.
+        byte[] data = random(70 * 1024);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(data);
+        String crc32 = java.util.Base64.getEncoder().encodeToString(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+        s3.putObject(p -> p.bucket(bucket).key("right").checksumCRC32(crc32), RequestBody.fromBytes(data));
+        assertThat(s3.headObject(h -> h.bucket(bucket).key("right").checksumMode(ChecksumMode.ENABLED)).checksumCRC32()).isEqualTo(crc32);
+        assertThat(catchS3(() -> s3.putObject(p -> p.bucket(bucket).key("wrong").checksumCRC32("AAAAAA=="),
+                RequestBody.fromBytes(data))).statusCode()).isEqualTo(400);
+        assertThatThrownBy(() -> s3.headObject(h -> h.bucket(bucket).key("wrong"))).isInstanceOf(NoSuchKeyException.class);
+    }
+
+    @Test
     void multipartUploadsWithTheSdksDefaultsCompleteAndAbort() {
         byte[] first = random(5 * 1024 * 1024);
         byte[] second = random(1024 * 1024 + 11);
