@@ -74,28 +74,18 @@ public class RenditionService {
 
     /** Whether renditions can be asked of this version at all (an image by type, not SVG, not too large). */
     public boolean renders(StoredObject source) {
-        String type = imageType(source);
-        return isImage(type) && !type.startsWith("image/svg") && source.size() <= properties.maxSourceBytes().toBytes();
-    }
-
-    private static String imageType(StoredObject source) {
-        return isImage(source.detectedType()) ? source.detectedType() : source.contentType();
+        return ImageTypes.renderable(source) && source.size() <= properties.maxSourceBytes().toBytes();
     }
 
     private void requireImage(StoredObject source) {
-        String type = imageType(source);
-        if (!isImage(type) || type.startsWith("image/svg")) {
-            throw new GranaryException(ErrorCode.NOT_AN_IMAGE, "The object is " + type
+        if (!ImageTypes.renderable(source)) {
+            throw new GranaryException(ErrorCode.NOT_AN_IMAGE, "The object is " + ImageTypes.of(source)
                     + ", not an image Granary renders (JPEG, PNG, WebP, GIF, BMP; SVG is never rasterised).");
         }
         if (source.size() > properties.maxSourceBytes().toBytes()) {
             throw new GranaryException(ErrorCode.IMAGE_TOO_LARGE, "The image is " + source.size()
                     + " bytes; renditions are made of images up to " + properties.maxSourceBytes().toBytes() + " bytes.");
         }
-    }
-
-    private static boolean isImage(String type) {
-        return type != null && type.startsWith("image/");
     }
 
     /** One production per rendition on this node, whoever asks while it runs. */

@@ -20,6 +20,9 @@ class RetiredRenditions implements DerivedBlobs {
 
     @Override
     public Mono<Void> versionRetired(StoredObject version) {
+        if (!ImageTypes.renderable(version)) {
+            return Mono.empty(); // nothing can have been made of it: no query on every overwrite and delete
+        }
         return renditions.findBySource(version.blob())
                 .concatMap(rendition -> blobs.delete(rendition.location()).then(renditions.delete(rendition.id())))
                 .then();

@@ -2,6 +2,7 @@ package io.granary.api;
 
 import de.bwaldvogel.mongo.MongoServer;
 import io.granary.GranaryApplication;
+import io.granary.testsupport.S3ProxyServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +47,27 @@ final class GranaryNode implements AutoCloseable {
                 "--spring.main.banner-mode=off"));
         all.addAll(arguments);
         return new GranaryNode(new SpringApplicationBuilder(GranaryApplication.class).run(all.toArray(String[]::new)));
+    }
+
+    /**
+     * Arguments that put a node's blobs in {@code bucket} of the shared S3Proxy (so that nodes
+     * share them) and turn rate limits and the cache off, with {@code more} after them.
+     */
+    static List<String> onSharedS3(String bucket, String... more) {
+        S3ProxyServer s3 = S3ProxyServer.shared();
+        List<String> arguments = new ArrayList<>(List.of(
+                "--granary.rate-limit.enabled=false",
+                // Without Redis a node may serve "no such object" from its cache for a while after
+                // another node wrote it (see CacheCoherenceTest); these tests are about the store.
+                "--granary.cache.enabled=false",
+                "--granary.store.type=s3",
+                "--granary.store.s3.endpoint=" + s3.endpoint(),
+                "--granary.store.s3.region=" + s3.region(),
+                "--granary.store.s3.bucket=" + bucket,
+                "--granary.store.s3.access-key=" + s3.accessKey(),
+                "--granary.store.s3.secret-key=" + s3.secretKey()));
+        arguments.addAll(List.of(more));
+        return arguments;
     }
 
     <T> T bean(Class<T> type) {

@@ -2,7 +2,6 @@ package io.granary.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.granary.testsupport.S3ProxyServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
@@ -26,16 +25,7 @@ class RenditionNodesTest {
 
     @Test
     void anotherNodeAndARestartServeTheKeptRendition() throws Exception {
-        S3ProxyServer s3 = S3ProxyServer.shared();
-        List<String> common = List.of(
-                "--granary.rate-limit.enabled=false",
-                "--granary.cache.enabled=false",
-                "--granary.store.type=s3",
-                "--granary.store.s3.endpoint=" + s3.endpoint(),
-                "--granary.store.s3.region=" + s3.region(),
-                "--granary.store.s3.bucket=granary-rendition-nodes-test",
-                "--granary.store.s3.access-key=" + s3.accessKey(),
-                "--granary.store.s3.secret-key=" + s3.secretKey());
+        List<String> common = GranaryNode.onSharedS3("granary-rendition-nodes-test");
         Path dataDir = ApiTestSupport.tempDir();
         String key;
         EntityExchangeResult<byte[]> made;

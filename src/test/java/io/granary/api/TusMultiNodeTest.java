@@ -2,7 +2,6 @@ package io.granary.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.granary.testsupport.S3ProxyServer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -35,19 +34,7 @@ class TusMultiNodeTest {
 
     @BeforeAll
     static void startTwoNodes() {
-        S3ProxyServer s3 = S3ProxyServer.shared();
-        List<String> common = List.of(
-                "--granary.rate-limit.enabled=false",
-                // Without Redis a node may serve "no such object" from its cache for a while after
-                // another node wrote it (see CacheCoherenceTest); this test is about the upload.
-                "--granary.cache.enabled=false",
-                "--granary.store.type=s3",
-                "--granary.store.s3.endpoint=" + s3.endpoint(),
-                "--granary.store.s3.region=" + s3.region(),
-                "--granary.store.s3.bucket=granary-tus-nodes-test",
-                "--granary.store.s3.access-key=" + s3.accessKey(),
-                "--granary.store.s3.secret-key=" + s3.secretKey(),
-                "--granary.tus.part-size=5MB");
+        List<String> common = GranaryNode.onSharedS3("granary-tus-nodes-test", "--granary.tus.part-size=5MB");
         a = GranaryNode.start(common);
         List<String> shared = new java.util.ArrayList<>(common);
         shared.add(a.sharedMetadataArgument());
