@@ -240,6 +240,21 @@ class RenditionApiTest extends ApiTestSupport {
         return url.startsWith("http") ? url : "http://127.0.0.1:" + port + url;
     }
 
+    @Test
+    void stripServesTheOriginalWithoutItsMetadata() throws IOException {
+        byte[] plain = jpeg(120, 80);
+        byte[] tagged = TestImages.withSegments(plain, TestImages.exif(1), TestImages.xmp(), TestImages.comment());
+        put("gps.jpg", tagged, MediaType.IMAGE_JPEG);
+        byte[] stripped = get("/v1/buckets/" + bucket + "/objects/gps.jpg?strip=true").getResponseBody();
+        assertThat(TestImages.contains(stripped, TestImages.SECRET)).as("the EXIF description").isFalse();
+        assertThat(TestImages.contains(stripped, "secret-xmp")).isFalse();
+        assertThat(TestImages.contains(stripped, "secret-comment")).isFalse();
+        // The pixels are the original's, not encoded again: the same image data, as many bytes.
+        assertThat(stripped.length).isLessThan(tagged.length).isGreaterThanOrEqualTo(plain.length);
+        // The original is untouched.
+        assertThat(get("/v1/buckets/" + bucket + "/objects/gps.jpg").getResponseBody()).isEqualTo(tagged);
+    }
+
     private EntityExchangeResult<byte[]> get(String uri) {
         return http.get().uri(uri).header("X-Api-Key", admin).exchange().expectStatus().isOk()
                 .expectBody(byte[].class).returnResult();
