@@ -40,6 +40,11 @@ class MongoRenditionRepository implements RenditionRepository, IndexedCollection
     }
 
     @Override
+    public Mono<StoredRendition> findRecorded(String id) {
+        return find(id);
+    }
+
+    @Override
     public Mono<StoredRendition> insertOrGet(StoredRendition rendition) {
         return mongo.insert(rendition)
                 .onErrorResume(DuplicateKeyException.class, e -> find(rendition.id()))

@@ -7,7 +7,14 @@ import reactor.core.publisher.Mono;
 /** Storage port for rendition records ({@link StoredRendition}). */
 public interface RenditionRepository {
 
+    /** The rendition recorded under {@code id}; may be answered from a cache (records never change). */
     Mono<StoredRendition> find(String id);
+
+    /**
+     * {@link #find}, but straight from the store: for a node waiting for another node's rendition,
+     * whose "not there yet" must not be remembered.
+     */
+    Mono<StoredRendition> findRecorded(String id);
 
     /**
      * Records a rendition; when one with the same id was recorded first (another node made it

@@ -111,11 +111,11 @@ public class RenditionService {
     private Mono<StoredRendition> leased(StoredObject source, RenditionKey key, RenditionSpec spec) {
         Instant deadline = Instant.now().plus(properties.timeout());
         return Mono.defer(() -> leases.run("rendition:" + key.id(), false,
-                        renditions.find(key.id()).switchIfEmpty(Mono.defer(() -> maker.make(source, key, spec)))))
+                        renditions.findRecorded(key.id()).switchIfEmpty(Mono.defer(() -> maker.make(source, key, spec)))))
                 .onErrorResume(LeaseHeldException.class, held -> Instant.now().isAfter(deadline)
                         ? Mono.error(new GranaryException(ErrorCode.RENDERER_BUSY,
                                 "Another node has been making this rendition for too long; try again shortly."))
-                        : Mono.delay(POLL).then(renditions.find(key.id()))
+                        : Mono.delay(POLL).then(renditions.findRecorded(key.id()))
                                 .switchIfEmpty(Mono.defer(() -> leased(source, key, spec))));
     }
 }
