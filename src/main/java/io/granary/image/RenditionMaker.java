@@ -60,7 +60,7 @@ class RenditionMaker {
     private Mono<StoredRendition> rendered(StoredObject source, RenditionKey key, RenditionSpec spec, Path copy) {
         return renderer.probe(copy).then(renderer.render(copy, spec)).flatMap(rendition -> {
             BlobLocation location = location(source, key);
-            Flux<DataBuffer> body = Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(rendition.bytes()));
+            Flux<DataBuffer> body = slices(rendition.bytes());
             return keep(source, key, spec, location, blobs.put(location, body, (long) rendition.bytes().length, Map.of()),
                     rendition.bytes().length, rendition.contentType(), rendition.width(), rendition.height());
         });
@@ -91,6 +91,18 @@ class RenditionMaker {
                     log.warn("could not delete rendition blob {}; the sweeper will: {}", location, e.toString());
                     return Mono.empty();
                 }).then(Mono.error(error)));
+    }
+
+    /**
+     * The bytes as 64 KiB buffers: a file channel writes a heap buffer through a temporary direct
+     * buffer of its size, which the writing thread then keeps; one of a rendition's size each
+     * would pin up to {@code max-output-bytes} of direct memory per thread.
+     */
+    private static Flux<DataBuffer> slices(byte[] bytes) {
+        int slice = 64 * 1024;
+        return Flux.range(0, (bytes.length + slice - 1) / slice)
+                .map(i -> DefaultDataBufferFactory.sharedInstance.wrap(
+                        java.nio.ByteBuffer.wrap(bytes, i * slice, Math.min(slice, bytes.length - i * slice)).slice()));
     }
 
     /** A fresh blob per making: a blob is never rewritten, and a lost race leaves ours to delete. */

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,8 +19,17 @@ import org.junit.jupiter.api.Test;
  * filesystem store here (zero-copy file regions) and on S3 in {@link SlowReaderOnS3Test}
  * (bytes pass through the S3 client and Reactor Netty's send queue, which the send prefetch
  * caps).
+ *
+ * <p>Tagged {@value #MEMORY}: the build runs such tests in a JVM of their own, since direct
+ * memory is measured for the whole JVM, and buffers of other tests' contexts (closed nodes,
+ * threads' cached I/O buffers) are freed or taken there at any moment.
  */
+@Tag(SlowReaderTest.MEMORY)
 class SlowReaderTest extends ApiTestSupport {
+
+    /** The tag of tests that measure the JVM's memory. */
+    static final String MEMORY = "memory";
+
 
     static final long OBJECT_SIZE = 256L << 20;
     /** Each reader's pace: about 1 MB/s. */
