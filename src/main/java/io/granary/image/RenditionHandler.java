@@ -111,7 +111,7 @@ public class RenditionHandler {
                 if (spec.variesByAccept()) {
                     headers.setVary(List.of(HttpHeaders.ACCEPT));
                 }
-                request.queryParam("download").filter(name -> !name.isBlank()).ifPresent(name -> headers.set(
+                ObjectHttp.downloadName(request).ifPresent(name -> headers.set(
                         HttpHeaders.CONTENT_DISPOSITION,
                         ContentDisposition.attachment().filename(name, StandardCharsets.UTF_8).build().toString()));
             }).contentLength(rendition.size());

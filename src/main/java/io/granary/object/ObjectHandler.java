@@ -3,20 +3,16 @@ package io.granary.object;
 import io.granary.bucket.Bucket;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
-import io.granary.security.Principal;
 import io.granary.storage.ByteRange;
 import io.granary.web.Requests;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
-import org.springframework.web.reactive.function.BodyInserter;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
@@ -91,7 +87,7 @@ public class ObjectHandler {
         boolean redirect = request.queryParam("redirect").map("true"::equals).orElse(bucket.redirectsDownloads());
         if (range == null && redirect) {
             // Take the transfer off the gateway where the store can serve it; else stream as usual.
-            return objects.directDownload(Requests.principal(request), object, downloadName(request).orElse(null))
+            return objects.directDownload(Requests.principal(request), object, ObjectHttp.downloadName(request).orElse(null))
                     .flatMap(url -> ServerResponse.status(HttpStatus.FOUND).location(url)
                             .header(HttpHeaders.CACHE_CONTROL, "no-store").build())
                     .switchIfEmpty(streamed);
@@ -102,15 +98,9 @@ public class ObjectHandler {
     private static void describe(ServerResponse.BodyBuilder builder, ServerRequest request, Bucket bucket,
                                  StoredObject object) {
         builder.headers(headers -> ObjectHeaders.describe(headers, object, ObjectHttp.cacheControl(request, bucket, object),
-                downloadName(request).orElse(null)));
+                ObjectHttp.downloadName(request).orElse(null)));
     }
 
-    /** The attachment name: pinned by a signed URL, or asked for with {@code ?download=}. */
-    private static Optional<String> downloadName(ServerRequest request) {
-        return Requests.principal(request) instanceof Principal.Grant grant && grant.download() != null
-                ? Optional.of(grant.download())
-                : request.queryParam("download").filter(name -> !name.isBlank());
-    }
 
     // ---- PATCH / DELETE -----------------------------------------------------------------
 

@@ -94,6 +94,13 @@ public final class ObjectHttp {
         return ObjectKeys.fromRawPath(raw.substring(at + 1));
     }
 
+    /** The attachment name: pinned by a signed URL, or asked for with {@code ?download=}. */
+    public static Optional<String> downloadName(ServerRequest request) {
+        return Requests.principal(request) instanceof Principal.Grant grant && grant.download() != null
+                ? Optional.of(grant.download())
+                : request.queryParam("download").filter(name -> !name.isBlank());
+    }
+
     /**
      * A URL naming a version ({@code ?versionId=}) reaches that version only while it is the
      * current one; after it was replaced or deleted, the URL is a 404, never other bytes. Its
