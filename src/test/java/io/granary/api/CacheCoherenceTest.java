@@ -302,6 +302,10 @@ class CacheCoherenceTest {
         }
         log.info("Redis restarted after {} requests", load.requests.get());
         Thread.sleep(3_000);
+        // A machine busy with other work makes fewer: the load goes on until it made enough.
+        for (int i = 0; i < 200 && load.requests.get() <= 100; i++) {
+            Thread.sleep(100);
+        }
         load.stop();
 
         assertThat(load.failures).as("failed requests").isEmpty();
