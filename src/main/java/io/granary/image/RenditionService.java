@@ -8,8 +8,6 @@ import io.granary.object.FoundObject;
 import io.granary.object.ObjectService;
 import io.granary.object.StoredObject;
 import io.granary.storage.BlobContent;
-import io.granary.storage.BlobLocation;
-import io.granary.storage.BlobStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
