@@ -288,51 +288,9 @@ mkdir -p "$WWW"
 for spec in "${SPECS[@]}"; do cp "$WORK/out/granary-1/p01-$spec.webp" "$WWW/$spec.webp"; done
 chmod -R a+rX "$WORK"
 
-# nginx in the foreground, never as root (as an unprivileged user when this script runs as
-# root), worker per CPU, sendfile: the usual way to serve static files.
-start_static_nginx() { # root port
-  local dir="$WORK/nginx" as=()
-  mkdir -p "$dir"
-  cat > "$dir/nginx.conf" <<CONF
-worker_processes $(nproc);
-daemon off;
-pid $dir/nginx.pid;
-error_log $dir/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log $([ "$ACCESS_LOG" = on ] && echo "$dir/access.log" || echo off);
-  sendfile on;
-  tcp_nopush on;
-  keepalive_requests 1000000;
-  types { image/webp webp; }
-  client_body_temp_path $dir/body;
-  proxy_temp_path $dir/proxy;
-  fastcgi_temp_path $dir/fastcgi;
-  uwsgi_temp_path $dir/uwsgi;
-  scgi_temp_path $dir/scgi;
-  server {
-    listen 127.0.0.1:$2;
-    root $1;
-  }
-}
-CONF
-  if [ "$(id -u)" = 0 ]; then
-    chown -R nobody "$dir"
-    as=(setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups)
-  fi
-  # -e: the error log before the configuration is read (the default is under /var/log).
-  "${as[@]}" "$NGINX" -e "$dir/error.log" -p "$dir" -c "$dir/nginx.conf" > "$dir/stdout.log" 2>&1 &
-  NGINX_PID=$!
-  bench_track "$NGINX_PID"
-  for _ in $(seq 1 50); do
-    (exec 3<> "/dev/tcp/127.0.0.1/$2") 2>/dev/null && return 0
-    kill -0 "$NGINX_PID" 2>/dev/null || { echo "nginx did not start:" >&2; cat "$dir/stdout.log" "$dir/error.log" >&2; exit 1; }
-    sleep 0.2
-  done
-  echo "nginx did not listen on port $2" >&2; exit 1
-}
 nginx_port=$(free_port); BENCH_NEXT_PORT=$((nginx_port + 1))
-start_static_nginx "$WWW" "$nginx_port"
+# lib.sh's static nginx (sendfile, a worker per CPU), serving WebP as image/webp.
+NGINX_ACCESS_LOG=$ACCESS_LOG NGINX_LOCATION='types { image/webp webp; }' start_nginx "$WWW" "$nginx_port"
 
 declare -A URL=() PIDS=([granary]=$GRANARY_PID [object]=$GRANARY_PID [nginx]=$NGINX_PID)
 for spec in "${SPECS[@]}"; do
@@ -409,7 +367,7 @@ echo "Granary:     $JAR (sha256 $(sha256sum "$JAR" | cut -c1-12)), tree at $(git
   "$JAVA_OPTS; filesystem store, embedded MongoDB, rate limits off, access log $ACCESS_LOG${GRANARY_ARGS[*]:+; ${GRANARY_ARGS[*]}}"
 echo "vips:        $(vips --version), vipsthumbnail with VIPS_CONCURRENCY=$VIPS_CONCURRENCY, $PARALLEL processes at a time:" \
   "one per rendition (vips) or one per size and lane (vipsbatch)"
-echo "nginx:       $("$NGINX" -v 2>&1 | sed 's/.*: //'), $(nproc) workers, sendfile on, access_log $ACCESS_LOG, as $( [ "$(id -u)" = 0 ] && echo nobody || id -un)"
+echo "nginx:       $("$NGINX" -v 2>&1 | sed 's/.*: //'), $(nproc) workers, sendfile on, access_log $ACCESS_LOG, workers as $( [ "$(id -u)" = 0 ] && echo nobody || id -un)"
 echo "machine:     $(machine_info)"
 echo "load avg:    $LOAD_BEFORE at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 echo "memory:      Granary peak RSS $GRANARY_RSS_RENDER MiB after the first requests, $(peak_rss_mb "$GRANARY_PID") MiB at the end;" \
