@@ -25,7 +25,7 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * Makes one rendition and keeps it: the source version's bytes are copied to a temporary file
- * (decoders need to seek, and the header is probed before any pixel is decoded), rendered on
+ * (decoders need to seek, and the header is checked before any pixel is decoded), rendered on
  * the {@link ImageRenderer}'s bounded pool, written as a new immutable blob and recorded. The
  * temporary files are deleted whatever happens; a blob whose record could not be written is
  * deleted too (or left to the sweeper when that fails).
@@ -58,7 +58,8 @@ class RenditionMaker {
     }
 
     private Mono<StoredRendition> rendered(StoredObject source, RenditionKey key, RenditionSpec spec, Path copy) {
-        return renderer.probe(copy).then(renderer.render(copy, spec)).flatMap(rendition -> {
+        // render() checks the header's limits itself before decoding: no separate probe.
+        return renderer.render(copy, spec).flatMap(rendition -> {
             BlobLocation location = location(source, key);
             Flux<DataBuffer> body = slices(rendition.bytes());
             return keep(source, key, spec, location, blobs.put(location, body, (long) rendition.bytes().length, Map.of()),

@@ -100,6 +100,18 @@ class RenditionApiTest extends ApiTestSupport {
     }
 
     @Test
+    void formatAutoFollowsAcceptAndSaysSo() {
+        http.get().uri("/v1/buckets/{b}/objects/photo.jpg?width=20&format=auto", bucket).header("X-Api-Key", admin)
+                .header(HttpHeaders.ACCEPT, "image/avif,image/webp,*/*").exchange().expectStatus().isOk()
+                .expectHeader().contentType("image/webp").expectHeader().valueEquals(HttpHeaders.VARY, "Accept")
+                .expectBody();
+        http.get().uri("/v1/buckets/{b}/objects/photo.jpg?width=20&format=auto", bucket).header("X-Api-Key", admin)
+                .header(HttpHeaders.ACCEPT, "image/png,image/*").exchange().expectStatus().isOk()
+                .expectHeader().contentType(MediaType.IMAGE_JPEG).expectHeader().valueEquals(HttpHeaders.VARY, "Accept")
+                .expectBody();
+    }
+
+    @Test
     void whatCannotBeRenderedIsA422NamingWhy() throws IOException {
         expectProblem(http.get().uri("/v1/buckets/{b}/objects/photo.jpg?width=0", bucket).header("X-Api-Key", admin).exchange(),
                 HttpStatus.UNPROCESSABLE_CONTENT, "invalid_transform");
