@@ -65,6 +65,14 @@ public class RenditionService {
         return renditions.find(key.id()).switchIfEmpty(Mono.defer(() -> shared(source, key, spec)));
     }
 
+    /**
+     * The rendition {@code spec} of the object {@code found} names if it was made before; empty
+     * when it was not, or cannot be made (the object is no image Granary renders).
+     */
+    public Mono<StoredRendition> kept(FoundObject found, RenditionSpec spec) {
+        return renders(found.object()) ? renditions.find(RenditionKey.of(found.object(), spec).id()) : Mono.empty();
+    }
+
     /** The bytes of a rendition; small ones through the two-tier cache, as objects'. */
     public Mono<BlobContent> open(StoredRendition rendition) {
         return objects.openDerived(rendition.location(), rendition.size());

@@ -41,11 +41,14 @@ import reactor.netty.http.server.HttpServerRoutes;
  * same rules (credential, tenant and bucket state, permission, key restrictions, rate limits) and
  * get the same headers, access-log line ({@link AccessRecord}) and {@code http.server.requests} timer.
  *
+ * <p>A request with a query is answered here only when it asks for a kept variant of the object
+ * that a {@link HotVariants} serves (a rendition), with that variant's headers and bytes.
+ *
  * <p>Besides the successful answer, only the refusals that need nothing but the credential are
  * given here (no credential, an unknown key: 401; the rate limit: 429), rendered by the same
  * problem document and counted as the full path counts them ({@link HotRefusals}): a flood of refused requests must
  * cost less than serving them. Anything else (another credential kind, the root key, a query,
- * conditional, range or CORS ({@code Origin}) headers, a body, a large or redirected object, and every other refusal or
+ * a query no variant claims, conditional, range or CORS ({@code Origin}) headers, a body, a large or redirected object, and every other refusal or
  * error) goes to the WebFlux routes as if this path did not exist, which answer it in full.
  */
 @Component
@@ -67,13 +70,16 @@ class HotReadRoute implements NettyRouteProvider {
     private final RateLimiter rateLimiter;
     private final ObjectService objects;
     private final ObjectProvider<HttpHandler> httpHandler;
+    private final HotVariants variants;
     private final Timer gets;
     private final Timer heads;
     private final Counter answered;
     private volatile ReactorHttpHandlerAdapter webflux;
 
     HotReadRoute(ApiKeyService apiKeys, RootKey rootKey, HotRefusals refusals, RateLimiter rateLimiter,
-                 ObjectService objects, ObjectProvider<HttpHandler> httpHandler, MeterRegistry meters) {
+                 ObjectService objects, ObjectProvider<HttpHandler> httpHandler, ObjectProvider<HotVariants> variants,
+                 MeterRegistry meters) {
+        this.variants = variants.getIfAvailable();
         this.refusals = refusals;
         this.apiKeys = apiKeys;
         this.rootKey = rootKey;
@@ -96,17 +102,21 @@ class HotReadRoute implements NettyRouteProvider {
 
     @Override
     public HttpServerRoutes apply(HttpServerRoutes routes) {
-        return routes.route(HotReadRoute::eligible, this::serve);
+        return routes.route(this::eligible, this::serve);
     }
 
     /** Cheap checks on the request line and headers only; no lookups. */
-    static boolean eligible(HttpServerRequest request) {
+    private boolean eligible(HttpServerRequest request) {
         HttpMethod method = request.method();
         if (method != HttpMethod.GET && method != HttpMethod.HEAD) {
             return false;
         }
         String uri = request.uri();
-        if (!uri.startsWith(PREFIX) || uri.indexOf('?') >= 0 || uri.indexOf('#') >= 0) {
+        if (!uri.startsWith(PREFIX) || uri.indexOf('#') >= 0) {
+            return false;
+        }
+        int query = uri.indexOf('?');
+        if (query >= 0 && (variants == null || !variants.claims(uri.substring(query + 1)))) {
             return false;
         }
         HttpHeaders headers = request.requestHeaders();
@@ -120,7 +130,10 @@ class HotReadRoute implements NettyRouteProvider {
 
     private Mono<Void> serve(HttpServerRequest request, HttpServerResponse response) {
         long start = System.nanoTime();
-        Target target = Target.parse(request.uri());
+        String uri = request.uri();
+        int queryStart = uri.indexOf('?');
+        String query = queryStart < 0 ? null : uri.substring(queryStart + 1);
+        Target target = Target.parse(queryStart < 0 ? uri : uri.substring(0, queryStart));
         HttpHeaders headers = request.requestHeaders();
         String credential = CredentialFilter.credential(headers.get(CredentialFilter.API_KEY_HEADER),
                 headers.get(HttpHeaderNames.AUTHORIZATION));
@@ -148,7 +161,7 @@ class HotReadRoute implements NettyRouteProvider {
                     // this path then hands on is not charged again (CredentialFilter.alreadyAdmitted).
                     // Deferred: the services may refuse by throwing as they are called.
                     return rateLimiter.admit(member)
-                            .then(Mono.defer(() -> resolve(member, target, !head)))
+                            .then(Mono.defer(() -> resolve(member, target, query, headers, !head)))
                             // Every other refusal and error is answered by the full path, which renders it.
                             .onErrorResume(error -> !isRateLimited(error), error -> Mono.empty())
                             .defaultIfEmpty(Hit.NONE)
@@ -165,16 +178,27 @@ class HotReadRoute implements NettyRouteProvider {
     }
 
     /**
-     * The object and, when {@code withBody}, its bytes (a HEAD answer sends none); empty when this
-     * path does not answer the request.
+     * The object (or the variant of it the query asks for) and, when {@code withBody}, its bytes
+     * (a HEAD answer sends none); empty when this path does not answer the request.
      */
-    private Mono<Hit> resolve(Principal.Member member, Target target, boolean withBody) {
-        return objects.stat(member, target.bucket(), target.key())
-                .filter(found -> !found.bucket().redirectsDownloads()
-                        && (found.object().size() == 0 || objects.isSmall(found.object())))
-                .flatMap(found -> (!withBody || found.object().size() == 0 ? Mono.just(Unpooled.EMPTY_BUFFER)
-                                : objects.open(found.object(), null).flatMap(HotReadRoute::cachedBytes))
-                        .map(bytes -> new Hit(member, found, bytes, null)));
+    private Mono<Hit> resolve(Principal.Member member, Target target, String query, HttpHeaders headers, boolean withBody) {
+        Mono<FoundObject> stat = objects.stat(member, target.bucket(), target.key());
+        Mono<HotVariants.Variant> variant = query != null
+                ? stat.flatMap(found -> variants.variant(found, query, headers.get(HttpHeaderNames.ACCEPT)))
+                : stat.filter(found -> !found.bucket().redirectsDownloads()
+                                && (found.object().size() == 0 || objects.isSmall(found.object())))
+                        .map(this::plain);
+        return variant.flatMap(hit -> (!withBody || hit.size() == 0 ? Mono.just(Unpooled.EMPTY_BUFFER)
+                        : hit.content().flatMap(HotReadRoute::cachedBytes))
+                .map(bytes -> new Hit(member, hit, bytes, null)));
+    }
+
+    /** The object itself, described as the full path describes it. */
+    private HotVariants.Variant plain(FoundObject found) {
+        StoredObject object = found.object();
+        String cacheControl = object.cacheControl() != null ? object.cacheControl() : found.bucket().cacheControl();
+        return new HotVariants.Variant(object.size(), headers -> ObjectHeaders.describe(headers, object, cacheControl, null),
+                Mono.defer(() -> objects.open(object, null)));
     }
 
     /**
@@ -199,13 +223,12 @@ class HotReadRoute implements NettyRouteProvider {
         } else {
             id = RequestIds.choose(request.requestHeaders().get(RequestIds.HEADER));
         }
-        StoredObject object = hit.found().object();
         response.status(HttpResponseStatus.OK);
         // Written straight into Netty's headers through Spring's view of them.
-        ObjectHeaders.describe(new org.springframework.http.HttpHeaders(new Netty4HeadersAdapter(response.responseHeaders())),
-                object, object.cacheControl() != null ? object.cacheControl() : hit.found().bucket().cacheControl(), null);
-        response.header(RequestIds.HEADER, id)
-                .header(HttpHeaderNames.CONTENT_LENGTH, Long.toString(object.size()));
+        org.springframework.http.HttpHeaders headers = new org.springframework.http.HttpHeaders(
+                new Netty4HeadersAdapter(response.responseHeaders()));
+        hit.variant().headers().accept(headers);
+        response.header(RequestIds.HEADER, id).header(HttpHeaderNames.CONTENT_LENGTH, Long.toString(hit.variant().size()));
         Mono<Void> sent = head ? response.send().then() : response.send(Mono.just(hit.body())).then();
         Timer timer = head ? heads : gets;
         answered.increment();
@@ -222,8 +245,11 @@ class HotReadRoute implements NettyRouteProvider {
         return adapter.apply(request, response);
     }
 
-    /** What this path answers: an object, a refusal, or nothing ({@link #NONE}: the full path answers). */
-    private record Hit(Principal principal, FoundObject found, ByteBuf body, GranaryException refusal) {
+    /**
+     * What this path answers: an object or a variant of one, a refusal, or nothing ({@link #NONE}:
+     * the full path answers).
+     */
+    private record Hit(Principal principal, HotVariants.Variant variant, ByteBuf body, GranaryException refusal) {
         static final Hit NONE = new Hit(null, null, null, null);
 
         static Hit refused(GranaryException refusal) {

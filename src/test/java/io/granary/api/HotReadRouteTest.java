@@ -2,7 +2,10 @@ package io.granary.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,6 +14,7 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpHeaders;
@@ -166,6 +170,68 @@ class HotReadRouteTest extends ApiTestSupport {
         hotHeaders.remove("Content-Length");
         fullHeaders.remove("Content-Length");
         assertThat(hotHeaders).isEqualTo(fullHeaders);
+    }
+
+    @Test
+    void keptRenditionsAreAnsweredExactlyAsTheFullPathAnswersThem() throws IOException {
+        String key = newTenantAdmin();
+        String bucket = unique("hotimg");
+        createBucket(key, bucket, Map.of("cacheControl", "public, max-age=60"));
+        http.put().uri("/v1/buckets/{b}/image-presets", bucket).header("X-Api-Key", key).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("presets", List.of(Map.of("name", "thumb", "transform", Map.of("width", 16, "format", "png")))))
+                .exchange().expectStatus().isNoContent().expectBody();
+        BufferedImage photo = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
+        ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+        ImageIO.write(photo, "jpeg", jpeg);
+        String path = "/v1/buckets/" + bucket + "/objects/photo.jpg";
+        http.put().uri(path).header("X-Api-Key", key).contentType(MediaType.IMAGE_JPEG).bodyValue(jpeg.toByteArray())
+                .exchange().expectStatus().isOk().expectBody();
+
+        // Each query, then the same with an escape, which only the full path decodes.
+        Map<String, String> queries = Map.of("?width=20&format=png", "?width=20&format=pn%67",
+                "?preset=thumb", "?preset=thum%62",
+                "?width=24&format=auto", "?width=24&format=aut%6F");
+        for (Map.Entry<String, String> query : queries.entrySet()) {
+            double made = hotReads();
+            http.get().uri(path + query.getKey()).header("X-Api-Key", key).header("Accept", "image/webp,*/*").exchange()
+                    .expectStatus().isOk().expectBody();
+            assertThat(hotReads()).as("a rendition not made yet is made by the full path").isEqualTo(made);
+            EntityExchangeResult<byte[]> hot = http.get().uri(path + query.getKey()).header("X-Api-Key", key)
+                    .header("Accept", "image/webp,*/*").exchange().expectStatus().isOk().expectBody().returnResult();
+            assertThat(hotReads()).as("answered on the hot path").isEqualTo(made + 1);
+            // As sent: a URI template would escape the escape.
+            EntityExchangeResult<byte[]> full = http.get().uri(URI.create("http://localhost:" + port + path + query.getValue())).header("X-Api-Key", key)
+                    .header("Accept", "image/webp,*/*").exchange().expectStatus().isOk().expectBody().returnResult();
+            assertThat(hotReads()).as("not on the hot path").isEqualTo(made + 1);
+            assertThat(hot.getResponseBody()).isEqualTo(full.getResponseBody());
+            assertThat(comparable(hot.getResponseHeaders())).isEqualTo(comparable(full.getResponseHeaders()));
+            EntityExchangeResult<byte[]> hotHead = http.head().uri(path + query.getKey()).header("X-Api-Key", key)
+                    .header("Accept", "image/webp,*/*").exchange().expectStatus().isOk().expectBody().returnResult();
+            assertThat(hotReads()).as("HEAD on the hot path").isEqualTo(made + 2);
+            assertThat(comparable(hotHead.getResponseHeaders())).isEqualTo(comparable(full.getResponseHeaders()));
+        }
+        EntityExchangeResult<byte[]> auto = get(path + "?width=24&format=auto", key);
+        assertThat(auto.getResponseHeaders().getVary()).containsExactly("Accept");
+        assertThat(auto.getResponseHeaders().getCacheControl()).isEqualTo("public, max-age=60");
+
+        // Refusals are the full path's, whatever this path claimed.
+        double before = hotReads();
+        expectProblem(http.get().uri(path + "?width=0").header("X-Api-Key", key).exchange(),
+                HttpStatus.UNPROCESSABLE_CONTENT, "invalid_transform");
+        expectProblem(http.get().uri(path + "?preset=none").header("X-Api-Key", key).exchange(),
+                HttpStatus.UNPROCESSABLE_CONTENT, "invalid_transform");
+        http.put().uri("/v1/buckets/{b}/objects/notes.txt", bucket).header("X-Api-Key", key).contentType(MediaType.TEXT_PLAIN)
+                .bodyValue("text").exchange().expectStatus().isOk().expectBody();
+        expectProblem(http.get().uri("/v1/buckets/{b}/objects/notes.txt?width=20", bucket).header("X-Api-Key", key).exchange(),
+                HttpStatus.UNPROCESSABLE_CONTENT, "not_an_image");
+        expectProblem(http.get().uri(path + "?width=20&format=png").header("X-Api-Key", newTenantAdmin()).exchange(),
+                HttpStatus.NOT_FOUND, "bucket_not_found");
+        assertThat(hotReads()).isEqualTo(before);
+        // A new version's rendition is not the old one's.
+        http.put().uri(path).header("X-Api-Key", key).contentType(MediaType.TEXT_PLAIN).bodyValue("no longer an image")
+                .exchange().expectStatus().isOk().expectBody();
+        expectProblem(http.get().uri(path + "?width=20&format=png").header("X-Api-Key", key).exchange(),
+                HttpStatus.UNPROCESSABLE_CONTENT, "not_an_image");
     }
 
     private EntityExchangeResult<Map<String, Object>> refusal(String path, String key, HttpStatus status) {
