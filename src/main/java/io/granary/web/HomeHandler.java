@@ -32,6 +32,7 @@ class HomeHandler {
         index.put("name", "Granary");
         index.put("version", version != null ? version : "unknown");
         index.put("api", "/v1");
+        index.put("dashboard", "/ui");
         index.put("openapi", "/openapi.yaml");
         index.put("health", "/actuator/health");
         index.put("docs", DOCS);

@@ -79,6 +79,7 @@ class OperationsTest extends ApiTestSupport {
                 // From the build (META-INF/build-info.properties), as the pom says.
                 .jsonPath("$.version").value(version -> assertThat((String) version).matches("\\d+\\.\\d+\\.\\d+.*"))
                 .jsonPath("$.api").isEqualTo("/v1")
+                .jsonPath("$.dashboard").isEqualTo("/ui")
                 .jsonPath("$.openapi").isEqualTo("/openapi.yaml")
                 .jsonPath("$.health").isEqualTo("/actuator/health")
                 .jsonPath("$.docs").value(docs -> assertThat((String) docs).contains("docs/api.md"));

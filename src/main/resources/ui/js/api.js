@@ -1,0 +1,180 @@
+// The dashboard's only way to Granary: the public /v1 API with the user's access token, as any
+// client would call it. The access token lives in this module's memory only (never in storage);
+// the refresh token is an HttpOnly cookie the page cannot read, sent only to /v1/auth.
+
+const SESSION_HEADER = { 'X-Granary-Session': 'cookie' };
+let accessToken = null;
+let expiresAt = 0;
+let claims = null;
+let tenant = null; // the tenant a system admin works in (X-Granary-Tenant)
+let refreshing = null;
+const listeners = new Set();
+
+/** An API error: the problem document's fields, the HTTP status. */
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem.detail || problem.title || `HTTP ${status}`);
+    this.status = status;
+    this.code = problem.code || 'http_' + status;
+    this.detail = problem.detail || problem.title || `The server answered ${status}.`;
+  }
+}
+
+/** Who is logged in ({username, roles, tenant, system}), or null. */
+export function currentUser() {
+  return claims;
+}
+
+/** Subscribes to log-ins, log-outs and tenant changes; returns the unsubscribe function. */
+export function onSessionChange(listener) {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+function changed() {
+  listeners.forEach((listener) => listener(claims));
+}
+
+/** The tenant a system admin acts in, or null. */
+export function actingTenant() {
+  return claims && claims.system ? tenant : claims && claims.tenant;
+}
+
+export function actAsTenant(name) {
+  tenant = name || null;
+  changed();
+}
+
+function accept(body) {
+  accessToken = body.accessToken;
+  expiresAt = Date.now() + (body.expiresIn || 900) * 1000;
+  const payload = JSON.parse(atob(accessToken.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
+  const roles = payload.roles || [];
+  claims = {
+    id: payload.sub,
+    username: payload.preferred_username || payload.sub,
+    roles,
+    tenant: payload.tenant || null,
+    system: roles.includes('system-admin'),
+    admin: roles.includes('system-admin') || roles.includes('tenant-admin'),
+  };
+  changed();
+}
+
+async function problem(response) {
+  try {
+    return await response.json();
+  } catch (notJson) {
+    return {};
+  }
+}
+
+async function authCall(path, body) {
+  const response = await fetch('/v1/auth/' + path, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { ...SESSION_HEADER, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body || {}),
+  });
+  if (!response.ok) {
+    throw new ApiError(response.status, await problem(response));
+  }
+  return response.status === 204 ? null : response.json();
+}
+
+/** Logs in with the embedded issuer; the refresh cookie is set by the answer. */
+export async function login(username, password) {
+  accept(await authCall('login', { username, password }));
+}
+
+/**
+ * A new access token from the refresh cookie. Tabs share the cookie, and a refresh token is
+ * spent by its first use (a second use ends the session), so tabs take turns through a lock.
+ */
+function refresh() {
+  if (!refreshing) {
+    const run = () => authCall('refresh').then(accept);
+    refreshing = (navigator.locks ? navigator.locks.request('granary-refresh', run) : run())
+      .finally(() => { refreshing = null; });
+  }
+  return refreshing;
+}
+
+/** Resumes the session of an earlier page (a reload) from the cookie; false when there is none. */
+export async function resume() {
+  try {
+    await refresh();
+    return true;
+  } catch (error) {
+    return false;
+  }
+}
+
+/** Ends the session on the server and forgets everything this page held. */
+export async function logout() {
+  try {
+    await authCall('logout');
+  } finally {
+    accessToken = null;
+    claims = null;
+    tenant = null;
+    changed();
+  }
+}
+
+/** The headers that authenticate a call, refreshing the token shortly before it expires. */
+export async function authHeaders() {
+  if (accessToken && Date.now() > expiresAt - 30000) {
+    await refresh().catch(() => {});
+  }
+  const headers = accessToken ? { Authorization: 'Bearer ' + accessToken } : {};
+  if (claims && claims.system && tenant) {
+    headers['X-Granary-Tenant'] = tenant;
+  }
+  return headers;
+}
+
+/**
+ * Calls the API: `path` under /v1, `options.query` an object of parameters, `options.json` a
+ * body to send as JSON, `options.body` any other body, `options.raw` for the Response itself.
+ * Answers the parsed JSON (null for 204); throws ApiError with the problem's detail otherwise.
+ */
+export async function call(method, path, options = {}) {
+  const url = new URL('/v1' + path, location.origin);
+  Object.entries(options.query || {}).forEach(([name, value]) => {
+    if (value !== undefined && value !== null && value !== '') url.searchParams.set(name, value);
+  });
+  const send = async () => {
+    const headers = { ...(await authHeaders()), ...(options.headers || {}) };
+    let body = options.body;
+    if (options.json !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      body = JSON.stringify(options.json);
+    }
+    return fetch(url, { method, headers, body, signal: options.signal, credentials: 'same-origin' });
+  };
+  let response = await send();
+  if (response.status === 401 && accessToken) {
+    const first = await problem(response);
+    if (first.code !== 'token_expired' || !(await resume())) {
+      throw new ApiError(401, first);
+    }
+    response = await send();
+  }
+  if (!response.ok && !(options.raw && response.status === 304)) {
+    throw new ApiError(response.status, await problem(response));
+  }
+  if (options.raw) return response;
+  return response.status === 204 ? null : response.json();
+}
+
+export const get = (path, options) => call('GET', path, options);
+export const post = (path, json, options = {}) => call('POST', path, { ...options, json });
+export const patch = (path, json, options = {}) => call('PATCH', path, { ...options, json });
+export const put = (path, json, options = {}) => call('PUT', path, { ...options, json });
+export const del = (path, options) => call('DELETE', path, options);
+
+/** An object key as the API's path expects it: each segment escaped, the slashes kept. */
+export function keyPath(key) {
+  return key.split('/').map(encodeURIComponent).join('/');
+}
