@@ -9,7 +9,22 @@ import org.springframework.http.HttpHeaders;
 /** The headers that describe an object in a GET or HEAD answer, the same from every front-end. */
 public final class ObjectHeaders {
 
+    private static final String CONTENT_SECURITY_POLICY = "Content-Security-Policy";
+
     private ObjectHeaders() {
+    }
+
+    /**
+     * Whether a browser could run script from content of this type: anything but raster images,
+     * audio, video and PDF (whose viewer does not run in the page's origin, and which Chromium
+     * refuses to show in a sandbox). Unknown and text types count as active: nothing is lost by
+     * sandboxing a document that runs no script.
+     */
+    static boolean active(String contentType) {
+        String type = contentType == null ? "" : contentType.toLowerCase(java.util.Locale.ROOT);
+        boolean passive = (type.startsWith("image/") && !type.startsWith("image/svg"))
+                || type.startsWith("audio/") || type.startsWith("video/") || type.startsWith("application/pdf");
+        return !passive;
     }
 
     /**
@@ -31,6 +46,11 @@ public final class ObjectHeaders {
         headers.set(HttpHeaders.ACCEPT_RANGES, "bytes");
         // Stored bytes are served as their declared type, never as what a browser guesses.
         headers.set("X-Content-Type-Options", "nosniff");
+        if (active(object.contentType())) {
+            // Opened in a browser, the document gets an opaque origin and runs no script: stored
+            // HTML or SVG can never act as Granary's own pages (the dashboard shares the origin).
+            headers.set(CONTENT_SECURITY_POLICY, "sandbox");
+        }
         headers.set("X-Version-Id", object.versionId());
         if (cacheControl != null) {
             headers.set(HttpHeaders.CACHE_CONTROL, cacheControl);

@@ -75,6 +75,28 @@ class DashboardShellTest extends BrowserTestSupport {
     }
 
     @Test
+    void storedHtmlAndSvgRunNoScriptInGranarysOrigin() {
+        String tenant = unique("xss");
+        String key = createKey(createTenant(tenant), List.of("admin"), null);
+        createBucket(key, "site", Map.of("visibility", "public"));
+        Map<String, String> documents = Map.of(
+                "page.html", "<html><head><title>stored</title></head><body><script>document.title = 'ran'</script></body></html>",
+                "drawing.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"><title>stored</title>"
+                        + "<script>document.title = 'ran'</script></svg>");
+        documents.forEach((name, body) -> {
+            http.put().uri("/v1/buckets/site/objects/" + name).header("X-Api-Key", key)
+                    .contentType(org.springframework.http.MediaType.parseMediaType(
+                            name.endsWith(".svg") ? "image/svg+xml" : "text/html"))
+                    .bodyValue(body).exchange().expectStatus().isOk().expectBody();
+            browser.get(ui("/public/" + tenant + "/site/" + name));
+            waiting().until(driver -> "complete".equals(((JavascriptExecutor) driver).executeScript("return document.readyState")));
+            assertThat(browser.getTitle()).as(name).isNotEqualTo("ran");
+            // An opaque origin: not Granary's, so no cookie, storage or same-origin request of it.
+            assertThat(((JavascriptExecutor) browser).executeScript("return window.origin")).as(name).isEqualTo("null");
+        });
+    }
+
+    @Test
     void theContentSecurityPolicyStopsAnInjectedScript() {
         browser.get(ui("/ui/login"));
         visible("input[name=username]");
