@@ -68,8 +68,7 @@ public class AuthHandler {
                         .then(Mono.justOrEmpty(browser.refreshToken(http)))
                         .switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.INVALID_TOKEN,
                                 "The request has no " + BrowserSessions.COOKIE + " cookie; log in.")))
-                        .flatMap(sessions::refresh)
-                        .onErrorMap(GranaryException.class, error -> clearingCookie(http, error))
+                        .flatMap(token -> sessions.refresh(token).onErrorMap(GranaryException.class, error -> clearingCookie(http, error)))
                         .flatMap(tokens -> browserTokens(http, tokens)));
     }
 

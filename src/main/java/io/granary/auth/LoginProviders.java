@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -45,6 +47,14 @@ class LoginProviders {
             // "the login works and then every request is 401".
             log.warn("granary.ui.oidc.issuer {} is not among granary.auth.issuers: its tokens are accepted only if a tenant "
                     + "registered it as its own issuer", oidc.issuer());
+        }
+    }
+
+    /** Discovers the provider once the server is up, so a misconfiguration shows in the log at start. */
+    @EventListener(ApplicationReadyEvent.class)
+    void discoverEarly() {
+        if (discovery != null) {
+            discovery.endpoints().subscribe();
         }
     }
 

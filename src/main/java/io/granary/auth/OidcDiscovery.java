@@ -16,7 +16,7 @@ import reactor.netty.http.client.HttpClient;
 
 /**
  * The endpoints of one OIDC provider, read from its discovery document
- * ({@code <issuer>/.well-known/openid-configuration}) on first use, with a timeout, and kept for
+ * ({@code <issuer>/.well-known/openid-configuration}) on first use, with timeouts, and kept for
  * {@code keepFor}. A provider whose document cannot be fetched or does not fit (another
  * {@code issuer}, no authorization or token endpoint, PKCE without S256) yields nothing, with a
  * WARN, and is asked again after {@code retryAfter}: the dashboard then offers no login with it,
@@ -61,7 +61,9 @@ class OidcDiscovery {
         String base = issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
         return web.get().uri(URI.create(base + "/.well-known/openid-configuration")).accept(MediaType.APPLICATION_JSON)
                 .retrieve().bodyToMono(JSON)
-                .timeout(timeout)
+                // Connecting and each wait for an answer are bounded by the client; this bounds the
+                // whole, with room for the client's first use in a fresh JVM (class loading).
+                .timeout(timeout.multipliedBy(3))
                 .map(this::endpointsOf)
                 .onErrorResume(error -> {
                     log.warn("The dashboard's OIDC login with {} is not offered: its discovery document could not be used ({}); "
