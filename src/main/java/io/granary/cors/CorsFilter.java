@@ -21,7 +21,8 @@ import reactor.core.publisher.Mono;
  * Bucket CORS on the REST listener, for the paths that name a bucket: everything under
  * {@code /v1/buckets/{bucket}/} (objects, signed URLs, multipart), tus under
  * {@code /v1/tus/{bucket}}, {@code /public/{tenant}/{bucket}/} and upload-intent URLs
- * ({@code /v1/uploads/{uploadId}?token=}, whose intent names the bucket). Preflights are answered here,
+ * ({@code /v1/uploads/{uploadId}?token=}, whose intent names the bucket). Preflights to
+ * {@code /v1/auth/*} are always refused: logins and browser sessions are same-origin only. Preflights are answered here,
  * before any credential is asked for; other requests with an {@code Origin} get the headers
  * of the rule that allows them ({@link CorsPolicy}).
  */
@@ -47,6 +48,14 @@ class CorsFilter implements WebFilter {
         BucketPath target = BucketPath.of(path);
         if (exchange.getRequest().getHeaders().getOrigin() == null) {
             return chain.filter(exchange);
+        }
+        if (path.startsWith("/v1/auth/")) {
+            // Logins and browser sessions are same-origin only: no preflight is ever allowed, so
+            // no other origin's script can send X-Granary-Session (or read a token). Their answers
+            // never carry CORS headers.
+            return CorsPolicy.isPreflight(exchange.getRequest())
+                    ? Mono.error(new GranaryException(ErrorCode.CORS_FORBIDDEN, "Logins and browser sessions are same-origin only."))
+                    : chain.filter(exchange);
         }
         if (target == null) {
             String uploadId = uploadId(path);

@@ -87,6 +87,7 @@ public enum ErrorCode {
     NO_BUCKET_POLICY(HttpStatus.NOT_FOUND, "no_bucket_policy", "Buckets have no policies: access follows their visibility."),
     NO_CORS_CONFIGURATION(HttpStatus.NOT_FOUND, "no_cors_configuration", "The bucket has no CORS rules."),
     CORS_FORBIDDEN(HttpStatus.FORBIDDEN, "cors_forbidden", "No CORS rule of the bucket allows this origin, method and headers."),
+    ORIGIN_MISMATCH(HttpStatus.FORBIDDEN, "origin_mismatch", "The request's Origin is not Granary's own; browser sessions work from Granary's origin only."),
     MALFORMED_XML(HttpStatus.BAD_REQUEST, "malformed_xml", "The XML body is not well-formed or not the document expected."),
     MALFORMED_POST_REQUEST(HttpStatus.BAD_REQUEST, "malformed_post_request", "The body is not well-formed multipart/form-data."),
     INVALID_POST_FORM(HttpStatus.BAD_REQUEST, "invalid_post_form", "The POST form lacks a required field, has no file, or has a field that is not valid."),
@@ -132,7 +133,7 @@ public enum ErrorCode {
     public String s3Code() {
         return switch (this) {
             case UNAUTHENTICATED, INVALID_TOKEN, TOKEN_EXPIRED, INVALID_CREDENTIALS, FORBIDDEN, SIGNED_URL_INVALID,
-                 SIGNED_URL_MISMATCH, SIGNED_URL_EXPIRED, POLICY_CONDITION_FAILED -> "AccessDenied";
+                 SIGNED_URL_MISMATCH, SIGNED_URL_EXPIRED, POLICY_CONDITION_FAILED, ORIGIN_MISMATCH -> "AccessDenied";
             case SIGNATURE_MISMATCH -> "SignatureDoesNotMatch";
             case ACCESS_KEY_UNKNOWN -> "InvalidAccessKeyId";
             case REQUEST_TIME_SKEWED -> "RequestTimeTooSkewed";

@@ -64,7 +64,8 @@ class ApiRoutes {
         Table sessions = new Table()
                 .add("/login", HttpMethod.POST, auth::login)
                 .add("/refresh", HttpMethod.POST, auth::refresh)
-                .add("/logout", HttpMethod.POST, auth::logout);
+                .add("/logout", HttpMethod.POST, auth::logout)
+                .add("/providers", HttpMethod.GET, auth::providers);
         Table table = new Table()
                 .add("/tenants", HttpMethod.POST, tenants::create)
                 .add("/tenants", HttpMethod.GET, tenants::list)

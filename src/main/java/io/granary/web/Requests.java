@@ -65,12 +65,25 @@ public final class Requests {
         return required(request, request.bodyToMono(type));
     }
 
+    /**
+     * Reads an optional JSON body: empty when the request has none (with or without a
+     * {@code Content-Type}); a body that is there is decoded and refused as {@link #json} does.
+     */
+    public static <T> Mono<T> optionalJson(ServerRequest request, Class<T> type) {
+        return decoded(request, request.bodyToMono(type));
+    }
+
     /** Reads a required JSON object as a map, for PATCH bodies where absent and null differ. */
     public static Mono<Map<String, Object>> jsonObject(ServerRequest request) {
         return required(request, request.bodyToMono(new ParameterizedTypeReference<Map<String, Object>>() { }));
     }
 
     private static <T> Mono<T> required(ServerRequest request, Mono<T> body) {
+        return decoded(request, body)
+                .switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.INVALID_JSON, "A JSON body is required.")));
+    }
+
+    private static <T> Mono<T> decoded(ServerRequest request, Mono<T> body) {
         return body
                 .onErrorMap(DataBufferLimitException.class, e -> new GranaryException(ErrorCode.ENTITY_TOO_LARGE,
                         "The JSON body is larger than this API accepts."))
@@ -78,8 +91,7 @@ public final class Requests {
                         ErrorCode.UNSUPPORTED_MEDIA_TYPE, notJson(request.headers().contentType().orElse(null))))
                 .onErrorMap(e -> e instanceof DecodingException || e instanceof ServerWebInputException,
                         e -> refusedByBinding(e) instanceof GranaryException refusal ? refusal
-                                : new GranaryException(ErrorCode.INVALID_JSON, JsonProblems.describe(e), e))
-                .switchIfEmpty(Mono.error(() -> new GranaryException(ErrorCode.INVALID_JSON, "A JSON body is required.")));
+                                : new GranaryException(ErrorCode.INVALID_JSON, JsonProblems.describe(e), e));
     }
 
     /** The refusal of a record that validates itself while the body is bound, if that is what failed. */
