@@ -8,6 +8,7 @@ let expiresAt = 0;
 let claims = null;
 let tenant = null; // the tenant a system admin works in (X-Granary-Tenant)
 let refreshing = null;
+let renew = null; // how this session gets a new access token: the cookie's, or an OIDC provider's
 const listeners = new Set();
 
 /** An API error: the problem document's fields, the HTTP status. */
@@ -82,25 +83,42 @@ async function authCall(path, body) {
   return response.status === 204 ? null : response.json();
 }
 
-/** Logs in with the embedded issuer; the refresh cookie is set by the answer. */
-export async function login(username, password) {
-  accept(await authCall('login', { username, password }));
-}
-
 /**
  * A new access token from the refresh cookie. Tabs share the cookie, and a refresh token is
  * spent by its first use (a second use ends the session), so tabs take turns through a lock.
  */
+function cookieRefresh() {
+  const run = () => authCall('refresh');
+  return navigator.locks ? navigator.locks.request('granary-refresh', run) : run();
+}
+
+/** Logs in with the embedded issuer; the refresh cookie is set by the answer. */
+export async function login(username, password) {
+  const body = await authCall('login', { username, password });
+  renew = cookieRefresh;
+  accept(body);
+}
+
+/**
+ * Starts a session with an access token from an OIDC provider ({accessToken, expiresIn});
+ * `providerRenew` answers the next one (or rejects), and is never stored anywhere.
+ */
+export function acceptExternal(tokens, providerRenew) {
+  renew = providerRenew;
+  accept(tokens);
+}
+
 function refresh() {
   if (!refreshing) {
-    const run = () => authCall('refresh').then(accept);
-    refreshing = (navigator.locks ? navigator.locks.request('granary-refresh', run) : run())
-      .finally(() => { refreshing = null; });
+    refreshing = (renew || cookieRefresh)().then(accept).finally(() => { refreshing = null; });
   }
   return refreshing;
 }
 
-/** Resumes the session of an earlier page (a reload) from the cookie; false when there is none. */
+/**
+ * A new access token for this session, or the session of an earlier page (a reload) from the
+ * cookie; false when there is none.
+ */
 export async function resume() {
   try {
     await refresh();
@@ -113,11 +131,13 @@ export async function resume() {
 /** Ends the session on the server and forgets everything this page held. */
 export async function logout() {
   try {
+    // Also for an OIDC session: it clears any cookie session of this browser.
     await authCall('logout');
   } finally {
     accessToken = null;
     claims = null;
     tenant = null;
+    renew = null;
     changed();
   }
 }

@@ -18,14 +18,14 @@ import reactor.core.publisher.Mono;
  * ({@link UiOidcProperties}) while its discovery works, and is empty otherwise.
  */
 @Component
-class LoginProviders {
+public class LoginProviders {
 
     /** The document. */
-    record Document(boolean password, List<OidcProvider> oidc) {
+    public record Document(boolean password, List<OidcProvider> oidc) {
     }
 
     /** What the browser needs for the authorization-code flow with PKCE at one provider. */
-    record OidcProvider(String name, String issuer, String authorizationEndpoint, String tokenEndpoint, String clientId,
+    public record OidcProvider(String name, String issuer, String authorizationEndpoint, String tokenEndpoint, String clientId,
                         String scopes) {
     }
 
@@ -58,7 +58,8 @@ class LoginProviders {
         }
     }
 
-    Mono<Document> document() {
+    /** The document as it stands: the provider only while its discovery works. */
+    public Mono<Document> document() {
         if (discovery == null) {
             return Mono.just(new Document(true, List.of()));
         }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
@@ -99,10 +100,14 @@ class UiAssets {
         return page;
     }
 
-    /** The {@code Content-Security-Policy} of the page. */
-    String contentSecurityPolicy() {
+    /**
+     * The {@code Content-Security-Policy} of the page; {@code tokenOrigins} are the OIDC
+     * providers' token endpoints' origins, which the page's login calls.
+     */
+    String contentSecurityPolicy(Collection<String> tokenOrigins) {
+        String connect = tokenOrigins.isEmpty() ? "" : " " + String.join(" ", tokenOrigins);
         return "default-src 'none'; script-src 'self' '" + scriptHash + "'; style-src 'self'; img-src 'self' blob: data:; "
-                + "media-src 'self' blob:; font-src 'self'; connect-src 'self'; frame-src 'self' blob:; "
+                + "media-src 'self' blob:; font-src 'self'; connect-src 'self'" + connect + "; frame-src 'self' blob:; "
                 + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
     }
 

@@ -1,7 +1,9 @@
 package io.granary.ui;
 
+import io.granary.auth.LoginProviders;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
+import java.net.URI;
 import java.time.Duration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -26,22 +28,28 @@ class UiRoutes {
     private static final String ASSETS = "/ui/assets/";
 
     @Bean
-    RouterFunction<ServerResponse> dashboard(UiAssets assets) {
+    RouterFunction<ServerResponse> dashboard(UiAssets assets, LoginProviders providers) {
         return RouterFunctions.route()
-                .GET("/ui", request -> page(assets))
+                .GET("/ui", request -> page(assets, providers))
                 .GET("/ui/assets/{build}/**", request -> asset(assets, request))
-                .GET("/ui/**", request -> page(assets))
+                .GET("/ui/**", request -> page(assets, providers))
                 .build();
     }
 
-    private static Mono<ServerResponse> page(UiAssets assets) {
-        return ServerResponse.ok()
+    private static Mono<ServerResponse> page(UiAssets assets, LoginProviders providers) {
+        return providers.document().flatMap(document -> ServerResponse.ok()
                 .contentType(MediaType.parseMediaType("text/html;charset=UTF-8"))
                 // Always asked again: it names the current build's files.
                 .cacheControl(CacheControl.noCache())
-                .header("Content-Security-Policy", assets.contentSecurityPolicy())
+                .header("Content-Security-Policy", assets.contentSecurityPolicy(document.oidc().stream()
+                        .map(provider -> origin(provider.tokenEndpoint())).distinct().toList()))
                 .headers(UiRoutes::hardened)
-                .bodyValue(assets.page());
+                .bodyValue(assets.page()));
+    }
+
+    private static String origin(String url) {
+        URI uri = URI.create(url);
+        return uri.getScheme() + "://" + uri.getRawAuthority();
     }
 
     private static Mono<ServerResponse> asset(UiAssets assets, ServerRequest request) {

@@ -69,9 +69,20 @@ class DashboardShellTest extends BrowserTestSupport {
         logIn(user, USER_PASSWORD);
         withText("ul.buckets a", bucket);
         screenshot("buckets");
+        JavascriptExecutor page = (JavascriptExecutor) browser;
+        // No token where a script could read it: the refresh cookie is HttpOnly, the access token in memory.
+        assertThat(page.executeScript("return document.cookie + localStorage.length + sessionStorage.length")).isEqualTo("00");
+        // A reload keeps the session (the refresh cookie), and the address.
+        browser.navigate().refresh();
+        withText("ul.buckets a", bucket);
+        assertThat(browser.getCurrentUrl()).endsWith("/ui/buckets");
+
         browser.findElement(By.xpath("//button[normalize-space()='Log out']")).click();
         visible("input[name=username]");
         assertThat(browser.getCurrentUrl()).endsWith("/ui/login");
+        // The session ended on the server: a reload does not bring it back.
+        browser.navigate().refresh();
+        visible("input[name=username]");
     }
 
     @Test
