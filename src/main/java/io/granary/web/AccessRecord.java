@@ -33,7 +33,8 @@ public final class AccessRecord {
     private volatile Principal principal;
     private volatile Map<String, Object> attributes;
     private volatile String bucket;
-    private volatile boolean objectRead;
+    /** Written before {@link #bucket} and read after it, which publishes it. */
+    private boolean objectRead;
     /** Set once, when the record ends. */
     private long durationMillis;
     private String outcome;
