@@ -7,6 +7,7 @@ import {
   cancel, cancelAll, clearFinished, discard, findResumable, resumeWith, retry, subscribe, uploads,
 } from '../upload/manager.js';
 import { Picker } from '../upload/pickers.js';
+import { retriable } from '../upload/request.js';
 import { bytes, duration } from '../upload/format.js';
 
 function status(item) {
@@ -28,14 +29,14 @@ function Upload({ item }) {
   return html`
     <li class=${'upload ' + item.state} data-key=${item.key}>
       <div class="upload-name" title=${item.bucket + '/' + item.key}>${item.key}</div>
-      <progress max=${item.size || 1} value=${item.state === 'done' ? item.size || 1 : item.sent}
+      <progress max=${item.size || 1} value=${item.state === 'done' || item.state === 'failed' ? item.size || 1 : item.sent}
         aria-label=${'Upload of ' + item.key}></progress>
       <div class="upload-status">
         <span class=${item.state === 'failed' ? 'error' : 'muted'} role=${item.state === 'failed' ? 'alert' : undefined}>
           ${status(item)}</span>
         ${!done && html`<button type="button" class="link" onClick=${() => cancel(item.id)}
           aria-label=${'Cancel upload of ' + item.key}>Cancel</button>`}
-        ${item.state === 'failed' && html`<button type="button" class="link" onClick=${() => retry(item.id)}
+        ${item.state === 'failed' && retriable(item.error) && html`<button type="button" class="link" onClick=${() => retry(item.id)}
           aria-label=${'Retry upload of ' + item.key}>Retry</button>`}
       </div>
     </li>`;
