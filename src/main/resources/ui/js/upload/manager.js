@@ -5,13 +5,14 @@
 import { ApiError, actingTenant, currentUser, keyPath, onSessionChange } from '../api.js';
 import { Cancelled, request, retriable, pause } from './request.js';
 import { create, send, terminate } from './tus.js';
-import { forget, progressed, remember, sameFile, savedUploads } from './saved.js';
+import { forget, forgetUser, progressed, remember, sameFile, savedUploads } from './saved.js';
 
 const CONCURRENCY = 3;
 // Up to this size a file goes as one PUT: a lost connection costs little to send again.
 export const SMALL = 8 * 1024 * 1024;
 const PUT_ATTEMPTS = 4;
-// Why a running upload is stopped without being terminated: the user left, it stays resumable.
+// Why a running upload is stopped without being terminated: the user logged out, and the token
+// that would terminate it is gone.
 const LEAVING = 'leaving';
 
 let items = [];
@@ -127,7 +128,7 @@ async function run(item) {
     item.sent = item.size;
   } catch (error) {
     if (signal.aborted && signal.reason === LEAVING) {
-      // Logged out: stays resumable, nothing is terminated.
+      // Logged out: the server lets it expire.
     } else if (error instanceof Cancelled || signal.aborted) {
       item.state = 'cancelled';
       if (item.url) {
@@ -297,11 +298,17 @@ export function clearFinished() {
   changed();
 }
 
-// Logging out stops everything this page sends; tus uploads stay resumable for the next login.
+// Logging out stops everything this page sends and forgets the user's interrupted uploads (the
+// server frees their bytes when they expire): nothing of the session stays in the browser.
+let lastUser = null;
 onSessionChange((claims) => {
-  if (claims) return;
+  if (claims) {
+    lastUser = claims.id;
+    return;
+  }
   items.forEach((item) => item.controller && item.controller.abort(LEAVING));
   items = [];
   resumable = [];
+  if (lastUser) forgetUser(lastUser);
   changed();
 });

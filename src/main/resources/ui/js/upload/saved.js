@@ -34,6 +34,11 @@ export function progressed(url, offset) {
   write(read().map((record) => (record.url === url ? { ...record, offset } : record)));
 }
 
+/** Forgets every record of `user`: logging out leaves nothing of the user's uploads behind. */
+export function forgetUser(user) {
+  write(read().filter((record) => record.user !== user));
+}
+
 export function forget(url) {
   write(read().filter((record) => record.url !== url));
 }

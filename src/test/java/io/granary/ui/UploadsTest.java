@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -184,6 +185,9 @@ class UploadsTest extends BrowserTestSupport {
         dark(true);
         screenshot("uploads-resume-dark");
         dark(false);
+        browser.manage().window().setSize(new Dimension(360, 740));
+        screenshot("uploads-resume-narrow-light");
+        browser.manage().window().setSize(new Dimension(1280, 900));
 
         String url = (String) js("return JSON.parse(localStorage.getItem('granary.uploads'))[0].url");
         long offset = tusOffset(url);
