@@ -105,19 +105,25 @@ public class MultipartService {
      * refuses).
      */
     public Mono<MultipartUpload> start(Principal principal, String bucketName, MultipartStart request) {
-        return start(principal, bucketName, request,
+        return start(principal, bucketName, request, 0L,
                 started -> UploadAudit.details(started.id(), UploadAudit.MULTIPART, null, started.createdAt().plus(expireAfter)));
     }
 
     /**
      * As above, for a front-end on top of multipart uploads (tus) that records its own kind of
      * {@code upload_created} event: {@code auditDetails} gives its details from the new upload.
+     * The size rules (the bucket's {@code maxObjectSize}: 413 {@code entity_too_large}; the
+     * quotas: 413 {@code quota_exceeded}) are checked at once against {@code declaredSize}, the
+     * length the front-end was told (0 when unknown), so that a client learns before sending
+     * bytes that can never be published; completion checks them again on the real size.
      */
-    Mono<MultipartUpload> start(Principal principal, String bucketName, MultipartStart request,
+    Mono<MultipartUpload> start(Principal principal, String bucketName, MultipartStart request, long declaredSize,
                                 Function<MultipartUpload, Map<String, String>> auditDetails) {
         return resolve(principal, bucketName)
-                .flatMap(bucket -> uploads.plan(bucket, request.key(), 0L, request.contentType(), request.cacheControl(),
-                        request.metadata(), request.tags()))
+                .flatMap(bucket -> uploads.plan(bucket, request.key(), declaredSize, request.contentType(),
+                        request.cacheControl(), request.metadata(), request.tags()))
+                // As every multipart upload, its size is only fixed at completion.
+                .map(plan -> plan.withSize(0))
                 .flatMap(plan -> store.createMultipart(plan.location(),
                                 Map.of("tenant", plan.tenantId(), "bucket", plan.bucketName(),
                                         "key", java.net.URLEncoder.encode(plan.key(), java.nio.charset.StandardCharsets.UTF_8)))

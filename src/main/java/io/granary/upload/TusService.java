@@ -81,7 +81,9 @@ public class TusService {
     /**
      * Creates an upload (and its multipart upload) of {@code request.key()}: 400
      * {@code invalid_request} without a key, 413 {@code upload_length_exceeded} above
-     * {@link #maxSize()}; a zero-length upload is completed at once.
+     * {@link #maxSize()}, and the refusals of an object write that can be told before any byte
+     * (415 {@code unsupported_media_type}; for a declared length, 413 {@code entity_too_large}
+     * and {@code quota_exceeded}); a zero-length upload is completed at once.
      */
     public Mono<TusUpload> create(Principal principal, String bucketName, Creation request) {
         return Mono.defer(() -> {
@@ -92,6 +94,7 @@ public class TusService {
             requireWithinMax(request.length());
             return multipart.start(principal, bucketName,
                             new MultipartStart(request.key(), request.contentType(), null, Map.of()),
+                            request.length() == null ? 0L : request.length(),
                             started -> UploadAudit.details(started.id(), UploadAudit.TUS, request.length(),
                                     started.createdAt().plus(expireAfter)))
                     .flatMap(started -> {

@@ -2,6 +2,7 @@ import { html } from '../html.js';
 import { logout } from '../api.js';
 import { match, navigate } from '../router.js';
 import { SCREENS } from './screens.js';
+import { UploadsPanel } from '../parts/uploads.js';
 
 function visible(screen, user) {
   return screen.nav === 'all' || (screen.nav === 'admin' && user.admin) || (screen.nav === 'system' && user.system);
@@ -31,5 +32,6 @@ export function Shell({ user, where }) {
     <main id="main" tabindex="-1">
       ${screen ? html`<${screen.view} ...${params} where=${where} user=${user} />`
         : html`<section><h1>Not found</h1><p>No screen at ${where.path}. <a href="/ui/buckets">Go to buckets</a>.</p></section>`}
-    </main>`;
+    </main>
+    <${UploadsPanel} />`;
 }

@@ -207,6 +207,28 @@ class TusApiTest extends ApiTestSupport {
     }
 
     @Test
+    void theBucketsRulesThatCanBeToldAtCreationRefuseTheCreation() {
+        String limited = unique("rules");
+        createBucket(admin, limited, Map.of("maxObjectSize", 1000, "quotaBytes", 500, "allowedContentTypes", List.of("image/*")));
+        // Before any byte is sent: the type, the size limit, the quota.
+        expectProblem(creation(limited, "1200", "big.png", "image/png"), HttpStatus.CONTENT_TOO_LARGE, "entity_too_large");
+        expectProblem(creation(limited, "800", "mid.png", "image/png"), HttpStatus.CONTENT_TOO_LARGE, "quota_exceeded");
+        expectProblem(creation(limited, "10", "notes.txt", "text/plain"), HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type");
+        http.get().uri("/v1/buckets/{b}/multipart", limited).header("X-Api-Key", admin).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.uploads.length()").isEqualTo(0);
+        // Within the rules, or with a length not yet known: created; completion checks the real size.
+        creation(limited, "400", "small.png", "image/png").expectStatus().isCreated().expectBody().isEmpty();
+        tus(http.post().uri("/v1/tus/{b}", limited)).header("X-Api-Key", admin).header("Upload-Defer-Length", "1")
+                .header("Upload-Metadata", "key " + b64("later.png") + ",contentType " + b64("image/png")).exchange()
+                .expectStatus().isCreated().expectBody().isEmpty();
+    }
+
+    private WebTestClient.ResponseSpec creation(String inBucket, String length, String key, String type) {
+        return tus(http.post().uri("/v1/tus/{b}", inBucket)).header("X-Api-Key", admin).header("Upload-Length", length)
+                .header("Upload-Metadata", "key " + b64(key) + ",contentType " + b64(type)).exchange();
+    }
+
+    @Test
     void emptyUploadIsCompletedAtCreation() {
         String url = create(0, "empty.bin", null);
         http.get().uri("/v1/buckets/{b}/objects/empty.bin", bucket).header("X-Api-Key", admin).exchange()
