@@ -137,6 +137,8 @@ export async function authHeaders() {
 /**
  * Calls the API: `path` under /v1, `options.query` an object of parameters, `options.json` a
  * body to send as JSON, `options.body` any other body, `options.raw` for the Response itself.
+ * `options.noTenant` leaves out X-Granary-Tenant, for a system admin's installation-wide calls
+ * (tenants, every user) while acting in a tenant.
  * Answers the parsed JSON (null for 204); throws ApiError with the problem's detail otherwise.
  */
 export async function call(method, path, options = {}) {
@@ -146,6 +148,7 @@ export async function call(method, path, options = {}) {
   });
   const send = async () => {
     const headers = { ...(await authHeaders()), ...(options.headers || {}) };
+    if (options.noTenant) delete headers['X-Granary-Tenant'];
     let body = options.body;
     if (options.json !== undefined) {
       headers['Content-Type'] = 'application/json';

@@ -67,7 +67,7 @@ class DashboardShellTest extends BrowserTestSupport {
         screenshot("login-failed");
 
         logIn(user, USER_PASSWORD);
-        withText("ul.buckets a", bucket);
+        withText(".buckets a", bucket);
         screenshot("buckets");
         browser.findElement(By.xpath("//button[normalize-space()='Log out']")).click();
         visible("input[name=username]");
