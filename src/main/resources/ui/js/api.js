@@ -49,7 +49,8 @@ function accept(body) {
   accessToken = body.accessToken;
   expiresAt = Date.now() + (body.expiresIn || 900) * 1000;
   const payload = JSON.parse(atob(accessToken.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
-  const roles = payload.roles || [];
+  // The embedded issuer writes roles as granary:<role> (docs/security.md).
+  const roles = (payload.roles || []).map((role) => role.replace(/^granary:/, ''));
   claims = {
     id: payload.sub,
     username: payload.preferred_username || payload.sub,

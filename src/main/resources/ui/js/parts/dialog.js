@@ -34,7 +34,7 @@ export function ConfirmDialog({ title, children, typed, confirmLabel, danger = t
         <h2 id="confirm-title">${title}</h2>
         ${children}
         ${typed && html`
-          <label>Type <strong>${typed}</strong> to confirm
+          <label><span>Type <strong>${typed}</strong> to confirm</span>
             <input value=${text} onInput=${(event) => setText(event.target.value)} autocomplete="off"
                    spellcheck="false" name="confirm" />
           </label>`}

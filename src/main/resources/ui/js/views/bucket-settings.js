@@ -41,6 +41,8 @@ function settings(values) {
   };
 }
 
+const objects = (count) => `${count.toLocaleString()} object${count === 1 ? '' : 's'}`;
+
 /** A bucket's settings, CORS rules, image presets and deletion; or, without a bucket, a new one. */
 export function BucketSettings({ bucket }) {
   const tenant = useTenant();
@@ -94,7 +96,7 @@ function Editor({ bucket, usage }) {
     <section class="bucket-settings stack">
       <p class="crumbs"><a href="/ui/buckets">Buckets</a> /</p>
       <h1>${creating ? 'New bucket' : bucket.name}</h1>
-      ${usage && html`<p class="muted">${usage.objects.toLocaleString()} objects, ${formatBytes(usage.bytes)}.</p>`}
+      ${usage && html`<p class="muted">${objects(usage.objects)}, ${formatBytes(usage.bytes)}.</p>`}
       <form class="card form" onSubmit=${submit} aria-label="Bucket settings" novalidate>
         ${creating && html`
           <label>Name <input name="name" value=${values.name} onInput=${set('name')} required autofocus
@@ -142,8 +144,8 @@ function Editor({ bucket, usage }) {
         <${ConfirmDialog} title=${'Delete bucket ' + bucket.name + '?'} typed=${bucket.name} confirmLabel="Delete bucket"
           action=${() => del(path, { query: { force: 'true' } })}
           onClose=${(done) => (done ? navigate('/ui/buckets') : setDeleting(false))}>
-          <p>The bucket and ${usage ? `its ${usage.objects.toLocaleString()} objects (${formatBytes(usage.bytes)})` : 'all its objects'}
-            will be deleted. This cannot be undone.</p>
+          <p>${'The bucket and ' + (usage ? `its ${objects(usage.objects)} (${formatBytes(usage.bytes)})` : 'all its objects')
+            + ' will be deleted. This cannot be undone.'}</p>
         <//>`}
     </section>`;
 }
