@@ -65,9 +65,9 @@ export function Users({ user }) {
                     ${each.id !== user.id && html`
                       <button type="button" onClick=${() => change(each, { disabled: !each.disabled })}>
                         ${each.disabled ? 'Enable' : 'Disable'}<span class="visually-hidden"> ${each.username}</span></button>`}
-                    <button type="button" onClick=${() => setDialog({ reset: each })}>
-                      Reset password<span class="visually-hidden"> of ${each.username}</span></button>
-                    ${each.id !== user.id && html`
+                    ${each.id === user.id ? html`<a href="/ui/account">your account</a>` : html`
+                      <button type="button" onClick=${() => setDialog({ reset: each })}>
+                        Reset password<span class="visually-hidden"> of ${each.username}</span></button>
                       <button type="button" class="danger" onClick=${() => setDialog({ remove: each })}>
                         Delete<span class="visually-hidden"> ${each.username}</span></button>`}
                   </td>

@@ -1,6 +1,9 @@
 package io.granary.ui;
 
 import java.util.Map;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
@@ -12,6 +15,17 @@ import org.springframework.core.ParameterizedTypeReference;
  * the same steps again in a dark-mode browser, and reading JSON from the API.
  */
 abstract class AdminBrowserTestSupport extends BrowserTestSupport {
+
+    /** What the browser showed when a test failed, as failed-<test>.png, to see why. */
+    @RegisterExtension
+    final TestWatcher failures = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            if (browser != null) {
+                screenshot("failed-" + context.getRequiredTestMethod().getName());
+            }
+        }
+    };
 
     /** The visible button whose text is {@code text}. */
     protected WebElement button(String text) {

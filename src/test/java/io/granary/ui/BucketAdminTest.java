@@ -80,7 +80,7 @@ class BucketAdminTest extends AdminBrowserTestSupport {
         screenshot("bucket-settings-light");
 
         http.put().uri("/v1/buckets/{b}/objects/a.pdf", bucket).header("X-Api-Key", key)
-                .contentType(MediaType.APPLICATION_PDF).bodyValue("%PDF-1.4 hello".getBytes()).exchange().expectStatus().isOk();
+                .contentType(MediaType.APPLICATION_PDF).bodyValue("%PDF-1.4 hello".getBytes()).exchange().expectStatus().isOk().expectBody();
         browser.findElement(By.linkText("Buckets")).click();
         assertThat(withText("table.buckets tbody tr", bucket).getText()).contains("1 of 500", "public");
         screenshot("buckets-light");
