@@ -30,7 +30,7 @@ import org.springframework.util.unit.DataSize;
  * @param tus resumable uploads (tus 1.0.0)
  * @param publicUrl the base URL clients reach Granary at, used in signed URLs; when unset, the
  *     scheme and host of the request that asked for the URL
- * @param usage the usage counters' recount
+ * @param usage the usage counters' recount and the daily usage history
  */
 @ConfigurationProperties("granary")
 public record GranaryProperties(
@@ -293,14 +293,39 @@ public record GranaryProperties(
      * @param recountSettle how long a recount waits between two looks at a counter that
      *     disagrees with the catalogue; only a disagreement that stays the same over it is
      *     corrected (far longer than any write takes from its quota reservation to its commit)
+     * @param history the daily usage history
      */
     public record Usage(
             @DefaultValue("24h") Duration recountInterval,
-            @DefaultValue("5s") Duration recountSettle) {
+            @DefaultValue("5s") Duration recountSettle,
+            @DefaultValue History history) {
 
         public Usage {
             if (!positive(recountInterval) || !positive(recountSettle)) {
                 throw new IllegalArgumentException("granary.usage.recount-interval and recount-settle must be positive");
+            }
+        }
+    }
+
+    /**
+     * The daily usage history: requests and downloads counted in each node's memory and added to
+     * MongoDB every {@code flushInterval}; bytes and objects stored, snapshotted every
+     * {@code snapshotInterval}.
+     *
+     * @param flushInterval how often each node adds the requests and downloads it counted to the
+     *     history; what a node counted since its last flush is lost if it dies (not if it stops)
+     * @param snapshotInterval how often (by one node of the installation) today's stored bytes and
+     *     objects are written to the history, and days past the retention deleted; nodes check
+     *     every tenth of it, at most every ten minutes, whether it is due
+     */
+    public record History(
+            @DefaultValue("10s") Duration flushInterval,
+            @DefaultValue("1h") Duration snapshotInterval) {
+
+        public History {
+            if (!positive(flushInterval) || !positive(snapshotInterval)) {
+                throw new IllegalArgumentException(
+                        "granary.usage.history.flush-interval and snapshot-interval must be positive");
             }
         }
     }

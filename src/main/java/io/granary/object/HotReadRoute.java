@@ -39,7 +39,8 @@ import reactor.netty.http.server.HttpServerRoutes;
  * chain, router, response writers, observation) costs several times what the cached read itself
  * does (bench/hot-get.sh measures both); requests here go through the same services with the
  * same rules (credential, tenant and bucket state, permission, key restrictions, rate limits) and
- * get the same headers, access-log line ({@link AccessRecord}) and {@code http.server.requests} timer.
+ * get the same headers, access-log line ({@link AccessRecord}), usage-history count and
+ * {@code http.server.requests} timer.
  *
  * <p>A request with a query is answered here only when it asks for a kept variant of the object
  * that a {@link HotVariants} serves (a rendition), with that variant's headers and bytes.
@@ -168,8 +169,9 @@ class HotReadRoute implements NettyRouteProvider {
                             .onErrorResume(HotReadRoute::isRateLimited, error -> Mono.just(Hit.refused((GranaryException) error)))
                             .flatMap(hit -> hit.refusal() != null
                                     ? refusals.answer(request, response, hit.refusal(), member, URI_TAG, start)
+                                            .doFirst(() -> attribute(request, target))
                                     : hit == Hit.NONE ? CredentialFilter.alreadyAdmitted(fullPath(request, response))
-                                    : write(request, response, hit, head, start));
+                                    : write(request, response, hit, target, head, start));
                 });
     }
 
@@ -214,12 +216,15 @@ class HotReadRoute implements NettyRouteProvider {
                 : Mono.empty();
     }
 
-    private Mono<Void> write(HttpServerRequest request, HttpServerResponse response, Hit hit, boolean head, long start) {
+    private Mono<Void> write(HttpServerRequest request, HttpServerResponse response, Hit hit, Target target, boolean head,
+                             long start) {
         AccessRecord record = AccessRecord.of(request);
         String id;
         if (record != null) {
             id = record.requestId();
             record.caller(hit.principal());
+            // Counted in the usage history as the full path's requests are (see AccessRecord#report).
+            record.bucket(target.bucket(), true);
         } else {
             id = RequestIds.choose(request.requestHeaders().get(RequestIds.HEADER));
         }
@@ -233,6 +238,14 @@ class HotReadRoute implements NettyRouteProvider {
         Timer timer = head ? heads : gets;
         answered.increment();
         return sent.doFinally(signal -> timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
+    }
+
+    /** A refusal of a known caller counts as a request to its bucket, as on the full path. */
+    private static void attribute(HttpServerRequest request, Target target) {
+        AccessRecord record = AccessRecord.of(request);
+        if (record != null) {
+            record.bucket(target.bucket(), true);
+        }
     }
 
     private Mono<Void> fullPath(HttpServerRequest request, HttpServerResponse response) {

@@ -93,6 +93,7 @@ final class S3Dispatcher {
             }
             if (S3PostObject.isPostObject(request, address)) {
                 // Authorised by the form's signed policy, whatever the headers say; the tenant is the credential's.
+                attribute(request, address.bucket(), false);
                 corsPolicy.decorate(request.exchange(), address.bucket());
                 return postObjects.post(request, address.bucket());
             }
@@ -100,6 +101,7 @@ final class S3Dispatcher {
                 return publicReads.read(request, address);
             }
             if (address.bucket() != null) {
+                attribute(request, address.bucket(), address.rawRest().length() > 1 && subresource(request) == null);
                 corsPolicy.decorate(request.exchange(), address.bucket());
             }
             return authenticator.authenticate(request).flatMap(principal -> {
@@ -107,6 +109,17 @@ final class S3Dispatcher {
                 return route(request, address.path());
             });
         }).onErrorResume(error -> S3Errors.render(request, error));
+    }
+
+    /**
+     * Names the bucket a request is for to its access record, so the usage history counts it
+     * for that bucket; {@code objectRead}: a read of an object (GetObject's body is a download).
+     */
+    static void attribute(ServerRequest request, String bucket, boolean objectRead) {
+        AccessRecord record = AccessRecord.of(request.exchange().getRequest());
+        if (record != null) {
+            record.bucket(bucket, objectRead);
+        }
     }
 
     static String requestId(ServerRequest request) {

@@ -62,6 +62,7 @@ final class S3PublicReads {
             return Mono.error(new GranaryException(ErrorCode.UNAUTHENTICATED, "Access Denied: an unsigned request may only GET or"
                     + " HEAD an object of a public bucket, as /<tenant>/<bucket>/<key>; sign anything else with an S3 credential."));
         }
+        S3Dispatcher.attribute(request, path.bucket(), true);
         cors.decorate(request.exchange(), path.bucket());
         return readers.admit(tenant, request.attributes())
                 .then(Mono.defer(() -> objects.get(request, path)))

@@ -12,8 +12,9 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
 /**
- * HTTP for {@code GET /v1/usage} (tenant keys; root names a tenant with {@code ?tenant=<id or name>})
- * and {@code POST /v1/usage/recount} (root and system admins; {@code ?tenant=<id or name>} limits it to one).
+ * HTTP for {@code GET /v1/usage} (tenant keys; root names a tenant with {@code ?tenant=<id or name>}),
+ * {@code GET /v1/usage/history?from=&to=&bucket=} (the same callers; {@code tenant} likewise) and
+ * {@code POST /v1/usage/recount} (root and system admins; {@code ?tenant=<id or name>} limits it to one).
  */
 @Component
 public class UsageHandler {
@@ -21,11 +22,13 @@ public class UsageHandler {
     private final UsageService usage;
     private final TenantService tenants;
     private final UsageRecount recount;
+    private final UsageHistoryService history;
 
-    UsageHandler(UsageService usage, TenantService tenants, UsageRecount recount) {
+    UsageHandler(UsageService usage, TenantService tenants, UsageRecount recount, UsageHistoryService history) {
         this.usage = usage;
         this.tenants = tenants;
         this.recount = recount;
+        this.history = history;
     }
 
     public Mono<ServerResponse> report(ServerRequest request) {
@@ -39,6 +42,21 @@ public class UsageHandler {
         return tenantId.defaultIfEmpty("")
                 .flatMap(id -> usage.report(principal, id.isEmpty() ? null : id))
                 .flatMap(report -> ServerResponse.ok().bodyValue(report));
+    }
+
+    public Mono<ServerResponse> history(ServerRequest request) {
+        Principal principal = Requests.principal(request);
+        String tenant = request.queryParam("tenant").orElse(null);
+        if (principal.system() && tenant == null) {
+            return Mono.error(new GranaryException(ErrorCode.INVALID_REQUEST, "Name the tenant with ?tenant=<id or name>."));
+        }
+        HistoryRange range = HistoryRange.parse(request.queryParam("from").orElse(null),
+                request.queryParam("to").orElse(null), history.today());
+        String bucket = request.queryParam("bucket").orElse(null);
+        // As for the report: only system principals name the tenant; others' ?tenant= is not looked up.
+        Mono<String> tenantId = principal.system() ? tenants.idOf(tenant) : Mono.just("");
+        return tenantId.flatMap(id -> history.history(principal, principal.system() ? id : null, bucket, range))
+                .flatMap(answer -> ServerResponse.ok().bodyValue(answer));
     }
 
     public Mono<ServerResponse> recount(ServerRequest request) {

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import java.util.Map;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import org.springframework.web.reactive.function.server.RouterFunctions;
 import reactor.netty.http.server.HttpServerRequest;
 
 /**
@@ -13,7 +14,9 @@ import reactor.netty.http.server.HttpServerRequest;
  * went out or the connection closed first, with the status and the body bytes actually sent;
  * so a refusal made before any Granary code ran, an error rendered by an exception handler and
  * a download cut short are all logged as they were sent. The front-end that serves the request
- * tells it who the caller is ({@link #caller(Principal)} or {@link #callerFrom(Map)}).
+ * tells it who the caller is ({@link #caller(Principal)} or {@link #callerFrom(Map)}) and, when
+ * the request is for a bucket, which one ({@link #bucket}); {@link BucketTraffic} is then told of
+ * it for the usage history.
  *
  * <p>Found from a request with {@link #of(HttpServerRequest)} on the connection's event loop;
  * the caller may be set from any thread.
@@ -29,6 +32,8 @@ public final class AccessRecord {
     long bytes;
     private volatile Principal principal;
     private volatile Map<String, Object> attributes;
+    private volatile String bucket;
+    private volatile boolean objectRead;
     /** Set once, when the record ends. */
     private long durationMillis;
     private String outcome;
@@ -53,6 +58,43 @@ public final class AccessRecord {
     /** Records where the caller will be found once authenticated: the exchange's {@link Requests#PRINCIPAL} attribute. */
     public void callerFrom(Map<String, Object> exchangeAttributes) {
         this.attributes = exchangeAttributes;
+    }
+
+    /**
+     * Records the bucket the request is for, by the name it gave, for the usage history;
+     * {@code objectRead}: it reads an object, so the body of a successful {@code GET} counts as
+     * downloaded. WebFlux routes need not call this: one with a {@code {bucket}} path variable
+     * (and a {@code {key}} for object reads) is found from the exchange ({@link #callerFrom}).
+     */
+    public void bucket(String name, boolean objectRead) {
+        this.objectRead = objectRead;
+        this.bucket = name;
+    }
+
+    /**
+     * Tells {@code traffic} of this request if a tenant's caller made it to a bucket. Called on
+     * the event loop once the record has ended; reads what routing left in the exchange (the
+     * bucket variable), so nothing is parsed or allocated on the way.
+     */
+    void report(BucketTraffic traffic) {
+        Principal caller = principal();
+        String tenantId = caller == null ? null : caller.tenantId();
+        if (tenantId == null) {
+            return; // no credential, or a system principal: no tenant to count for
+        }
+        String name = bucket;
+        boolean read = objectRead;
+        if (name == null) {
+            Map<String, Object> exchange = attributes;
+            if (exchange == null || !(exchange.get(RouterFunctions.URI_TEMPLATE_VARIABLES_ATTRIBUTE) instanceof Map<?, ?> variables)
+                    || !(variables.get("bucket") instanceof String routed)) {
+                return;
+            }
+            name = routed;
+            read = variables.containsKey("key");
+        }
+        boolean download = read && (status == 200 || status == 206) && "GET".equals(method);
+        traffic.request(tenantId, name, download ? bytes : 0);
     }
 
     /** The caller as established, or {@code null} when no credential was. */

@@ -20,7 +20,8 @@ import java.util.ArrayDeque;
  * it sees every request as decoded (also pipelined ones Reactor Netty holds back, and bad ones
  * it refuses itself) and every response part on its way out, also those Reactor Netty writes
  * itself. Responses go out in the order requests came, so the oldest open record is the one
- * being answered. Informational responses ({@code 100 Continue}) are not the answer.
+ * being answered. Informational responses ({@code 100 Continue}) are not the answer. An ended
+ * record is also reported to {@link BucketTraffic}, for the usage history.
  *
  * <p>One instance per connection, used on its event loop only.
  */
@@ -29,6 +30,11 @@ final class AccessRecorder extends ChannelDuplexHandler {
     static final AttributeKey<AccessRecorder> KEY = AttributeKey.valueOf("granary.accessRecorder");
 
     private final ArrayDeque<Open> open = new ArrayDeque<>(2);
+    private final BucketTraffic traffic;
+
+    AccessRecorder(BucketTraffic traffic) {
+        this.traffic = traffic;
+    }
 
     /** A record with the identity of the request it belongs to. */
     private record Open(HttpHeaders headers, AccessRecord record) {
@@ -85,6 +91,7 @@ final class AccessRecorder extends ChannelDuplexHandler {
             record.bytes += future.isSuccess() ? bytes : msg instanceof FileRegion region ? region.transferred() : 0;
             if (last) {
                 AccessLog.write(record, future.isSuccess() ? "complete" : "aborted");
+                record.report(traffic);
             }
         });
         ctx.write(msg, written);
@@ -95,6 +102,7 @@ final class AccessRecorder extends ChannelDuplexHandler {
         // Requests whose answer never ended: cut off by the client, or failed after it began.
         for (Open left; (left = open.pollFirst()) != null; ) {
             AccessLog.write(left.record(), "aborted");
+            left.record().report(traffic);
         }
         super.channelInactive(ctx);
     }

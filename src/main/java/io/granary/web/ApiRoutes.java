@@ -121,6 +121,7 @@ class ApiRoutes {
                 .add("/signing-keys/{kid}", HttpMethod.DELETE, signedUrls::retire)
                 .add("/audit", HttpMethod.GET, audit::query)
                 .add("/usage", HttpMethod.GET, usage::report)
+                .add("/usage/history", HttpMethod.GET, usage::history)
                 .add("/usage/recount", HttpMethod.POST, usage::recount);
         // tus 1.0.0 (resumable uploads): its own header rules, outside the credential check.
         Table tusUploads = new Table()

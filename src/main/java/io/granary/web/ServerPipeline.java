@@ -1,6 +1,7 @@
 package io.granary.web;
 
 import io.granary.config.GranaryProperties;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.stereotype.Component;
 import reactor.netty.NettyPipeline;
@@ -16,7 +17,8 @@ import reactor.netty.http.server.HttpServer;
  * does the same at a cost on every request.)
  * <li>{@link BodyFraming} fails a request body whose chunked framing broke, so no upload commits
  * what arrived before the break.
- * <li>{@link AccessRecorder} writes the access log from what the connection actually sent.
+ * <li>{@link AccessRecorder} writes the access log from what the connection actually sent, and
+ * tells {@link BucketTraffic} (the usage history's counters) of each request to a bucket.
  * <li>{@link InterimResponses} keeps {@code Connection: close} off {@code 100 Continue}.
  * </ul>
  */
@@ -29,9 +31,22 @@ class ServerPipeline implements NettyServerCustomizer {
     private static final String INTERIM = "granary.interimResponses";
 
     private final GranaryProperties properties;
+    private final ObjectProvider<BucketTraffic> trafficProvider;
+    /** Looked up at the first connection: servers are built before the beans they serve. */
+    private volatile BucketTraffic traffic;
 
-    ServerPipeline(GranaryProperties properties) {
+    ServerPipeline(GranaryProperties properties, ObjectProvider<BucketTraffic> traffic) {
         this.properties = properties;
+        this.trafficProvider = traffic;
+    }
+
+    private BucketTraffic traffic() {
+        BucketTraffic found = traffic;
+        if (found == null) {
+            found = trafficProvider.getIfAvailable(() -> BucketTraffic.NONE);
+            traffic = found;
+        }
+        return found;
     }
 
     @Override
@@ -45,7 +60,7 @@ class ServerPipeline implements NettyServerCustomizer {
                 channel.pipeline().addBefore(NettyPipeline.HttpCodec, HANDLER + ".reads", timeout.requests());
                 channel.pipeline().addAfter(NettyPipeline.HttpCodec, HANDLER, timeout.messages());
                 channel.pipeline().addAfter(HANDLER, FRAMING, new BodyFraming());
-                channel.pipeline().addAfter(FRAMING, ACCESS_LOG, new AccessRecorder());
+                channel.pipeline().addAfter(FRAMING, ACCESS_LOG, new AccessRecorder(traffic()));
                 channel.pipeline().addAfter(NettyPipeline.HttpCodec, INTERIM, InterimResponses.INSTANCE);
             }
         });
