@@ -52,8 +52,8 @@ export function Usage({ where }) {
               aria-pressed=${from === utcDay(1 - length) && to === utcDay(0)}>${label}</button>`)}
         </div>
       </form>
-      ${now && html`<p class="muted">Now: ${formatBytes(now.bytes)}${now.quotaBytes !== null ? ' of ' + formatBytes(now.quotaBytes) : ''},
-        ${count(now.objects)} objects${now.quotaObjects !== null ? ' of ' + count(now.quotaObjects) : ''}. Days are UTC days.</p>`}
+      ${now && html`<p class="muted">${`Now: ${formatBytes(now.bytes)}${now.quotaBytes !== null ? ' of ' + formatBytes(now.quotaBytes) : ''}, `
+        + `${count(now.objects)} objects${now.quotaObjects !== null ? ' of ' + count(now.quotaObjects) : ''}. Days are UTC days.`}</p>`}
       <${ErrorText} error=${history.error || totals.error} />
       ${history.loading && !days && html`<p class="muted" role="status">Loading…</p>`}
       ${days && html`
