@@ -4,7 +4,7 @@ import { actAsTenant, del, get, patch, post } from '../api.js';
 import { ErrorText } from '../parts/error.js';
 import { useLoad } from '../parts/load.js';
 import { ConfirmDialog } from '../parts/dialog.js';
-import { formatBytes, parseSize, sizeText } from '../parts/bytes.js';
+import { parseSize, sizeText } from '../parts/bytes.js';
 import { formatInstant } from '../parts/dates.js';
 
 // Installation-wide calls: never in the name of the tenant the admin is acting in.
@@ -32,7 +32,7 @@ export function Tenants() {
               ${tenants.map((tenant) => html`
                 <tr>
                   <th scope="row">${tenant.name}</th>
-                  <td>${tenant.quotaBytes === null ? 'no limit' : formatBytes(tenant.quotaBytes)}</td>
+                  <td>${tenant.quotaBytes === null ? 'no limit' : sizeText(tenant.quotaBytes)}</td>
                   <td>${tenant.quotaObjects === null ? 'no limit' : tenant.quotaObjects.toLocaleString()}</td>
                   <td>${formatInstant(tenant.createdAt)}</td>
                   <td class="row-actions">
