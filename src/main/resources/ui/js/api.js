@@ -50,7 +50,8 @@ function accept(body) {
   accessToken = body.accessToken;
   expiresAt = Date.now() + (body.expiresIn || 900) * 1000;
   const payload = JSON.parse(atob(accessToken.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
-  const roles = payload.roles || [];
+  // The embedded issuer writes roles as granary:<role> (docs/security.md).
+  const roles = (payload.roles || []).map((role) => role.replace(/^granary:/, ''));
   claims = {
     id: payload.sub,
     username: payload.preferred_username || payload.sub,
@@ -157,6 +158,8 @@ export async function authHeaders() {
 /**
  * Calls the API: `path` under /v1, `options.query` an object of parameters, `options.json` a
  * body to send as JSON, `options.body` any other body, `options.raw` for the Response itself.
+ * `options.noTenant` leaves out X-Granary-Tenant, for a system admin's installation-wide calls
+ * (tenants, every user) while acting in a tenant.
  * Answers the parsed JSON (null for 204); throws ApiError with the problem's detail otherwise.
  */
 export async function call(method, path, options = {}) {
@@ -166,6 +169,7 @@ export async function call(method, path, options = {}) {
   });
   const send = async () => {
     const headers = { ...(await authHeaders()), ...(options.headers || {}) };
+    if (options.noTenant) delete headers['X-Granary-Tenant'];
     let body = options.body;
     if (options.json !== undefined) {
       headers['Content-Type'] = 'application/json';

@@ -3,6 +3,7 @@ import { logout } from '../api.js';
 import { match, navigate } from '../router.js';
 import { SCREENS } from './screens.js';
 import { UploadsPanel } from '../parts/uploads.js';
+import { TenantPicker } from '../parts/tenant.js';
 
 function visible(screen, user) {
   return screen.nav === 'all' || (screen.nav === 'admin' && user.admin) || (screen.nav === 'system' && user.system);
@@ -26,6 +27,7 @@ export function Shell({ user, where }) {
             <li><a href=${candidate.pattern} aria-current=${screen === candidate ? 'page' : undefined}>${candidate.title}</a></li>`)}
         </ul>
       </nav>
+      ${user.system && html`<${TenantPicker} />`}
       <span class="who" title=${user.tenant ? 'Tenant ' + user.tenant : 'System admin'}>${user.username}</span>
       <button type="button" onClick=${out}>Log out</button>
     </header>

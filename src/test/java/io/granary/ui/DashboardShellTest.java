@@ -67,7 +67,7 @@ class DashboardShellTest extends BrowserTestSupport {
         screenshot("login-failed");
 
         logIn(user, USER_PASSWORD);
-        withText("ul.buckets a", bucket);
+        withText(".buckets a", bucket);
         screenshot("buckets");
         JavascriptExecutor page = (JavascriptExecutor) browser;
         // No token where a script could read it: the refresh cookie is HttpOnly, the access token in memory.
