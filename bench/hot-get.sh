@@ -137,14 +137,14 @@ start_granary() { # name jar port extra-options...
     redis=(--granary.redis.url="redis://127.0.0.1:$redis_port")
   fi
   GRANARY_ROOT_KEY="$ROOT_KEY" java "${jvm[@]}" -jar "$jar" --server.port="$port" "${redis[@]}" \
-    --granary.data-dir="$WORK/data-$name" --granary.rate-limit.enabled=false "${GRANARY_LOG_ARGS[@]}" "$@" > "$WORK/granary-$name.log" 2>&1 &
+    --granary.data-dir="$WORK/data-$name" --granary.rate-limit.enabled=false --granary.s3.port=0 "${GRANARY_LOG_ARGS[@]}" "$@" > "$WORK/granary-$name.log" 2>&1 &
   PIDS[$name]=$!
 }
 
 wait_healthy() { # name url
   for _ in $(seq 1 240); do
     curl -sf "$2" > /dev/null && return 0
-    kill -0 "${PIDS[$1]}" 2>/dev/null || { echo "$1 did not start:"; tail -50 "$WORK"/*"-$1.log"; exit 1; }
+    kill -0 "${PIDS[$1]}" 2>/dev/null || { echo "$1 did not start:"; tail -n 50 "$WORK"/*"-$1.log"; exit 1; }
     sleep 0.5
   done
   echo "$1 did not become healthy in 120 s"; exit 1
