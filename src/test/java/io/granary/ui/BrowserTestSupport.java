@@ -13,6 +13,7 @@ import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
@@ -95,8 +96,24 @@ public abstract class BrowserTestSupport extends ApiTestSupport {
                 .filter(element -> element.isDisplayed() && element.getText().contains(text)).findFirst().orElse(null));
     }
 
-    /** Logs in through the login screen of a fresh page and waits for the buckets screen. */
+    /**
+     * Ends any session the browser kept from an earlier test: the refresh cookie outlives a test
+     * that did not log out, and cookies are shared by every port of a host.
+     */
+    @BeforeEach
+    void forgetSessions() {
+        if (browser != null) {
+            forgetSession(browser);
+        }
+    }
+
+    protected static void forgetSession(WebDriver driver) {
+        ((ChromeDriver) driver).executeCdpCommand("Network.clearBrowserCookies", Map.of());
+    }
+
+    /** Logs in through the login screen of a fresh page (no earlier session) and waits for the buckets screen. */
     protected void logIn(String username, String password) {
+        forgetSession(browser);
         browser.get(ui("/ui/login"));
         visible("input[name=username]").sendKeys(username);
         browser.findElement(By.cssSelector("input[name=password]")).sendKeys(password);

@@ -74,7 +74,7 @@ class DashboardShellTest extends BrowserTestSupport {
         assertThat(page.executeScript("return document.cookie + localStorage.length + sessionStorage.length")).isEqualTo("00");
         // A reload keeps the session (the refresh cookie), and the address.
         browser.navigate().refresh();
-        withText("ul.buckets a", bucket);
+        withText(".buckets a", bucket);
         assertThat(browser.getCurrentUrl()).endsWith("/ui/buckets");
 
         browser.findElement(By.xpath("//button[normalize-space()='Log out']")).click();

@@ -55,7 +55,7 @@ class OidcDashboardLoginTest extends BrowserTestSupport {
         browser.get(ui("/ui/login"));
         withText("button", "Log in with Corp SSO").click();
         // The provider answers at once (no login page in the mock) and the page finishes the flow.
-        withText("ul.buckets a", bucket);
+        withText(".buckets a", bucket);
         assertThat(browser.getCurrentUrl()).endsWith("/ui/buckets");
         assertThat(withText(".who", "alice")).isNotNull();
         screenshot("login-oidc");
