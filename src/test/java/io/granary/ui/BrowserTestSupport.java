@@ -58,7 +58,7 @@ public abstract class BrowserTestSupport extends ApiTestSupport {
         options.setCapability("goog:loggingPrefs", logs);
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
         ChromeDriver driver = new ChromeDriver(service, options);
-        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(150));
         if (dark) {
             // What the system's dark setting does to a page: prefers-color-scheme: dark.
             driver.executeCdpCommand("Emulation.setEmulatedMedia",

@@ -1,0 +1,123 @@
+package io.granary.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.JavascriptExecutor;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.http.MediaType;
+
+/**
+ * The files screen in a folder of 100,000 objects, measured in the browser: the time from
+ * opening the folder to its first rows on screen, and frame times and long tasks while
+ * scrolling through thousands of rows and then through all 100,000 as pages load. The figures
+ * are printed (FILES-SCALE lines) for docs/benchmarks.md.
+ */
+class FilesScaleTest extends BrowserTestSupport {
+
+    static final int OBJECTS = 100_000;
+
+    @Autowired
+    ReactiveMongoTemplate mongo;
+
+    @Value("${granary.data-dir}")
+    Path dataDir;
+
+    @Test
+    void aFolderOf100000ObjectsShowsItsFirstRowsFastAndScrollsSmoothly() {
+        String tenant = createTenant(unique("scale"));
+        String key = createKey(tenant, List.of("admin"), null);
+        String bucket = unique("big");
+        createBucket(key, bucket, Map.of());
+        String user = unique("sam");
+        createUser(tenant, user, "tenant-admin");
+        http.put().uri("/v1/buckets/{b}/objects/big/f-000000.txt", bucket).header("X-Api-Key", key)
+                .contentType(MediaType.TEXT_PLAIN).bodyValue("one of many\n").exchange().expectStatus().isOk();
+        long seeding = System.nanoTime();
+        new FolderSeeder(mongo, dataDir).clone(tenant, "big/f-000000.txt", OBJECTS - 1,
+                i -> String.format("big/f-%06d.txt", i + 1));
+        System.out.printf("FILES-SCALE seeded %,d objects in %d ms%n", OBJECTS - 1, (System.nanoTime() - seeding) / 1_000_000);
+
+        logIn(user, USER_PASSWORD);
+        withText("ul.buckets a", bucket).click();
+        withText(".file-row a.name", "big/");
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+        // From the click on the folder to the first frame showing its rows.
+        Number firstRows = (Number) js.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                const start = performance.now();
+                const shown = () => [...document.querySelectorAll('.file-row .name')].some((name) => name.textContent.startsWith('f-'));
+                const observer = new MutationObserver(() => {
+                  if (shown()) { observer.disconnect(); requestAnimationFrame(() => done(performance.now() - start)); }
+                });
+                observer.observe(document.body, { childList: true, subtree: true });
+                document.querySelector('.file-row a.name').click();
+                """);
+        System.out.printf("FILES-SCALE first rows on screen %.0f ms after opening the folder%n", firstRows.doubleValue());
+        screenshot("files-large-light");
+
+        // Scrolling at 20 rows a frame through 6,000 rows, pages loading as the end comes near.
+        @SuppressWarnings("unchecked")
+        Map<String, Object> scroll = (Map<String, Object>) js.executeAsyncScript(MEASURE + """
+                measure((list) => list.scrollTop += 800, (frames) => frames >= 300, done);
+                """);
+        System.out.println("FILES-SCALE scrolling 6,000 rows: " + scroll);
+        // To the end of all 100,000: jump to the bottom each frame until every page is loaded.
+        @SuppressWarnings("unchecked")
+        Map<String, Object> all = (Map<String, Object>) js.executeAsyncScript(MEASURE + """
+                measure((list) => list.scrollTop = list.scrollHeight,
+                        () => /^100,000 shown of 100,000 loaded$/.test(document.querySelector('.list-status [role=status]').textContent),
+                        done);
+                """);
+        System.out.println("FILES-SCALE scrolling to the end of 100,000: " + all);
+        screenshot("files-large-end-light");
+
+        assertThat(firstRows.doubleValue()).as("first rows on screen (ms)").isLessThan(1000);
+        assertThat(((Number) scroll.get("rowsInDom")).intValue()).isLessThan(100);
+        assertThat(((Number) all.get("rowsInDom")).intValue()).isLessThan(100);
+        assertThat(withText(".file-row .name", "f-099999.txt")).isNotNull();
+        assertThat(((Number) scroll.get("p95FrameMs")).doubleValue()).as("95th percentile frame time (ms)").isLessThan(50);
+    }
+
+    /**
+     * A script prefix: measure(step, until, done) runs step(list) once per frame until
+     * until(frames) holds (or 120 s pass), watching long tasks, and reports frame times.
+     */
+    private static final String MEASURE = """
+            const done = arguments[arguments.length - 1];
+            function measure(step, until, finish) {
+              const list = document.querySelector('.entries');
+              const longTasks = [];
+              const observer = new PerformanceObserver((entries) => longTasks.push(...entries.getEntries().map((e) => e.duration)));
+              observer.observe({ type: 'longtask' });
+              const frames = [];
+              const start = performance.now();
+              let last = start;
+              let rowsInDom = 0;
+              const frame = (now) => {
+                frames.push(now - last);
+                last = now;
+                rowsInDom = Math.max(rowsInDom, document.querySelectorAll('.file-row').length);
+                if (until(frames.length) || now - start > 120000) {
+                  observer.disconnect();
+                  const sorted = frames.slice(1).sort((a, b) => a - b);
+                  finish({ frames: frames.length, seconds: +((now - start) / 1000).toFixed(1),
+                           p50FrameMs: +sorted[Math.floor(sorted.length * 0.5)].toFixed(1),
+                           p95FrameMs: +sorted[Math.floor(sorted.length * 0.95)].toFixed(1),
+                           maxFrameMs: +sorted[sorted.length - 1].toFixed(1),
+                           longTasks: longTasks.length, longTaskMs: +longTasks.reduce((a, b) => a + b, 0).toFixed(0),
+                           rowsInDom, status: document.querySelector('.list-status [role=status]').textContent });
+                  return;
+                }
+                step(list);
+                requestAnimationFrame(frame);
+              };
+              requestAnimationFrame(frame);
+            }
+            """;
+}
