@@ -120,6 +120,26 @@ class FilesBrowserTest extends BrowserTestSupport {
         waiting().until(driver -> names().size() == 4);
         browser.findElement(By.xpath("//label[contains(., 'Filter loaded')]/input")).sendKeys(".json");
         waiting().until(driver -> names().equals(List.of("data.json")));
+        // Switching folders faster than they load: the last one shows, nothing stays loading.
+        ((JavascriptExecutor) browser).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                (async () => {
+                  for (const folder of ['photos/', 'trash/', 'photos/2026/', 'docs/']) {
+                    history.pushState(null, '', '/ui/b/' + arguments[0] + '/' + folder);
+                    dispatchEvent(new PopStateEvent('popstate'));
+                    await new Promise((resolve) => setTimeout(resolve, 15));
+                  }
+                })().then(done);""", bucket);
+        withText(".list-status [role=status]", "4 shown of 4 loaded");
+        assertThat(names()).containsExactly("data.json", "old-name.txt", "readme.txt", "report.pdf");
+
+        // At 360 px wide: the same screen, the date column dropped, the panel below the list.
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(360, 780));
+        withText(".file-row .name", "readme.txt").click();
+        withText("pre.text-preview", "Hello from Granary");
+        screenshot("files-narrow-light");
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
+
         // No script error (failed loads, such as the refresh without a cookie at start, are expected).
         assertThat(console()).noneMatch(line -> line.contains("Uncaught"));
     }
