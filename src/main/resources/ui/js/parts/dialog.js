@@ -3,7 +3,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import { html } from '../html.js';
 
 /** Shown while mounted; `onClose` when the user dismisses it (Escape or the close button). */
-export function Dialog({ title, onClose, children, wide }) {
+export function Dialog({ title, onClose, children }) {
   const dialog = useRef(null);
   useEffect(() => {
     const element = dialog.current;
@@ -16,7 +16,7 @@ export function Dialog({ title, onClose, children, wide }) {
   }, []);
   const titleId = 'dialog-' + title.replace(/\W+/g, '-').toLowerCase();
   return html`
-    <dialog ref=${dialog} class=${'modal' + (wide ? ' wide' : '')} aria-labelledby=${titleId}
+    <dialog ref=${dialog} class="modal" aria-labelledby=${titleId}
             onCancel=${(event) => { event.preventDefault(); onClose(); }}>
       <header>
         <h2 id=${titleId}>${title}</h2>

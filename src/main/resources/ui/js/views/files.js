@@ -1,5 +1,5 @@
 // A bucket's folder: the listing (paged, windowed), selection, and the object panel and dialogs.
-import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { folderPath, navigate } from '../router.js';
 import { ErrorText } from '../parts/error.js';
@@ -88,7 +88,7 @@ function Folder({ bucket, folder, open }) {
   const enter = (entry) => (entry.folder ? navigate(folderPath(bucket, entry.key)) : show(entry.key));
 
   const select = (index, { range, toggle }) => {
-    const next = new Set(range ? selected : toggle ? selected : []);
+    const next = new Set(range || toggle ? selected : []);
     if (range && anchor >= 0) {
       const [from, to] = anchor < index ? [anchor, index] : [index, anchor];
       entries.slice(from, to + 1).forEach((entry) => !entry.folder && next.add(entry.key));

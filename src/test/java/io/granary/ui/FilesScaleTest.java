@@ -52,20 +52,37 @@ class FilesScaleTest extends BrowserTestSupport {
 
         logIn(user, USER_PASSWORD);
         withText("ul.buckets a", bucket).click();
-        withText(".file-row a.name", "big/");
         JavascriptExecutor js = (JavascriptExecutor) browser;
-        // From the click on the folder to the first frame showing its rows.
-        Number firstRows = (Number) js.executeAsyncScript("""
-                const done = arguments[arguments.length - 1];
-                const start = performance.now();
-                const shown = () => [...document.querySelectorAll('.file-row .name')].some((name) => name.textContent.startsWith('f-'));
-                const observer = new MutationObserver(() => {
-                  if (shown()) { observer.disconnect(); requestAnimationFrame(() => done(performance.now() - start)); }
-                });
-                observer.observe(document.body, { childList: true, subtree: true });
-                document.querySelector('.file-row a.name').click();
-                """);
-        System.out.printf("FILES-SCALE first rows on screen %.0f ms after opening the folder%n", firstRows.doubleValue());
+        // From the click on the folder to the first frame showing its rows, three times (the
+        // machine is shared: the median is the figure), with the first page's request time.
+        List<Double> openings = new java.util.ArrayList<>();
+        for (int run = 0; run < 3; run++) {
+            if (run > 0) {
+                withText("nav.crumbs a", bucket).click();
+            }
+            withText(".file-row a.name", "big/");
+            @SuppressWarnings("unchecked")
+            Map<String, Number> opened = (Map<String, Number>) js.executeAsyncScript("""
+                    const done = arguments[arguments.length - 1];
+                    performance.clearResourceTimings();
+                    const start = performance.now();
+                    const shown = () => [...document.querySelectorAll('.file-row .name')].some((name) => name.textContent.startsWith('f-'));
+                    const observer = new MutationObserver(() => {
+                      if (!shown()) return;
+                      observer.disconnect();
+                      requestAnimationFrame(() => {
+                        const page = performance.getEntriesByType('resource').find((entry) => entry.name.includes('/objects?'));
+                        done({ firstRowsMs: performance.now() - start, firstPageRequestMs: page ? page.duration : -1 });
+                      });
+                    });
+                    observer.observe(document.body, { childList: true, subtree: true });
+                    document.querySelector('.file-row a.name').click();
+                    """);
+            System.out.printf("FILES-SCALE first rows on screen %.0f ms after opening the folder (its first page's request: %.0f ms)%n",
+                    opened.get("firstRowsMs").doubleValue(), opened.get("firstPageRequestMs").doubleValue());
+            openings.add(opened.get("firstRowsMs").doubleValue());
+        }
+        double firstRows = openings.stream().sorted().toList().get(1);
         screenshot("files-large-light");
 
         // Scrolling at 20 rows a frame for 300 frames, pages loading as the end comes near (where
@@ -85,7 +102,7 @@ class FilesScaleTest extends BrowserTestSupport {
         System.out.println("FILES-SCALE scrolling to the end of 100,000: " + all);
         screenshot("files-large-end-light");
 
-        assertThat(firstRows.doubleValue()).as("first rows on screen (ms)").isLessThan(1000);
+        assertThat(firstRows).as("median time to first rows on screen (ms)").isLessThan(1000);
         assertThat(((Number) scroll.get("rowsInDom")).intValue()).isLessThan(100);
         assertThat(((Number) all.get("rowsInDom")).intValue()).isLessThan(100);
         // The last page arrived after the last jump: one more to the bottom shows the last row.
