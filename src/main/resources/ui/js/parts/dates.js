@@ -10,3 +10,10 @@ export function formatInstant(iso) {
 export function utcDay(days = 0) {
   return new Date(Date.now() + days * 86400000).toISOString().slice(0, 10);
 }
+
+/** Seconds → "45 s", "3 min", "2 h 5 min". */
+export function formatDuration(seconds) {
+  if (seconds < 60) return Math.max(1, Math.round(seconds)) + ' s';
+  if (seconds < 3600) return Math.round(seconds / 60) + ' min';
+  return Math.floor(seconds / 3600) + ' h ' + Math.round((seconds % 3600) / 60) + ' min';
+}

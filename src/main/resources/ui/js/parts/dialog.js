@@ -1,20 +1,41 @@
+// Modal dialogs on the platform's <dialog>: focus stays inside, Escape closes, focus returns.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { ErrorText } from './error.js';
 
+/** Shown while mounted; `onClose` when the user dismisses it (Escape or the close button). */
+export function Dialog({ title, onClose, children }) {
+  const dialog = useRef(null);
+  useEffect(() => {
+    const element = dialog.current;
+    const opener = document.activeElement;
+    element.showModal();
+    return () => {
+      if (element.open) element.close();
+      if (opener && opener.focus) opener.focus();
+    };
+  }, []);
+  const titleId = 'dialog-' + title.replace(/\W+/g, '-').toLowerCase();
+  return html`
+    <dialog ref=${dialog} class="modal" aria-labelledby=${titleId}
+            onCancel=${(event) => { event.preventDefault(); onClose(); }}>
+      <header>
+        <h2 id=${titleId}>${title}</h2>
+        <button type="button" class="close" aria-label="Close" onClick=${onClose}>×</button>
+      </header>
+      ${children}
+    </dialog>`;
+}
+
 /**
- * A modal question (the browser's <dialog>: focus kept inside, Escape closes it). With `typed`,
- * the action stays disabled until that exact word is typed, for what cannot be undone. `action`
- * runs on confirmation and may fail: its error is shown and the dialog stays open.
+ * A question before an action. With `typed`, the action stays disabled until that exact word is
+ * typed, for what cannot be undone. `action` runs on confirmation and may fail: its error is
+ * shown and the dialog stays open. `onClose(done)` says whether the action ran.
  */
 export function ConfirmDialog({ title, children, typed, confirmLabel, danger = true, action, onClose }) {
-  const dialog = useRef(null);
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
-  useEffect(() => {
-    dialog.current.showModal();
-  }, []);
   const submit = async (event) => {
     event.preventDefault();
     setBusy(true);
@@ -29,9 +50,8 @@ export function ConfirmDialog({ title, children, typed, confirmLabel, danger = t
   };
   const ready = !typed || text === typed;
   return html`
-    <dialog ref=${dialog} class="card confirm" aria-labelledby="confirm-title" onClose=${() => onClose(false)}>
-      <form onSubmit=${submit}>
-        <h2 id="confirm-title">${title}</h2>
+    <${Dialog} title=${title} onClose=${() => onClose(false)}>
+      <form class="confirm" onSubmit=${submit}>
         ${children}
         ${typed && html`
           <label><span>Type <strong>${typed}</strong> to confirm</span>
@@ -40,9 +60,9 @@ export function ConfirmDialog({ title, children, typed, confirmLabel, danger = t
           </label>`}
         <${ErrorText} error=${error} />
         <div class="actions">
-          <button type="button" onClick=${() => dialog.current.close()}>Cancel</button>
+          <button type="button" onClick=${() => onClose(false)}>Cancel</button>
           <button type="submit" class=${danger ? 'danger' : 'primary'} disabled=${!ready || busy}>${confirmLabel}</button>
         </div>
       </form>
-    </dialog>`;
+    <//>`;
 }

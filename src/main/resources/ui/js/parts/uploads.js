@@ -8,19 +8,20 @@ import {
 } from '../upload/manager.js';
 import { Picker } from '../upload/pickers.js';
 import { retriable } from '../upload/request.js';
-import { bytes, duration } from '../upload/format.js';
+import { formatBytes } from './bytes.js';
+import { formatDuration } from './dates.js';
 
 function status(item) {
   switch (item.state) {
     case 'queued': return 'Waiting';
-    case 'done': return 'Done' + (item.resumedFrom ? ', resumed at ' + bytes(item.resumedFrom) : '');
+    case 'done': return 'Done' + (item.resumedFrom ? ', resumed at ' + formatBytes(item.resumedFrom) : '');
     case 'cancelled': return 'Cancelled';
     case 'failed': return item.error.detail || item.error.message;
     case 'retrying': return 'Connection lost, trying again (attempt ' + item.attempt + ')…';
-    default: return bytes(item.sent) + ' of ' + bytes(item.size)
-      + (item.speed > 0 ? ' · ' + bytes(item.speed) + '/s' : '')
-      + (item.eta !== null ? ' · ' + duration(item.eta) + ' left' : '')
-      + (item.resumedFrom ? ' · resumed at ' + bytes(item.resumedFrom) : '');
+    default: return formatBytes(item.sent) + ' of ' + formatBytes(item.size)
+      + (item.speed > 0 ? ' · ' + formatBytes(item.speed) + '/s' : '')
+      + (item.eta !== null ? ' · ' + formatDuration(item.eta) + ' left' : '')
+      + (item.resumedFrom ? ' · resumed at ' + formatBytes(item.resumedFrom) : '');
   }
 }
 
@@ -55,7 +56,7 @@ function Resume({ records }) {
         ${records.map((record) => html`
           <li key=${record.url}>
             <span class="upload-name">${record.bucket}/${record.key}</span>
-            <span class="muted"> ${bytes(record.offset)} of ${bytes(record.size)} sent</span>
+            <span class="muted"> ${formatBytes(record.offset)} of ${formatBytes(record.size)} sent</span>
             <button type="button" class="link" onClick=${() => discard(record.url)}
               aria-label=${'Discard upload of ' + record.key}>Discard</button>
           </li>`)}
@@ -80,8 +81,8 @@ export function UploadsPanel() {
   const { items, resumable, totals } = uploads();
   if (items.length === 0 && resumable.length === 0) return null;
   const summary = totals.active > 0
-    ? `${totals.count - totals.active} of ${totals.count} done · ${bytes(totals.sent)} of ${bytes(totals.size)}`
-      + (totals.speed > 0 ? ` · ${bytes(totals.speed)}/s` : '') + (totals.eta !== null ? ` · ${duration(totals.eta)} left` : '')
+    ? `${totals.count - totals.active} of ${totals.count} done · ${formatBytes(totals.sent)} of ${formatBytes(totals.size)}`
+      + (totals.speed > 0 ? ` · ${formatBytes(totals.speed)}/s` : '') + (totals.eta !== null ? ` · ${formatDuration(totals.eta)} left` : '')
     : `${totals.done} of ${totals.count} uploaded` + (totals.failed ? `, ${totals.failed} failed` : '');
   return html`
     <section class="uploads-panel" aria-labelledby="uploads-title">

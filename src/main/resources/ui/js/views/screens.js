@@ -9,9 +9,11 @@ import { Usage } from './usage.js';
 import { Audit } from './audit.js';
 import { Account } from './account.js';
 import { Upload } from './upload.js';
+import { Files } from './files.js';
 
 export const SCREENS = [
   { pattern: '/ui/buckets', title: 'Buckets', nav: 'all', view: Buckets },
+  { pattern: '/ui/b/:bucket/*prefix', title: 'Files', view: Files },
   { pattern: '/ui/buckets/new', title: 'New bucket', view: BucketSettings },
   { pattern: '/ui/buckets/:bucket/settings', title: 'Bucket settings', view: BucketSettings },
   { pattern: '/ui/usage', title: 'Usage', nav: 'all', view: Usage },
