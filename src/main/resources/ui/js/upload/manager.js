@@ -126,6 +126,8 @@ async function run(item) {
     }
     item.state = 'done';
     item.sent = item.size;
+    // An open folder of this bucket lists the new object.
+    window.dispatchEvent(new CustomEvent('granary:objects-changed', { detail: { bucket: item.bucket } }));
   } catch (error) {
     if (signal.aborted && signal.reason === LEAVING) {
       // Logged out: the server lets it expire.

@@ -12,6 +12,7 @@ import { ShareDialog } from '../parts/share.js';
 import { DeleteDialog, MoveDialog, NewFolderDialog } from '../parts/actions.js';
 import { bucketSettings, download } from '../parts/objects.js';
 import { baseName } from '../parts/text.js';
+import { DropZone, UploadButton } from '../upload/pickers.js';
 import { formatBytes } from '../parts/bytes.js';
 import { formatInstant } from '../parts/dates.js';
 
@@ -196,6 +197,7 @@ function Folder({ bucket, folder, open }) {
         </label>
         <button type="button" aria-pressed=${grid} onClick=${() => setGrid(!grid)}>${grid ? 'List view' : 'Grid view'}</button>
         <button type="button" onClick=${() => setDialog({ kind: 'folder' })}>New folder</button>
+        <${UploadButton} bucket=${bucket} prefix=${folder} />
       </div>
       ${selected.size > 0 && html`
         <div class="selection-bar" role="region" aria-label="Selection">
@@ -207,7 +209,7 @@ function Folder({ bucket, folder, open }) {
         </div>`}
       ${notice && html`<p class="notice" role="status">${notice.detail || notice}</p>`}
       <div class=${'files-body' + (open ? ' with-panel' : '')}>
-        <div class="listing">
+        <${DropZone} bucket=${bucket} prefix=${folder}><div class="listing">
           ${empty ? html`
             <p class="empty">${search || filter ? 'Nothing here matches.' : 'This folder is empty. Upload files into it, or create a folder.'}</p>`
           : html`
@@ -223,8 +225,8 @@ function Folder({ bucket, folder, open }) {
               : `${entries.length.toLocaleString()} shown of ${loaded.toLocaleString()} loaded${listing.done ? '' : ' (more in this folder)'}`}</span>
             ${!listing.done && html`<button type="button" onClick=${listing.more} disabled=${listing.loading}>Load more</button>`}
           </div>
-          <p class="muted hint">Keys: arrows move, Space selects, Shift extends, Enter opens, Delete deletes, Ctrl+A selects all loaded, Backspace goes up.</p>
-        </div>
+          <p class="muted hint">Keys: arrows move, Space selects, Shift extends, Enter opens, Delete deletes, Ctrl+A selects all loaded, Backspace goes up. Drop files or folders here to upload them.</p>
+        </div><//>
         ${open && html`
           <${ObjectPanel} bucket=${bucket} objectKey=${open} known=${known} onClose=${() => show(null)}
             onChanged=${listing.update} onAction=${onAction} />`}

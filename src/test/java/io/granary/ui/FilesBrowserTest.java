@@ -88,7 +88,7 @@ class FilesBrowserTest extends BrowserTestSupport {
     @Test
     void browsesIntoFoldersAndBackAndOpensDeepLinks() {
         logIn(user, USER_PASSWORD);
-        withText("ul.buckets a", bucket).click();
+        withText(".buckets a", bucket).click();
         withText(".file-row a.name", "photos/").click();
         withText(".file-row .name", "cat.png");
         withText(".file-row a.name", "2026/").click();
@@ -104,7 +104,9 @@ class FilesBrowserTest extends BrowserTestSupport {
         browser.navigate().forward();
         withText(".file-row .name", "cat.png");
 
-        // A deep link to an object: the folder with the object open, after logging in there.
+        // A deep link to an object opened by someone logged out: the folder with the object
+        // open, after logging in there.
+        forgetSession(browser);
         browser.get(ui("/ui/b/" + bucket + "/docs/?open=docs%2Freadme.txt"));
         visible("input[name=username]").sendKeys(user);
         browser.findElement(By.cssSelector("input[name=password]")).sendKeys(USER_PASSWORD);
@@ -307,7 +309,7 @@ class FilesBrowserTest extends BrowserTestSupport {
     @Test
     void bucketContentNeverRunsInTheDashboard() {
         logIn(user, USER_PASSWORD);
-        withText("ul.buckets a", bucket).click();
+        withText(".buckets a", bucket).click();
         WebElement evil = withText(".file-row .name", ".html");
         assertThat(evil.getText()).isEqualTo(EVIL_HTML);
         JavascriptExecutor js = (JavascriptExecutor) browser;

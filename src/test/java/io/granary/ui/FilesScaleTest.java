@@ -51,7 +51,7 @@ class FilesScaleTest extends BrowserTestSupport {
         System.out.printf("FILES-SCALE seeded %,d objects in %d ms%n", OBJECTS - 1, (System.nanoTime() - seeding) / 1_000_000);
 
         logIn(user, USER_PASSWORD);
-        withText("ul.buckets a", bucket).click();
+        withText(".buckets a", bucket).click();
         JavascriptExecutor js = (JavascriptExecutor) browser;
         // From the click on the folder to the first frame showing its rows, three times (the
         // machine is shared: the median is the figure), with the first page's request time.

@@ -137,7 +137,7 @@ class UploadsTest extends BrowserTestSupport {
         browser.findElement(By.cssSelector(".drop-target input[data-picker=files]")).sendKeys(file.toString());
 
         new WebDriverWait(browser, Duration.ofSeconds(30)).until(driver -> proxy.forwarded() > before + 30 * MIB);
-        assertThat(visible(".upload.running .upload-status").getText()).contains("MB/s").contains("left");
+        assertThat(visible(".upload.running .upload-status").getText()).contains("MiB/s").contains("left");
         screenshot("uploads-panel-light");
         dark(true);
         screenshot("uploads-panel-dark");
@@ -201,6 +201,21 @@ class UploadsTest extends BrowserTestSupport {
         assertThat(sha256(objectUrl(bucket, "db/dump.bin"))).isEqualTo(sha256(file));
         assertThat(browser.findElements(By.cssSelector(".resume"))).isEmpty();
         assertThat(savedUploads()).isEqualTo("[]");
+    }
+
+    @Test
+    void filesUploadedFromTheFilesScreenAppearInItsFolder() throws Exception {
+        String bucket = unique("docs");
+        createBucket(key, bucket, Map.of());
+        Path note = files.resolve("minutes.txt");
+        Files.writeString(note, "what was decided");
+        logInVia("/ui/b/" + bucket + "/2026/");
+        visible(".files .toolbar");
+        browser.findElement(By.cssSelector(".upload-buttons input[data-picker=files]")).sendKeys(note.toString());
+        // The open folder lists it as soon as the upload is done, without a reload.
+        withText(".file-row .name", "minutes.txt");
+        http.get().uri("/v1/buckets/{b}/objects/2026/minutes.txt", bucket).header("X-Api-Key", key).exchange()
+                .expectStatus().isOk().expectBody(String.class).isEqualTo("what was decided");
     }
 
     @Test
