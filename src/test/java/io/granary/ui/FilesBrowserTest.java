@@ -211,6 +211,22 @@ class FilesBrowserTest extends BrowserTestSupport {
             screenshot("files-dark");
             return null;
         });
+
+        // Audio plays from a signed URL: the player reads its header through ranges.
+        put("media/tone.wav", MediaType.valueOf("audio/wav"), wav());
+        put("media/clip.webm", MediaType.valueOf("video/webm"), new byte[] {0x1a, 0x45, (byte) 0xdf, (byte) 0xa3, 0, 0, 0, 0});
+        open("media/", "tone.wav");
+        WebElement audio = visible("audio");
+        assertThat(audio.getAttribute("src")).contains("token=");
+        waiting().until(driver -> ((Number) ((JavascriptExecutor) driver).executeScript(
+                "return arguments[0].duration || 0", audio)).doubleValue() > 0.9);
+        assertThat(fetch(audio.getAttribute("src"), "Range", "bytes=0-3").statusCode()).isEqualTo(206);
+        // A video gets the same player, seeking by ranges.
+        withText(".file-row .name", "clip.webm").click();
+        withText(".object-panel h2", "clip.webm");
+        WebElement video = visible("video.preview-media");
+        assertThat(video.getAttribute("src")).contains("token=");
+        assertThat(fetch(video.getAttribute("src"), "Range", "bytes=0-3").statusCode()).isEqualTo(206);
     }
 
     @Test
@@ -356,6 +372,20 @@ class FilesBrowserTest extends BrowserTestSupport {
 
     private List<String> names() {
         return browser.findElements(By.cssSelector(".file-row .name")).stream().map(WebElement::getText).toList();
+    }
+
+    /** One second of silence, 8 kHz 8-bit mono PCM in a WAV container. */
+    private static byte[] wav() {
+        int samples = 8000;
+        java.nio.ByteBuffer wav = java.nio.ByteBuffer.allocate(44 + samples).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        wav.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + samples).put("WAVE".getBytes(StandardCharsets.US_ASCII));
+        wav.put("fmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1).putShort((short) 1)
+                .putInt(8000).putInt(8000).putShort((short) 1).putShort((short) 8);
+        wav.put("data".getBytes(StandardCharsets.US_ASCII)).putInt(samples);
+        for (int i = 0; i < samples; i++) {
+            wav.put((byte) 128);
+        }
+        return wav.array();
     }
 
     private static boolean loaded(WebElement image) {
