@@ -131,7 +131,8 @@ class TrafficFlusher implements SchedulingConfigurer {
     /** The last flush, once requests have stopped (the web servers stop before beans are destroyed). */
     @PreDestroy
     void flushOnShutdown() throws InterruptedException {
-        // A scheduled flush may be running: let it end, so this one is not skipped.
+        // A scheduled flush may be running: let it end, so this one is not skipped. Blocking is
+        // right here: this runs once, on the thread closing the context, after the servers stopped.
         long deadline = System.nanoTime() + SHUTDOWN_WAIT.toNanos();
         while (flushing.get() && System.nanoTime() < deadline) {
             Thread.sleep(10);
