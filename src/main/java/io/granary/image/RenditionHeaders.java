@@ -1,11 +1,10 @@
 package io.granary.image;
 
 import io.granary.object.FoundObject;
+import io.granary.object.ObjectHeaders;
 import io.netty.handler.codec.DateFormatter;
-import java.nio.charset.StandardCharsets;
 import java.util.Date;
 import java.util.List;
-import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 
 /** The headers of a rendition's GET or HEAD answer, the same from the full and the hot read path. */
@@ -31,9 +30,6 @@ final class RenditionHeaders {
         if (spec.variesByAccept()) {
             headers.setVary(List.of(HttpHeaders.ACCEPT));
         }
-        if (downloadName != null) {
-            headers.set(HttpHeaders.CONTENT_DISPOSITION,
-                    ContentDisposition.attachment().filename(downloadName, StandardCharsets.UTF_8).build().toString());
-        }
+        ObjectHeaders.attachment(headers, downloadName);
     }
 }

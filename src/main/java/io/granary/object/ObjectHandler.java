@@ -101,7 +101,6 @@ public class ObjectHandler {
                 ObjectHttp.downloadName(request).orElse(null)));
     }
 
-
     // ---- PATCH / DELETE -----------------------------------------------------------------
 
     public Mono<ServerResponse> patch(ServerRequest request) {
@@ -160,7 +159,6 @@ public class ObjectHandler {
     }
 
     // ---- helpers --------------------------------------------------------------------------
-
 
     /** The JSON description of an object version that every object response carries. */
     public static Map<String, Object> view(StoredObject object) {

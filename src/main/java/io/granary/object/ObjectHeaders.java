@@ -56,6 +56,11 @@ public final class ObjectHeaders {
             headers.set(HttpHeaders.CACHE_CONTROL, cacheControl);
         }
         object.metadata().forEach((name, value) -> headers.add(metadataPrefix + name, value));
+        attachment(headers, downloadName);
+    }
+
+    /** {@code Content-Disposition: attachment} with this file name (UTF-8 safe); nothing for {@code null}. */
+    public static void attachment(HttpHeaders headers, String downloadName) {
         if (downloadName != null) {
             headers.set(HttpHeaders.CONTENT_DISPOSITION,
                     ContentDisposition.attachment().filename(downloadName, StandardCharsets.UTF_8).build().toString());
