@@ -1,5 +1,7 @@
 package io.granary.image;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.granary.bucket.Bucket;
 import io.granary.object.FoundObject;
 import io.granary.object.HotVariants;
@@ -22,6 +24,14 @@ import reactor.core.publisher.Mono;
 @Component
 class HotRenditions implements HotVariants {
 
+    /**
+     * Queries already read, with the {@code Accept} they were read for ({@code format=auto} and
+     * presets depend on it): the same few URLs come from the same few browsers over and over, and
+     * reading a query costs more than the lookup of the kept rendition. Bounded, so that a stream
+     * of distinct queries only evicts; refusals are not kept (they throw).
+     */
+    private final Cache<AskedQuery, Optional<Function<Bucket, RenditionSpec>>> asked =
+            Caffeine.newBuilder().maximumSize(1_000).build();
     private final RenditionService renditions;
 
     HotRenditions(RenditionService renditions) {
@@ -50,11 +60,12 @@ class HotRenditions implements HotVariants {
     @Override
     public Mono<Variant> variant(FoundObject found, String rawQuery, String accept) {
         return Mono.defer(() -> {
-            Optional<Function<Bucket, RenditionSpec>> asked = RenditionQuery.of(parameters(rawQuery), accept);
-            if (asked.isEmpty()) {
+            Optional<Function<Bucket, RenditionSpec>> query = asked.get(new AskedQuery(rawQuery, accept),
+                    key -> RenditionQuery.of(parameters(rawQuery), accept));
+            if (query.isEmpty()) {
                 return Mono.empty();
             }
-            RenditionSpec spec = asked.get().apply(found.bucket());
+            RenditionSpec spec = query.get().apply(found.bucket());
             StoredObject object = found.object();
             String cacheControl = object.cacheControl() != null ? object.cacheControl() : found.bucket().cacheControl();
             return renditions.kept(found, spec).map(rendition -> new Variant(rendition.size(),
@@ -73,5 +84,9 @@ class HotRenditions implements HotVariants {
             parameters.computeIfAbsent(name, absent -> new ArrayList<>(1)).add(value);
         }
         return parameters;
+    }
+
+    /** A query as read: its raw text and the request's {@code Accept} ({@code null} without one). */
+    private record AskedQuery(String rawQuery, String accept) {
     }
 }

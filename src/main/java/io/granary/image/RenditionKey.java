@@ -1,5 +1,7 @@
 package io.granary.image;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.granary.object.StoredObject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -13,11 +15,18 @@ import java.util.HexFormat;
  */
 record RenditionKey(String versionId, String hash) {
 
+    /** Digests of canonical parameter sets: the same few are asked for on every read of a kept rendition. */
+    private static final Cache<String, String> HASHES = Caffeine.newBuilder().maximumSize(1_000).build();
+
     static RenditionKey of(StoredObject version, RenditionSpec spec) {
+        return new RenditionKey(version.versionId(), HASHES.get(spec.canonical(), RenditionKey::hash));
+    }
+
+    private static String hash(String canonical) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(spec.canonical().getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
             // 128 bits: ids stay short enough for a blob name, collisions stay out of reach.
-            return new RenditionKey(version.versionId(), HexFormat.of().formatHex(digest, 0, 16));
+            return HexFormat.of().formatHex(digest, 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
