@@ -15,11 +15,14 @@ import java.util.HexFormat;
  */
 record RenditionKey(String versionId, String hash) {
 
-    /** Digests of canonical parameter sets: the same few are asked for on every read of a kept rendition. */
-    private static final Cache<String, String> HASHES = Caffeine.newBuilder().maximumSize(1_000).build();
+    /**
+     * Digests of parameter sets: the same few are asked for on every read of a kept rendition, and
+     * writing the canonical text and hashing it cost more than the rest of the lookup.
+     */
+    private static final Cache<RenditionSpec, String> HASHES = Caffeine.newBuilder().maximumSize(1_000).build();
 
     static RenditionKey of(StoredObject version, RenditionSpec spec) {
-        return new RenditionKey(version.versionId(), HASHES.get(spec.canonical(), RenditionKey::hash));
+        return new RenditionKey(version.versionId(), HASHES.get(spec, asked -> hash(asked.canonical())));
     }
 
     private static String hash(String canonical) {
