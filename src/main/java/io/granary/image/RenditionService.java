@@ -116,7 +116,7 @@ public class RenditionService {
 
     private Mono<StoredRendition> leased(StoredObject source, RenditionKey key, RenditionSpec spec) {
         Instant deadline = Instant.now().plus(properties.timeout());
-        return Mono.defer(() -> leases.run("rendition:" + key.id(), false,
+        return Mono.defer(() -> leases.runOnce("rendition:" + key.id(),
                         renditions.findRecorded(key.id()).switchIfEmpty(Mono.defer(() -> maker.make(source, key, spec)))))
                 .onErrorResume(LeaseHeldException.class, held -> Instant.now().isAfter(deadline)
                         ? Mono.error(new GranaryException(ErrorCode.RENDERER_BUSY,

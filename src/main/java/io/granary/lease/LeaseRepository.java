@@ -27,6 +27,13 @@ public interface LeaseRepository {
      */
     Mono<Void> release(String name, String owner, Instant finishedAt);
 
+    /**
+     * Frees the owner's hold by removing the lease's document (no-op when it lapsed and another
+     * took it): for leases named after one thing to do once, whose document would otherwise stay
+     * for good. Taking the lease again later starts from a new document.
+     */
+    Mono<Void> forget(String name, String owner);
+
     /** The lease's current state, or empty when it was never taken. */
     Mono<Lease> find(String name);
 }

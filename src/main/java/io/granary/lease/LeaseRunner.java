@@ -37,6 +37,19 @@ public class LeaseRunner {
      * lease's {@code lastFinishedAt} (what {@link #runIfDue} goes by).
      */
     public <T> Mono<T> run(String name, boolean recordFinish, Mono<T> work) {
+        return run(name, work, recordFinish ? End.RECORD : End.RELEASE);
+    }
+
+    /**
+     * As {@link #run(String, boolean, Mono)} for a lease named after one piece of work done once
+     * (a rendition to make): its document is removed at the end, so that such leases leave
+     * nothing behind. Never for a name whose {@code lastFinishedAt} matters.
+     */
+    public <T> Mono<T> runOnce(String name, Mono<T> work) {
+        return run(name, work, End.FORGET);
+    }
+
+    private <T> Mono<T> run(String name, Mono<T> work, End end) {
         return Mono.defer(() -> {
             String owner = Ids.newId();
             Instant now = Instant.now();
@@ -44,7 +57,7 @@ public class LeaseRunner {
                     .switchIfEmpty(Mono.defer(() -> leases.find(name)
                             .defaultIfEmpty(new Lease(name, null, null, null, null))
                             .flatMap(holder -> Mono.error(new LeaseHeldException(holder)))))
-                    .flatMap(lease -> held(name, owner, recordFinish, work));
+                    .flatMap(lease -> held(name, owner, end, work));
         });
     }
 
@@ -58,11 +71,11 @@ public class LeaseRunner {
             String owner = Ids.newId();
             Instant now = Instant.now();
             return leases.acquire(name, owner, now, now.plus(TTL), now.minus(every))
-                    .flatMap(lease -> held(name, owner, true, work));
+                    .flatMap(lease -> held(name, owner, End.RECORD, work));
         });
     }
 
-    private <T> Mono<T> held(String name, String owner, boolean recordFinish, Mono<T> work) {
+    private <T> Mono<T> held(String name, String owner, End end, Mono<T> work) {
         Mono<T> lost = Flux.interval(TTL.dividedBy(3))
                 .concatMap(tick -> leases.renew(name, owner, Instant.now().plus(TTL))
                         // A failed renewal is tried again at the next tick; only a lease that
@@ -74,14 +87,26 @@ public class LeaseRunner {
                 .filter(renewed -> !renewed)
                 .next()
                 .then(Mono.error(() -> new IllegalStateException("The lease '" + name + "' was lost; the run stopped.")));
+        Mono<Void> finished = Mono.defer(() -> end == End.FORGET ? leases.forget(name, owner)
+                : leases.release(name, owner, end == End.RECORD ? Instant.now() : null));
+        Mono<Void> failed = Mono.defer(() -> end == End.FORGET ? leases.forget(name, owner) : leases.release(name, owner, null));
         Mono<T> guarded = Mono.firstWithSignal(work, lost)
-                .flatMap(result -> leases.release(name, owner, recordFinish ? Instant.now() : null).thenReturn(result))
-                .switchIfEmpty(Mono.defer(() -> leases.release(name, owner, recordFinish ? Instant.now() : null)
-                        .then(Mono.<T>empty())))
-                .onErrorResume(error -> leases.release(name, owner, null)
+                .flatMap(result -> finished.thenReturn(result))
+                .switchIfEmpty(finished.then(Mono.<T>empty()))
+                .onErrorResume(error -> failed
                         .onErrorResume(ignored -> Mono.empty())
                         .then(Mono.error(error)));
         // Started at once and never cancelled from outside: see the class comment.
         return Mono.fromFuture(guarded.toFuture(), true);
+    }
+
+    /** What a successful run leaves of its lease. */
+    private enum End {
+        /** The hold freed and the end recorded as {@code lastFinishedAt}. */
+        RECORD,
+        /** The hold freed. */
+        RELEASE,
+        /** The document removed. */
+        FORGET
     }
 }

@@ -66,6 +66,12 @@ class MongoLeaseRepository implements LeaseRepository {
     }
 
     @Override
+    public Mono<Void> forget(String name, String owner) {
+        return mongo.remove(owned(name, owner), COLLECTION).then()
+                .onErrorMap(MetadataErrors::translate);
+    }
+
+    @Override
     public Mono<Lease> find(String name) {
         return mongo.findById(name, Document.class, COLLECTION).map(MongoLeaseRepository::lease)
                 .onErrorMap(MetadataErrors::translate);
