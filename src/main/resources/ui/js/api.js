@@ -21,7 +21,7 @@ export class ApiError extends Error {
   }
 }
 
-/** Who is logged in ({username, roles, tenant, system}), or null. */
+/** Who is logged in ({username, roles, tenant, system, admin, external}), or null. */
 export function currentUser() {
   return claims;
 }
@@ -59,6 +59,8 @@ function accept(body) {
     tenant: payload.tenant || null,
     system: roles.includes('system-admin'),
     admin: roles.includes('system-admin') || roles.includes('tenant-admin'),
+    // Logged in through another identity provider: Granary cannot revoke what this session issues.
+    external: renew !== null && renew !== cookieRefresh,
   };
   changed();
 }
@@ -201,4 +203,25 @@ export const del = (path, options) => call('DELETE', path, options);
 /** An object key as the API's path expects it: each segment escaped, the slashes kept. */
 export function keyPath(key) {
   return key.split('/').map(encodeURIComponent).join('/');
+}
+
+let limits = null;
+
+/**
+ * The server's `limits` from its index `GET /` (no credential; docs/api.md), read once per page:
+ * e.g. {signedUrlMinTtlSeconds, signedUrlMaxTtlSeconds}.
+ */
+export function serviceLimits() {
+  if (!limits) {
+    limits = fetch('/', { headers: { Accept: 'application/json' }, credentials: 'omit' })
+      .then(async (response) => {
+        if (!response.ok) throw new ApiError(response.status, await problem(response));
+        return (await response.json()).limits;
+      })
+      .catch((error) => {
+        limits = null; // ask again next time
+        throw error;
+      });
+  }
+  return limits;
 }

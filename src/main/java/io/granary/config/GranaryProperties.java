@@ -31,6 +31,7 @@ import org.springframework.util.unit.DataSize;
  * @param publicUrl the base URL clients reach Granary at, used in signed URLs; when unset, the
  *     scheme and host of the request that asked for the URL
  * @param usage the usage counters' recount and the daily usage history
+ * @param signedUrls the limits of signed URLs
  */
 @ConfigurationProperties("granary")
 public record GranaryProperties(
@@ -50,7 +51,8 @@ public record GranaryProperties(
         @DefaultValue Cache cache,
         @DefaultValue Tus tus,
         @DefaultValue Http http,
-        @DefaultValue Usage usage) {
+        @DefaultValue Usage usage,
+        @DefaultValue SignedUrls signedUrls) {
 
     /** The blob store kinds. */
     public enum StoreType { FILESYSTEM, S3 }
@@ -143,6 +145,31 @@ public record GranaryProperties(
         /** Whether a Redis is configured at all. */
         public boolean configured() {
             return url != null && !url.isBlank();
+        }
+    }
+
+    /**
+     * Signed URLs ({@code POST /v1/buckets/{bucket}/signed-urls}).
+     *
+     * @param maxTtl the longest lifetime a caller may ask for ({@code ttlSeconds}): 7 days by
+     *     default, the longest presigned URL AWS allows; from {@link #MIN_TTL} to {@link #MAX_MAX_TTL}
+     */
+    public record SignedUrls(@DefaultValue("7d") Duration maxTtl) {
+
+        /** The shortest lifetime a caller may ask for, whatever the setting. */
+        public static final Duration MIN_TTL = Duration.ofMinutes(1);
+        /**
+         * The largest {@code maxTtl} Granary starts with. A signed URL is a bearer credential that
+         * can only be revoked with its issuer or its signing key, never alone; a link meant to live
+         * longer than a month is better a public bucket, and a slip ({@code 7000d}) must not make
+         * links that practically never expire.
+         */
+        public static final Duration MAX_MAX_TTL = Duration.ofDays(30);
+
+        public SignedUrls {
+            if (maxTtl.compareTo(MIN_TTL) < 0 || maxTtl.compareTo(MAX_MAX_TTL) > 0) {
+                throw new IllegalArgumentException("granary.signed-urls.max-ttl must be from 60s to 30d: " + maxTtl);
+            }
         }
     }
 

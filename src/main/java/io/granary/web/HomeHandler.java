@@ -1,5 +1,6 @@
 package io.granary.web;
 
+import io.granary.config.GranaryProperties;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,9 +15,11 @@ import reactor.core.publisher.Mono;
 /**
  * {@code GET /}: a small JSON document naming the service, its version and where the API, its
  * OpenAPI description, the health check and the documentation are, so whoever opens the base
- * URL learns where to go. Needs no credential and tells nothing about the installation beyond
- * the version. The version comes from the build ({@code META-INF/build-info.properties}, written
- * by spring-boot-maven-plugin's {@code build-info} goal), else from the jar's manifest.
+ * URL learns where to go, and the {@code limits} clients would otherwise learn by being refused
+ * (the lifetimes a signed URL may have, so a share dialog offers only what works). Needs no
+ * credential and tells nothing about the installation beyond the version and those limits.
+ * The version comes from the build ({@code META-INF/build-info.properties}, written by
+ * spring-boot-maven-plugin's {@code build-info} goal), else from the jar's manifest.
  */
 @Component
 class HomeHandler {
@@ -25,7 +28,7 @@ class HomeHandler {
 
     private final Map<String, Object> body;
 
-    HomeHandler(ObjectProvider<BuildProperties> build) {
+    HomeHandler(ObjectProvider<BuildProperties> build, GranaryProperties granary) {
         BuildProperties properties = build.getIfAvailable();
         String version = properties != null ? properties.getVersion() : HomeHandler.class.getPackage().getImplementationVersion();
         Map<String, Object> index = new LinkedHashMap<>();
@@ -36,6 +39,9 @@ class HomeHandler {
         index.put("openapi", "/openapi.yaml");
         index.put("health", "/actuator/health");
         index.put("docs", DOCS);
+        index.put("limits", Map.of(
+                "signedUrlMinTtlSeconds", GranaryProperties.SignedUrls.MIN_TTL.toSeconds(),
+                "signedUrlMaxTtlSeconds", granary.signedUrls().maxTtl().toSeconds()));
         this.body = Collections.unmodifiableMap(index); // in this order, for people reading it
     }
 

@@ -14,6 +14,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -234,11 +240,28 @@ class FilesBrowserTest extends BrowserTestSupport {
         logIn(user, USER_PASSWORD);
         open("docs/", "readme.txt");
         browser.findElement(By.xpath("//aside//button[normalize-space()='Share']")).click();
-        new Select(visible("dialog select")).selectByVisibleText("1 day (the longest allowed)");
+        // The presets within the server's limit (GET / limits: 7 days by default).
+        Select lifetime = new Select(visible("dialog select"));
+        assertThat(lifetime.getOptions()).extracting(WebElement::getText)
+                .containsExactly("15 minutes", "1 hour", "1 day", "7 days (the longest allowed)", "Custom…");
+        lifetime.selectByVisibleText("7 days (the longest allowed)");
+        withText("dialog p", "Expires about");
+        assertThat(visible("dialog .share-note").getText()).contains("(" + user + ") is disabled or deleted");
+        Instant before = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         browser.findElement(By.xpath("//dialog//button[normalize-space()='Create link']")).click();
         String link = visible("dialog .copy-field input").getAttribute("value");
         // The browser's origin, whatever host name the server was called with.
         assertThat(link).startsWith(ui("/v1/buckets/" + bucket + "/objects/docs/readme.txt?token="));
+        // The expiry shown is the link's: seven days from now.
+        WebElement expiry = visible("dialog .share-expiry time");
+        Instant expiresAt = Instant.parse(expiry.getAttribute("datetime"));
+        assertThat(expiresAt).isBetween(before.plus(Duration.ofDays(7)), Instant.now().plus(Duration.ofDays(7)));
+        String token = link.substring(link.indexOf("token=") + 6);
+        assertThat(new String(Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))), StandardCharsets.UTF_8))
+                .contains("\"exp\":" + expiresAt.getEpochSecond());
+        ZonedDateTime local = expiresAt.atZone(ZoneId.systemDefault());
+        assertThat(visible("dialog .share-expiry").getText()).contains("until " + expiry.getText() + ".");
+        assertThat(expiry.getText()).contains(String.valueOf(local.getYear())).contains(String.valueOf(local.getDayOfMonth()));
         screenshot("share-light");
         HttpResponse<String> shared = fetch(link);
         assertThat(shared.statusCode()).isEqualTo(200);
@@ -250,8 +273,13 @@ class FilesBrowserTest extends BrowserTestSupport {
         new Select(browser.findElement(By.cssSelector("dialog select"))).selectByVisibleText("Custom…");
         WebElement amount = visible("dialog input[type=number]");
         amount.clear();
-        amount.sendKeys("25");
+        amount.sendKeys("8");
+        new Select(visible("dialog .row select")).selectByVisibleText("days");
+        withText("dialog p.error", "Between 1 minute and 7 days");
         assertThat(browser.findElement(By.xpath("//dialog//button[normalize-space()='Create link']")).isEnabled()).isFalse();
+        amount.clear();
+        amount.sendKeys("7");
+        waiting().until(driver -> driver.findElement(By.xpath("//dialog//button[normalize-space()='Create link']")).isEnabled());
         browser.findElement(By.cssSelector("dialog button.close")).click();
 
         http.patch().uri("/v1/buckets/{b}", bucket).header("X-Api-Key", key).contentType(MediaType.APPLICATION_JSON)

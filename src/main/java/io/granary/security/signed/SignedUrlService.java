@@ -3,13 +3,16 @@ package io.granary.security.signed;
 import io.granary.audit.AuditEventType;
 import io.granary.audit.AuditLog;
 import io.granary.bucket.BucketService;
+import io.granary.config.GranaryProperties;
 import io.granary.error.ErrorCode;
 import io.granary.error.GranaryException;
 import io.granary.object.ObjectKeys;
 import io.granary.security.Permission;
 import io.granary.security.Principal;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Service;
@@ -22,8 +25,7 @@ import reactor.core.publisher.Mono;
 @Service
 public class SignedUrlService {
 
-    static final long MIN_TTL = 60;
-    static final long MAX_TTL = 86_400;
+    static final long MIN_TTL = GranaryProperties.SignedUrls.MIN_TTL.toSeconds();
     static final long DEFAULT_TTL = 3_600;
 
     private final BucketService buckets;
@@ -31,14 +33,20 @@ public class SignedUrlService {
     private final SignedUrlCodec codec;
     private final AuditLog audit;
     private final TransformValidator transforms;
+    /** {@code granary.signed-urls.max-ttl} in seconds. */
+    private final long maxTtl;
+    private final Clock clock;
 
     SignedUrlService(BucketService buckets, SigningKeyService keys, SignedUrlCodec codec, AuditLog audit,
-                     TransformValidator transforms) {
+                     TransformValidator transforms, GranaryProperties properties, ObjectProvider<Clock> clock) {
         this.buckets = buckets;
         this.keys = keys;
         this.codec = codec;
         this.audit = audit;
         this.transforms = transforms;
+        this.maxTtl = properties.signedUrls().maxTtl().toSeconds();
+        // The verifier's clock too, so a test can live through a URL's days in an instant.
+        this.clock = clock.getIfAvailable(Clock::systemUTC);
     }
 
     /** What a caller asks for. */
@@ -57,15 +65,15 @@ public class SignedUrlService {
         ObjectKeys.require(request.key());
         Permission permission = permissionFor(request);
         String method = permission == Permission.READ ? "GET" : "PUT";
-        long ttl = request.ttlSeconds() == null ? DEFAULT_TTL : request.ttlSeconds();
-        if (ttl < MIN_TTL || ttl > MAX_TTL) {
-            return Mono.error(new GranaryException(ErrorCode.INVALID_REQUEST,
-                    "'ttlSeconds' must be from " + MIN_TTL + " to " + MAX_TTL + "."));
+        long ttl = request.ttlSeconds() == null ? Math.min(DEFAULT_TTL, maxTtl) : request.ttlSeconds();
+        if (ttl < MIN_TTL || ttl > maxTtl) {
+            return Mono.error(new GranaryException(ErrorCode.INVALID_REQUEST, "'ttlSeconds' must be from " + MIN_TTL
+                    + " to " + maxTtl + " seconds (the server's limit, granary.signed-urls.max-ttl)."));
         }
         if (request.maxSize() != null && request.maxSize() <= 0) {
             return Mono.error(new GranaryException(ErrorCode.INVALID_REQUEST, "'maxSize' must be positive."));
         }
-        Instant expiresAt = Instant.now().plusSeconds(ttl).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Instant expiresAt = clock.instant().plusSeconds(ttl).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         return buckets.resolve(principal, bucketName, permission)
                 .zipWith(keys.current())
                 .map(pair -> new Issued(codec.encode(new SignedUrlToken(1, pair.getT2().kid(), principal.tenantId(),

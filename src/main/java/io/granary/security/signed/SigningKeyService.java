@@ -52,7 +52,11 @@ public class SigningKeyService {
                 "signing-key:" + key.kid(), Map.of()).thenReturn(key));
     }
 
-    /** Deletes a key: every URL it signed stops working at once. */
+    /**
+     * Deletes a key: every URL it signed stops working at once. Nothing retires keys on its own,
+     * so a rotated-out key verifies for as long as any URL could live; retiring it sooner than
+     * {@code granary.signed-urls.max-ttl} after the rotation is the way to revoke its URLs.
+     */
     public Mono<Void> retire(Principal principal, String kid) {
         Authorizer.requireSystem(principal);
         return find(kid).flatMap(key -> keys.delete(key.kid()))
