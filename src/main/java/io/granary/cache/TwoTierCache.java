@@ -105,6 +105,10 @@ public final class TwoTierCache<V> {
                     }
                 })
                 .recordStats()
+                // Upkeep (replaying reads into the eviction policy, evicting) runs on the caller's
+                // thread, a few entries at a time. Handed to the common pool, every few reads
+                // woke a pool thread: on a hot read path that wake-up cost more than the upkeep.
+                .executor(Runnable::run)
                 .buildAsync();
         CaffeineCacheMetrics.monitor(meters, local, "granary." + spec.name());
         this.sharedHits = Counter.builder("granary.cache.redis").tag("cache", spec.name()).tag("result", "hit").register(meters);

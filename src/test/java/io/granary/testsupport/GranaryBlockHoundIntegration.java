@@ -49,6 +49,9 @@ public final class GranaryBlockHoundIntegration implements BlockHoundIntegration
         // to drain its small read and write buffers; a node clears its memory tier this way from
         // Lettuce's event loop when its invalidation channel is (re)subscribed.
         builder.allowBlockingCallsInside("com.github.benmanes.caffeine.cache.BoundedLocalCache", "clear");
+        // The same lock, taken by the upkeep itself, which the two-tier cache runs on the
+        // caller's thread (TwoTierCache): held for a drain of a few entries, never for a wait.
+        builder.allowBlockingCallsInside("com.github.benmanes.caffeine.cache.BoundedLocalCache", "performCleanUp");
         // Netty's adaptive allocator takes a StampedLock for a moment when it adds or retires a
         // magazine (a per-thread slab of buffers); seen on Lettuce's event loop at connect.
         builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines");
