@@ -3,8 +3,9 @@ import { html } from '../html.js';
 import { logout, patch } from '../api.js';
 import { navigate } from '../router.js';
 import { ErrorText } from '../parts/error.js';
+import { Sessions } from './sessions.js';
 
-/** The user's own account: who they are, a new password, and ending every session. */
+/** The user's own account: who they are, a new password, and their sessions. */
 export function Account({ user }) {
   const [error, setError] = useState(null);
   const [changed, setChanged] = useState(false);
@@ -50,11 +51,6 @@ export function Account({ user }) {
           <${ErrorText} error=${error} />
           <button type="submit" class="primary">Change password</button>
         </form>`}
-      <section class="card" aria-labelledby="sessions-title">
-        <h2 id="sessions-title">Sessions</h2>
-        <p>Granary does not list sessions. To log out everywhere (another browser, a lost laptop), change your
-          password: that ends every session at once, on every device.</p>
-        <p class="muted">“Log out” at the top ends this browser's session only.</p>
-      </section>
+      ${!changed && html`<${Sessions} />`}
     </section>`;
 }
