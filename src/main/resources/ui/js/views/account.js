@@ -37,20 +37,22 @@ export function Account({ user }) {
         <dt>Role</dt><dd>${user.roles.join(', ')}</dd>
         <dt>Tenant</dt><dd>${user.tenant || 'none (system admin)'}</dd>
       </dl>
-      ${changed ? html`
-        <div class="card" role="status">
-          <p><strong>Password changed.</strong> Every session of yours has ended, this one included.</p>
-          <button type="button" class="primary" onClick=${again}>Log in again</button>
-        </div>` : html`
-        <form class="card form" onSubmit=${submit} aria-labelledby="password-title">
-          <h2 id="password-title">Change password</h2>
-          <label>Current password <input type="password" name="current" autocomplete="current-password" required /></label>
-          <label>New password (10 characters or more)
-            <input type="password" name="password" autocomplete="new-password" required minlength="10" /></label>
-          <label>New password again <input type="password" name="repeat" autocomplete="new-password" required minlength="10" /></label>
-          <${ErrorText} error=${error} />
-          <button type="submit" class="primary">Change password</button>
-        </form>`}
-      ${!changed && html`<${Sessions} />`}
+      <div class="account-columns">
+        ${changed ? html`
+          <div class="card" role="status">
+            <p><strong>Password changed.</strong> Every session of yours has ended, this one included.</p>
+            <button type="button" class="primary" onClick=${again}>Log in again</button>
+          </div>` : html`
+          <form class="card form" onSubmit=${submit} aria-labelledby="password-title">
+            <h2 id="password-title">Change password</h2>
+            <label>Current password <input type="password" name="current" autocomplete="current-password" required /></label>
+            <label>New password (10 characters or more)
+              <input type="password" name="password" autocomplete="new-password" required minlength="10" /></label>
+            <label>New password again <input type="password" name="repeat" autocomplete="new-password" required minlength="10" /></label>
+            <${ErrorText} error=${error} />
+            <button type="submit" class="primary">Change password</button>
+          </form>`}
+        ${!changed && html`<${Sessions} />`}
+      </div>
     </section>`;
 }

@@ -30,7 +30,7 @@ class AccountSessionsTest extends AdminBrowserTestSupport {
             waiting().until(driver -> driver.findElements(By.cssSelector(".session-list li")).size() == 2);
             assertThat(visible(".session-list li.current").getText()).contains("This session", "Chrome on Linux", "Dashboard sign-in");
             assertThat(browser.findElements(By.xpath("//li[contains(@class, 'current')]//button"))).isEmpty();
-            screenshot("account-light");
+            screenshotWhole("account-light");
 
             browser.findElement(By.cssSelector(".session-list li:not(.current) button")).click();
             withText("dialog[open] h2", "End this session?");
@@ -62,7 +62,7 @@ class AccountSessionsTest extends AdminBrowserTestSupport {
             logIn(user, USER_PASSWORD);
             browser.get(ui("/ui/account"));
             waiting().until(driver -> driver.findElements(By.cssSelector(".session-list li")).size() == 2);
-            screenshot("account-dark");
+            screenshotWhole("account-dark");
             // Everywhere else, from the dark browser, by keyboard: the first browser's session ends.
             button("Log out everywhere else").sendKeys(Keys.ENTER);
             withText("dialog[open] h2", "Log out everywhere else?");
@@ -76,6 +76,15 @@ class AccountSessionsTest extends AdminBrowserTestSupport {
         });
         browser.get(ui("/ui/account"));
         visible("input[name=username]");
+    }
+
+    /** A screenshot of the whole screen, however long: the window grows to the page's height for it. */
+    private void screenshotWhole(String name) {
+        Dimension before = browser.manage().window().getSize();
+        Object height = ((JavascriptExecutor) browser).executeScript("return document.documentElement.scrollHeight");
+        browser.manage().window().setSize(new Dimension(before.getWidth(), ((Number) height).intValue() + 150));
+        screenshot(name);
+        browser.manage().window().setSize(before);
     }
 
     /** Runs {@code steps} with {@code other} as the browser the helpers drive, then goes back. */
