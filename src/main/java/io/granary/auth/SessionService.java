@@ -119,7 +119,7 @@ public class SessionService {
                             .flatMap(notRevoked -> users.find(token.userId()))
                             .filter(user -> user.acceptsSession(token.sessionVersion()))
                             .switchIfEmpty(Mono.error(invalid()))
-                                                        // Tokens stored before sessions were listed know neither: their
+                            // Tokens stored before sessions were listed know neither: their
                             // session started no later than the token, by a client unknown.
                             .flatMap(user -> issue(user, token.familyId(),
                                     token.startedAt() != null ? token.startedAt() : token.createdAt(),

@@ -144,6 +144,24 @@ class AccountSessionsApiTest extends ApiTestSupport {
     }
 
     @Test
+    void aSystemAdminActingInATenantStillSeesAndEndsOnlyItsOwnSessions() {
+        String admin = unique("sys");
+        createUser(null, admin, "system-admin");
+        Map<String, Object> other = login(admin, USER_PASSWORD);
+        String mine = accessToken(admin, USER_PASSWORD);
+        login(name, USER_PASSWORD);
+
+        List<Map<String, Object>> sessions = sessions(http.get().uri("/v1/auth/sessions").header("Authorization", "Bearer " + mine)
+                .header("X-Granary-Tenant", tenantId).exchange().expectStatus().isOk().expectBody(MAP).returnResult().getResponseBody());
+        assertThat(sessions).extracting(s -> s.get("current")).containsExactly(true, false);
+        http.delete().uri("/v1/auth/sessions").header("Authorization", "Bearer " + mine).header("X-Granary-Tenant", tenantId)
+                .exchange().expectStatus().isOk().expectBody().jsonPath("$.ended").isEqualTo(1);
+        expectProblem(refresh((String) other.get("refreshToken")), HttpStatus.UNAUTHORIZED, "invalid_token");
+        // The tenant's member was not touched.
+        assertThat(sessions(list(accessToken(name, USER_PASSWORD)))).hasSize(2);
+    }
+
+    @Test
     void keysHaveNoSessions() {
         String key = createKey(tenantId, List.of("admin"), null);
         Map<String, Object> mine = login(name, USER_PASSWORD);
