@@ -53,7 +53,9 @@ public class AuthHandler {
     public Mono<ServerResponse> login(ServerRequest request) {
         ServerHttpRequest http = request.exchange().getRequest();
         return cookieSession(request).flatMap(cookie -> Requests.json(request, Login.class)
-                .flatMap(body -> sessions.login(body.username(), body.password(), remote(request)))
+                .flatMap(body -> sessions.login(body.username(), body.password(), remote(request),
+                        SessionOpening.of(cookie ? SessionOpening.BROWSER : SessionOpening.PASSWORD,
+                                request.headers().firstHeader(HttpHeaders.USER_AGENT))))
                 .flatMap(tokens -> !cookie ? tokens(tokens)
                         // The browser's previous session, if any, loses its cookie now: end it.
                         : Mono.justOrEmpty(browser.refreshToken(http)).flatMap(sessions::logout)

@@ -116,7 +116,7 @@ public class EmbeddedIssuer {
         document.put("id_token_signing_alg_values_supported", List.of("RS256"));
         document.put("token_endpoint_auth_methods_supported", List.of("none"));
         document.put("claims_supported", List.of("iss", "sub", "aud", "exp", "nbf", "iat", "jti",
-                "preferred_username", properties.auth().tenantClaim(), properties.auth().rolesClaim()));
+                "preferred_username", SessionService.SESSION_ID_CLAIM, properties.auth().tenantClaim(), properties.auth().rolesClaim()));
         return document;
     }
 

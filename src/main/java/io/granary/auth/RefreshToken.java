@@ -11,8 +11,12 @@ import org.springframework.data.mongodb.core.mapping.Document;
  * @param familyId shared by all tokens descending from one login
  * @param sessionVersion the user's session version at login: a change of the user ends the session
  * @param usedAt when it was exchanged, {@code null} while unused
+ * @param startedAt when the family's login happened, copied to each token of the family; {@code null}
+ *     in tokens stored before sessions were listed
+ * @param opening how the session was opened, and by which client ({@code null} likewise)
  */
 @Document("refresh_tokens")
 record RefreshToken(@Id String digest, String userId, String tenantId, String familyId, long sessionVersion,
-                    Instant createdAt, Instant expiresAt, Instant usedAt) {
+                    Instant createdAt, Instant expiresAt, Instant usedAt,
+                    Instant startedAt, SessionOpening opening) {
 }

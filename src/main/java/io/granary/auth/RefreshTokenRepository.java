@@ -11,6 +11,7 @@ import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** Refresh tokens in MongoDB. */
@@ -27,6 +28,7 @@ class RefreshTokenRepository implements IndexedCollection {
     public Mono<Void> ensureIndexes() {
         return mongo.indexOps(RefreshToken.class).createIndex(new Index("familyId", Sort.Direction.ASC))
                 .then(mongo.indexOps(RefreshToken.class).createIndex(new Index("expiresAt", Sort.Direction.ASC)))
+                .then(mongo.indexOps(RefreshToken.class).createIndex(new Index("userId", Sort.Direction.ASC)))
                 .then();
     }
 
@@ -50,6 +52,16 @@ class RefreshTokenRepository implements IndexedCollection {
         return mongo.save(new RevokedFamily(familyId, now))
                 .then(mongo.remove(Query.query(Criteria.where("familyId").is(familyId)), RefreshToken.class))
                 .then()
+                .onErrorMap(MetadataErrors::translate);
+    }
+
+    /**
+     * The unspent, unexpired tokens of {@code userId}: one per live session (a refresh spends
+     * the old token before it stores the new one).
+     */
+    Flux<RefreshToken> live(String userId, Instant now) {
+        return mongo.find(Query.query(Criteria.where("userId").is(userId).and("usedAt").is(null).and("expiresAt").gt(now)),
+                        RefreshToken.class)
                 .onErrorMap(MetadataErrors::translate);
     }
 

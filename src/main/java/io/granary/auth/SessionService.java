@@ -41,6 +41,12 @@ public class SessionService {
     private static final String REFRESH_PREFIX = "grf_";
     /** Claim of embedded access tokens holding the user's session version. */
     public static final String SESSION_VERSION_CLAIM = "sv";
+    /**
+     * Claim of embedded access tokens naming their session (its refresh-token family), so
+     * {@code GET /v1/auth/sessions} can mark the caller's own. Tokens issued before it was
+     * added have none.
+     */
+    public static final String SESSION_ID_CLAIM = "sid";
 
     /** What a login or refresh answers. */
     public record Tokens(String accessToken, String refreshToken, long expiresIn, String tokenType) {
@@ -65,7 +71,8 @@ public class SessionService {
         this.settings = properties.auth();
     }
 
-    public Mono<Tokens> login(String username, String password, String remoteAddress) {
+    /** Logs in; {@code opening} says how, and is kept with the session for its listing. */
+    public Mono<Tokens> login(String username, String password, String remoteAddress, SessionOpening opening) {
         String name = username == null ? "" : username.strip().toLowerCase(Locale.ROOT);
         // Counted as a failure before the password is checked, so parallel guesses cannot all
         // slip past the limit; a success clears the count.
@@ -84,7 +91,7 @@ public class SessionService {
                     failures.invalidate(name);
                     Instant now = Instant.now();
                     return refreshTokens.deleteExpired(now, settings.refreshTokenTtl())
-                            .then(issue(user, Ids.newId(), now))
+                            .then(issue(user, Ids.newId(), now.truncatedTo(ChronoUnit.MILLIS), opening, now))
                             .flatMap(tokens -> audit.record("user:" + user.id(), user.tenantId(), AuditEventType.LOGIN,
                                     "user:" + user.id(), Map.of("remote", remoteAddress)).thenReturn(tokens));
                 });
@@ -112,7 +119,11 @@ public class SessionService {
                             .flatMap(notRevoked -> users.find(token.userId()))
                             .filter(user -> user.acceptsSession(token.sessionVersion()))
                             .switchIfEmpty(Mono.error(invalid()))
-                            .flatMap(user -> issue(user, token.familyId(), now));
+                            // Tokens stored before sessions were listed know neither: their
+                            // session started no later than the token, by a client unknown.
+                            .flatMap(user -> issue(user, token.familyId(),
+                                    token.startedAt() != null ? token.startedAt() : token.createdAt(),
+                                    token.opening(), now));
                 });
     }
 
@@ -126,7 +137,7 @@ public class SessionService {
                         .then(audit.record("user:" + token.userId(), token.tenantId(), AuditEventType.LOGOUT, "user:" + token.userId(), Map.of())));
     }
 
-    private Mono<Tokens> issue(UserAccount user, String familyId, Instant now) {
+    private Mono<Tokens> issue(UserAccount user, String familyId, Instant startedAt, SessionOpening opening, Instant now) {
         Mono<String> tenantName = user.tenantId() == null ? Mono.just("")
                 : tenants.get(user.tenantId()).map(Tenant::name);
         long ttl = settings.accessTokenTtl().toSeconds();
@@ -137,6 +148,7 @@ public class SessionService {
                     .audience(settings.audience())
                     .claim("preferred_username", user.username())
                     .claim(SESSION_VERSION_CLAIM, user.sessionVersion())
+                    .claim(SESSION_ID_CLAIM, familyId)
                     .claim(settings.rolesClaim(), List.of(roleValue(user)));
             if (!tenant.isEmpty()) {
                 claims.claim(settings.tenantClaim(), tenant);
@@ -145,7 +157,8 @@ public class SessionService {
         }).flatMap(access -> {
             String digest = Secrets.sha256Hex(refresh);
             return refreshTokens.insert(new RefreshToken(digest, user.id(), user.tenantId(), familyId,
-                            user.sessionVersion(), now.truncatedTo(ChronoUnit.MILLIS), now.plus(settings.refreshTokenTtl()), null))
+                            user.sessionVersion(), now.truncatedTo(ChronoUnit.MILLIS), now.plus(settings.refreshTokenTtl()), null,
+                            startedAt, opening))
                     // Checked after storing: a session ended meanwhile (a reused token seen by a
                     // concurrent refresh) must not keep the token this refresh just made.
                     .then(refreshTokens.isRevoked(familyId))

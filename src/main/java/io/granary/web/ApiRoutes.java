@@ -2,6 +2,7 @@ package io.granary.web;
 
 import io.granary.apikey.ApiKeyHandler;
 import io.granary.audit.AuditHandler;
+import io.granary.auth.AccountSessionsHandler;
 import io.granary.auth.AuthHandler;
 import io.granary.bucket.BucketHandler;
 import io.granary.error.ErrorCode;
@@ -39,7 +40,7 @@ import reactor.core.publisher.Mono;
 /**
  * The REST API v1 route table, and anonymous reads of public buckets under {@code /public}.
  * Every {@code /v1} route requires a credential (an API key, a JWT or a signed URL's token),
- * except {@code /v1/auth/*} and {@code /v1/uploads/{uploadId}}, whose own token is all it
+ * except {@code /v1/auth/*} (but for {@code /v1/auth/sessions}) and {@code /v1/uploads/{uploadId}}, whose own token is all it
  * reads; the tus front-end is under {@code /v1/tus/{bucket}}; a known path called with another method is a 405 naming the allowed ones, an unknown
  * path a 404. The embedded issuer's discovery documents are under {@code /.well-known}; {@code GET /}
  * says where everything is.
@@ -57,6 +58,7 @@ class ApiRoutes {
                                          CredentialFilter credentials,
                                          PublicAccessFilter publicAccess, AuditHandler audit, UsageHandler usage,
                                          UserHandler users, TenantIssuerHandler issuers, AuthHandler auth,
+                                         AccountSessionsHandler accountSessions,
                                          UploadIntentHandler uploads, UploadTokenFilter uploadTokens,
                                          MultipartHandler multipart, TusHandler tus, HomeHandler home) {
         // An object read asking for a transform (?width=...) gets the rendition instead.
@@ -66,6 +68,11 @@ class ApiRoutes {
                 .add("/refresh", HttpMethod.POST, auth::refresh)
                 .add("/logout", HttpMethod.POST, auth::logout)
                 .add("/providers", HttpMethod.GET, auth::providers);
+        // The caller's own sessions: unlike login and refresh, these need a credential.
+        Table ownSessions = new Table()
+                .add("/sessions", HttpMethod.GET, accountSessions::list)
+                .add("/sessions", HttpMethod.DELETE, accountSessions::endOthers)
+                .add("/sessions/{sessionId}", HttpMethod.DELETE, accountSessions::end);
         Table table = new Table()
                 .add("/tenants", HttpMethod.POST, tenants::create)
                 .add("/tenants", HttpMethod.GET, tenants::list)
@@ -147,6 +154,7 @@ class ApiRoutes {
                 .GET("/.well-known/jwks.json", auth::jwks)
                 .GET("/.well-known/openid-configuration", auth::openidConfiguration)
                 .path("/v1/auth", v1 -> sessions.register(v1))
+                .path("/v1/auth", v1 -> ownSessions.register(v1).filter(credentials))
                 .path("/v1/uploads", u -> uploadUrls.register(u).filter(uploadTokens))
                 // tus discovery needs no credential: it says only what the server supports, and a
                 // browser's tus client asks before it has any (tried before the routes below).

@@ -3,8 +3,9 @@ import { html } from '../html.js';
 import { logout, patch } from '../api.js';
 import { navigate } from '../router.js';
 import { ErrorText } from '../parts/error.js';
+import { Sessions } from './sessions.js';
 
-/** The user's own account: who they are, a new password, and ending every session. */
+/** The user's own account: who they are, a new password, and their sessions. */
 export function Account({ user }) {
   const [error, setError] = useState(null);
   const [changed, setChanged] = useState(false);
@@ -36,25 +37,22 @@ export function Account({ user }) {
         <dt>Role</dt><dd>${user.roles.join(', ')}</dd>
         <dt>Tenant</dt><dd>${user.tenant || 'none (system admin)'}</dd>
       </dl>
-      ${changed ? html`
-        <div class="card" role="status">
-          <p><strong>Password changed.</strong> Every session of yours has ended, this one included.</p>
-          <button type="button" class="primary" onClick=${again}>Log in again</button>
-        </div>` : html`
-        <form class="card form" onSubmit=${submit} aria-labelledby="password-title">
-          <h2 id="password-title">Change password</h2>
-          <label>Current password <input type="password" name="current" autocomplete="current-password" required /></label>
-          <label>New password (10 characters or more)
-            <input type="password" name="password" autocomplete="new-password" required minlength="10" /></label>
-          <label>New password again <input type="password" name="repeat" autocomplete="new-password" required minlength="10" /></label>
-          <${ErrorText} error=${error} />
-          <button type="submit" class="primary">Change password</button>
-        </form>`}
-      <section class="card" aria-labelledby="sessions-title">
-        <h2 id="sessions-title">Sessions</h2>
-        <p>Granary does not list sessions. To log out everywhere (another browser, a lost laptop), change your
-          password: that ends every session at once, on every device.</p>
-        <p class="muted">“Log out” at the top ends this browser's session only.</p>
-      </section>
+      <div class="account-columns">
+        ${changed ? html`
+          <div class="card" role="status">
+            <p><strong>Password changed.</strong> Every session of yours has ended, this one included.</p>
+            <button type="button" class="primary" onClick=${again}>Log in again</button>
+          </div>` : html`
+          <form class="card form" onSubmit=${submit} aria-labelledby="password-title">
+            <h2 id="password-title">Change password</h2>
+            <label>Current password <input type="password" name="current" autocomplete="current-password" required /></label>
+            <label>New password (10 characters or more)
+              <input type="password" name="password" autocomplete="new-password" required minlength="10" /></label>
+            <label>New password again <input type="password" name="repeat" autocomplete="new-password" required minlength="10" /></label>
+            <${ErrorText} error=${error} />
+            <button type="submit" class="primary">Change password</button>
+          </form>`}
+        ${!changed && html`<${Sessions} />`}
+      </div>
     </section>`;
 }

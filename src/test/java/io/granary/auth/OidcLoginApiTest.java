@@ -109,6 +109,10 @@ class OidcLoginApiTest extends ApiTestSupport {
                 .bodyValue(Map.of("name", "from-sso")).exchange().expectStatus().isCreated().expectBody();
         http.get().uri("/v1/buckets").header("Authorization", "Bearer " + access).exchange()
                 .expectStatus().isOk().expectBody().jsonPath("$.buckets[0].name").isEqualTo("from-sso");
+        // Its sessions are the provider's: Granary lists none, and says so.
+        http.get().uri("/v1/auth/sessions").header("Authorization", "Bearer " + access).exchange()
+                .expectStatus().isOk().expectBody()
+                .jsonPath("$.managedBy").isEqualTo("identity-provider").jsonPath("$.sessions.length()").isEqualTo(0);
         // The ID token is for the dashboard (its audience is the client id), not for the API.
         expectProblem(http.get().uri("/v1/buckets").header("Authorization", "Bearer " + id).exchange(),
                 HttpStatus.UNAUTHORIZED, "invalid_token");

@@ -92,7 +92,8 @@ public class JwtAuthenticator {
     private Mono<Principal> principal(Jwt jwt, TrustedIssuers.Trust trust, String tenantHeader) {
         Set<String> roles = roles(jwt);
         JwtIdentity identity = new JwtIdentity(jwt.getClaimAsString("iss"), jwt.getSubject(),
-                trust.embedded() ? jwt.getSubject() : null);
+                trust.embedded() ? jwt.getSubject() : null,
+                trust.embedded() ? jwt.getClaimAsString(SessionService.SESSION_ID_CLAIM) : null);
         Mono<Principal> principal;
         if (trust.tenantId() != null) {
             principal = tenants.get(trust.tenantId())
