@@ -31,6 +31,7 @@ import org.springframework.util.unit.DataSize;
  * @param publicUrl the base URL clients reach Granary at, used in signed URLs; when unset, the
  *     scheme and host of the request that asked for the URL
  * @param usage the usage counters' recount and the daily usage history
+ * @param lifecycle the job that applies buckets' lifecycle rules
  */
 @ConfigurationProperties("granary")
 public record GranaryProperties(
@@ -50,7 +51,8 @@ public record GranaryProperties(
         @DefaultValue Cache cache,
         @DefaultValue Tus tus,
         @DefaultValue Http http,
-        @DefaultValue Usage usage) {
+        @DefaultValue Usage usage,
+        @DefaultValue Lifecycle lifecycle) {
 
     /** The blob store kinds. */
     public enum StoreType { FILESYSTEM, S3 }
@@ -326,6 +328,19 @@ public record GranaryProperties(
             if (!positive(flushInterval) || !positive(snapshotInterval)) {
                 throw new IllegalArgumentException(
                         "granary.usage.history.flush-interval and snapshot-interval must be positive");
+            }
+        }
+    }
+
+    /**
+     * @param interval how often (by one node of the installation) the buckets' lifecycle rules
+     *     are applied; nodes check every tenth of it, at most every ten minutes, whether it is due
+     */
+    public record Lifecycle(@DefaultValue("1h") Duration interval) {
+
+        public Lifecycle {
+            if (!positive(interval)) {
+                throw new IllegalArgumentException("granary.lifecycle.interval must be positive: " + interval);
             }
         }
     }
