@@ -72,6 +72,11 @@ class CorsPolicyTest {
         }
 
         @Override
+        public Flux<Bucket> withLifecycleRules() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public Mono<Bucket> update(String id, Map<String, Object> fields) {
             throw new UnsupportedOperationException();
         }
