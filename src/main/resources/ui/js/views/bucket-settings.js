@@ -9,6 +9,7 @@ import { parseSize, sizeText, formatBytes } from '../parts/bytes.js';
 import { ConfirmDialog } from '../parts/dialog.js';
 import { CorsRules } from '../parts/cors-rules.js';
 import { ImagePresets } from '../parts/image-presets.js';
+import { LifecycleRules } from '../parts/lifecycle-rules.js';
 import { splitList } from '../parts/text.js';
 
 /** The form's text for each setting of a bucket (blank: none). */
@@ -43,7 +44,7 @@ function settings(values) {
 
 const objects = (count) => `${count.toLocaleString()} object${count === 1 ? '' : 's'}`;
 
-/** A bucket's settings, CORS rules, image presets and deletion; or, without a bucket, a new one. */
+/** A bucket's settings, lifecycle rules, CORS rules, image presets and deletion; or, without a bucket, a new one. */
 export function BucketSettings({ bucket }) {
   const tenant = useTenant();
   const loaded = useLoad(async (signal) => {
@@ -133,6 +134,7 @@ function Editor({ bucket, usage }) {
         </div>
       </form>
       ${!creating && html`
+        <${LifecycleRules} path=${path} initial=${bucket.lifecycleRules || []} />
         <${CorsRules} path=${path} />
         <${ImagePresets} path=${path} />
         <section class="card danger-zone" aria-labelledby="delete-title">

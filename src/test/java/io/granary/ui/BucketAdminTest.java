@@ -9,7 +9,7 @@ import org.openqa.selenium.By;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 
-/** Buckets through the dashboard: the list with figures, create, edit (CORS, presets), typed-name delete. */
+/** Buckets through the dashboard: the list with figures, create, edit (lifecycle, CORS, presets), typed-name delete. */
 class BucketAdminTest extends AdminBrowserTestSupport {
 
     @Test
@@ -54,6 +54,26 @@ class BucketAdminTest extends AdminBrowserTestSupport {
         stored = getJson("/v1/buckets/" + bucket, "X-Api-Key", key);
         assertThat(stored).containsEntry("maxObjectSize", null).containsEntry("cacheControl", null)
                 .containsEntry("redirectDownloads", true).containsEntry("quotaBytes", 1_610_612_736);
+
+        // Lifecycle rules: the API's refusal in its words, then a rule stored and shown after a reload.
+        button("Add lifecycle rule").click();
+        type("input[name=lifecycleId0]", "logs");
+        type("input[name=lifecyclePrefix0]", "logs/");
+        type("input[name=expireAfterDays0]", "0");
+        button("Save lifecycle rules").click();
+        withText("[role=alert]", "'lifecycleRules[0].expireAfterDays' must be a whole number of days from 1 to 36500");
+        assertThat(getJson("/v1/buckets/" + bucket, "X-Api-Key", key).get("lifecycleRules")).isEqualTo(List.of());
+        type("input[name=expireAfterDays0]", "30");
+        type("input[name=abortUploadsAfterDays0]", "7");
+        button("Save lifecycle rules").click();
+        withText(".ok", "Lifecycle rules saved");
+        assertThat(getJson("/v1/buckets/" + bucket, "X-Api-Key", key).get("lifecycleRules")).isEqualTo(List.of(Map.of(
+                "id", "logs", "prefix", "logs/", "expireAfterDays", 30, "abortIncompleteUploadsAfterDays", 7)));
+        browser.navigate().refresh();
+        assertThat(visible("input[name=lifecyclePrefix0]").getAttribute("value")).isEqualTo("logs/");
+        assertThat(visible("input[name=lifecycleId0]").getAttribute("value")).isEqualTo("logs");
+        assertThat(visible("input[name=expireAfterDays0]").getAttribute("value")).isEqualTo("30");
+        assertThat(visible("input[name=abortUploadsAfterDays0]").getAttribute("value")).isEqualTo("7");
 
         button("Add rule").click();
         type("input[name=allowedOrigins0]", "https://app.example.com");
