@@ -108,7 +108,7 @@ function Editor({ bucket, usage }) {
             <option value="private">Private: a key or a signed URL is needed</option>
             <option value="public">Public: anyone may read the objects</option>
           </select>
-          <small id="visibility-help" class="muted">Public objects are served under /public/&lt;tenant&gt;/&lt;bucket&gt;/&lt;key&gt;.</small>
+          <small id="visibility-help" class="muted">Public objects are served under ${'/public/<tenant>/<bucket>/<key>'}.</small>
         </label>
         <div class="grid2">
           <label>Largest object <input name="maxObjectSize" value=${values.maxObjectSize} onInput=${set('maxObjectSize')}

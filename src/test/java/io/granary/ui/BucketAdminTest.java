@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 
@@ -46,6 +47,7 @@ class BucketAdminTest extends AdminBrowserTestSupport {
         type("input[name=maxObjectSize]", "2.5 bytes");
         button("Save settings").click();
         assertThat(visible("[role=alert]").getText()).contains("not a whole number of bytes");
+        assertThat(visible("#visibility-help").getText()).contains("/public/<tenant>/<bucket>/<key>");
         type("input[name=maxObjectSize]", "");
         type("input[name=cacheControl]", "");
         browser.findElement(By.cssSelector("input[name=redirectDownloads]")).click();
@@ -74,6 +76,7 @@ class BucketAdminTest extends AdminBrowserTestSupport {
         assertThat(visible("input[name=lifecycleId0]").getAttribute("value")).isEqualTo("logs");
         assertThat(visible("input[name=expireAfterDays0]").getAttribute("value")).isEqualTo("30");
         assertThat(visible("input[name=abortUploadsAfterDays0]").getAttribute("value")).isEqualTo("7");
+        lifecycleScreenshot("bucket-lifecycle-light");
 
         button("Add rule").click();
         type("input[name=allowedOrigins0]", "https://app.example.com");
@@ -112,6 +115,7 @@ class BucketAdminTest extends AdminBrowserTestSupport {
             browser.findElement(By.cssSelector("a[aria-label='Settings of " + bucket + "']")).click();
             withText("h2", "Image presets");
             screenshot("bucket-settings-dark");
+            lifecycleScreenshot("bucket-lifecycle-dark");
         });
 
         browser.findElement(By.cssSelector("a[aria-label='Settings of " + bucket + "']")).click();
@@ -126,5 +130,12 @@ class BucketAdminTest extends AdminBrowserTestSupport {
         expectProblem(http.get().uri("/v1/buckets/" + bucket).header("X-Api-Key", key).exchange(),
                 HttpStatus.NOT_FOUND, "bucket_not_found");
         assertThat(String.join("\n", console())).doesNotContain("Uncaught").doesNotContain("TypeError");
+    }
+
+    /** The Lifecycle section at the top of the window, then a screenshot. */
+    private void lifecycleScreenshot(String name) {
+        ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'start'})",
+                withText("h2", "Lifecycle"));
+        screenshot(name);
     }
 }
