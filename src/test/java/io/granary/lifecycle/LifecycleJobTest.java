@@ -1,8 +1,11 @@
 package io.granary.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.granary.api.ApiTestSupport;
+import io.granary.bucket.BucketRepository;
+import io.granary.config.GranaryProperties;
 import io.granary.lease.LeaseRunner;
 import io.granary.upload.MultipartUpload;
 import io.granary.upload.MultipartUploadRepository;
@@ -48,6 +51,12 @@ class LifecycleJobTest extends ApiTestSupport {
     MultipartUploadRepository multipartUploads;
     @Autowired
     TusUploadRepository tusUploads;
+    @Autowired
+    BucketRepository buckets;
+    @Autowired
+    RuleRun ruleRun;
+    @Autowired
+    GranaryProperties properties;
 
     private String admin;
     private String bucket;
@@ -157,6 +166,24 @@ class LifecycleJobTest extends ApiTestSupport {
         status(bucket, "a.txt", 404);
         // Once one finished, it is not due again within the interval.
         assertThat(job.runIfDue(later).blockOptional()).isEmpty();
+    }
+
+    @Test
+    void aStoppedJobDeletesNothingMoreAndLeavesTheRunToAnother() {
+        put(bucket, "a.txt", "a");
+        rules(bucket, List.of(Map.of("id", "all", "expireAfterDays", 1)));
+        mongo.remove(Query.query(Criteria.where("_id").is(LifecycleJob.LEASE)), "leases").block();
+        Instant later = Instant.now().plus(Duration.ofDays(2));
+        // A second instance, as on a node whose application is stopping.
+        LifecycleJob stopping = new LifecycleJob(buckets, ruleRun, leases, properties);
+        stopping.stop();
+
+        assertThatThrownBy(() -> stopping.runIfDue(later).block()).isInstanceOf(LifecycleJob.Stopped.class);
+        status(bucket, "a.txt", 200);
+        stopping.scheduled(); // starts nothing once stopped
+        // The lease was freed without a finished run: the next node's check runs at once.
+        assertThat(job.runIfDue(later).block().objects()).isGreaterThanOrEqualTo(1);
+        status(bucket, "a.txt", 404);
     }
 
     private void rules(String name, List<Map<String, Object>> rules) {
