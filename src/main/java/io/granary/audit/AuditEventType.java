@@ -8,6 +8,12 @@ public enum AuditEventType {
     KEY_CREATED, KEY_REVOKED,
     S3_CREDENTIAL_CREATED, S3_CREDENTIAL_REVOKED,
     BUCKET_CREATED, BUCKET_DELETED, BUCKET_VISIBILITY_CHANGED, BUCKET_CORS_CHANGED, BUCKET_PRESETS_CHANGED,
+    BUCKET_LIFECYCLE_CHANGED,
+    /**
+     * The lifecycle job applied one rule of a bucket: {@code deleted} objects and {@code aborted}
+     * uploads in the details (recorded only when it removed something).
+     */
+    LIFECYCLE_APPLIED,
     SIGNED_URL_ISSUED, SIGNING_KEY_ROTATED, SIGNING_KEY_RETIRED,
     LOGIN, LOGIN_FAILED, LOGOUT,
     /** A refresh token was presented a second time: its whole family of tokens is revoked. */

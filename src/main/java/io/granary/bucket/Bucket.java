@@ -20,6 +20,7 @@ import org.springframework.util.MimeType;
  *     or {@code null}
  * @param cors the bucket's CORS rules in the order they are tried, or {@code null} for none
  * @param imagePresets the bucket's named image transforms, or {@code null} for none
+ * @param lifecycleRules what the lifecycle job deletes, or {@code null} for nothing
  */
 @Document("buckets")
 public record Bucket(
@@ -35,7 +36,8 @@ public record Bucket(
         Boolean redirectDownloads,
         String cacheControl,
         List<CorsRule> cors,
-        List<ImagePreset> imagePresets) {
+        List<ImagePreset> imagePresets,
+        List<LifecycleRule> lifecycleRules) {
 
     /** This bucket with the given stored fields replaced (as a partial update leaves it). */
     @SuppressWarnings("unchecked")
@@ -50,12 +52,18 @@ public record Bucket(
                 (Boolean) fields.getOrDefault("redirectDownloads", redirectDownloads),
                 (String) fields.getOrDefault("cacheControl", cacheControl),
                 (List<CorsRule>) fields.getOrDefault("cors", cors),
-                (List<ImagePreset>) fields.getOrDefault("imagePresets", imagePresets));
+                (List<ImagePreset>) fields.getOrDefault("imagePresets", imagePresets),
+                (List<LifecycleRule>) fields.getOrDefault(LifecycleRule.FIELD, lifecycleRules));
     }
 
     /** The image presets, none when unset. */
     public List<ImagePreset> presets() {
         return imagePresets == null ? List.of() : imagePresets;
+    }
+
+    /** The lifecycle rules, none when unset. */
+    public List<LifecycleRule> lifecycle() {
+        return lifecycleRules == null ? List.of() : lifecycleRules;
     }
 
     /** The CORS rules, none when unset. */

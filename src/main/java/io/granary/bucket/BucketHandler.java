@@ -16,7 +16,8 @@ public class BucketHandler {
 
     /** Body of {@code POST /v1/buckets}. */
     record CreateBucket(String name, String visibility, Long maxObjectSize, List<String> allowedContentTypes,
-                        Long quotaBytes, Long quotaObjects, Boolean redirectDownloads, String cacheControl) {
+                        Long quotaBytes, Long quotaObjects, Boolean redirectDownloads, String cacheControl,
+                        Object lifecycleRules) {
     }
 
     /** Body of {@code PUT /v1/buckets/{bucket}/cors} and answer of its {@code GET}. */
@@ -34,7 +35,7 @@ public class BucketHandler {
                 .flatMap(body -> buckets.create(Requests.principal(request), body.name(),
                         new BucketSettings(body.visibility(), body.maxObjectSize(), body.allowedContentTypes(),
                                 body.quotaBytes(), body.quotaObjects(), Boolean.TRUE.equals(body.redirectDownloads()),
-                                body.cacheControl())))
+                                body.cacheControl(), LifecycleRule.parse(body.lifecycleRules()))))
                 .flatMap(b -> ServerResponse.created(URI.create("/v1/buckets/" + b.name())).bodyValue(view(b)));
     }
 
@@ -88,6 +89,7 @@ public class BucketHandler {
         body.put("quotaObjects", bucket.quotaObjects());
         body.put("redirectDownloads", bucket.redirectsDownloads());
         body.put("cacheControl", bucket.cacheControl());
+        body.put("lifecycleRules", bucket.lifecycle());
         body.put("createdAt", bucket.createdAt());
         return body;
     }

@@ -21,6 +21,9 @@ public interface BucketRepository {
 
     Mono<Long> countByTenant(String tenantId);
 
+    /** Every bucket of every tenant that has lifecycle rules, read as it is stored now (never from a cache). */
+    Flux<Bucket> withLifecycleRules();
+
     /**
      * Sets only the given fields of an existing bucket (so concurrent changes of other fields
      * survive); completes with the bucket as it was just before, or empty when it is gone.

@@ -49,7 +49,8 @@ public class BucketService {
         Names.requireBucketName(name);
         Bucket bucket = new Bucket(Ids.newId(), tenantId, name, settings.visibility(), settings.maxObjectSize(),
                 settings.allowedContentTypes(), Instant.now().truncatedTo(ChronoUnit.MILLIS), settings.quotaBytes(),
-                settings.quotaObjects(), settings.redirectDownloads(), settings.cacheControl(), null, null);
+                settings.quotaObjects(), settings.redirectDownloads(), settings.cacheControl(), null, null,
+                settings.lifecycleRules().isEmpty() ? null : settings.lifecycleRules());
         return buckets.insert(bucket)
                 .flatMap(created -> audit.record(principal, tenantId, AuditEventType.BUCKET_CREATED, "bucket:" + name,
                         Map.of("visibility", created.visibility())).thenReturn(created));
@@ -135,7 +136,7 @@ public class BucketService {
     public Mono<Bucket> update(Principal principal, String name, Map<String, Object> patch) {
         return resolve(principal, name, Permission.ADMIN).flatMap(bucket -> {
             BucketSettings current = new BucketSettings(bucket.visibility(), bucket.maxObjectSize(), bucket.allowedContentTypes(),
-                    bucket.quotaBytes(), bucket.quotaObjects(), bucket.redirectsDownloads(), bucket.cacheControl());
+                    bucket.quotaBytes(), bucket.quotaObjects(), bucket.redirectsDownloads(), bucket.cacheControl(), bucket.lifecycle());
             BucketSettings next = current.patchedWith(patch);
             Map<String, Object> changes = next.fields(patch.keySet());
             if (changes.isEmpty()) {
@@ -144,9 +145,14 @@ public class BucketService {
             return buckets.update(bucket.id(), changes).flatMap(previous -> {
                 Bucket updated = previous.with(changes);
                 // Judged on the state this very update replaced, so a change is never missed.
-                return previous.visibility().equals(updated.visibility()) ? Mono.just(updated)
+                Mono<Void> visibility = previous.visibility().equals(updated.visibility()) ? Mono.empty()
                         : audit.record(principal, bucket.tenantId(), AuditEventType.BUCKET_VISIBILITY_CHANGED, "bucket:" + name,
-                                Map.of("from", previous.visibility(), "to", updated.visibility())).thenReturn(updated);
+                                Map.of("from", previous.visibility(), "to", updated.visibility()));
+                // Lifecycle rules delete data, so who set them is kept, as for CORS rules.
+                Mono<Void> lifecycle = previous.lifecycle().equals(updated.lifecycle()) ? Mono.empty()
+                        : audit.record(principal, bucket.tenantId(), AuditEventType.BUCKET_LIFECYCLE_CHANGED, "bucket:" + name,
+                                Map.of("rules", Integer.toString(updated.lifecycle().size())));
+                return visibility.then(lifecycle).thenReturn(updated);
             });
         }).switchIfEmpty(Mono.error(() -> notFound(name)));
     }

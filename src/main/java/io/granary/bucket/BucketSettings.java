@@ -20,13 +20,15 @@ import org.springframework.util.MimeType;
  * @param quotaObjects most objects the bucket may hold, or {@code null} for no limit
  * @param redirectDownloads answer GETs with a redirect to a presigned store URL by default
  * @param cacheControl default {@code Cache-Control} of objects without their own, or {@code null}
+ * @param lifecycleRules what the lifecycle job deletes ({@link LifecycleRule}); none is an empty list
  */
 public record BucketSettings(String visibility, Long maxObjectSize, List<String> allowedContentTypes, Long quotaBytes,
-                             Long quotaObjects, boolean redirectDownloads, String cacheControl) {
+                             Long quotaObjects, boolean redirectDownloads, String cacheControl,
+                             List<LifecycleRule> lifecycleRules) {
 
     static final Set<String> VISIBILITIES = Set.of("private", "public");
     private static final Set<String> FIELDS = Set.of("visibility", "maxObjectSize", "allowedContentTypes", "quotaBytes",
-            "quotaObjects", "redirectDownloads", "cacheControl");
+            "quotaObjects", "redirectDownloads", "cacheControl", LifecycleRule.FIELD);
 
     public BucketSettings {
         if (visibility == null) {
@@ -39,6 +41,7 @@ public record BucketSettings(String visibility, Long maxObjectSize, List<String>
             throw new GranaryException(ErrorCode.INVALID_REQUEST, "'maxObjectSize' must be a positive number of bytes.");
         }
         cacheControl = CacheControlValue.require(cacheControl);
+        lifecycleRules = lifecycleRules == null ? List.of() : List.copyOf(lifecycleRules);
         Quotas.limit(quotaBytes, "quotaBytes");
         Quotas.limit(quotaObjects, "quotaObjects");
         if (allowedContentTypes != null) {
@@ -76,7 +79,10 @@ public record BucketSettings(String visibility, Long maxObjectSize, List<String>
             newRedirect = flag;
         }
         String newCacheControl = patch.containsKey("cacheControl") ? asString(patch.get("cacheControl"), "cacheControl") : cacheControl;
-        return new BucketSettings(newVisibility, newMax, newTypes, newQuotaBytes, newQuotaObjects, newRedirect, newCacheControl);
+        List<LifecycleRule> newRules = patch.containsKey(LifecycleRule.FIELD) ? LifecycleRule.parse(patch.get(LifecycleRule.FIELD))
+                : lifecycleRules;
+        return new BucketSettings(newVisibility, newMax, newTypes, newQuotaBytes, newQuotaObjects, newRedirect, newCacheControl,
+                newRules);
     }
 
     /** The values of the named fields, as stored, for a partial update. */
@@ -91,6 +97,8 @@ public record BucketSettings(String visibility, Long maxObjectSize, List<String>
                 case "quotaObjects" -> quotaObjects;
                 case "redirectDownloads" -> redirectDownloads;
                 case "cacheControl" -> cacheControl;
+                // Stored like the CORS rules: absent rather than an empty list.
+                case LifecycleRule.FIELD -> lifecycleRules.isEmpty() ? null : lifecycleRules;
                 default -> throw new IllegalArgumentException(name);
             });
         }

@@ -54,6 +54,11 @@ class CachingBucketRepository implements BucketRepository {
     }
 
     @Override
+    public Flux<Bucket> withLifecycleRules() {
+        return source.withLifecycleRules();
+    }
+
+    @Override
     public Mono<Bucket> update(String id, Map<String, Object> fields) {
         return source.update(id, fields).flatMap(before -> byName.invalidate(key(before)).thenReturn(before));
     }

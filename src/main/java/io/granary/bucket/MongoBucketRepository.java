@@ -69,6 +69,13 @@ class MongoBucketRepository implements BucketRepository, IndexedCollection {
     }
 
     @Override
+    public Flux<Bucket> withLifecycleRules() {
+        // No rules are stored as no field at all (BucketSettings), so this matches only buckets with some.
+        return mongo.find(Query.query(Criteria.where(LifecycleRule.FIELD).ne(null)), Bucket.class)
+                .onErrorMap(MetadataErrors::translate);
+    }
+
+    @Override
     public Mono<Bucket> update(String id, Map<String, Object> fields) {
         Update update = new Update();
         fields.forEach(update::set);

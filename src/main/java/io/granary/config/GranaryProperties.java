@@ -32,6 +32,7 @@ import org.springframework.util.unit.DataSize;
  *     scheme and host of the request that asked for the URL
  * @param usage the usage counters' recount and the daily usage history
  * @param signedUrls the limits of signed URLs
+ * @param lifecycle the job that applies buckets' lifecycle rules
  */
 @ConfigurationProperties("granary")
 public record GranaryProperties(
@@ -52,7 +53,8 @@ public record GranaryProperties(
         @DefaultValue Tus tus,
         @DefaultValue Http http,
         @DefaultValue Usage usage,
-        @DefaultValue SignedUrls signedUrls) {
+        @DefaultValue SignedUrls signedUrls,
+        @DefaultValue Lifecycle lifecycle) {
 
     /** The blob store kinds. */
     public enum StoreType { FILESYSTEM, S3 }
@@ -353,6 +355,19 @@ public record GranaryProperties(
             if (!positive(flushInterval) || !positive(snapshotInterval)) {
                 throw new IllegalArgumentException(
                         "granary.usage.history.flush-interval and snapshot-interval must be positive");
+            }
+        }
+    }
+
+    /**
+     * @param interval how often (by one node of the installation) the buckets' lifecycle rules
+     *     are applied; nodes check every tenth of it, at most every ten minutes, whether it is due
+     */
+    public record Lifecycle(@DefaultValue("1h") Duration interval) {
+
+        public Lifecycle {
+            if (!positive(interval)) {
+                throw new IllegalArgumentException("granary.lifecycle.interval must be positive: " + interval);
             }
         }
     }

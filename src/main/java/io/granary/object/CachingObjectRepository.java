@@ -55,8 +55,8 @@ class CachingObjectRepository implements ObjectRepository {
     }
 
     @Override
-    public Mono<StoredObject> remove(Bucket bucket, String key) {
-        return changing(key(bucket.id(), key), () -> source.remove(bucket, key));
+    public Mono<StoredObject> remove(Bucket bucket, String key, String versionId) {
+        return changing(key(bucket.id(), key), () -> source.remove(bucket, key, versionId));
     }
 
     @Override

@@ -117,8 +117,12 @@ class MongoObjectRepository implements ObjectRepository, IndexedCollection {
     }
 
     @Override
-    public Mono<StoredObject> remove(Bucket bucket, String key) {
-        return mongo.findAndRemove(byKey(bucket.tenantId(), bucket.id(), key), StoredObject.class)
+    public Mono<StoredObject> remove(Bucket bucket, String key, String versionId) {
+        Query query = byKey(bucket.tenantId(), bucket.id(), key);
+        if (versionId != null) {
+            query.addCriteria(Criteria.where("versionId").is(versionId));
+        }
+        return mongo.findAndRemove(query, StoredObject.class)
                 .onErrorMap(MetadataErrors::translate);
     }
 

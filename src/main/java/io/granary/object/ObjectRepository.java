@@ -38,8 +38,11 @@ public interface ObjectRepository {
      */
     Mono<StoredObject> updateTags(Bucket bucket, String key, String versionId, Map<String, String> tags);
 
-    /** Removes the current version; completes with the removed record, or empty. */
-    Mono<StoredObject> remove(Bucket bucket, String key);
+    /**
+     * Removes the current version, if {@code versionId} is given only while it is that version;
+     * completes with the removed record, or empty.
+     */
+    Mono<StoredObject> remove(Bucket bucket, String key, String versionId);
 
     /**
      * Up to {@code limit} records of a bucket in key order, whose keys start with {@code prefix}

@@ -247,12 +247,30 @@ public class ObjectService {
     /** Deletes the current version; deleting an absent key succeeds too. */
     public Mono<Void> delete(Principal principal, String bucketName, String key) {
         return buckets.resolve(principal, bucketName, Permission.DELETE)
-                .flatMap(bucket -> remove(bucket, ObjectKeys.require(key)));
+                .flatMap(bucket -> remove(bucket, ObjectKeys.require(key), null).then());
     }
 
-    private Mono<Void> remove(Bucket bucket, String key) {
-        return objects.remove(bucket, key)
-                .flatMap(removed -> quotas.release(bucket, removed.size(), 1).then(protocol.retire(removed)));
+    /**
+     * Deletes {@code listed} for the lifecycle job, exactly as {@link #delete} does (usage
+     * counters, the blob and what derives from it, cached entries), but only while it is still
+     * the current version of its key: a version written after it was listed is not the one that
+     * expired. Completes with whether it was deleted.
+     */
+    public Mono<Boolean> expire(Bucket bucket, StoredObject listed) {
+        return remove(bucket, listed.key(), listed.versionId()).hasElement();
+    }
+
+    /**
+     * Up to {@code limit} current versions of a bucket under {@code prefix}, in key order, after
+     * {@code afterKey} ({@code null}: from the start); for jobs that walk a bucket page by page.
+     */
+    public Flux<StoredObject> page(Bucket bucket, String prefix, String afterKey, int limit) {
+        return objects.page(bucket, prefix, afterKey, false, limit).filter(object -> object.key().startsWith(prefix));
+    }
+
+    private Mono<StoredObject> remove(Bucket bucket, String key, String versionId) {
+        return objects.remove(bucket, key, versionId)
+                .flatMap(removed -> quotas.release(bucket, removed.size(), 1).then(protocol.retire(removed)).thenReturn(removed));
     }
 
     /** Result of a bulk delete: what went and, per key, why not. */
@@ -267,7 +285,7 @@ public class ObjectService {
             List<String> deleted = new ArrayList<>();
             List<Map<String, String>> errors = new ArrayList<>();
             return Flux.fromIterable(keys)
-                    .concatMap(key -> Mono.defer(() -> remove(bucket, ObjectKeys.require(key)))
+                    .concatMap(key -> Mono.defer(() -> remove(bucket, ObjectKeys.require(key), null).then())
                             .doOnSuccess(done -> deleted.add(key))
                             .onErrorResume(GranaryException.class, error -> {
                                 Map<String, String> failure = new LinkedHashMap<>();

@@ -59,7 +59,7 @@ final class S3BucketOperations {
         // Read (and bounded) only so that the connection can be reused: the location constraint is not used.
         return S3XmlReader.read(request, MAX_CONFIGURATION, "CreateBucketConfiguration")
                 .then(Mono.defer(() -> buckets.create(Requests.principal(request), name,
-                        new BucketSettings(visibility, null, null, null, null, false, null))))
+                        new BucketSettings(visibility, null, null, null, null, false, null, null))))
                 .flatMap(bucket -> ServerResponse.ok().header("Location", "/" + bucket.name()).build());
     }
 

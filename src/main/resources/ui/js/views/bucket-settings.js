@@ -9,6 +9,7 @@ import { parseSize, sizeText, formatBytes } from '../parts/bytes.js';
 import { ConfirmDialog } from '../parts/dialog.js';
 import { CorsRules } from '../parts/cors-rules.js';
 import { ImagePresets } from '../parts/image-presets.js';
+import { LifecycleRules } from '../parts/lifecycle-rules.js';
 import { splitList } from '../parts/text.js';
 
 /** The form's text for each setting of a bucket (blank: none). */
@@ -43,7 +44,7 @@ function settings(values) {
 
 const objects = (count) => `${count.toLocaleString()} object${count === 1 ? '' : 's'}`;
 
-/** A bucket's settings, CORS rules, image presets and deletion; or, without a bucket, a new one. */
+/** A bucket's settings, lifecycle rules, CORS rules, image presets and deletion; or, without a bucket, a new one. */
 export function BucketSettings({ bucket }) {
   const tenant = useTenant();
   const loaded = useLoad(async (signal) => {
@@ -107,7 +108,7 @@ function Editor({ bucket, usage }) {
             <option value="private">Private: a key or a signed URL is needed</option>
             <option value="public">Public: anyone may read the objects</option>
           </select>
-          <small id="visibility-help" class="muted">Public objects are served under /public/&lt;tenant&gt;/&lt;bucket&gt;/&lt;key&gt;.</small>
+          <small id="visibility-help" class="muted">Public objects are served under ${'/public/<tenant>/<bucket>/<key>'}.</small>
         </label>
         <div class="grid2">
           <label>Largest object <input name="maxObjectSize" value=${values.maxObjectSize} onInput=${set('maxObjectSize')}
@@ -133,6 +134,7 @@ function Editor({ bucket, usage }) {
         </div>
       </form>
       ${!creating && html`
+        <${LifecycleRules} path=${path} initial=${bucket.lifecycleRules || []} />
         <${CorsRules} path=${path} />
         <${ImagePresets} path=${path} />
         <section class="card danger-zone" aria-labelledby="delete-title">

@@ -24,7 +24,7 @@ class CorsPolicyTest {
 
     private static final String APP = "https://app.example.com";
     private static final Bucket SITE = new Bucket("b1", "t1", "site", "private", null, null, Instant.EPOCH, null, null, null, null,
-            List.of(new CorsRule(List.of(APP), List.of("GET"), null, List.of("ETag"), null)), null);
+            List.of(new CorsRule(List.of(APP), List.of("GET"), null, List.of("ETag"), null)), null, null);
 
     private final CorsPolicy policy = new CorsPolicy(new OneBucket());
 
@@ -68,6 +68,11 @@ class CorsPolicyTest {
 
         @Override
         public Mono<Long> countByTenant(String tenantId) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Flux<Bucket> withLifecycleRules() {
             throw new UnsupportedOperationException();
         }
 

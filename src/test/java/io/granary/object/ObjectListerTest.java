@@ -48,8 +48,8 @@ class ObjectListerTest extends ApiTestSupport {
             return real.updateTags(bucket, key, versionId, tags);
         }
 
-        public Mono<StoredObject> remove(Bucket bucket, String key) {
-            return real.remove(bucket, key);
+        public Mono<StoredObject> remove(Bucket bucket, String key, String versionId) {
+            return real.remove(bucket, key, versionId);
         }
 
         public Flux<StoredObject> page(Bucket bucket, String prefix, String bound, boolean inclusive, int limit) {

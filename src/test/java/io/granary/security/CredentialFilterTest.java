@@ -73,7 +73,7 @@ class CredentialFilterTest {
 
     private CredentialFilter filter(String rootKey) {
         GranaryProperties properties = new GranaryProperties(Path.of("unused"), rootKey, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null);
         return new CredentialFilter(new RootKey(properties), new ApiKeyService(keys, null, null), null,
                 (tenant, caller, rate) -> Mono.empty(), null);
     }

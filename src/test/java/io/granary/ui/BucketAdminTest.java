@@ -6,10 +6,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 
-/** Buckets through the dashboard: the list with figures, create, edit (CORS, presets), typed-name delete. */
+/** Buckets through the dashboard: the list with figures, create, edit (lifecycle, CORS, presets), typed-name delete. */
 class BucketAdminTest extends AdminBrowserTestSupport {
 
     @Test
@@ -46,6 +47,7 @@ class BucketAdminTest extends AdminBrowserTestSupport {
         type("input[name=maxObjectSize]", "2.5 bytes");
         button("Save settings").click();
         assertThat(visible("[role=alert]").getText()).contains("not a whole number of bytes");
+        assertThat(visible("#visibility-help").getText()).contains("/public/<tenant>/<bucket>/<key>");
         type("input[name=maxObjectSize]", "");
         type("input[name=cacheControl]", "");
         browser.findElement(By.cssSelector("input[name=redirectDownloads]")).click();
@@ -54,6 +56,27 @@ class BucketAdminTest extends AdminBrowserTestSupport {
         stored = getJson("/v1/buckets/" + bucket, "X-Api-Key", key);
         assertThat(stored).containsEntry("maxObjectSize", null).containsEntry("cacheControl", null)
                 .containsEntry("redirectDownloads", true).containsEntry("quotaBytes", 1_610_612_736);
+
+        // Lifecycle rules: the API's refusal in its words, then a rule stored and shown after a reload.
+        button("Add lifecycle rule").click();
+        type("input[name=lifecycleId0]", "logs");
+        type("input[name=lifecyclePrefix0]", "logs/");
+        type("input[name=expireAfterDays0]", "0");
+        button("Save lifecycle rules").click();
+        withText("[role=alert]", "'lifecycleRules[0].expireAfterDays' must be a whole number of days from 1 to 36500");
+        assertThat(getJson("/v1/buckets/" + bucket, "X-Api-Key", key).get("lifecycleRules")).isEqualTo(List.of());
+        type("input[name=expireAfterDays0]", "30");
+        type("input[name=abortUploadsAfterDays0]", "7");
+        button("Save lifecycle rules").click();
+        withText(".ok", "Lifecycle rules saved");
+        assertThat(getJson("/v1/buckets/" + bucket, "X-Api-Key", key).get("lifecycleRules")).isEqualTo(List.of(Map.of(
+                "id", "logs", "prefix", "logs/", "expireAfterDays", 30, "abortIncompleteUploadsAfterDays", 7)));
+        browser.navigate().refresh();
+        assertThat(visible("input[name=lifecyclePrefix0]").getAttribute("value")).isEqualTo("logs/");
+        assertThat(visible("input[name=lifecycleId0]").getAttribute("value")).isEqualTo("logs");
+        assertThat(visible("input[name=expireAfterDays0]").getAttribute("value")).isEqualTo("30");
+        assertThat(visible("input[name=abortUploadsAfterDays0]").getAttribute("value")).isEqualTo("7");
+        lifecycleScreenshot("bucket-lifecycle-light");
 
         button("Add rule").click();
         type("input[name=allowedOrigins0]", "https://app.example.com");
@@ -92,6 +115,7 @@ class BucketAdminTest extends AdminBrowserTestSupport {
             browser.findElement(By.cssSelector("a[aria-label='Settings of " + bucket + "']")).click();
             withText("h2", "Image presets");
             screenshot("bucket-settings-dark");
+            lifecycleScreenshot("bucket-lifecycle-dark");
         });
 
         browser.findElement(By.cssSelector("a[aria-label='Settings of " + bucket + "']")).click();
@@ -106,5 +130,12 @@ class BucketAdminTest extends AdminBrowserTestSupport {
         expectProblem(http.get().uri("/v1/buckets/" + bucket).header("X-Api-Key", key).exchange(),
                 HttpStatus.NOT_FOUND, "bucket_not_found");
         assertThat(String.join("\n", console())).doesNotContain("Uncaught").doesNotContain("TypeError");
+    }
+
+    /** The Lifecycle section at the top of the window, then a screenshot. */
+    private void lifecycleScreenshot(String name) {
+        ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'start'})",
+                withText("h2", "Lifecycle"));
+        screenshot(name);
     }
 }
