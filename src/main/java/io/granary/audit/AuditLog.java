@@ -1,18 +1,14 @@
 package io.granary.audit;
 
 import io.granary.common.Ids;
-import io.granary.error.ErrorCode;
-import io.granary.error.GranaryException;
 import io.granary.security.Authorizer;
 import io.granary.security.Principal;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -54,24 +50,22 @@ public class AuditLog {
     }
 
     /**
-     * Events visible to {@code principal}, oldest first: root sees every tenant's (or one, with
-     * {@code tenantId}), an unscoped admin key its own tenant's.
+     * One page of the events visible to {@code principal} that match {@code filter}, oldest
+     * first, after {@code cursor} (a {@link AuditPage#nextCursor()}, or {@code null} to start
+     * at the beginning): root sees every tenant's (or one, with {@code tenantId}), an unscoped
+     * admin key its own tenant's.
      */
-    public Flux<AuditEvent> query(Principal principal, String tenantId, String since, String type, int limit) {
+    public Mono<AuditPage> query(Principal principal, String tenantId, AuditFilter filter, String cursor, int limit) {
         String scope = principal.system() ? tenantId : principal.tenantId();
         if (!principal.system()) {
             Authorizer.requireTenantAdmin(principal, scope);
         }
-        if (type != null && AuditEventType.fromWireName(type) == null) {
-            return Flux.error(new GranaryException(ErrorCode.INVALID_REQUEST, "Unknown event type '" + type + "'."));
-        }
-        Instant from;
-        try {
-            from = since == null ? Instant.EPOCH : Instant.parse(since);
-        } catch (DateTimeParseException e) {
-            return Flux.error(new GranaryException(ErrorCode.INVALID_REQUEST,
-                    "'since' must be an ISO-8601 instant such as 2026-01-31T12:00:00Z."));
-        }
-        return events.find(scope, from, type, limit);
+        AuditCursor after = cursor == null ? null : AuditCursor.decode(cursor);
+        // One more than the page tells whether another page follows, so the last page says so.
+        return events.find(scope, filter, after, limit + 1)
+                .collectList()
+                .map(found -> found.size() > limit
+                        ? new AuditPage(found.subList(0, limit), AuditCursor.after(found.get(limit - 1)).encode())
+                        : new AuditPage(found, null));
     }
 }

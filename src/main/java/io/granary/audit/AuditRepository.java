@@ -10,12 +10,12 @@ public interface AuditRepository {
     Mono<AuditEvent> insert(AuditEvent event);
 
     /**
-     * Events at or after {@code since}, oldest first.
+     * Up to {@code limit} events matching {@code filter}, oldest first ({@code at}, then {@code id}).
      *
      * @param tenantId only this tenant's events, or {@code null} for all
-     * @param type only this type (wire name), or {@code null} for all
+     * @param after only events after this position, or {@code null} for all
      */
-    Flux<AuditEvent> find(String tenantId, Instant since, String type, int limit);
+    Flux<AuditEvent> find(String tenantId, AuditFilter filter, AuditCursor after, int limit);
 
     /** Adds {@code count} to the counter of {@code window} and completes with its new value (one atomic step). */
     Mono<Long> increment(String window, long count, Instant expiresAt);

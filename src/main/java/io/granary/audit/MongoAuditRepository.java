@@ -4,6 +4,10 @@ import io.granary.common.IndexedCollection;
 import io.granary.common.MetadataErrors;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.bson.types.ObjectId;
 import org.bson.Document;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
@@ -21,6 +25,7 @@ class MongoAuditRepository implements AuditRepository, IndexedCollection {
 
     static final String EVENTS = "audit_events";
     static final String COUNTERS = "audit_denial_counters";
+    private static final Set<String> OLD_INDEXES = Set.of("tenantId_1_at_1", "at_1");
 
     private final ReactiveMongoTemplate mongo;
 
@@ -30,9 +35,17 @@ class MongoAuditRepository implements AuditRepository, IndexedCollection {
 
     @Override
     public Mono<Void> ensureIndexes() {
+        // Queries walk (tenantId,) at, _id: the order of their pages, so a page stops at its
+        // limit instead of sorting every event in range. The indexes of earlier releases
+        // without _id are dropped once their replacements exist.
         return mongo.indexOps(AuditEvent.class)
-                .createIndex(new Index().on("tenantId", Sort.Direction.ASC).on("at", Sort.Direction.ASC))
-                .then(mongo.indexOps(AuditEvent.class).createIndex(new Index("at", Sort.Direction.ASC)))
+                .createIndex(new Index().on("tenantId", Sort.Direction.ASC).on("at", Sort.Direction.ASC)
+                        .on("_id", Sort.Direction.ASC))
+                .then(mongo.indexOps(AuditEvent.class)
+                        .createIndex(new Index().on("at", Sort.Direction.ASC).on("_id", Sort.Direction.ASC)))
+                .thenMany(mongo.indexOps(AuditEvent.class).getIndexInfo()
+                        .filter(index -> OLD_INDEXES.contains(index.getName()))
+                        .concatMap(old -> mongo.indexOps(AuditEvent.class).dropIndex(old.getName())))
                 // Counters of past minutes are useless: MongoDB drops them once expired. (The
                 // embedded server may not support TTL indexes; they are a few bytes each.)
                 .then(mongo.indexOps(COUNTERS).createIndex(new Index("expiresAt", Sort.Direction.ASC).expire(Duration.ZERO))
@@ -47,16 +60,40 @@ class MongoAuditRepository implements AuditRepository, IndexedCollection {
     }
 
     @Override
-    public Flux<AuditEvent> find(String tenantId, Instant since, String type, int limit) {
-        Criteria criteria = Criteria.where("at").gte(since);
-        if (tenantId != null) {
-            criteria = criteria.and("tenantId").is(tenantId);
+    public Flux<AuditEvent> find(String tenantId, AuditFilter filter, AuditCursor after, int limit) {
+        // Equalities and one range on "at": the shape both MongoDB and the embedded server's
+        // ordered indexes serve; the alternatives ($or) only narrow what the walk yields.
+        Instant from = filter.since() == null ? Instant.EPOCH : filter.since();
+        if (after != null && after.at().isAfter(from)) {
+            from = after.at();
         }
-        if (type != null) {
-            criteria = criteria.and("type").is(type);
+        Criteria at = Criteria.where("at").gte(from);
+        Criteria criteria = filter.until() == null ? at : at.lt(filter.until());
+        equal(criteria, "tenantId", tenantId);
+        equal(criteria, "type", filter.type());
+        equal(criteria, "actor", filter.actor());
+        List<Criteria> alternatives = new ArrayList<>();
+        if (after != null) {
+            // Past the cursor: a later instant, or the same one and a later id.
+            alternatives.add(new Criteria().orOperator(Criteria.where("at").gt(after.at()),
+                    Criteria.where("_id").gt(new ObjectId(after.id()))));
+        }
+        if (filter.bucket() != null) {
+            // Its own events, and its objects' ("object:<name>/<key>"; '0' follows '/').
+            alternatives.add(new Criteria().orOperator(Criteria.where("target").is("bucket:" + filter.bucket()),
+                    Criteria.where("target").gte("object:" + filter.bucket() + "/").lt("object:" + filter.bucket() + "0")));
+        }
+        if (!alternatives.isEmpty()) {
+            criteria = criteria.andOperator(alternatives);
         }
         return mongo.find(Query.query(criteria).with(Sort.by("at", "_id")).limit(limit), AuditEvent.class)
                 .onErrorMap(MetadataErrors::translate);
+    }
+
+    private static void equal(Criteria criteria, String field, String value) {
+        if (value != null) {
+            criteria.and(field).is(value);
+        }
     }
 
     @Override
