@@ -101,8 +101,12 @@ class UsageAuditTest extends AdminBrowserTestSupport {
                     .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("key", "k" + i + ".txt"))
                     .exchange().expectStatus().isOk().expectBody();
         }
+        // After the 55 events of photos: the bucket filter reads them on the server, not page by page here.
+        http.post().uri("/v1/buckets/{b}/signed-urls", other).header("X-Api-Key", key)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("key", "late.txt"))
+                .exchange().expectStatus().isOk().expectBody();
         String user = unique("aud");
-        createUser(tenant, user, "tenant-admin");
+        String userId = createUser(tenant, user, "tenant-admin");
 
         logIn(user, USER_PASSWORD);
         browser.findElement(By.linkText("Audit")).click();
@@ -130,11 +134,31 @@ class UsageAuditTest extends AdminBrowserTestSupport {
         button("Previous page").click();
         waiting().until(driver -> rows(driver).size() == 50);
 
-        // The actor filter: the user's own login, not the key's actions.
+        // The bucket filter alone: the other bucket's two events, the second after 55 of photos.
         button("Clear").click();
-        type("input[name=actor]", "user:");
+        type("input[name=bucket]", other);
+        button("Filter").click();
+        waiting().until(driver -> rows(driver).size() == 2 && rows(driver).get(1).getText().contains("object:" + other + "/late.txt"));
+        assertThat(button("Next page").isEnabled()).isFalse();
+
+        // The actor filter, exact: the user's own login, not the key's actions.
+        button("Clear").click();
+        type("input[name=actor]", "user:" + userId);
         button("Filter").click();
         waiting().until(driver -> !rows(driver).isEmpty() && rows(driver).stream().allMatch(row -> row.getText().contains("login")));
+        // An actor in the table is a shortcut to its filter; combined with the bucket's.
+        button("Clear").click();
+        type("input[name=bucket]", other);
+        button("Filter").click();
+        waiting().until(driver -> rows(driver).size() == 2);
+        rows(browser).get(0).findElement(By.cssSelector("td button.link")).click();
+        waiting().until(driver -> browser.getCurrentUrl().contains("actor=key"));
+        waiting().until(driver -> rows(driver).size() == 2
+                && rows(driver).stream().allMatch(row -> row.getText().contains(other) && row.getText().contains("key:")));
+        assertThat(browser.getCurrentUrl()).contains("bucket=" + other);
+        type("input[name=bucket]", "Bad_Name");
+        button("Filter").click();
+        withText(".error", "bucket name");
 
         inDarkMode(() -> {
             logIn(user, USER_PASSWORD);
