@@ -41,12 +41,48 @@ export function actingTenant() {
   return claims && claims.system ? tenant : claims && claims.tenant;
 }
 
+// A system admin's chosen tenant outlives a reload in this tab: its name only, never a token.
+const TENANT_KEY = 'granary.tenant';
+
+function keepTenant(name) {
+  try {
+    if (name) sessionStorage.setItem(TENANT_KEY, name); else sessionStorage.removeItem(TENANT_KEY);
+  } catch (unavailable) {
+    // Storage disabled: the choice lasts as long as the page.
+  }
+}
+
+function keptTenant() {
+  try {
+    return sessionStorage.getItem(TENANT_KEY);
+  } catch (unavailable) {
+    return null;
+  }
+}
+
 export function actAsTenant(name) {
   tenant = name || null;
+  keepTenant(tenant);
   changed();
 }
 
+/**
+ * After a reload, the tenant this tab's system admin had chosen, if it still exists (asked
+ * before the screens load, so none of them is shown for a deleted tenant).
+ */
+async function restoreTenant() {
+  const kept = keptTenant();
+  if (!kept || !claims.system) return;
+  try {
+    await call('GET', '/tenants/' + encodeURIComponent(kept), { noTenant: true });
+    tenant = kept;
+  } catch (error) {
+    if (error.status === 404) keepTenant(null);
+  }
+}
+
 function accept(body) {
+  const fresh = !claims;
   accessToken = body.accessToken;
   expiresAt = Date.now() + (body.expiresIn || 900) * 1000;
   const payload = JSON.parse(atob(accessToken.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
@@ -62,7 +98,11 @@ function accept(body) {
     // Logged in through another identity provider: Granary cannot revoke what this session issues.
     external: renew !== null && renew !== cookieRefresh,
   };
-  changed();
+  if (fresh) {
+    restoreTenant().finally(changed);
+  } else {
+    changed();
+  }
 }
 
 async function problem(response) {
@@ -140,6 +180,7 @@ export async function logout() {
     accessToken = null;
     claims = null;
     tenant = null;
+    keepTenant(null);
     renew = null;
     changed();
   }

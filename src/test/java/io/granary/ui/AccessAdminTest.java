@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.support.ui.Select;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -158,6 +159,22 @@ class AccessAdminTest extends AdminBrowserTestSupport {
         assertThat(new Select(visible(".tenant-picker select")).getFirstSelectedOption().getText()).isEqualTo(name);
         browser.findElement(By.linkText("Buckets")).click();
         withText(".empty", "No buckets yet");
+
+        // The choice outlives a reload (the tab keeps the tenant's name, nothing else) ...
+        assertThat(sessionStorage()).isEqualTo(Map.of("granary.tenant", name));
+        browser.navigate().refresh();
+        withText(".empty", "No buckets yet");
+        assertThat(new Select(visible(".tenant-picker select")).getFirstSelectedOption().getText()).isEqualTo(name);
+        // ... but not a logout.
+        button("Log out").click();
+        visible("input[name=username]");
+        assertThat(sessionStorage()).isEmpty();
+        visible("input[name=username]").sendKeys(system);
+        browser.findElement(By.cssSelector("input[name=password]")).sendKeys(USER_PASSWORD);
+        browser.findElement(By.cssSelector("button[type=submit]")).click();
+        withText(".empty", "Choose a tenant");
+        new Select(visible(".tenant-picker select")).selectByVisibleText(name);
+        withText(".empty", "No buckets yet");
         browser.findElement(By.linkText("Tenants")).click();
 
         inDarkMode(() -> {
@@ -172,6 +189,17 @@ class AccessAdminTest extends AdminBrowserTestSupport {
         button("Delete tenant").click();
         waiting().until(driver -> browser.findElements(By.xpath("//tr[contains(., '" + name + "')]")).isEmpty());
         expectProblem(asRoot(http.get().uri("/v1/tenants/" + name)).exchange(), HttpStatus.NOT_FOUND, "tenant_not_found");
+        // A reload does not bring back a tenant that is gone.
+        browser.navigate().refresh();
+        withText("h1", "Tenants");
+        waiting().until(driver -> new Select(visible(".tenant-picker select")).getFirstSelectedOption().getText().contains("none"));
+        assertThat(sessionStorage()).isEmpty();
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> sessionStorage() {
+        return (Map<String, Object>) ((JavascriptExecutor) browser).executeScript(
+                "return Object.fromEntries(Object.entries(sessionStorage));");
     }
 
     private Map<String, Object> rootGet(String path) {

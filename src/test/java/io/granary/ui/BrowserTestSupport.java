@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
@@ -117,6 +118,8 @@ public abstract class BrowserTestSupport extends ApiTestSupport {
     protected void logIn(String username, String password) {
         forgetSession(browser);
         browser.get(ui("/ui/login"));
+        // A tab keeps a system admin's tenant across pages (sessionStorage): start without one.
+        ((JavascriptExecutor) browser).executeScript("sessionStorage.clear()");
         visible("input[name=username]").sendKeys(username);
         browser.findElement(By.cssSelector("input[name=password]")).sendKeys(password);
         browser.findElement(By.cssSelector("button[type=submit]")).click();
