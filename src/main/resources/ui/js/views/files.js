@@ -80,12 +80,13 @@ function Folder({ bucket, folder, open }) {
     return () => controller.abort();
   }, [bucket]);
 
-  // Other parts of the dashboard (uploads) announce changes to a bucket with this event.
+  // Other parts of the dashboard (uploads) announce changes to a bucket with this event, one
+  // per finished file: a burst of them lists the folder again once.
   useEffect(() => {
-    const changed = (event) => { if (!event.detail || event.detail.bucket === bucket) listing.reload(); };
+    const changed = (event) => { if (!event.detail || event.detail.bucket === bucket) listing.reloadSoon(); };
     window.addEventListener('granary:objects-changed', changed);
     return () => window.removeEventListener('granary:objects-changed', changed);
-  }, [bucket, listing.reload]);
+  }, [bucket, listing.reloadSoon]);
 
   const show = (key) => navigate(key ? `${here}?open=${encodeURIComponent(key)}` : here, true);
   const enter = (entry) => (entry.folder ? navigate(folderPath(bucket, entry.key)) : show(entry.key));

@@ -216,6 +216,26 @@ class UploadsTest extends BrowserTestSupport {
         withText(".file-row .name", "minutes.txt");
         http.get().uri("/v1/buckets/{b}/objects/2026/minutes.txt", bucket).header("X-Api-Key", key).exchange()
                 .expectStatus().isOk().expectBody(String.class).isEqualTo("what was decided");
+
+        // A burst of finished uploads lists the folder again once (or twice, if they straddle a listing), not per file.
+        List<String> burst = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            Path part = files.resolve("part-" + i + ".txt");
+            Files.writeString(part, "part " + i);
+            burst.add(part.toString());
+        }
+        long listingsBefore = listings();
+        browser.findElement(By.cssSelector(".upload-buttons input[data-picker=files]")).sendKeys(String.join("\n", burst));
+        waiting().until(driver -> driver.findElements(By.cssSelector(".file-row .name")).size() == 13);
+        Thread.sleep(1500); // any reload still to come
+        assertThat(browser.findElements(By.cssSelector(".file-row .name"))).hasSize(13);
+        assertThat(listings() - listingsBefore).isBetween(1L, 2L);
+    }
+
+    /** How many listing requests this page has sent. */
+    private long listings() {
+        return ((Number) ((JavascriptExecutor) browser).executeScript("return performance.getEntriesByType('resource')"
+                + ".filter((entry) => entry.name.includes('/objects?')).length;")).longValue();
     }
 
     @Test
