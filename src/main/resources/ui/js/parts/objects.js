@@ -9,6 +9,11 @@ export function listPage(bucket, prefix, cursor, limit, signal) {
   return get(bucketPath(bucket) + '/objects', { query: { prefix, delimiter: '/', limit, cursor }, signal });
 }
 
+/** One page of every object under `prefix`, subfolders included: `{objects, nextCursor}`. */
+export function listKeys(bucket, prefix, cursor, limit, signal) {
+  return get(bucketPath(bucket) + '/objects', { query: { prefix, limit, cursor }, signal });
+}
+
 /**
  * One object's description as a listing gives it (tags included, which HEAD does not carry):
  * the first key under the prefix `key` is `key` itself when it exists. Null when it does not.

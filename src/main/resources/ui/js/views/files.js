@@ -95,8 +95,8 @@ function Folder({ bucket, folder, open }) {
     const next = new Set(range || toggle ? selected : []);
     if (range && anchor >= 0) {
       const [from, to] = anchor < index ? [anchor, index] : [index, anchor];
-      entries.slice(from, to + 1).forEach((entry) => !entry.folder && next.add(entry.key));
-    } else if (!entries[index].folder) {
+      entries.slice(from, to + 1).forEach((entry) => next.add(entry.key));
+    } else {
       const key = entries[index].key;
       if (next.has(key) && toggle) next.delete(key); else next.add(key);
       setAnchor(index);
@@ -104,6 +104,7 @@ function Folder({ bucket, folder, open }) {
     setSelected(next);
   };
   const selectedKeys = [...selected];
+  const selectedFiles = selectedKeys.filter((key) => !key.endsWith('/'));
 
   const onKeyDown = (event) => {
     const step = { ArrowDown: columns, ArrowUp: -columns, PageDown: 10 * columns, PageUp: -10 * columns }[event.key]
@@ -156,8 +157,8 @@ function Folder({ bucket, folder, open }) {
       + (entry.key === open ? ' opened' : '');
     return html`
       <div role="option" id=${'entry-' + index} key=${entry.key} class=${classes} aria-selected=${isSelected} onClick=${onClick}>
-        ${entry.folder ? html`<span class="check"></span>` : html`
-          <input type="checkbox" class="check" tabindex="-1" checked=${isSelected} aria-label=${'Select ' + entry.name} />`}
+        <input type="checkbox" class="check" tabindex="-1" checked=${isSelected}
+          aria-label=${(entry.folder ? 'Select folder ' : 'Select ') + entry.name} />
         ${grid ? html`<${Thumbnail} bucket=${bucket} object=${entry} />`
           : html`<span class=${'icon ' + (entry.folder ? 'folder' : 'file')} aria-hidden="true"></span>`}
         ${entry.folder ? html`<a class="name" tabindex="-1" href=${folderPath(bucket, entry.key)}>${entry.name}/</a>`
@@ -203,7 +204,8 @@ function Folder({ bucket, folder, open }) {
       ${selected.size > 0 && html`
         <div class="selection-bar" role="region" aria-label="Selection">
           <span>${selected.size} selected</span>
-          <button type="button" onClick=${() => selectedKeys.forEach((key) => download(bucket, key, baseName(key)).catch(setNotice))}>Download</button>
+          ${selectedFiles.length > 0 && html`<button type="button"
+            onClick=${() => selectedFiles.forEach((key) => download(bucket, key, baseName(key)).catch(setNotice))}>Download</button>`}
           <button type="button" onClick=${() => setDialog({ kind: 'move', keys: selectedKeys })}>${selected.size === 1 ? 'Rename' : 'Move'}</button>
           <button type="button" class="danger" onClick=${() => setDialog({ kind: 'delete', keys: selectedKeys })}>Delete</button>
           <button type="button" onClick=${() => setSelected(new Set())}>Clear</button>

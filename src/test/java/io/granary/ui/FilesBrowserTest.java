@@ -33,6 +33,8 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.util.UriUtils;
@@ -348,6 +350,74 @@ class FilesBrowserTest extends BrowserTestSupport {
                 .expectStatus().isOk().expectHeader().contentLength(0);
         browser.navigate().back();
         withText(".file-row a.name", "fresh/");
+    }
+
+    @Test
+    void renamesAndDeletesAWholeFolder() {
+        put("photos/2026/deeper/note.txt", MediaType.TEXT_PLAIN, "deep".getBytes(StandardCharsets.UTF_8));
+        put("photos/empty/", MediaType.APPLICATION_OCTET_STREAM, new byte[0]);
+        put("photo-booth.txt", MediaType.TEXT_PLAIN, "not in the folder".getBytes(StandardCharsets.UTF_8));
+        logIn(user, USER_PASSWORD);
+        withText(".buckets a", bucket).click();
+        withText(".file-row", "photos/").findElement(By.cssSelector("input.check")).click();
+        withText(".selection-bar", "1 selected");
+        browser.findElement(By.xpath("//div[@role='region']//button[normalize-space()='Rename']")).click();
+        withText("dialog", "folder “photos/” with 4 objects");
+        WebElement path = visible("dialog input");
+        path.clear();
+        path.sendKeys("pictures");
+        browser.findElement(By.xpath("//dialog//button[normalize-space()='Rename']")).click();
+        withText(".notice", "Moved 4.");
+        assertThat(keysUnder("pictures/")).containsExactly("pictures/2026/deeper/note.txt", "pictures/2026/summer.png",
+                "pictures/cat.png", "pictures/empty/");
+        assertThat(keysUnder("photos/")).isEmpty();
+        assertThat(keysUnder("photo-booth")).containsExactly("photo-booth.txt");
+        waiting().until(driver -> names().contains("pictures/") && !names().contains("photos/"));
+
+        // Moving a folder into itself is refused before anything moves.
+        withText(".file-row", "pictures/").findElement(By.cssSelector("input.check")).click();
+        browser.findElement(By.xpath("//div[@role='region']//button[normalize-space()='Rename']")).click();
+        visible("dialog input").sendKeys("inner/");
+        browser.findElement(By.xpath("//dialog//button[normalize-space()='Rename']")).click();
+        withText("dialog .error", "cannot be moved into itself");
+        assertThat(keysUnder("pictures/")).hasSize(4);
+        browser.findElement(By.xpath("//dialog//button[normalize-space()='Cancel']")).click();
+
+        browser.findElement(By.xpath("//div[@role='region']//button[normalize-space()='Delete']")).click();
+        withText("dialog", "Delete folder “pictures/” with 4 objects?");
+        browser.findElement(By.xpath("//dialog//button[normalize-space()='Delete 4']")).click();
+        withText(".notice", "Deleted 4.");
+        assertThat(keysUnder("pictures/")).isEmpty();
+        waiting().until(driver -> !names().contains("pictures/"));
+
+        // A folder of more than a page: its name is typed, and every page goes.
+        for (int i = 0; i < 1005; i++) {
+            put("bulk/" + (i % 3 == 0 ? "deep/" : "") + "n" + i + ".txt", MediaType.TEXT_PLAIN, new byte[] {'x'});
+        }
+        browser.navigate().refresh();
+        withText(".file-row", "bulk/").findElement(By.cssSelector("input.check")).click();
+        browser.findElement(By.xpath("//div[@role='region']//button[normalize-space()='Delete']")).click();
+        withText("dialog", "folder “bulk/” with more than 1,000 objects");
+        WebElement delete = browser.findElement(By.xpath("//dialog//button[normalize-space()='Delete all']"));
+        assertThat(delete.isEnabled()).isFalse();
+        visible("dialog input[name=confirm]").sendKeys("bulk");
+        screenshot("folder-delete-light");
+        long started = System.nanoTime();
+        delete.click();
+        // Two listings and two bulk deletes of up to 1,000 keys each: slower than a click.
+        new WebDriverWait(browser, Duration.ofSeconds(120))
+                .until(driver -> driver.findElements(By.cssSelector(".notice")).stream().anyMatch(n -> n.getText().contains("Deleted 1005.")));
+        System.out.println("FOLDER-DELETE 1005 objects in " + (System.nanoTime() - started) / 1_000_000 + " ms");
+        assertThat(keysUnder("bulk/")).isEmpty();
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> keysUnder(String prefix) {
+        Map<String, Object> page = http.get().uri("/v1/buckets/{b}/objects?prefix={p}", bucket, prefix).header("X-Api-Key", key)
+                .exchange().expectStatus().isOk()
+                .expectBody(new ParameterizedTypeReference<Map<String, Object>>() { })
+                .returnResult().getResponseBody();
+        return ((List<Map<String, Object>>) page.get("objects")).stream().map(object -> (String) object.get("key")).toList();
     }
 
     @Test
