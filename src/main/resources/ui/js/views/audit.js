@@ -9,9 +9,9 @@ import { formatInstant } from '../parts/dates.js';
 
 const TYPES = ['tenant_created', 'tenant_deleted', 'key_created', 'key_revoked', 's3_credential_created',
   's3_credential_revoked', 'bucket_created', 'bucket_deleted', 'bucket_visibility_changed', 'bucket_cors_changed',
-  'bucket_presets_changed', 'signed_url_issued', 'upload_created', 'signing_key_rotated', 'signing_key_retired', 'login',
-  'login_failed', 'logout', 'refresh_token_reused', 'user_created', 'user_updated', 'user_deleted', 'issuer_registered',
-  'issuer_removed', 'denied_burst'];
+  'bucket_presets_changed', 'bucket_lifecycle_changed', 'lifecycle_applied', 'signed_url_issued', 'upload_created',
+  'signing_key_rotated', 'signing_key_retired', 'login', 'login_failed', 'logout', 'refresh_token_reused', 'user_created',
+  'user_updated', 'user_deleted', 'issuer_registered', 'issuer_removed', 'denied_burst'];
 const PAGE = 50;
 
 /** A <input type=datetime-local> value (local time) as an ISO instant, and back. */
