@@ -22,6 +22,8 @@ public class LeaseRunner {
 
     /** How long a hold lasts without renewal. */
     static final Duration TTL = Duration.ofMinutes(1);
+    /** The longest wait between a node's checks of whether a periodic job is due. */
+    public static final Duration MAX_CHECK = Duration.ofMinutes(10);
 
     private static final Logger log = LoggerFactory.getLogger(LeaseRunner.class);
 
@@ -73,6 +75,16 @@ public class LeaseRunner {
             return leases.acquire(name, owner, now, now.plus(TTL), now.minus(every))
                     .flatMap(lease -> held(name, owner, End.RECORD, work));
         });
+    }
+
+    /**
+     * How often each node should ask {@link #runIfDue} about a job due every {@code every}: a
+     * tenth of it, at most {@link #MAX_CHECK}, so the job runs close to its period without every
+     * node asking all the time.
+     */
+    public static Duration checkPeriod(Duration every) {
+        Duration tenth = every.dividedBy(10);
+        return tenth.compareTo(MAX_CHECK) < 0 ? tenth : MAX_CHECK;
     }
 
     private <T> Mono<T> held(String name, String owner, End end, Mono<T> work) {

@@ -22,7 +22,7 @@ import reactor.core.publisher.Mono;
  * (default hourly), one rule after another ({@link RuleRun}).
  *
  * <p>Of all nodes one runs it per interval, under the lease {@value #LEASE}; every node checks
- * every tenth of the interval (at most every {@link #MAX_CHECK}) whether it is due, as the usage
+ * every tenth of the interval (at most every {@link LeaseRunner#MAX_CHECK}) whether it is due, as the usage
  * history does. When the application stops, a run ends after the object it is deleting and
  * frees the lease without recording a finished run, so another node takes the work up at its
  * next check; what was deleted stays deleted, and the rest is found again by the next run.
@@ -31,7 +31,6 @@ import reactor.core.publisher.Mono;
 class LifecycleJob implements SchedulingConfigurer {
 
     static final String LEASE = "lifecycle";
-    static final Duration MAX_CHECK = Duration.ofMinutes(10);
     /** How long stopping the application waits for a run to reach its next object. */
     private static final Duration STOP_WAIT = Duration.ofSeconds(30);
 
@@ -50,8 +49,7 @@ class LifecycleJob implements SchedulingConfigurer {
         this.rules = rules;
         this.leases = leases;
         this.interval = properties.lifecycle().interval();
-        Duration tenth = interval.dividedBy(10);
-        this.check = tenth.compareTo(MAX_CHECK) < 0 ? tenth : MAX_CHECK;
+        this.check = LeaseRunner.checkPeriod(interval);
     }
 
     @Override

@@ -25,7 +25,7 @@ import reactor.core.publisher.Mono;
  * last run, taken within an interval of its end.
  *
  * <p>Of all nodes one runs it per interval, under the lease {@value #LEASE}; every node checks
- * every tenth of the interval (at most every {@link #MAX_CHECK}) whether it is due, as
+ * every tenth of the interval (at most every {@link LeaseRunner#MAX_CHECK}) whether it is due, as
  * {@link RecountScheduler} does, so an installation whose nodes restart often still takes its
  * snapshots. Two runs at once would do no harm (each row is set, not added to), only double work.
  * Deleting explicitly is what keeps the retention on servers without TTL indexes; on MongoDB a TTL
@@ -37,7 +37,6 @@ class HistorySnapshots implements SchedulingConfigurer {
     /** Days of history kept before today. */
     static final int RETENTION_DAYS = 400;
     static final String LEASE = "usage-history-snapshot";
-    static final Duration MAX_CHECK = Duration.ofMinutes(10);
     private static final int CONCURRENCY = 8;
     private static final int BATCH = 500;
 
@@ -59,8 +58,7 @@ class HistorySnapshots implements SchedulingConfigurer {
         this.history = history;
         this.leases = leases;
         this.interval = properties.usage().history().snapshotInterval();
-        Duration tenth = interval.dividedBy(10);
-        this.check = tenth.compareTo(MAX_CHECK) < 0 ? tenth : MAX_CHECK;
+        this.check = LeaseRunner.checkPeriod(interval);
     }
 
     @Override

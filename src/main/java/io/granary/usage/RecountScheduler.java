@@ -1,6 +1,7 @@
 package io.granary.usage;
 
 import io.granary.config.GranaryProperties;
+import io.granary.lease.LeaseRunner;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,15 +11,13 @@ import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 
 /**
- * Asks every tenth of {@code granary.usage.recount-interval} (at most every {@link #MAX_CHECK})
+ * Asks every tenth of {@code granary.usage.recount-interval} (at most every {@link LeaseRunner#MAX_CHECK})
  * whether a recount is due, and runs it if so. Checking often, rather than waiting a whole
  * interval after start, means nodes restarted more often than the interval still recount;
  * the lease's record of the last run means that of all nodes only one recounts per interval.
  */
 @Component
 class RecountScheduler implements SchedulingConfigurer {
-
-    static final Duration MAX_CHECK = Duration.ofMinutes(10);
 
     private static final Logger log = LoggerFactory.getLogger(RecountScheduler.class);
 
@@ -27,8 +26,7 @@ class RecountScheduler implements SchedulingConfigurer {
 
     RecountScheduler(UsageRecount recount, GranaryProperties properties) {
         this.recount = recount;
-        Duration tenth = properties.usage().recountInterval().dividedBy(10);
-        this.check = tenth.compareTo(MAX_CHECK) < 0 ? tenth : MAX_CHECK;
+        this.check = LeaseRunner.checkPeriod(properties.usage().recountInterval());
     }
 
     @Override
