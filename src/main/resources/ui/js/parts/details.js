@@ -6,9 +6,13 @@ import { changeObject } from './objects.js';
 import { PairsEditor, toMap, toRows } from './pairs.js';
 import { formatBytes } from './bytes.js';
 import { formatInstant } from './dates.js';
+import { expiryOf } from './lifecycle-rules.js';
 
-/** Size, type, ETag, times, and a form for cache control, user metadata and tags (PATCH). */
-export function Details({ bucket, object, onChanged }) {
+/**
+ * Size, type, ETag, times (with when the bucket's lifecycle `rules` delete it), and a form for
+ * cache control, user metadata and tags (PATCH).
+ */
+export function Details({ bucket, object, rules, onChanged }) {
   const [cacheControl, setCacheControl] = useState('');
   const [metadata, setMetadata] = useState([]);
   const [tags, setTags] = useState([]);
@@ -42,6 +46,7 @@ export function Details({ bucket, object, onChanged }) {
     }
     setBusy(false);
   };
+  const expiry = expiryOf(rules, object);
   return html`
     <dl class="details">
       <dt>Size</dt><dd>${formatBytes(object.size)}</dd>
@@ -49,6 +54,7 @@ export function Details({ bucket, object, onChanged }) {
       <dt>ETag</dt><dd class="mono">${object.etag}</dd>
       <dt>Last modified</dt><dd>${formatInstant(object.lastModified)}</dd>
       <dt>Version</dt><dd class="mono">${object.versionId}</dd>
+      ${expiry && html`<dt>Expires</dt><dd>after ${formatInstant(expiry.at.toISOString())} (lifecycle rule ${expiry.rule})</dd>`}
     </dl>
     <form class="edit-details" onSubmit=${save} aria-label="Change details">
       <label>Cache control <input value=${cacheControl} placeholder="(the bucket's)" onInput=${(event) => setCacheControl(event.target.value)} /></label>

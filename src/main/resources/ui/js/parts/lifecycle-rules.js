@@ -26,6 +26,21 @@ const toRule = (form) => ({
   abortIncompleteUploadsAfterDays: toDays(form.abortIncompleteUploadsAfterDays, '"Abort unfinished uploads after"', form.id),
 });
 
+/**
+ * When `object` becomes old enough for the earliest of `rules` (a bucket's) that deletes objects
+ * under a prefix of its key: {at: Date, rule: its id}, or null. Granary deletes it at the
+ * background job's first run after that (docs/api.md, lifecycle rules).
+ */
+export function expiryOf(rules, object) {
+  let first = null;
+  for (const rule of rules || []) {
+    if (rule.expireAfterDays == null || !object.key.startsWith(rule.prefix || '')) continue;
+    const at = new Date(Date.parse(object.lastModified) + rule.expireAfterDays * 86400000);
+    if (!first || at < first.at) first = { at, rule: rule.id };
+  }
+  return first;
+}
+
 /** A name no rule has yet, so adding a rule needs no typing to be valid. */
 function freeId(rules) {
   let n = rules.length + 1;

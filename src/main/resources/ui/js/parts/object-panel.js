@@ -9,10 +9,10 @@ import { baseName } from './text.js';
 
 /**
  * `objectKey` of `bucket`: the listing's entry when it is loaded (`known`), else looked up (a
- * deep link to an object further down a large folder). `onAction(kind, object)` asks the screen
- * for the share, rename and delete dialogs.
+ * deep link to an object further down a large folder). `rules`: the bucket's lifecycle rules, for
+ * when it expires. `onAction(kind, object)` asks the screen for the share, rename and delete dialogs.
  */
-export function ObjectPanel({ bucket, objectKey, known, onClose, onChanged, onAction }) {
+export function ObjectPanel({ bucket, objectKey, known, rules, onClose, onChanged, onAction }) {
   const [found, setFound] = useState(undefined);
   const [error, setError] = useState(null);
   useEffect(() => {
@@ -59,6 +59,6 @@ export function ObjectPanel({ bucket, objectKey, known, onClose, onChanged, onAc
           <button type="button" class="danger" onClick=${() => onAction('delete', found)}>Delete</button>
         </div>
         <div class="preview"><${Preview} bucket=${bucket} object=${found} /></div>
-        <${Details} bucket=${bucket} object=${found} onChanged=${(changed) => { setFound(changed); onChanged(changed); }} />`}
+        <${Details} bucket=${bucket} object=${found} rules=${rules} onChanged=${(changed) => { setFound(changed); onChanged(changed); }} />`}
     </aside>`;
 }

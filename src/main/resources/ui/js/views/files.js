@@ -231,7 +231,8 @@ function Folder({ bucket, folder, open }) {
           <p class="muted hint">Keys: arrows move, Space selects, Shift extends, Enter opens, Delete deletes, Ctrl+A selects all loaded, Backspace goes up. Drop files or folders here to upload them.</p>
         </div><//>
         ${open && html`
-          <${ObjectPanel} bucket=${bucket} objectKey=${open} known=${known} onClose=${() => show(null)}
+          <${ObjectPanel} bucket=${bucket} objectKey=${open} known=${known}
+            rules=${settings && settings.lifecycleRules} onClose=${() => show(null)}
             onChanged=${listing.update} onAction=${onAction} />`}
       </div>
       ${dialog && dialog.kind === 'delete' && html`

@@ -77,6 +77,21 @@ class BucketAdminTest extends AdminBrowserTestSupport {
         assertThat(visible("input[name=expireAfterDays0]").getAttribute("value")).isEqualTo("30");
         assertThat(visible("input[name=abortUploadsAfterDays0]").getAttribute("value")).isEqualTo("7");
         lifecycleScreenshot("bucket-lifecycle-light");
+        // The files view says when an object under the rule's prefix expires, and only then.
+        for (String object : List.of("logs/a.pdf", "keep.pdf")) {
+            http.put().uri("/v1/buckets/{b}/objects/" + object, bucket).header("X-Api-Key", key)
+                    .contentType(MediaType.APPLICATION_PDF).bodyValue("%PDF-1.4 x".getBytes()).exchange()
+                    .expectStatus().isOk().expectBody();
+        }
+        browser.get(ui("/ui/b/" + bucket + "/logs/?open=logs/a.pdf"));
+        assertThat(withText(".details", "Expires").getText()).contains("(lifecycle rule logs)");
+        browser.get(ui("/ui/b/" + bucket + "/?open=keep.pdf"));
+        assertThat(withText(".details", "Version").getText()).doesNotContain("Expires");
+        for (String object : List.of("logs/a.pdf", "keep.pdf")) {
+            http.delete().uri("/v1/buckets/{b}/objects/" + object, bucket).header("X-Api-Key", key).exchange()
+                    .expectStatus().is2xxSuccessful();
+        }
+        browser.get(ui("/ui/buckets/" + bucket + "/settings"));
 
         button("Add rule").click();
         type("input[name=allowedOrigins0]", "https://app.example.com");
