@@ -28,6 +28,8 @@ import reactor.core.publisher.Mono;
 @Service
 public class RenditionService {
 
+    /** What the lease of making one rendition is named after its id. */
+    static final String LEASE_PREFIX = "rendition:";
     /** How often a node that found the lease held looks for the other node's record. */
     private static final Duration POLL = Duration.ofMillis(100);
 
@@ -116,7 +118,7 @@ public class RenditionService {
 
     private Mono<StoredRendition> leased(StoredObject source, RenditionKey key, RenditionSpec spec) {
         Instant deadline = Instant.now().plus(properties.timeout());
-        return Mono.defer(() -> leases.runOnce("rendition:" + key.id(),
+        return Mono.defer(() -> leases.runOnce(LEASE_PREFIX + key.id(),
                         renditions.findRecorded(key.id()).switchIfEmpty(Mono.defer(() -> maker.make(source, key, spec)))))
                 .onErrorResume(LeaseHeldException.class, held -> Instant.now().isAfter(deadline)
                         ? Mono.error(new GranaryException(ErrorCode.RENDERER_BUSY,

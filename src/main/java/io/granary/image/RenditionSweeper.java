@@ -22,7 +22,7 @@ import reactor.core.publisher.Mono;
  * Reclaims what renditions leave behind when a node stops at the wrong moment: records (and
  * their blobs) whose source version no object points at any more, and rendition blobs no
  * record points at, once older than the sweeper's safety age (a rendition being made is never
- * touched). Batches of {@value #BATCH}, one indexed question per batch, under a lease: of several
+ * touched), and the leases of makings that never ended. Batches of {@value #BATCH}, one indexed question per batch, under a lease: of several
  * nodes, one sweeps per period, on the orphan sweeper's schedule.
  */
 @Component
@@ -52,11 +52,14 @@ public class RenditionSweeper {
     @Scheduled(initialDelayString = "${granary.sweeper.interval:1h}", fixedDelayString = "${granary.sweeper.interval:1h}")
     void scheduled() {
         leases.runIfDue(LEASE, interval.dividedBy(2), Mono.defer(() -> sweep(Instant.now().minus(safetyAge)))).subscribe(
-                removed -> log.info("Rendition sweep removed {} rendition(s) and blob(s)", removed),
+                removed -> log.info("Rendition sweep removed {} rendition(s), blob(s) and lease(s)", removed),
                 error -> log.warn("Rendition sweep failed: {}", error.toString()));
     }
 
-    /** Deletes renditions of versions no object points at, and unrecorded blobs written before {@code cutoff}. */
+    /**
+     * Deletes renditions of versions no object points at, unrecorded blobs written before
+     * {@code cutoff}, and free leases of makings; completes with how many things went.
+     */
     public Mono<Long> sweep(Instant cutoff) {
         Mono<Long> retired = renditions.findAll()
                 .filter(rendition -> rendition.createdAt().isBefore(cutoff))
@@ -72,7 +75,8 @@ public class RenditionSweeper {
                 .concatMap(this::unrecorded)
                 .concatMap(blob -> blobs.delete(blob.location()).thenReturn(blob))
                 .count();
-        return retired.flatMap(records -> unrecorded.map(loose -> records + loose));
+        Mono<Long> leases = this.leases.forgetFree(RenditionService.LEASE_PREFIX);
+        return retired.flatMap(records -> unrecorded.flatMap(loose -> leases.map(free -> records + loose + free)));
     }
 
     private Flux<BlobInfo> unrecorded(List<BlobInfo> batch) {

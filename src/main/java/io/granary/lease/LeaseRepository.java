@@ -34,6 +34,12 @@ public interface LeaseRepository {
      */
     Mono<Void> forget(String name, String owner);
 
+    /**
+     * Removes the documents of leases named {@code prefix}... that nobody holds at {@code now};
+     * completes with how many went.
+     */
+    Mono<Long> forgetFree(String prefix, Instant now);
+
     /** The lease's current state, or empty when it was never taken. */
     Mono<Lease> find(String name);
 }

@@ -51,6 +51,15 @@ public class LeaseRunner {
         return run(name, work, End.FORGET);
     }
 
+    /**
+     * Removes what one-off leases named {@code prefix}... left that nobody holds: a node that
+     * stopped before its {@link #runOnce} ended, or an earlier release, which kept them all.
+     * Completes with how many went.
+     */
+    public Mono<Long> forgetFree(String prefix) {
+        return Mono.defer(() -> leases.forgetFree(prefix, Instant.now()));
+    }
+
     private <T> Mono<T> run(String name, Mono<T> work, End end) {
         return Mono.defer(() -> {
             String owner = Ids.newId();

@@ -72,6 +72,15 @@ class MongoLeaseRepository implements LeaseRepository {
     }
 
     @Override
+    public Mono<Long> forgetFree(String prefix, Instant now) {
+        Criteria free = new Criteria().orOperator(Criteria.where("until").is(null), Criteria.where("until").lt(now));
+        Criteria named = Criteria.where("_id").regex("^" + java.util.regex.Pattern.quote(prefix));
+        return mongo.remove(Query.query(new Criteria().andOperator(named, free)), COLLECTION)
+                .map(result -> result.getDeletedCount())
+                .onErrorMap(MetadataErrors::translate);
+    }
+
+    @Override
     public Mono<Lease> find(String name) {
         return mongo.findById(name, Document.class, COLLECTION).map(MongoLeaseRepository::lease)
                 .onErrorMap(MetadataErrors::translate);

@@ -39,6 +39,7 @@ class LeaseRunnerTest extends ApiTestSupport {
         Sinks.One<String> gate = Sinks.one();
         Mono<String> first = leases.runOnce(name, gate.asMono()).cache();
         first.subscribe();
+        awaitHeld(name);
 
         StepVerifier.create(leases.runOnce(name, Mono.just("second"))).expectError(LeaseHeldException.class)
                 .verify(Duration.ofSeconds(10));
@@ -60,6 +61,15 @@ class LeaseRunnerTest extends ApiTestSupport {
         assertThat(lease.get("owner")).isNull();
         // Finished just now: not due again within the hour.
         StepVerifier.create(leases.runIfDue(name, Duration.ofHours(1), Mono.just(2))).verifyComplete();
+    }
+
+    /** Taking a lease is a round trip to the database: the first run holds it only once that is back. */
+    private void awaitHeld(String name) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (document(name) == null || document(name).get("owner") == null) {
+            assertThat(System.nanoTime()).as("the lease '%s' taken", name).isLessThan(deadline);
+            Thread.onSpinWait();
+        }
     }
 
     private Document document(String name) {
