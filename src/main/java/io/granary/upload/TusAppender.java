@@ -9,6 +9,7 @@ import io.granary.storage.BlobLocation;
 import io.granary.storage.BlobStore;
 import java.security.MessageDigest;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -84,7 +85,18 @@ final class TusAppender {
             return bytes.doOnNext(DataBufferUtils::release).then();
         }
         consumed = from + expected;
-        Flux<DataBuffer> whole = failIfShort(bytes, expected);
+        AtomicBoolean read = new AtomicBoolean();
+        Flux<DataBuffer> whole = failIfShort(bytes.doOnSubscribe(subscription -> read.set(true)), expected);
+        return stored(from, expected, whole)
+                // A window the store refused before reading it (the upload was terminated
+                // meanwhile) keeps its buffers queued for a reader that never comes: drained here.
+                .onErrorResume(error -> read.get() ? Mono.error(error)
+                        : bytes.doOnNext(DataBufferUtils::release).onErrorResume(ignored -> Mono.empty())
+                                .then(Mono.error(error)));
+    }
+
+    /** Stores the window's bytes; after a failure, keeps what arrived of them as the tail where it can. */
+    private Mono<Void> stored(long from, long expected, Flux<DataBuffer> whole) {
         if (digest != null) {
             // A checksummed PATCH is kept whole or not at all: nothing to keep of a cut-off window.
             return store(from, expected, whole).doOnError(error -> failed = true);
