@@ -87,7 +87,8 @@ class SlowReaderTest extends ApiTestSupport {
                     + growth + "; " + MemoryProbe.allocators();
             assertThat(growth).as(report).allSatisfy(sample -> {
                 assertThat(sample.heapAfterGc()).isLessThan(HEAP_BOUND);
-                assertThat(sample.direct()).isLessThan(DIRECT_BOUND);
+                // Two chunks are allowed (see DIRECT_BOUND): exactly two once failed a run.
+                assertThat(sample.direct()).isLessThanOrEqualTo(DIRECT_BOUND);
             });
         } finally {
             pool.shutdownNow();
