@@ -96,10 +96,13 @@ class ScheduledMaintenanceTest extends ApiTestSupport {
     }
 
     private List<String> auditTargets(String tenantId) {
-        return http.get().uri("/v1/audit?limit=1000&tenant=" + tenantId).header("Authorization", "Bearer " + ROOT_KEY)
+        Map<String, Object> page = http.get().uri("/v1/audit?limit=1000&tenant=" + tenantId).header("Authorization", "Bearer " + ROOT_KEY)
                 .exchange().expectStatus().isOk()
-                .expectBody(new ParameterizedTypeReference<Map<String, List<Map<String, Object>>>>() { })
-                .returnResult().getResponseBody().get("events").stream().map(e -> (String) e.get("target")).toList();
+                .expectBody(new ParameterizedTypeReference<Map<String, Object>>() { })
+                .returnResult().getResponseBody();
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> events = (List<Map<String, Object>>) page.get("events");
+        return events.stream().map(e -> (String) e.get("target")).toList();
     }
 
     private void setCounter(String id, long bytes, long objects) {
